@@ -1,0 +1,39 @@
+"""Checking what callers pass: dates, whole days, usernames, single numbers."""
+
+import datetime as dt
+
+from .errors import InvalidOperation
+from .numbering import parse_numbers
+
+
+def parse_date(value, what="date"):
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise InvalidOperation(f"{what} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def whole_days(days, what="days"):
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise InvalidOperation(f"{what} must be a whole number of days >= 0, not {days!r}")
+    return days
+
+
+def clean_username(username):
+    text = "" if username is None else str(username).strip()
+    if not text:
+        raise InvalidOperation("a username must not be empty")
+    return text
+
+
+def single_number(number):
+    numbers, single = parse_numbers(number)
+    if not single:
+        raise InvalidOperation(f"one number expected, not {number!r}")
+    return numbers[0]

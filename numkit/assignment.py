@@ -1,0 +1,106 @@
+"""Giving numbers to users and taking them back: onboard, assign, release, delete user."""
+
+import datetime as dt
+
+from .arguments import clean_username, single_number
+from .codes import AVAILABLE, COOLING, NOT_VISIBLE, USED
+from .errors import InvalidOperation, NoNumberAvailable, NotAssignable, UserExists
+from .naming import name_rows
+
+
+def given_to(row, username):
+    return {**row, "status": USED, "used_by": username, "release_date": None}
+
+
+def released(row, cooling_days, as_of):
+    if cooling_days > 0:
+        return {**row, "status": COOLING, "used_by": None,
+                "release_date": as_of + dt.timedelta(days=cooling_days)}
+    return {**row, "status": AVAILABLE, "used_by": None, "release_date": None}
+
+
+def assignable_row(inv, number, username, node):
+    """The row of `number` visible from `node`, if it can be given to `username`."""
+    reason = inv._scalar("select why_not($number, $u, $n)",
+                         {"number": number, "u": username, "n": node})
+    if reason is not None:
+        raise NotAssignable(number, reason,
+                            f"number {number} cannot be given to {username} at {node}: {reason}")
+    return inv._rows("select v.* exclude (distance, stuck, effective_status, extra) "
+                     "from visible_numbers($n) as v where v.number = $number",
+                     {"n": node, "number": number})[0]
+
+
+def candidate_rows(inv, username, node, only_reserved=False):
+    """Full rows of the candidates for (username, node), in candidate order."""
+    return inv._rows(
+        "select numbers.* exclude (extra) from available_numbers($u, $n) as candidates "
+        "join numbers using (number, node) "
+        "where candidates.reserved_for_user or not $only_reserved "
+        "order by candidates.position",
+        {"u": username, "n": node, "only_reserved": only_reserved})
+
+
+def onboard(inv, username, node, number=None):
+    username = clean_username(username)
+    with inv._operation() as op:
+        node = inv.require_node(node)
+        if inv.active_user(username):
+            raise UserExists(f"{username} is already an active user")
+        if number is not None:
+            rows = [assignable_row(inv, single_number(number), username, node)]
+        else:
+            rows = candidate_rows(inv, username, node, only_reserved=True)
+            if not rows:
+                rows = candidate_rows(inv, username, node)[:1]
+            if not rows:
+                raise NoNumberAvailable(f"no number is available for {username} at {node}")
+        op.con.execute("insert into users values ($u, $n)", {"u": username, "n": node})
+        op.log_user("onboard", username, after={"username": username, "node": node})
+        op.write_rows("assign", [(row, given_to(row, username)) for row in rows], username)
+    return [row["number"] for row in rows]
+
+
+def assign(inv, number, username, node=None):
+    number = single_number(number)
+    with inv._operation() as op:
+        user = inv.require_user(username)
+        row = assignable_row(inv, number, user["username"], user["node"])
+        if node is not None and row["node"] != inv.require_node(node):
+            raise NotAssignable(number, NOT_VISIBLE,
+                                f"number {number} has no row at {node} visible from "
+                                f"{user['username']}'s node {user['node']}")
+        op.write_rows("assign", [(row, given_to(row, user["username"]))], user["username"])
+    return row["number"]
+
+
+def release_rows(op, rows, cooling_days):
+    for row in rows:
+        if row["status"] != USED:
+            raise InvalidOperation(f"number {row['number']} at {row['node']} is {row['status']}; "
+                                   "only a Used number can be released")
+    op.write_rows("release", [(row, released(row, cooling_days, op.as_of)) for row in rows],
+                  None)
+
+
+def release(inv, number, node=None, cooling_days=None):
+    days = inv.cooling_days(cooling_days)
+    with inv._operation() as op:
+        rows, _ = name_rows(inv, number, node)
+        release_rows(op, rows, days)
+    return [row["number"] for row in rows]
+
+
+def delete_user(inv, username, cooling_days=None):
+    days = inv.cooling_days(cooling_days)
+    with inv._operation() as op:
+        user = inv.require_user(username)
+        rows = inv._rows("select * exclude (extra) from numbers where lower(used_by) = lower($u)",
+                         {"u": user["username"]})
+        release_rows(op, rows, days)
+        op.con.execute("delete from users where lower(username) = lower($u)", {"u": user["username"]})
+        op.con.execute("insert into deleted_users values ($u, $n, $d)",
+                       {"u": user["username"], "n": user["node"], "d": op.as_of})
+        op.log_user("delete_user", user["username"], before=user,
+                    after={**user, "deleted_at": op.as_of})
+    return [row["number"] for row in rows]

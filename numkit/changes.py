@@ -1,0 +1,81 @@
+"""One operation = one transaction whose every change to a row or a user is an event."""
+
+import datetime as dt
+import json
+
+import pandas as pd
+
+from .schema import statement
+
+ROW_FIELDS = ("number", "node", "status", "usage", "reserved_for", "used_by",
+              "release_date", "reservation_notes", "description")
+
+
+def _as_json(record):
+    if record is None:
+        return None
+    return json.dumps(record, default=lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v))
+
+
+def _concerned_user(before, after):
+    for record, field in ((before, "used_by"), (after, "used_by"),
+                          (after, "reserved_for"), (before, "reserved_for")):
+        if record and record.get(field):
+            return record[field]
+    return None
+
+
+class Operation:
+    """The changes of one write operation, applied at once inside its transaction."""
+
+    def __init__(self, con, operation_id, as_of):
+        self.con = con
+        self.operation_id = operation_id
+        self.as_of = as_of
+        self.at = dt.datetime.now()
+
+    def _log(self, events):
+        frame = pd.DataFrame(events, columns=["action", "number", "node", "username",
+                                               "before", "after"], dtype=object)
+        self.con.register("new_events", frame)
+        try:
+            self.con.execute(statement("append_events"),
+                             {"operation_id": self.operation_id, "at": self.at, "as_of": self.as_of})
+        finally:
+            self.con.unregister("new_events")
+
+    def write_rows(self, action, pairs, username=None):
+        """Apply (before, after) row pairs: None before inserts, None after deletes."""
+        if not pairs:
+            return
+        records = []
+        for before, after in pairs:
+            target = after or before
+            records.append({
+                "change": "insert" if before is None else "delete" if after is None else "update",
+                "old_number": before and before["number"],
+                "old_node": before and before["node"],
+                **{field: target.get(field) for field in ROW_FIELDS},
+            })
+        frame = pd.DataFrame(records, columns=["change", "old_number", "old_node", *ROW_FIELDS],
+                             dtype=object)
+        self.con.register("row_changes", frame)
+        try:
+            for kind in ("delete", "update", "insert"):
+                if (frame["change"] == kind).any():
+                    self.con.execute(statement(f"{kind}_rows"))
+        finally:
+            self.con.unregister("row_changes")
+        self._log([
+            (action, (after or before)["number"], (after or before)["node"],
+             username if username is not None else _concerned_user(before, after),
+             _as_json(before), _as_json(after))
+            for before, after in pairs
+        ])
+
+    def log_user(self, action, username, before=None, after=None):
+        self._log([(action, None, (after or before or {}).get("node"), username,
+                    _as_json(before), _as_json(after))])
+
+    def log(self, action, after=None, username=None):
+        self._log([(action, None, None, username, None, _as_json(after))])

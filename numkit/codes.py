@@ -1,0 +1,39 @@
+"""The inventory's vocabulary, defined once: statuses, node types, reasons, policies."""
+
+AVAILABLE = "Available"
+USED = "Used"
+USED_UTILITY = "Used-Utility"
+RESERVED = "Reserved"
+COOLING = "Cooling"
+INACTIVE = "Inactive"
+STATUSES = (AVAILABLE, USED, USED_UTILITY, RESERVED, COOLING, INACTIVE)
+SETTABLE_STATUSES = (AVAILABLE, RESERVED, COOLING)
+
+NODE_TYPES = ("Provider", "Reseller", "Customer", "Intermediate", "Site")
+
+# why_not reasons, in the order they are tested
+UNKNOWN_NUMBER = "unknown_number"
+NOT_VISIBLE = "not_visible"
+RESERVED_FOR_OTHER = "reserved_for_other"
+NOT_AVAILABLE = "not_available"
+WHY_NOT_REASONS = (UNKNOWN_NUMBER, NOT_VISIBLE, RESERVED_FOR_OTHER, NOT_AVAILABLE)
+
+# reasons a row is skipped in a report of a bulk operation
+NOT_FOUND = "not_found"
+EXISTS = "exists"
+CONFLICT = "conflicts_on_path"
+RESERVED_FOR_SOMEONE = "reserved_for_someone"
+
+REPLACE = "replace"
+CARRY = "carry"
+MOVE_POLICIES = (REPLACE, CARRY)
+KEEP = "keep"
+STRANDED = "stranded"
+
+DEFAULT_SETTINGS = {"cooling_days": 0, "alert_share": 0.10}
+
+
+def canonical_spelling(value, vocabulary):
+    """The vocabulary's spelling of `value` (matched case-insensitively), or None."""
+    by_key = {word.lower(): word for word in vocabulary}
+    return by_key.get(str(value).strip().lower())

@@ -1,0 +1,67 @@
+"""Errors numkit raises; each is a refused request, never a half-done change."""
+
+
+class NumkitError(Exception):
+    """Base of every error numkit raises on purpose."""
+
+
+class LoadError(NumkitError):
+    """An inventory export has problems; nothing was loaded."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        count = len(problems)
+        first = problems.iloc[0]
+        where = f"{first['file']}"
+        if first["row"] is not None and first["row"] == first["row"]:
+            where += f", row {int(first['row'])}"
+        if first["column"]:
+            where += f", column {first['column']}"
+        value = "" if first["value"] is None else f" (value {first['value']!r})"
+        more = f"; and {count - 1} more problem(s), see .problems" if count > 1 else ""
+        super().__init__(f"{where}: {first['reason']}{value}{more}")
+
+
+class UnknownNode(NumkitError):
+    """No such node in the hierarchy."""
+
+
+class UnknownUser(NumkitError):
+    """No such active user."""
+
+
+class UnknownNumber(NumkitError):
+    """No row holds that number."""
+
+
+class UserExists(NumkitError):
+    """The user is already active."""
+
+
+class NotAssignable(NumkitError):
+    """The number cannot be given to this user; `.reason` is the why-not code."""
+
+    def __init__(self, number, reason, message=None):
+        self.number = number
+        self.reason = reason
+        super().__init__(message or f"number {number} is not assignable: {reason}")
+
+
+class NoNumberAvailable(NumkitError):
+    """No candidate number is left for the user at the node."""
+
+
+class AmbiguousNumber(NumkitError):
+    """The number has rows at several nodes; name the node."""
+
+
+class MoveRefused(NumkitError):
+    """The move would cross customers or break the uniqueness rule."""
+
+
+class InvalidOperation(NumkitError):
+    """The operation is refused for another reason, given in the message."""
+
+
+class InventoryLocked(NumkitError):
+    """Another process holds the database longer than the wait allows."""

@@ -1,0 +1,272 @@
+"""Inventory: the Python API over the SQL rules (interface.md), one DuckDB database."""
+
+import contextlib
+import datetime as dt
+import json
+from collections.abc import MutableMapping
+
+import duckdb
+
+from . import assignment, load, moves, row_operations
+from .arguments import parse_date, whole_days
+from .changes import ROW_FIELDS, Operation
+from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
+from .errors import InvalidOperation, UnknownNode, UnknownUser
+from .numbering import parse_numbers
+from .schema import create_objects
+
+
+def connect(path=":memory:", read_only=False):
+    """Open (creating if needed) the inventory database at `path`."""
+    return Inventory(path, read_only=read_only)
+
+
+class Settings(MutableMapping):
+    """Settings persisted in the database: cooling_days (0), alert_share (0.10)."""
+
+    def __init__(self, inventory):
+        self._inventory = inventory
+
+    def _validate(self, key, value):
+        if key == "cooling_days":
+            return whole_days(value, "cooling_days")
+        if key == "alert_share":
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+                raise InvalidOperation(f"alert_share must be a fraction between 0 and 1, not {value!r}")
+            return float(value)
+        return value
+
+    def __getitem__(self, key):
+        rows = self._inventory.con.execute(
+            "select value from settings where key = $key", {"key": key}).fetchall()
+        if not rows:
+            raise KeyError(key)
+        return json.loads(rows[0][0])
+
+    def __setitem__(self, key, value):
+        value = self._validate(key, value)
+        with self._inventory._operation() as op:
+            before = self.get(key)
+            op.con.execute("insert or replace into settings values ($key, $value)",
+                           {"key": key, "value": json.dumps(value)})
+            op.log_user("set_setting", None, {"key": key, "value": before}, {"key": key, "value": value})
+
+    def __delitem__(self, key):
+        if key in DEFAULT_SETTINGS:
+            self[key] = DEFAULT_SETTINGS[key]
+            return
+        if key not in self:
+            raise KeyError(key)
+        with self._inventory._operation() as op:
+            op.con.execute("delete from settings where key = $key", {"key": key})
+            op.log_user("delete_setting", None, {"key": key})
+
+    def __iter__(self):
+        return iter([row[0] for row in
+                     self._inventory.con.execute("select key from settings order by key").fetchall()])
+
+    def __len__(self):
+        return self._inventory.con.execute("select count(*) from settings").fetchall()[0][0]
+
+    def __repr__(self):
+        return f"Settings({dict(self)!r})"
+
+
+class Inventory:
+    """A number inventory in a DuckDB database; every rule of rules.md, as of `as_of`."""
+
+    def __init__(self, path=":memory:", read_only=False):
+        self.path = str(path)
+        self.con = duckdb.connect(self.path, read_only=read_only)
+        if not read_only:
+            create_objects(self.con)
+        self._as_of = None
+        self.settings = Settings(self)
+
+    def close(self):
+        self.con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self):
+        return f"<numkit.Inventory {self.path} as_of={self.as_of}>"
+
+    # -- time ------------------------------------------------------------------------
+    @property
+    def as_of(self):
+        return self._as_of or dt.date.today()
+
+    @as_of.setter
+    def as_of(self, value):
+        self._as_of = parse_date(value, "as_of")
+        if self._as_of is None:
+            self.con.execute("reset variable numkit_as_of")
+        else:
+            self.con.execute("set variable numkit_as_of = $d", {"d": self._as_of})
+
+    # -- plumbing --------------------------------------------------------------------
+    def sql(self, query, params=None):
+        """Run any query; the result as a DataFrame."""
+        return self.con.execute(query, params).df() if params is not None else self.con.sql(query).df()
+
+    def _rows(self, query, params=None):
+        cursor = self.con.execute(query, params or {})
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, values)) for values in cursor.fetchall()]
+
+    def _scalar(self, query, params=None):
+        return self.con.execute(query, params or {}).fetchall()[0][0]
+
+    @contextlib.contextmanager
+    def _operation(self):
+        """One all-or-nothing write: a transaction, committed only if nothing raised."""
+        if self._as_of is None:  # rules use today, and so must the change, even past midnight
+            self.con.execute("set variable numkit_as_of = $d", {"d": self.as_of})
+        self.con.begin()
+        try:
+            operation_id = self._scalar("select nextval('operation_ids')")
+            yield Operation(self.con, operation_id, self.as_of)
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+        finally:
+            if self._as_of is None:
+                self.con.execute("reset variable numkit_as_of")
+
+    def require_node(self, node):
+        if node is None or not self._scalar("select count(*) from nodes where node = $n",
+                                            {"n": str(node)}):
+            raise UnknownNode(f"no node {node!r} in the hierarchy")
+        return str(node)
+
+    def active_user(self, username):
+        """The active user's row ({username, node}) or None; case-insensitive."""
+        rows = self._rows("select username, node from users where lower(username) = lower($u)",
+                          {"u": str(username).strip()})
+        return rows[0] if rows else None
+
+    def require_user(self, username):
+        user = self.active_user(username)
+        if user is None:
+            raise UnknownUser(f"no active user {username!r}")
+        return user
+
+    def rows_of(self, numbers, node=None):
+        """Every row holding one of `numbers` (at `node` when given), as dicts."""
+        where_node = "and node = $node" if node is not None else ""
+        return self._rows(
+            f"select {', '.join(ROW_FIELDS)} from numbers "
+            f"where number in (select unnest($numbers)) {where_node}",
+            {"numbers": list(numbers), **({"node": node} if node is not None else {})})
+
+    # -- load ------------------------------------------------------------------------
+    def load(self, numbers, users=None, hierarchy=None, *, as_of=None, strict=True):
+        """Replace the inventory with a snapshot; see interface.md "Files numkit loads"."""
+        return load.load_snapshot(self, numbers, users, hierarchy,
+                                  as_of=parse_date(as_of, "as_of") or self.as_of, strict=strict)
+
+    # -- read ------------------------------------------------------------------------
+    def available_numbers(self, username, node):
+        """The candidates for `username` at `node`, best first."""
+        return self.con.execute("select * from available_numbers($u, $n)",
+                                {"u": str(username).strip(), "n": self.require_node(node)}).df()
+
+    def next_available(self, username, node):
+        """The first candidate, or None when there is none."""
+        rows = self.con.execute("select number from available_numbers($u, $n) limit 1",
+                                {"u": str(username).strip(), "n": self.require_node(node)}).fetchall()
+        return rows[0][0] if rows else None
+
+    def belonging_to(self, username, node=None):
+        """Rows reserved for `username` (visible from `node` when given)."""
+        if node is not None:
+            node = self.require_node(node)
+        return self.con.execute("select * from belonging_to($u, $n)",
+                                {"u": str(username).strip(), "n": node}).df()
+
+    def why_not(self, number, username, node):
+        """Why `number` cannot be given to `username` at `node`; None when it can."""
+        (number,), _ = parse_numbers(number)
+        return self._scalar("select why_not($number, $u, $n)",
+                            {"number": number, "u": str(username).strip(),
+                             "n": self.require_node(node)})
+
+    def preview_move(self, username, dest, policy="replace"):
+        """What moving the user would do to each number involved; nothing changes."""
+        return moves.plan_move(self, username, dest, policy).frame()
+
+    def deleted_user_reservations(self, older_than_days=0):
+        days = whole_days(older_than_days, "older_than_days")
+        return self.con.execute(
+            "select * from deleted_user_reservations "
+            "where category = 'never_onboarded' or days_since_deleted >= $days",
+            {"days": days}).df()
+
+    def stuck_cooling(self):
+        return self.sql("select * from stuck_cooling")
+
+    def stranded_reservations(self):
+        return self.sql("select * from stranded_reservations")
+
+    def utilization(self, level=None):
+        """node_utilization, every node or only the nodes of one type."""
+        if level is None:
+            return self.sql("select * from node_utilization")
+        node_type = canonical_spelling(level, NODE_TYPES)
+        if node_type is None:
+            raise InvalidOperation(f"unknown level {level!r}; one of {', '.join(NODE_TYPES)}")
+        return self.con.execute("select * from node_utilization where type = $t",
+                                {"t": node_type}).df()
+
+    def check(self):
+        """Invariant violations (rules.md section 7); empty when the inventory is sound."""
+        return self.sql("select * from invariant_violations")
+
+    def events(self):
+        return self.sql("select * from events order by event_id")
+
+    # -- write -----------------------------------------------------------------------
+    def onboard(self, username, node, number=None):
+        """Create the user at `node` and give them their numbers; the numbers given."""
+        return assignment.onboard(self, username, node, number)
+
+    def assign(self, number, username, node=None):
+        return assignment.assign(self, number, username, node)
+
+    def release(self, number, node=None, cooling_days=None):
+        return assignment.release(self, number, node, cooling_days)
+
+    def delete_user(self, username, cooling_days=None):
+        return assignment.delete_user(self, username, cooling_days)
+
+    def move_user(self, username, dest, policy="replace"):
+        return moves.move_user(self, username, dest, policy)
+
+    def reserve_for(self, numbers, username, node=None):
+        return row_operations.reserve_for(self, numbers, username, node)
+
+    def clear_reserved_for(self, numbers, node=None):
+        return row_operations.clear_reserved_for(self, numbers, node)
+
+    def add_numbers(self, numbers, node):
+        return row_operations.add_numbers(self, numbers, node)
+
+    def delete_numbers(self, numbers, node=None):
+        return row_operations.delete_numbers(self, numbers, node)
+
+    def set_status(self, numbers, status, node=None, days=None, notes=None):
+        return row_operations.set_status(self, numbers, status, node, days, notes)
+
+    def cleanup_deleted_reservations(self, older_than_days, dry_run=True):
+        return row_operations.cleanup_deleted_reservations(self, older_than_days, dry_run)
+
+    def cooling_days(self, cooling_days=None):
+        """The cooling period of a release: the argument, else the setting."""
+        if cooling_days is None:
+            return self.settings["cooling_days"]
+        return whole_days(cooling_days, "cooling_days")

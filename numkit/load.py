@@ -1,0 +1,157 @@
+"""Loading a snapshot: files -> staging -> checks -> tables, all or nothing."""
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import LoadError
+from .schema import statement
+from .sources import stage
+
+PROBLEM_COLUMNS = ["file", "row", "column", "value", "reason"]
+ROLES = ("hierarchy", "users", "numbers")   # checked in this order: numbers need the users
+
+
+@dataclass
+class LoadReport:
+    """What a load did."""
+    load_id: int
+    as_of: dt.date
+    numbers: int
+    users: int | None
+    nodes: int
+    rejected: int
+    deleted_users: list = field(default_factory=list)
+    files: dict = field(default_factory=dict)
+
+    def __str__(self):
+        users = "users unchanged" if self.users is None else f"{self.users} users"
+        return (f"loaded snapshot {self.load_id} as of {self.as_of}: {self.numbers} numbers, "
+                f"{users}, {self.nodes} nodes, {self.rejected} rejected rows, "
+                f"{len(self.deleted_users)} users recorded as deleted")
+
+
+def _checksum(source):
+    if isinstance(source, pd.DataFrame):
+        return None
+    digest = hashlib.sha256()
+    with open(source, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check(con, role, staged):
+    """Problems of a staged role as (file, row, column, value, reason) rows."""
+    if staged.problems:
+        return [(staged.label, row, staged.header_of(column) if column else None, value, reason)
+                for row, column, value, reason in staged.problems]
+    con.execute(statement(f"load/checked_{role}"))
+    found = con.execute(statement(f"load/{role}_problems")).fetchall()
+    return [(staged.label, row, staged.header_of(column), value, reason)
+            for row, column, value, reason in found]
+
+
+def _keep_valid(con, role, problems, given):
+    rejected = sorted({row for _, row, *_ in problems if row is not None})
+    if not given:
+        source = {"hierarchy": "select null::varchar as node, null::varchar as type, "
+                               "null::varchar as name_raw where false",
+                  "users": "select username, node from users"}[role]
+        con.execute(f"create or replace temp table valid_{role} as {source}")
+        return
+    con.execute(f"create or replace temp table valid_{role} as "
+                f"select * from checked_{role} where _row not in (select unnest($rows))",
+                {"rows": rejected})
+
+
+def _drop_temporaries(con):
+    for (name,) in con.execute("select table_name from duckdb_tables() where temporary").fetchall():
+        con.execute(f'drop table if exists temp."{name}"')
+
+
+def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict):
+    con = inv.con
+    sources = {"numbers": numbers, "users": users, "hierarchy": hierarchy}
+    problems = []
+    staged = {}
+    try:
+        for role in ROLES:
+            source = sources[role]
+            if source is None:
+                _keep_valid(con, role, [], given=False)
+                continue
+            staged[role] = stage(con, source, role)
+            if role == "numbers":
+                con.execute("create or replace temp table load_active_users as "
+                            "select lower(username) as user_key from valid_users")
+            role_problems = _check(con, role, staged[role])
+            problems += role_problems
+            if not staged[role].problems:
+                _keep_valid(con, role, role_problems, given=True)
+        unreadable = any(s.problems for s in staged.values())
+        if problems and (strict or unreadable):
+            raise LoadError(pd.DataFrame(problems, columns=PROBLEM_COLUMNS))
+        files = {role: {"file": staged[role].label, "sha256": _checksum(sources[role])}
+                 for role in staged}
+        with inv._operation() as op:
+            load_id = _write(con, as_of, problems, files, users is not None, hierarchy is not None)
+            report = LoadReport(
+                load_id=load_id, as_of=as_of,
+                numbers=con.execute("select count(*) from numbers").fetchall()[0][0],
+                users=None if users is None else con.execute("select count(*) from users").fetchall()[0][0],
+                nodes=con.execute("select count(*) from nodes").fetchall()[0][0],
+                rejected=len({(f, r) for f, r, *_ in problems}),
+                deleted_users=[r[0] for r in con.execute(
+                    "select username from deleted_users where deleted_at = $d and username in "
+                    "(select username from temp.departed)", {"d": as_of}).fetchall()],
+                files=files)
+            con.execute(
+                "update loads set numbers = $n, users = $u, nodes = $nodes, rejected = $r, "
+                "deleted_users = $d where load_id = $id",
+                {"n": report.numbers, "u": report.users, "nodes": report.nodes,
+                 "r": report.rejected, "d": len(report.deleted_users), "id": load_id})
+            op.log("load", {k: v for k, v in report.__dict__.items()}, None)
+        return report
+    finally:
+        _drop_temporaries(con)
+
+
+def _write(con, as_of, problems, files, users_given, hierarchy_given):
+    load_id = con.execute(
+        "insert into loads (loaded_at, as_of, files, numbers, users, nodes, rejected, deleted_users) "
+        "values ($at, $as_of, $files, 0, null, 0, 0, 0) returning load_id",
+        {"at": dt.datetime.now(), "as_of": as_of, "files": json.dumps(files)}).fetchall()[0][0]
+    con.execute(statement("load/new_nodes"), {"hierarchy_given": hierarchy_given})
+    con.execute("delete from nodes")
+    con.execute("insert into nodes select node, parent, type, name from new_nodes")
+    con.execute(statement("load/replace_numbers"))
+    con.execute("create or replace temp table departed as select username from users "
+                "where lower(username) not in (select lower(username) from valid_users)")
+    if users_given:
+        con.execute(statement("load/record_deleted_users"), {"as_of": as_of})
+        con.execute("delete from users")
+        con.execute("insert into users select username, node from valid_users")
+    if problems:
+        frame = pd.DataFrame(problems, columns=PROBLEM_COLUMNS, dtype=object)
+        con.register("problems", frame)
+        try:
+            con.execute("insert into load_rejects select $id, file, row, \"column\", value, reason "
+                        "from problems", {"id": load_id})
+        finally:
+            con.unregister("problems")
+    return load_id
+
+
+def source_path(directory, role):
+    """The file for `role` in an export folder (`numbers.csv`, `users.xlsx`, ...), or None."""
+    for suffix in (".csv", ".xlsx", ".xlsm"):
+        candidate = Path(directory) / f"{role}{suffix}"
+        if candidate.is_file():
+            return os.fspath(candidate)
+    return None

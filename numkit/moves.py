@@ -1,0 +1,113 @@
+"""Moving a user to another node: what happens to each number, previewed or done."""
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .assignment import candidate_rows, given_to, release_rows
+from .codes import CARRY, KEEP, MOVE_POLICIES, REPLACE, STRANDED
+from .errors import InvalidOperation, MoveRefused, NoNumberAvailable
+from .numbering import number_order
+from .schema import statement
+
+PLAN_COLUMNS = ["number", "node", "action", "new_number", "new_node"]
+
+
+@dataclass
+class MovePlan:
+    user: dict
+    dest: str
+    policy: str
+    kept: list = field(default_factory=list)
+    replaced: list = field(default_factory=list)   # (used row, candidate row)
+    carried: list = field(default_factory=list)
+    stranded: list = field(default_factory=list)
+
+    def frame(self):
+        lines = [(r["number"], r["node"], KEEP, None, None) for r in self.kept]
+        lines += [(old["number"], old["node"], REPLACE, new["number"], new["node"])
+                  for old, new in self.replaced]
+        lines += [(r["number"], r["node"], CARRY, None, self.dest) for r in self.carried]
+        lines += [(r["number"], r["node"], STRANDED, None, None) for r in self.stranded]
+        return pd.DataFrame(lines, columns=PLAN_COLUMNS, dtype=object)
+
+
+def _ancestors(inv, node):
+    return {row["ancestor"] for row in
+            inv._rows("select ancestor from node_ancestors where node = $n", {"n": node})}
+
+
+def _refuse_cross_customer(inv, user, dest):
+    customers = {row["node"]: row["customer"] for row in inv._rows(
+        "select node, customer from node_customers where node in ($a, $b)",
+        {"a": user["node"], "b": dest})}
+    source_customer, dest_customer = customers.get(user["node"]), customers.get(dest)
+    if source_customer and dest_customer and source_customer != dest_customer:
+        raise MoveRefused(f"{user['username']} belongs to customer {source_customer}; "
+                          f"{dest} belongs to {dest_customer}: moves across customers are refused")
+
+
+def path_conflicts(inv, numbers, node):
+    """{number: [node, ...]} of rows that stop `numbers` from being placed at `node`."""
+    conflicts = {}
+    for row in inv._rows(statement("path_conflicts"), {"numbers": list(numbers), "node": node}):
+        conflicts.setdefault(row["number"], []).append(row["node"])
+    return conflicts
+
+
+def _refuse_carry_conflicts(inv, rows, dest):
+    conflicts = path_conflicts(inv, [r["number"] for r in rows], dest)
+    for row in rows:
+        clashing = [node for node in conflicts.get(row["number"], []) if node != row["node"]]
+        if clashing:
+            raise MoveRefused(f"carrying {row['number']} to {dest} would clash with the row "
+                              f"at {clashing[0]} (a number is unique along a path)")
+
+
+def plan_move(inv, username, dest, policy=REPLACE):
+    if policy not in MOVE_POLICIES:
+        raise InvalidOperation(f"unknown move policy {policy!r}; one of {', '.join(MOVE_POLICIES)}")
+    user = inv.require_user(username)
+    dest = inv.require_node(dest)
+    _refuse_cross_customer(inv, user, dest)
+    plan = MovePlan(user, dest, policy)
+    visible_from_dest = _ancestors(inv, dest)
+    visible_from_source = _ancestors(inv, user["node"])
+    used = inv._rows("select * exclude (extra) from numbers where lower(used_by) = lower($u)",
+                     {"u": user["username"]})
+    used.sort(key=lambda r: number_order(r["number"]))
+    leaving = [r for r in used if r["node"] not in visible_from_dest]
+    plan.kept = [r for r in used if r["node"] in visible_from_dest]
+    if policy == REPLACE and leaving:
+        candidates = candidate_rows(inv, user["username"], dest)
+        if len(candidates) < len(leaving):
+            raise NoNumberAvailable(f"{user['username']} needs {len(leaving)} number(s) at {dest}; "
+                                    f"only {len(candidates)} available")
+        plan.replaced = list(zip(leaving, candidates))
+    elif policy == CARRY:
+        _refuse_carry_conflicts(inv, leaving, dest)
+        plan.carried = leaving
+    reserved = inv._rows(
+        "select * exclude (extra) from numbers where lower(reserved_for) = lower($u) "
+        "and (used_by is null or lower(used_by) <> lower($u))", {"u": user["username"]})
+    plan.stranded = sorted(
+        (r for r in reserved
+         if r["node"] in visible_from_source and r["node"] not in visible_from_dest),
+        key=lambda r: number_order(r["number"]))
+    return plan
+
+
+def move_user(inv, username, dest, policy=REPLACE):
+    with inv._operation() as op:
+        plan = plan_move(inv, username, dest, policy)
+        user = plan.user
+        release_rows(op, [old for old, _ in plan.replaced], inv.cooling_days())
+        op.write_rows("assign", [(new, given_to(new, user["username"]))
+                                 for _, new in plan.replaced], user["username"])
+        op.write_rows("carry", [(row, {**row, "node": plan.dest}) for row in plan.carried],
+                      user["username"])
+        op.con.execute("update users set node = $d where lower(username) = lower($u)",
+                       {"d": plan.dest, "u": user["username"]})
+        op.log_user("move_user", user["username"], before=user,
+                    after={**user, "node": plan.dest})
+    return plan.frame()

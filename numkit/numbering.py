@@ -1,0 +1,62 @@
+"""Number text: canonical form, order, and the one/list/range arguments operations take."""
+
+import re
+
+from .errors import InvalidOperation
+
+_WHITESPACE = re.compile(r"\s+")
+_CANONICAL = re.compile(r"\+?[0-9]+")
+_RANGE = re.compile(r"(\S+?)\s*-\s*(\S+)")
+MAX_DIGITS = 30
+
+
+def canonical_number(raw):
+    """`\\+44 20 7946 0123` -> `+442079460123`; None when it is not a number."""
+    text = _WHITESPACE.sub("", str(raw))
+    if text.startswith("\\+"):
+        text = text[1:]
+    if not _CANONICAL.fullmatch(text) or len(text.lstrip("+")) > MAX_DIGITS:
+        return None
+    return text
+
+
+def number_order(number):
+    """Sort key: integer value of the digits, then without `+` before with it, then text."""
+    return (int(number.lstrip("+")), number.startswith("+"), number)
+
+
+def _require(raw):
+    number = canonical_number(raw)
+    if number is None:
+        raise InvalidOperation(f"not a number: {raw!r}")
+    return number
+
+
+def expand_range(start, end):
+    """The numbers from start to end, written with the start's width and its `+`."""
+    first, last = _require(start), _require(end)
+    plus = "+" if first.startswith("+") else ""
+    width = len(first.lstrip("+"))
+    low, high = int(first.lstrip("+")), int(last.lstrip("+"))
+    if high < low:
+        raise InvalidOperation(f"range {start}-{end} ends before it starts")
+    if high - low >= 1_000_000:
+        raise InvalidOperation(f"range {start}-{end} holds more than a million numbers")
+    return [f"{plus}{value:0{width}d}" for value in range(low, high + 1)]
+
+
+def parse_numbers(numbers):
+    """(list of canonical numbers, whether a single number was given)."""
+    if isinstance(numbers, tuple) and len(numbers) == 2:
+        return expand_range(*numbers), False
+    if isinstance(numbers, str):
+        match = _RANGE.fullmatch(numbers.strip())
+        if match and canonical_number(numbers) is None:
+            return expand_range(match.group(1), match.group(2)), False
+        return [_require(numbers)], True
+    if isinstance(numbers, int) and not isinstance(numbers, bool):
+        return [_require(str(numbers))], True
+    result = [_require(str(n)) for n in numbers]
+    if not result:
+        raise InvalidOperation("no numbers given")
+    return list(dict.fromkeys(result)), False

@@ -1,0 +1,53 @@
+-- The inventory's data tests: every row names a violated invariant. Empty when sound.
+create or replace view invariant_violations as
+with active_users as (
+    select lower(users.username) as user_key, users.username, users.node from users
+)
+select 'used_by_not_active' as invariant, number, node, used_by as username,
+       'used_by names no active user' as detail
+from numbers
+where used_by is not null and lower(used_by) not in (select user_key from active_users)
+union all
+select 'used_by_without_used_status', number, node, used_by,
+       'used_by is set but status is ' || status
+from numbers
+where used_by is not null and status <> 'Used'
+union all
+select 'used_and_reserved_for_other', number, node, used_by,
+       'used by ' || used_by || ' but reserved for ' || reserved_for
+from numbers
+where used_by is not null and reserved_for is not null and lower(used_by) <> lower(reserved_for)
+union all
+select 'number_not_unique_on_path', descendant.number, descendant.node, null,
+       'also at ancestor-or-self ' || ancestor_row.node
+from numbers as descendant
+join node_ancestors on node_ancestors.node = descendant.node
+join numbers as ancestor_row
+  on ancestor_row.node = node_ancestors.ancestor and ancestor_row.number = descendant.number
+where node_ancestors.distance > 0
+union all
+select 'number_not_unique_on_path', number, node, null, 'duplicate row at the same node'
+from numbers
+group by number, node
+having count(*) > 1
+union all
+select 'unknown_node', number, node, null, 'the row''s node is not in nodes'
+from numbers
+where node not in (select nodes.node from nodes)
+union all
+select 'unknown_status', number, node, null, 'status ' || status || ' is not a known status'
+from numbers
+where status not in ('Available', 'Used', 'Used-Utility', 'Reserved', 'Cooling', 'Inactive')
+union all
+select 'non_canonical_number', number, node, null, 'number is not in canonical form'
+from numbers
+where not regexp_full_match(number, '\+?[0-9]+')
+union all
+select 'user_unknown_node', null, node, username, 'the user''s node is not in nodes'
+from users
+where node not in (select nodes.node from nodes)
+union all
+select 'duplicate_active_user', null, null, min(username), 'active more than once'
+from users
+group by lower(username)
+having count(*) > 1;

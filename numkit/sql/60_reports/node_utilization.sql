@@ -1,0 +1,37 @@
+-- How full each node is: counts by effective status of every row the node's administrator
+-- manages (the node and its descendants). VOSS alerts when less than `alert_share`
+-- (10% by default) is available.
+create or replace view node_utilization as
+with in_scope as (
+    select node_ancestors.ancestor as node, numbers_effective.effective_status
+    from numbers_effective
+    join node_ancestors on node_ancestors.node = numbers_effective.node
+),
+counts as (
+    select
+        node,
+        count(*) as total,
+        count(*) filter (where effective_status = 'Available') as available,
+        count(*) filter (where effective_status = 'Used') as used,
+        count(*) filter (where effective_status = 'Used-Utility') as used_utility,
+        count(*) filter (where effective_status = 'Reserved') as reserved,
+        count(*) filter (where effective_status = 'Cooling') as cooling,
+        count(*) filter (where effective_status = 'Inactive') as inactive
+    from in_scope
+    group by node
+)
+select
+    nodes.node,
+    nodes.type,
+    coalesce(counts.total, 0) as total,
+    coalesce(counts.available, 0) as available,
+    coalesce(counts.used, 0) as used,
+    coalesce(counts.used_utility, 0) as used_utility,
+    coalesce(counts.reserved, 0) as reserved,
+    coalesce(counts.cooling, 0) as cooling,
+    coalesce(counts.inactive, 0) as inactive,
+    counts.available / counts.total as share_available,
+    coalesce(counts.available / counts.total < numkit_setting('alert_share')::double, false) as alert
+from nodes
+left join counts on counts.node = nodes.node
+order by nodes.node;

@@ -81,3 +81,9 @@ def row(inv, number, node):
     rows = inv._rows("select * exclude (extra) from numbers where number = $n and node = $node",
                      {"n": number, "node": node})
     return rows[0] if rows else None
+
+
+def records(frame, *columns):
+    """Rows of `frame` as tuples of `columns`, pandas' missing values as None."""
+    picked = frame[list(columns)].astype(object)
+    return [tuple(None if v is None or v != v else v for v in values) for values in picked.values]

@@ -1,0 +1,131 @@
+"""The `numkit` command: a thin shell over the library."""
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from . import reports
+from .arguments import parse_date
+from .errors import LoadError, NumkitError
+from .inventory import connect
+from .snapshots import load_folder
+
+
+def expected_errors(command):
+    """Expected errors become one line on stderr and exit status 1, never a traceback."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except LoadError as error:
+            problems_file = kwargs.get("problems")
+            if problems_file:
+                error.problems.to_csv(problems_file, index=False)
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(1)
+        except NumkitError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(1)
+    return wrapper
+
+
+def as_of_option(command):
+    return click.option("--as-of", "as_of", metavar="DATE",
+                        help="Evaluate the rules at this date (YYYY-MM-DD); default today.")(command)
+
+
+@click.group()
+@click.version_option(package_name="numkit")
+def main():
+    """numkit: a telephone-number inventory (VOSS Automate rules) in DuckDB."""
+
+
+@main.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--numbers", "numbers_file", type=click.Path(exists=True, dir_okay=False),
+              help="The numbers export (CSV or XLSX).")
+@click.option("--users", "users_file", type=click.Path(exists=True, dir_okay=False),
+              help="The users export; without it the active users stay as they are.")
+@click.option("--hierarchy", "hierarchy_file", type=click.Path(exists=True, dir_okay=False),
+              help="The hierarchy export (node paths and types).")
+@click.option("--dir", "folder", type=click.Path(exists=True, file_okay=False),
+              help="An export folder (numbers.csv, users.csv, hierarchy.csv, manifest.json).")
+@as_of_option
+@click.option("--no-strict", is_flag=True,
+              help="Load the rows that pass and keep the others in load_rejects.")
+@click.option("--problems", type=click.Path(dir_okay=False),
+              help="On a refused load, write every problem to this CSV file.")
+@expected_errors
+def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict, problems):
+    """Load an inventory export into DB as a new snapshot (all or nothing)."""
+    if bool(numbers_file) == bool(folder):
+        raise click.UsageError("give --numbers FILE or --dir FOLDER")
+    with connect(db) as inv:
+        if folder:
+            for report in load_folder(inv, folder, strict=not no_strict):
+                click.echo(str(report))
+        else:
+            report = inv.load(numbers_file, users=users_file, hierarchy=hierarchy_file,
+                              as_of=parse_date(as_of, "--as-of"), strict=not no_strict)
+            click.echo(str(report))
+
+
+@main.command()
+@click.argument("db", type=click.Path(exists=True, dir_okay=False))
+@as_of_option
+@expected_errors
+def check(db, as_of):
+    """List invariant violations; exit status 1 if there is any."""
+    with connect(db) as inv:
+        if as_of:
+            inv.as_of = as_of
+        violations = inv.check()
+    if violations.empty:
+        click.echo("no invariant violations")
+        return
+    click.echo(violations.to_string(index=False))
+    click.echo(f"Error: {len(violations)} invariant violation(s)", err=True)
+    sys.exit(1)
+
+
+@main.command()
+@click.argument("db", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the report files (one CSV per report).")
+@as_of_option
+@click.option("--older-than", "older_than", type=click.IntRange(min=0), default=0,
+              show_default=True, help="Keep deleted users' reservations at least this many days old.")
+@expected_errors
+def report(db, out_dir, as_of, older_than):
+    """Write the cleanup reports of DB to CSV files and print a summary."""
+    with connect(db, read_only=True) as inv:
+        if as_of:
+            inv.as_of = as_of
+        tables = reports.report_tables(inv, older_than)
+        click.echo(f"numkit report for {db} as of {inv.as_of}")
+    for line in reports.summary(tables):
+        click.echo(f"  {line}")
+    for path in reports.write_csv(tables, out_dir):
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder to write numbers.csv, users.csv and hierarchy.csv into.")
+@click.option("--numbers", default=400, show_default=True, type=click.IntRange(min=50),
+              help="How many numbers.")
+@click.option("--sites", default=6, show_default=True, type=click.IntRange(min=5),
+              help="How many sites.")
+@click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
+@expected_errors
+def demo(out_dir, numbers, sites, seed):
+    """Generate a realistic, fake inventory export of any size."""
+    from . import demo as demo_data
+    result = demo_data.generate(Path(out_dir), numbers=numbers, sites=sites, seed=seed)
+    click.echo(f"wrote a demo inventory to {out_dir}: {result}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Assign, release and delete user (rules.md section 5)."""
+
+import datetime as dt
+
+import pytest
+
+import numkit
+
+from conftest import AS_OF, CUST1, SITE_A, SITE_B, row
+
+
+def test_assign_gives_a_visible_number(inv):
+    inv.assign("2003", "alice")
+    assert row(inv, "2003", CUST1)["used_by"] == "alice"
+
+
+@pytest.mark.parametrize("number, reason", [
+    ("2002", "not_visible"), ("1002", "not_visible"), ("1001", "reserved_for_other"),
+    ("3001", "not_available"), ("7777", "unknown_number")])
+def test_assign_refuses_with_the_why_not_reason(inv, number, reason):
+    with pytest.raises(numkit.NotAssignable) as refused:
+        inv.assign(number, "alice")
+    assert refused.value.reason == reason
+
+
+def test_assign_with_node_must_name_the_rows_own_node(inv):
+    with pytest.raises(numkit.NotAssignable):
+        inv.assign("2003", "alice", node=SITE_A)
+    inv.assign("2003", "alice", node=CUST1)
+    assert row(inv, "2003", CUST1)["used_by"] == "alice"
+
+
+def test_assign_to_unknown_user(inv):
+    with pytest.raises(numkit.UnknownUser):
+        inv.assign("2003", "nobody")
+
+
+def test_release_without_cooling_makes_available(inv):
+    inv.release("3001")
+    stored = row(inv, "3001", SITE_A)
+    assert (stored["status"], stored["used_by"], stored["release_date"]) == ("Available", None, None)
+
+
+def test_release_with_cooling_days(inv):
+    inv.release("3001", cooling_days=7)
+    stored = row(inv, "3001", SITE_A)
+    assert (stored["status"], stored["release_date"]) == ("Cooling", AS_OF + dt.timedelta(days=7))
+
+
+def test_release_uses_the_cooling_days_setting(inv):
+    inv.settings["cooling_days"] = 5
+    inv.release("3001")
+    assert row(inv, "3001", SITE_A)["release_date"] == AS_OF + dt.timedelta(days=5)
+
+
+def test_release_keeps_reserved_for(inv):
+    inv.reserve_for("3001", "alice")
+    inv.release("3001")
+    assert row(inv, "3001", SITE_A)["reserved_for"] == "alice"
+
+
+def test_only_used_rows_can_be_released(inv):
+    with pytest.raises(numkit.InvalidOperation, match="only a Used number"):
+        inv.release("2003")
+
+
+def test_negative_days_are_refused(inv):
+    with pytest.raises(numkit.InvalidOperation):
+        inv.release("3001", cooling_days=-1)
+    with pytest.raises(numkit.InvalidOperation):
+        inv.settings["cooling_days"] = -3
+
+
+def test_ambiguous_number_needs_a_node(inv):
+    with pytest.raises(numkit.AmbiguousNumber):
+        inv.release("1001")
+
+
+def test_unknown_number(inv):
+    with pytest.raises(numkit.UnknownNumber):
+        inv.release("4444")
+
+
+def test_delete_user_releases_and_records(inv):
+    inv.delete_user("Alice", cooling_days=3)
+    assert inv.active_user("alice") is None
+    assert row(inv, "3001", SITE_A)["status"] == "Cooling"
+    deleted = inv._rows("select username, node, deleted_at from deleted_users")
+    assert deleted == [{"username": "alice", "node": SITE_A, "deleted_at": AS_OF}]
+
+
+def test_delete_user_keeps_reservations(inv):
+    inv.onboard("u", SITE_B)
+    inv.delete_user("u")
+    assert row(inv, "1002", SITE_B)["reserved_for"] == "u"
+    assert row(inv, "1002", SITE_B)["used_by"] is None
+
+
+def test_delete_unknown_user(inv):
+    with pytest.raises(numkit.UnknownUser):
+        inv.delete_user("ghost")
+
+
+def test_settings_persist_in_the_database(make_inventory, tmp_path):
+    path = tmp_path / "inv.duckdb"
+    inv = make_inventory(path=str(path))
+    inv.settings["cooling_days"] = 9
+    inv.settings["alert_share"] = 0.25
+    inv.close()
+    with numkit.connect(path) as again:
+        assert dict(again.settings) == {"alert_share": 0.25, "cooling_days": 9}

@@ -15,6 +15,7 @@ from .sources import stage
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "reason"]
 ROLES = ("hierarchy", "users", "numbers")   # checked in this order: numbers need the users
+REPORTED_ORDER = ("numbers", "users", "hierarchy")
 
 
 @dataclass
@@ -78,7 +79,7 @@ def _drop_temporaries(con):
 def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict):
     con = inv.con
     sources = {"numbers": numbers, "users": users, "hierarchy": hierarchy}
-    problems = []
+    problems_of = {}
     staged = {}
     try:
         for role in ROLES:
@@ -90,10 +91,10 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict):
             if role == "numbers":
                 con.execute("create or replace temp table load_active_users as "
                             "select lower(username) as user_key from valid_users")
-            role_problems = _check(con, role, staged[role])
-            problems += role_problems
+            role_problems = problems_of[role] = _check(con, role, staged[role])
             if not staged[role].problems:
                 _keep_valid(con, role, role_problems, given=True)
+        problems = [p for role in REPORTED_ORDER for p in problems_of.get(role, [])]
         unreadable = any(s.problems for s in staged.values())
         if problems and (strict or unreadable):
             raise LoadError(pd.DataFrame(problems, columns=PROBLEM_COLUMNS))

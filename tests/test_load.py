@@ -1,0 +1,171 @@
+"""Loading exports: headers, checks, all-or-nothing, snapshots (interface.md)."""
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+
+import numkit
+
+from conftest import AS_OF, CUST1, CUST2, HIERARCHY, NUMBERS, SITE_A, SITE_B, USERS, records, write
+
+
+def tables(inv):
+    return {t: inv.sql(f"select * from {t}") for t in
+            ("numbers", "users", "deleted_users", "nodes", "loads", "events", "load_rejects")}
+
+
+def assert_unchanged(inv, before):
+    for name, frame in tables(inv).items():
+        assert frame.equals(before[name]), name
+
+
+def test_voss_headers_in_any_case_and_spacing(make_inventory):
+    inv = make_inventory(numbers=f"INTERNAL_NUMBER;located-at;STATUS;Cooling End Date\n"
+                                 f"\\+4420;{SITE_A};cooling;2026-12-01 00:00:00\n", users=None)
+    stored = inv._rows("select number, node, status, release_date from numbers")
+    assert stored == [{"number": "+4420", "node": SITE_A, "status": "Cooling",
+                       "release_date": dt.date(2026, 12, 1)}]
+
+
+def test_missing_status_column_means_available(make_inventory):
+    inv = make_inventory(numbers=f"number,node\n1,{SITE_A}\n", users=None)
+    assert inv.sql("select status from numbers")["status"].tolist() == ["Available"]
+
+
+def test_unknown_columns_are_kept(make_inventory):
+    inv = make_inventory(numbers=f"number,node,Carrier,E164 Mask\n1,{SITE_A},BT,+44\n", users=None)
+    assert json.loads(inv.sql("select extra from numbers")["extra"][0]) == {"Carrier": "BT", "E164 Mask": "+44"}
+
+
+def test_every_problem_of_every_file_is_reported_and_nothing_changes(inv, tmp_path):
+    before = tables(inv)
+    numbers = write(tmp_path, "bad-numbers.csv", f"""\
+Internal Number,Located At,Status,Reserved For,Used By,Release Date
+12x,{SITE_A},Available,,,
+2,{SITE_A},,,,
+3,{SITE_A},Broken,,,
+4,{SITE_A},Cooling,,,31/12/2026
+5,{SITE_A},Available,,alice,
+6,{SITE_A},Used,,nobody,
+7,{SITE_A},Used,bob,alice,
+8,{SITE_A}..x,Available,,,
+9,{SITE_A},Available,,,
+9,{CUST1},Available,,,
+""")
+    users = write(tmp_path, "bad-users.csv", f"Username,Located At\nalice,{SITE_A}\nALICE,{SITE_B}\n,{SITE_B}\n")
+    with pytest.raises(numkit.LoadError) as refused:
+        inv.load(numbers, users=users)
+    problems = refused.value.problems
+    assert list(problems.columns) == ["file", "row", "column", "value", "reason"]
+    found = {(p.file.rsplit("/", 1)[-1], p.row, p.column) for p in problems.itertuples()}
+    assert found == {
+        ("bad-numbers.csv", 2, "Internal Number"), ("bad-numbers.csv", 3, "Status"),
+        ("bad-numbers.csv", 4, "Status"), ("bad-numbers.csv", 5, "Release Date"),
+        ("bad-numbers.csv", 6, "Used By"), ("bad-numbers.csv", 7, "Used By"),
+        ("bad-numbers.csv", 8, "Reserved For"), ("bad-numbers.csv", 9, "Located At"),
+        ("bad-numbers.csv", 11, "Internal Number"),
+        ("bad-users.csv", 3, "Username"), ("bad-users.csv", 4, "Username"),
+    }
+    value_of = {(p.row, p.column): p.value for p in problems.itertuples()}
+    assert value_of[2, "Internal Number"] == "12x" and value_of[5, "Release Date"] == "31/12/2026"
+    assert "bad-numbers.csv, row 2, column Internal Number" in str(refused.value)
+    assert_unchanged(inv, before)
+
+
+def test_overlap_across_customers_is_legal(inv):
+    assert len(inv.sql("select * from numbers where number = '1001'")) == 2
+
+
+def test_missing_required_column(inv, tmp_path):
+    before = tables(inv)
+    with pytest.raises(numkit.LoadError, match="missing required column node"):
+        inv.load(write(tmp_path, "n.csv", "number,status\n1,Available\n"))
+    assert_unchanged(inv, before)
+
+
+def test_missing_file_is_a_load_error(inv, tmp_path):
+    with pytest.raises(numkit.LoadError, match="file not found"):
+        inv.load(tmp_path / "nope.csv")
+
+
+def test_non_strict_keeps_rejects(inv, tmp_path):
+    numbers = write(tmp_path, "n.csv", f"number,node,status\n1,{SITE_A},Available\nx,{SITE_A},Available\n"
+                                       f"1,{SITE_A},Used\n")
+    report = inv.load(numbers, strict=False)
+    assert report.rejected == 2 and report.numbers == 1
+    rejects = inv.sql("select row, \"column\", value, reason from load_rejects")
+    assert sorted(rejects["row"]) == [3, 4]
+    assert inv.sql("select status from numbers")["status"].tolist() == ["Available"]
+
+
+def test_snapshot_replaces_the_inventory(inv, tmp_path):
+    inv.load(write(tmp_path, "n2.csv", f"number,node\n42,{SITE_B}\n"))
+    assert inv.sql("select number from numbers")["number"].tolist() == ["42"]
+
+
+def test_users_missing_from_a_new_snapshot_are_recorded_as_deleted(inv, tmp_path):
+    numbers = write(tmp_path, "n2.csv", f"number,node\n42,{SITE_B}\n")
+    report = inv.load(numbers, users=write(tmp_path, "u2.csv", f"Username,Located At\nbob,{SITE_B}\n"),
+                      as_of="2026-12-01")
+    assert report.deleted_users == ["alice"]
+    assert inv._rows("select username, deleted_at from deleted_users") == [
+        {"username": "alice", "deleted_at": dt.date(2026, 12, 1)}]
+    assert inv.sql("select username from users")["username"].tolist() == ["bob"]
+
+
+def test_without_users_file_active_users_stay(inv, tmp_path):
+    inv.load(write(tmp_path, "n2.csv", f"number,node,status,used by\n42,{SITE_A},Used,alice\n"))
+    assert inv.active_user("alice") == {"username": "alice", "node": SITE_A}
+
+
+def test_load_as_of_becomes_the_snapshot_date_not_inv_as_of(inv, tmp_path):
+    inv.load(write(tmp_path, "n2.csv", f"number,node\n42,{SITE_B}\n"), as_of="2026-01-01")
+    assert inv._scalar("select numkit_snapshot_date()") == dt.date(2026, 1, 1)
+    assert inv.as_of == AS_OF
+    loads = inv.sql("select as_of, files from loads order by load_id")
+    assert len(loads) == 2 and len(json.loads(loads["files"].iloc[-1])["numbers"]["sha256"]) == 64
+
+
+def test_dataframe_sources(tmp_path):
+    inv = numkit.connect()
+    report = inv.load(pd.DataFrame({"Internal Number": ["0100", "\\+1"], "Hierarchy": [SITE_A, SITE_B]}),
+                      as_of=AS_OF)
+    assert report.numbers == 2
+    assert sorted(inv.sql("select number from numbers")["number"]) == ["+1", "0100"]
+
+
+def test_xlsx_sheet_named_after_the_role(tmp_path):
+    path = tmp_path / "export.xlsx"
+    with pd.ExcelWriter(path) as book:
+        pd.DataFrame({"notes": ["not this one"]}).to_excel(book, sheet_name="Cover", index=False)
+        pd.DataFrame({"Internal Number": ["0100", "1001"], "Located At": [SITE_A, SITE_A],
+                      "Status": ["Available", "Reserved"]}).to_excel(book, sheet_name="Numbers", index=False)
+    inv = numkit.connect()
+    inv.load(path, as_of=AS_OF)
+    assert records(inv.sql("select number, status from numbers order by number"), "number", "status") == [
+        ("0100", "Available"), ("1001", "Reserved")]
+
+
+def test_xlsx_problem_rows_are_sheet_rows(tmp_path):
+    path = tmp_path / "export.xlsx"
+    pd.DataFrame({"Internal Number": ["1", "bad"], "Located At": [SITE_A, SITE_A]}).to_excel(path, index=False)
+    with pytest.raises(numkit.LoadError) as refused:
+        numkit.connect().load(path)
+    assert refused.value.problems["row"].tolist() == [3]
+
+
+def test_hierarchy_type_conflict(inv, tmp_path):
+    with pytest.raises(numkit.LoadError, match="has type"):
+        inv.load(write(tmp_path, "n.csv", NUMBERS), hierarchy=write(tmp_path, "h.csv",
+                 HIERARCHY + f"{CUST2},Site\n"))
+
+
+def test_unknown_node_type(inv, tmp_path):
+    with pytest.raises(numkit.LoadError, match="unknown node type"):
+        inv.load(write(tmp_path, "n.csv", NUMBERS), hierarchy=write(tmp_path, "h.csv", "node,type\nx,Planet\n"))
+
+
+def test_load_is_recorded_as_an_event(inv):
+    assert inv.events()["action"].tolist() == ["load"]

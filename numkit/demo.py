@@ -76,7 +76,7 @@ PRESENCE = np.array([   # in the snapshots (-150, -60, -10 days, today), per rol
     [1, 1, 1, 1], [0, 1, 1, 1], [0, 0, 1, 1], [0, 0, 0, 1], [1, 0, 1, 1],
     [1, 0, 0, 0], [1, 1, 0, 0], [1, 1, 1, 0], [0, 0, 0, 0]], bool)
 ROLE_SHARES = [0, .02, .02, .01, .005, .02, .02, .02, .02]   # relative to holders
-RESERVATIONS_PER_PERSON = [(0, 1), (0, 1), (0, 1), (0, 1), (1, 2), (1, 3), (1, 3), (1, 3), (1, 2)]
+RESERVATIONS_PER_PERSON = [(0, 0), (0, 1), (0, 1), (0, 1), (1, 2), (1, 3), (1, 3), (1, 3), (1, 2)]
 
 FIRST_NAMES = ["Aisha", "Ben", "Chloe", "Daniel", "Emma", "Farah", "George", "Hannah",
                "Imran", "Jack", "Karen", "Liam", "Maya", "Noah", "Olivia", "Priya", "Rosa",
@@ -104,6 +104,8 @@ DESCRIPTION_GROUPS = {
     "inactive": ["Ported out", "Pending port-in", "Decommissioned"],
 }
 DESCRIPTIONS = [""] + [d for group in DESCRIPTION_GROUPS.values() for d in group]
+FIRST_DESCRIPTION = dict(zip(DESCRIPTION_GROUPS, np.cumsum(
+    [1] + [len(group) for group in DESCRIPTION_GROUPS.values()][:-1])))
 NOTE_GROUPS = {
     "colleague": ["", "", "Temporary hold", "VIP - keep number"],
     "starter": ["Held for new starter", "Held for new starter", "New starter - date TBC"],
@@ -127,7 +129,7 @@ def generate(out_dir, numbers=400, sites=6, seed=1, as_of=AS_OF) -> dict:
     tree = _hierarchy(sites)
     rows = _number_rows(tree, numbers, rng)
     people = _people(tree, rows, rng)
-    _status_and_users(rows, people, rng)
+    _statuses_and_holders(rows, people, rng)
     _reservations(tree, rows, people, rng)
     _plant_rule_examples(tree, rows, people)
     _dates_notes_and_descriptions(rows, rng)
@@ -224,7 +226,14 @@ def _number_rows(tree, numbers, rng):
         n=numbers, kind=row_kind, site=row_site, customer=row_customer, node=node, value=value,
         site_first=start[kind == SITE_DID], site_n=size[kind == SITE_DID],
         ext_first=start[kind == EXTENSION], pool_first=start[kind == POOL],
-        customer_level_n=ext_n + pool_n)
+        customer_level_n=ext_n + pool_n,
+        # filled in by the later steps; codes into STATUSES, USAGES, NOTES, DESCRIPTIONS,
+        # person numbers (-1: nobody), release dates as days from as_of
+        status=np.zeros(numbers, np.int8), used_by=np.full(numbers, -1),
+        reserved_for=np.full(numbers, -1), lower_reserved_for=np.zeros(numbers, bool),
+        note=np.zeros(numbers, np.int64), days=np.zeros(numbers, np.int64),
+        dated=np.zeros(numbers, bool), usage=np.zeros(numbers, np.int64),
+        description=np.zeros(numbers, np.int64), planted=np.zeros(numbers, bool))
 
 
 def _people(tree, rows, rng):
@@ -235,7 +244,8 @@ def _people(tree, rows, rng):
     role_n[HOLDER] = holders
     role = np.repeat(np.arange(len(role_n)), role_n)
     holder_site = np.repeat(np.arange(n_sites), holders_n)
-    site = np.concatenate([holder_site, holder_site[rng.integers(holders, size=len(role) - holders)]])
+    others_site = holder_site[rng.integers(holders, size=len(role) - holders)]
+    site = np.concatenate([holder_site, others_site])
     # The seed user, the first non-holder, left Site-B 60 days ago.
     seed_user = holders
     role = np.insert(role, seed_user, DELETED_60)
@@ -247,7 +257,8 @@ def _people(tree, rows, rng):
     last = rng.integers(len(SURNAMES), size=len(role))
     given = [[f[0].lower() for f in FIRST_NAMES], [f[0].lower() for f in FIRST_NAMES],
              [f[0] for f in FIRST_NAMES], [f.lower() for f in FIRST_NAMES], FIRST_NAMES]
-    family = [[s.lower() for s in SURNAMES]] * 2 + [SURNAMES] + [[s.lower() for s in SURNAMES], SURNAMES]
+    lower_surnames = [s.lower() for s in SURNAMES]
+    family = [lower_surnames, lower_surnames, SURNAMES, lower_surnames, SURNAMES]
     name = pc.binary_join_element_wise(
         pa.array(sum(given, [])).take(fmt * len(FIRST_NAMES) + first),
         pa.array(["", ".", "", ".", "."]).take(fmt),
@@ -275,7 +286,7 @@ def _unique_case_insensitively(name, keep):
     return pc.if_else(rank > 0, pc.binary_join_element_wise(name, suffix, ""), name)
 
 
-def _status_and_users(rows, people, rng):
+def _statuses_and_holders(rows, people, rng):
     n, kind, site = rows["n"], rows["kind"], rows["site"]
     status = np.empty(n, np.int8)
     draw = rng.random(n)
@@ -289,23 +300,18 @@ def _status_and_users(rows, people, rng):
     site_customer = rows["customer"][rows["site_first"]]
     customer_holders_n = np.bincount(site_customer, holders_n)
     customer_holder_first = np.cumsum(customer_holders_n) - customer_holders_n
-    at_site = site[held] >= 0
-    first = np.where(at_site, holder_first[site[held]], customer_holder_first[rows["customer"][held]])
-    count = np.where(at_site, holders_n[site[held]], customer_holders_n[rows["customer"][held]])
-    used_by = np.full(n, -1, np.int64)
-    used_by[held] = first + (rng.random(len(held)) * count).astype(np.int64)
-    rows.update(status=status, used_by=used_by, reserved_for=np.full(n, -1, np.int64),
-                lower_reserved_for=np.zeros(n, bool), note=np.zeros(n, np.int64),
-                days=np.zeros(n, np.int64), dated=np.zeros(n, bool),
-                usage=np.zeros(n, np.int64), description=np.zeros(n, np.int64),
-                planted=np.zeros(n, bool))
+    at_site, s, c = site[held] >= 0, site[held], rows["customer"][held]
+    first = np.where(at_site, holder_first[s], customer_holder_first[c])
+    count = np.where(at_site, holders_n[s], customer_holders_n[c])
+    rows["status"][:] = status
+    rows["used_by"][held] = first + (rng.random(len(held)) * count).astype(np.int64)
 
 
 def _reservations(tree, rows, people, rng):
     role, person_site = people["role"], people["site"]
     lo, hi = np.array(RESERVATIONS_PER_PERSON).T
     wants = rng.integers(lo[role], hi[role] + 1)
-    wants[role == HOLDER] = rng.random((role == HOLDER).sum()) < 0.08
+    wants[role == HOLDER] = rng.random((role == HOLDER).sum()) < 0.08  # a colleague's number
     wants[people["seed_user"]] = 0                   # planted instead
     person = np.repeat(np.arange(len(role)), wants)
     s, c = person_site[person], tree["site_customer"][person_site[person]]
@@ -323,7 +329,8 @@ def _reservations(tree, rows, people, rng):
     movers, mc, sites_n, first_site = (a[sites_n > 1] for a in (movers, mc, sites_n, first_site))
     step = 1 + (rng.random(len(movers)) * (sites_n - 1)).astype(int)
     other = first_site + (person_site[movers] - first_site + step) % sites_n
-    moved_row = rows["site_first"][other] + (rng.random(len(movers)) * rows["site_n"][other]).astype(int)
+    moved_row = rows["site_first"][other] + (
+        rng.random(len(movers)) * rows["site_n"][other]).astype(int)
 
     person = np.r_[person, movers]
     row = np.r_[row, moved_row]
@@ -333,9 +340,11 @@ def _reservations(tree, rows, people, rng):
     note = np.zeros(len(row), np.int64)
     for group, notes in NOTE_GROUPS.items():
         at = note_group == group
-        note[at] = np.array([NOTES.index(x) for x in notes])[rng.integers(len(notes), size=at.sum())]
+        codes = np.array([NOTES.index(x) for x in notes])
+        note[at] = codes[rng.integers(len(notes), size=at.sum())]
     # A flagged number is one the person held or was promised: no longer in use.
-    rows["status"][row] = rng.choice([AVAILABLE, RESERVED, COOLING], size=len(row), p=[.6, .25, .15])
+    rows["status"][row] = rng.choice([AVAILABLE, RESERVED, COOLING], size=len(row),
+                                     p=[.6, .25, .15])
     rows["used_by"][row] = -1
     rows["reserved_for"][row] = person
     rows["note"][row] = note
@@ -382,13 +391,6 @@ def _plant_rule_examples(tree, rows, people):
     plant(rows["ext_first"][1], USED_UTILITY, usage="Device", description="Switchboard")
 
 
-def _choose(rng, group, size):
-    """Indices into DESCRIPTIONS of random entries of one description group."""
-    offset = 1 + sum(len(g) for name, g in DESCRIPTION_GROUPS.items()
-                     if list(DESCRIPTION_GROUPS).index(name) < list(DESCRIPTION_GROUPS).index(group))
-    return offset + rng.integers(len(DESCRIPTION_GROUPS[group]), size=size)
-
-
 def _dates_notes_and_descriptions(rows, rng):
     status, free = rows["status"], ~rows["planted"]
     draw = rng.random(rows["n"])
@@ -400,7 +402,8 @@ def _dates_notes_and_descriptions(rows, rng):
     rows["dated"][cooling] = c < .85
     reserved = np.flatnonzero(free & (status == RESERVED))
     r = draw[reserved]     # running 45%, ended 20%, indefinite 35%
-    rows["days"][reserved] = np.where(r < .45, rng.integers(1, 181, len(r)), rng.integers(-120, 0, len(r)))
+    rows["days"][reserved] = np.where(r < .45, rng.integers(1, 181, len(r)),
+                                      rng.integers(-120, 0, len(r)))
     rows["dated"][reserved] = r < .65
     unnoted = reserved[rows["note"][reserved] == 0]
     projects = np.array([NOTES.index(x) for x in NOTE_GROUPS["project"]])
@@ -408,16 +411,18 @@ def _dates_notes_and_descriptions(rows, rng):
 
     held = rows["used_by"] >= 0
     used = free & (status == USED)
-    hunt = np.where(rows["kind"] == POOL, draw < .6, draw < .2)
-    usage = np.select([used & held, used & hunt, used, free & (status == USED_UTILITY)],
-                      [np.where(draw < .75, LINE, DEVICE), HUNT_GROUP, DEVICE, DEVICE], NO_USAGE)
-    n = rows["n"]
-    description = np.select(
-        [used & held, used & hunt, used, status == USED_UTILITY, status == INACTIVE],
-        [_choose(rng, "user", n), _choose(rng, "hunt", n), _choose(rng, "device", n),
-         _choose(rng, "utility", n), _choose(rng, "inactive", n)], 0)
-    rows["usage"][free] = usage[free]
-    rows["description"][free] = description[free]
+    draw = rng.random(rows["n"])
+    hunt = used & ~held & np.where(rows["kind"] == POOL, draw < .6, draw < .2)
+    device = used & ~held & ~hunt
+    line = used & held & (draw < .75)
+    rows["usage"][used & held] = DEVICE
+    rows["usage"][line], rows["usage"][hunt] = LINE, HUNT_GROUP
+    rows["usage"][device | (free & (status == USED_UTILITY))] = DEVICE
+    for group, at in [("user", used & held), ("hunt", hunt), ("device", device),
+                      ("utility", free & (status == USED_UTILITY)),
+                      ("inactive", free & (status == INACTIVE))]:
+        rows["description"][at] = FIRST_DESCRIPTION[group] + rng.integers(
+            len(DESCRIPTION_GROUPS[group]), size=at.sum())
 
 
 def _text(codes, vocabulary):
@@ -441,9 +446,11 @@ def _write(out, tree, rows, people, as_of):
                         pc.binary_join_element_wise("\\+", digits, ""))
     names = people["name"]
     reserved_for = names.take(pa.array(rows["reserved_for"], mask=rows["reserved_for"] < 0))
-    reserved_for = pc.if_else(rows["lower_reserved_for"], pc.utf8_lower(reserved_for), reserved_for)
+    reserved_for = pc.if_else(rows["lower_reserved_for"], pc.utf8_lower(reserved_for),
+                              reserved_for)
     epoch_days = (as_of - dt.date(1970, 1, 1)).days + rows["days"]
-    columns = [number, node_paths.take(rows["node"]), _text(rows["status"] + 1, [""] + STATUSES),
+    columns = [number, node_paths.take(rows["node"]),
+               _text(rows["status"] + 1, [""] + STATUSES),
                _text(rows["usage"], USAGES), reserved_for,
                names.take(pa.array(rows["used_by"], mask=rows["used_by"] < 0)),
                pa.array(epoch_days.astype(np.int32), mask=~rows["dated"]).cast(pa.date32()),
@@ -454,21 +461,19 @@ def _write(out, tree, rows, people, as_of):
     by_site = np.lexsort((np.arange(len(people["role"])), people["site"]))
     present = PRESENCE[people["role"][by_site]]
     snapshots = [as_of - dt.timedelta(days=d) for d in HISTORY_DAYS_BEFORE]
-    history = []
-    for k, day in enumerate(snapshots + [as_of]):
+    history = [{"as_of": day.isoformat(), "users": f"history/users-{day.isoformat()}.csv"}
+               for day in snapshots]
+    for k, path in enumerate([h["users"] for h in history] + ["users.csv"]):
         who = by_site[present[:, k]]
-        users = pa.table({"Username": names.take(who), "Located At": site_paths.take(people["site"][who])})
-        path = "users.csv" if day == as_of else f"history/users-{day.isoformat()}.csv"
-        _write_csv(users, out / path)
-        if day != as_of:
-            history.append({"as_of": day.isoformat(), "users": path})
+        _write_csv(pa.table({"Username": names.take(who),
+                             "Located At": site_paths.take(people["site"][who])}), out / path)
     manifest = {"as_of": as_of.isoformat(), "history": history}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
 
     role = people["role"]
     counts = {
-        "nodes": len(tree["nodes"]), "customers": len(tree["customers"]), "sites": len(tree["sites"]),
-        "numbers": rows["n"],
+        "nodes": len(tree["nodes"]), "customers": len(tree["customers"]),
+        "sites": len(tree["sites"]), "numbers": rows["n"],
         "by_status": {s: int((rows["status"] == k).sum()) for k, s in enumerate(STATUSES)},
         "users": int(PRESENCE[role, -1].sum()),
         "deleted_users": int((PRESENCE[role, :-1].any(1) & ~PRESENCE[role, -1]).sum()),

@@ -1,0 +1,73 @@
+"""Every SQL object is bound by a test, so a broken view fails here, not in a notebook."""
+
+import duckdb
+import pytest
+
+import numkit
+from numkit.schema import object_files, object_names
+
+from conftest import SITE_B
+
+CALLS = {
+    "numkit_as_of": "select numkit_as_of()",
+    "canonical_number": "select canonical_number('\\+1')",
+    "number_value": "select number_value('+0100')",
+    "numkit_setting": "select numkit_setting('cooling_days')",
+    "numkit_snapshot_date": "select numkit_snapshot_date()",
+    "visible_numbers": f"select * from visible_numbers('{SITE_B}') limit 0",
+    "available_numbers": f"select * from available_numbers('u', '{SITE_B}') limit 0",
+    "belonging_to": f"select * from belonging_to('u', '{SITE_B}') limit 0",
+    "why_not": f"select why_not('1', 'u', '{SITE_B}')",
+}
+
+
+@pytest.mark.parametrize("name", object_names())
+def test_object_is_bound(inv, name):
+    query = CALLS.get(name, f"select * from {name} limit 0")
+    inv.con.execute(query).fetchall()
+
+
+def test_interface_columns(inv):
+    expected = {
+        "nodes": {"node", "parent", "type"},
+        "events": {"at", "action", "number", "node", "username", "before", "after"},
+        "deleted_users": {"username", "node", "deleted_at"},
+        "node_ancestors": {"node", "ancestor", "distance"},
+        "numbers_effective": {"number", "node", "status", "reserved_for", "used_by",
+                              "release_date", "effective_status", "stuck"},
+        "deleted_user_reservations": {"number", "node", "status", "effective_status", "reserved_for",
+                                      "category", "deleted_at", "days_since_deleted"},
+        "stuck_cooling": {"number", "node", "release_date", "reserved_for"},
+        "stranded_reservations": {"number", "node", "reserved_for", "user_node"},
+        "node_utilization": {"node", "type", "total", "available", "used", "used_utility", "reserved",
+                             "cooling", "inactive", "share_available", "alert"},
+        "available_numbers('u', 'x')": {"number", "node", "distance", "reserved_for_user"},
+        "belonging_to('u', 'x')": {"number", "node", "effective_status", "assignable"},
+    }
+    for name, columns in expected.items():
+        assert columns <= set(inv.sql(f"select * from {name} limit 0").columns), name
+
+
+def test_each_file_creates_the_object_it_is_named_after():
+    for sql_file in object_files():
+        text = sql_file.read_text().lower()
+        name = sql_file.name.removesuffix(".sql")
+        assert text.lstrip().startswith("--"), f"{sql_file.name} starts with a comment"
+        assert any(f"{kind} {name}" in text for kind in (
+            "create table if not exists", "create or replace view", "create or replace macro")), sql_file
+
+
+def test_an_analyst_can_query_the_database_file_without_numkit(make_inventory, tmp_path):
+    path = tmp_path / "inv.duckdb"
+    make_inventory(path=str(path)).close()
+    con = duckdb.connect(str(path), read_only=True)
+    con.execute("set variable numkit_as_of = date '2026-11-23'")
+    rows = con.execute(f"select number from available_numbers('u', '{SITE_B}')").fetchall()
+    assert [r[0] for r in rows] == ["1002", "1003", "2002", "2003"]
+
+
+def test_read_only_connection(make_inventory, tmp_path):
+    path = tmp_path / "inv.duckdb"
+    make_inventory(path=str(path)).close()
+    with numkit.connect(path, read_only=True) as inv:
+        assert inv.next_available("bob", SITE_B) == "2002"

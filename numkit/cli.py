@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from . import demo as demo_data
 from . import reports
 from .arguments import parse_date
 from .errors import LoadError, NumkitError
@@ -122,9 +123,13 @@ def report(db, out_dir, as_of, older_than):
 @expected_errors
 def demo(out_dir, numbers, sites, seed):
     """Generate a realistic, fake inventory export of any size."""
-    from . import demo as demo_data
-    result = demo_data.generate(Path(out_dir), numbers=numbers, sites=sites, seed=seed)
-    click.echo(f"wrote a demo inventory to {out_dir}: {result}")
+    try:
+        result = demo_data.generate(Path(out_dir), numbers=numbers, sites=sites, seed=seed)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    counts = ", ".join(f"{count} {what.replace('_', ' ')}" for what, count in result["counts"].items()
+                       if isinstance(count, int))
+    click.echo(f"wrote a demo inventory to {out_dir}: {counts}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,84 @@
+"""The numkit command: thin over the library, one-line errors, documented."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from numkit.cli import main
+
+from conftest import NUMBERS, USERS, HIERARCHY, write
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    for name, command in main.commands.items():
+        assert command.help, name
+        assert run(name, "--help").exit_code == 0
+        assert re.search(rf"numkit {name}\b", readme), f"numkit {name} is not in the README"
+
+
+def test_numkit_help_as_a_program():
+    result = subprocess.run([sys.executable, "-m", "numkit", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "load" in result.stdout
+
+
+def test_load_check_report(tmp_path):
+    db = tmp_path / "inv.duckdb"
+    loaded = run("load", db, "--numbers", write(tmp_path, "n.csv", NUMBERS), "--users",
+                 write(tmp_path, "u.csv", USERS), "--hierarchy", write(tmp_path, "h.csv", HIERARCHY),
+                 "--as-of", "2026-11-23")
+    assert loaded.exit_code == 0, loaded.output
+    assert "8 numbers" in loaded.output
+    assert run("check", db).exit_code == 0
+    reported = run("report", db, "--out", tmp_path / "out", "--as-of", "2026-11-23")
+    assert reported.exit_code == 0, reported.output
+    assert "never onboarded" in reported.output
+    assert (tmp_path / "out" / "deleted_user_reservations.csv").read_text().count("never_onboarded") == 3
+
+
+def test_refused_load_is_one_line_and_exit_1(tmp_path):
+    db = tmp_path / "inv.duckdb"
+    result = run("load", db, "--numbers", write(tmp_path, "n.csv", "number,node\nabc,x\n"),
+                 "--problems", tmp_path / "problems.csv")
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0
+    assert result.output.startswith("Error: ") and "row 2" in result.output
+    assert "abc" in (tmp_path / "problems.csv").read_text()
+
+
+def test_check_exits_1_on_violations(tmp_path):
+    import numkit
+    db = tmp_path / "inv.duckdb"
+    with numkit.connect(db) as inv:
+        inv.load(write(tmp_path, "n.csv", NUMBERS), users=write(tmp_path, "u.csv", USERS))
+        inv.con.execute("update numbers set used_by = 'ghost' where number = '3001'")
+    result = run("check", db)
+    assert result.exit_code == 1
+    assert "used_by_not_active" in result.output
+
+
+def test_load_needs_numbers_or_a_folder(tmp_path):
+    result = run("load", tmp_path / "inv.duckdb")
+    assert result.exit_code == 2
+
+
+def test_demo_writes_an_export_that_loads(tmp_path):
+    assert run("demo", "--out", tmp_path / "demo", "--numbers", 300, "--sites", 5, "--seed", 7).exit_code == 0
+    loaded = run("load", tmp_path / "inv.duckdb", "--dir", tmp_path / "demo")
+    assert loaded.exit_code == 0, loaded.output
+    assert run("check", tmp_path / "inv.duckdb").exit_code == 0
+
+
+@pytest.mark.parametrize("args", [["report", "missing.duckdb", "--out", "x"], ["check", "missing.duckdb"]])
+def test_missing_database_is_a_usage_error(args):
+    assert run(*args).exit_code == 2

@@ -1,0 +1,47 @@
+"""The README's tour shows real output: the same calls on the sample give the same answers."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+import numkit
+from numkit.snapshots import load_folder
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE_B = "sys.hcs.Prov-1.Cust-1.Site-B"
+
+
+@pytest.fixture(scope="module")
+def tour():
+    inv = numkit.connect()
+    load_folder(inv, ROOT / "data" / "sample")
+    inv.as_of = "2026-11-23"
+    return inv
+
+
+def shown(call):
+    """The first column of the output the README shows under the `>>> call` line."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split(f">>> {call}\n", 1)[1].split(">>>", 1)[0].split("```", 1)[0]
+    lines = block.strip().splitlines()
+    return [line.split()[0] for line in lines[1:]] if len(lines) > 1 else [lines[0].strip("'")]
+
+
+def test_tour_outputs_match(tour):
+    assert shown('inv.available_numbers("u.okafor", site_b).head(5)') == list(
+        tour.available_numbers("u.okafor", SITE_B)["number"].head(5))
+    assert shown('inv.next_available("jdoe", site_b)') == [tour.next_available("jdoe", SITE_B)]
+    assert shown('inv.why_not("1002", "jdoe", site_b)') == [tour.why_not("1002", "jdoe", SITE_B)]
+    deleted = tour.deleted_user_reservations(older_than_days=30).head(3)
+    assert shown('inv.deleted_user_reservations(older_than_days=30).head(3)[["number", "reserved_for", '
+                 '"category", "days_since_deleted"]]') == list(deleted["number"])
+    readme = (ROOT / "README.md").read_text()
+    onboarded = tour.onboard("U.Okafor", SITE_B)
+    assert str(onboarded) in readme
+    plan = tour.preview_move("k.brown", "sys.hcs.Prov-1.Cust-1.Site-C")
+    for number, new_number in zip(plan["number"], plan["new_number"]):
+        assert re.search(rf"{re.escape(number)}\s.*replace\s+{re.escape(new_number)}\s", readme)
+    with pytest.raises(numkit.MoveRefused) as refused:
+        tour.move_user("g.kim", "sys.hcs.Prov-1.Cust-2.Site-D")
+    assert str(refused.value) in readme

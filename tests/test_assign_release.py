@@ -109,3 +109,17 @@ def test_settings_persist_in_the_database(make_inventory, tmp_path):
     inv.close()
     with numkit.connect(path) as again:
         assert dict(again.settings) == {"alert_share": 0.25, "cooling_days": 9}
+
+
+def test_a_user_deleted_twice_has_two_records(inv):
+    inv.delete_user("alice")
+    inv.as_of = AS_OF + dt.timedelta(days=3)
+    inv.onboard("alice", SITE_A)
+    inv.delete_user("alice")
+    assert inv.sql("select deleted_at from deleted_users order by deleted_at")["deleted_at"].dt.date.tolist() == [
+        AS_OF, AS_OF + dt.timedelta(days=3)]
+
+
+def test_sql_with_parameters(inv):
+    frame = inv.sql("select number from numbers where node = $node order by number", {"node": SITE_B})
+    assert frame["number"].tolist() == ["1002", "2002"]

@@ -169,3 +169,21 @@ def test_unknown_node_type(inv, tmp_path):
 
 def test_load_is_recorded_as_an_event(inv):
     assert inv.events()["action"].tolist() == ["load"]
+
+
+def test_utf8_bom_and_crlf(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes(f"\ufeffInternal Number,Located At\r\n0100,{SITE_A}\r\n".encode("utf-8"))
+    inv = numkit.connect()
+    inv.load(path)
+    assert inv._rows("select number, node from numbers") == [{"number": "0100", "node": SITE_A}]
+
+
+def test_xlsx_without_a_sheet_named_after_the_role_uses_the_first(tmp_path):
+    path = tmp_path / "export.xlsx"
+    with pd.ExcelWriter(path) as book:
+        pd.DataFrame({"Internal Number": ["1"], "Located At": [SITE_A]}).to_excel(book, sheet_name="Export", index=False)
+        pd.DataFrame({"other": ["x"]}).to_excel(book, sheet_name="Notes", index=False)
+    inv = numkit.connect()
+    inv.load(path)
+    assert inv.sql("select number from numbers")["number"].tolist() == ["1"]

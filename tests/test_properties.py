@@ -1,6 +1,7 @@
 """Random operations against the API; the invariants of rules.md section 7 after every step."""
 
 import datetime as dt
+import json
 
 import hypothesis.strategies as st
 from hypothesis import HealthCheck, settings
@@ -40,18 +41,38 @@ class InventoryMachine(RuleBasedStateMachine):
             if status != "Available":
                 self.inv.set_status(number, status, node=node, days=2)
 
+    def row_state(self):
+        return {(r["number"], r["node"]): r for r in self.inv._rows(
+            "select number, node, status, usage, reserved_for, used_by, "
+            "strftime(release_date, '%Y-%m-%d') as release_date, reservation_notes, description "
+            "from numbers")}
+
     def attempt(self, operation, *args, **kwargs):
         before = {t: self.inv.sql(f"select * from {t}") for t in TABLES}
+        rows_before = self.row_state()
         try:
             operation(*args, **kwargs)
         except numkit.NumkitError:
             for table, frame in before.items():
                 assert self.inv.sql(f"select * from {table}").equals(frame), table
-        else:
-            changed = any(not self.inv.sql(f"select * from {t}").equals(before[t])
-                          for t in TABLES if t != "events")
-            if changed:
-                assert len(self.inv.events()) > len(before["events"])
+            return
+        changed = any(not self.inv.sql(f"select * from {t}").equals(before[t])
+                      for t in TABLES if t != "events")
+        if changed:
+            assert len(self.inv.events()) > len(before["events"])
+        self.replay_events(rows_before, len(before["events"]))
+
+    def replay_events(self, rows_before, events_before):
+        """The operation's events, applied to the rows before it, give the rows after it."""
+        state = dict(rows_before)
+        for event in self.inv.events().iloc[events_before:].itertuples():
+            if isinstance(event.before, str) and isinstance(event.number, str):
+                old = json.loads(event.before)
+                assert state.pop((old["number"], old["node"])) == old
+            if isinstance(event.after, str) and isinstance(event.number, str):
+                new = json.loads(event.after)
+                state[(new["number"], new["node"])] = new
+        assert state == self.row_state()
 
     @rule(user=users, node=nodes, number=st.none() | numbers)
     def onboard(self, user, node, number):

@@ -16,6 +16,9 @@ from .numbering import parse_numbers
 from .schema import create_objects
 
 
+COPIED_TABLES = ("settings", "loads", "nodes", "numbers", "users", "deleted_users")
+
+
 def connect(path=":memory:", read_only=False):
     """Open (creating if needed) the inventory database at `path`."""
     return Inventory(path, read_only=read_only)
@@ -81,6 +84,7 @@ class Inventory:
         if not read_only:
             create_objects(self.con)
         self._as_of = None
+        self._current = None
         self.settings = Settings(self)
 
     def close(self):
@@ -123,20 +127,45 @@ class Inventory:
 
     @contextlib.contextmanager
     def _operation(self):
-        """One all-or-nothing write: a transaction, committed only if nothing raised."""
+        """One all-or-nothing write: a transaction, committed only if nothing raised.
+
+        Operations called inside another operation join its transaction, so a batch of
+        operations (several moves, bulk onboarding) is all-or-nothing as a whole.
+        """
+        if self._current is not None:
+            yield self._current
+            return
         if self._as_of is None:  # rules use today, and so must the change, even past midnight
             self.con.execute("set variable numkit_as_of = $d", {"d": self.as_of})
         self.con.begin()
         try:
             operation_id = self._scalar("select nextval('operation_ids')")
-            yield Operation(self.con, operation_id, self.as_of)
+            self._current = Operation(self.con, operation_id, self.as_of)
+            yield self._current
             self.con.commit()
         except BaseException:
             self.con.rollback()
             raise
         finally:
+            self._current = None
             if self._as_of is None:
                 self.con.execute("reset variable numkit_as_of")
+
+    def batch(self):
+        """A context in which several operations form one transaction, all or nothing."""
+        return self._operation()
+
+    def scratch_copy(self):
+        """An in-memory copy of this inventory, for what-if runs that must not touch it."""
+        copy = Inventory()
+        copy.as_of = self._as_of
+        for table in COPIED_TABLES:
+            frame = self.con.sql(f"select * from {table}").to_arrow_table()
+            copy.con.register("copied", frame)
+            copy.con.execute(f"delete from {table}")
+            copy.con.execute(f"insert into {table} select * from copied")
+            copy.con.unregister("copied")
+        return copy
 
     def require_node(self, node):
         if node is None or not self._scalar("select count(*) from nodes where node = $n",
@@ -165,10 +194,14 @@ class Inventory:
             {"numbers": list(numbers), **({"node": node} if node is not None else {})})
 
     # -- load ------------------------------------------------------------------------
-    def load(self, numbers, users=None, hierarchy=None, *, as_of=None, strict=True):
-        """Replace the inventory with a snapshot; see interface.md "Files numkit loads"."""
+    def load(self, numbers, users=None, hierarchy=None, *, as_of=None, strict=True, progress=None):
+        """Replace the inventory with a snapshot, all or nothing (README, "Loading exports").
+
+        `progress(fraction, step)`, when given, is called as each step of the load begins.
+        """
         return load.load_snapshot(self, numbers, users, hierarchy,
-                                  as_of=parse_date(as_of, "as_of") or self.as_of, strict=strict)
+                                  as_of=parse_date(as_of, "as_of") or self.as_of, strict=strict,
+                                  progress=progress)
 
     # -- read ------------------------------------------------------------------------
     def available_numbers(self, username, node):
@@ -229,6 +262,27 @@ class Inventory:
 
     def events(self):
         return self.sql("select * from events order by event_id")
+
+    def nodes(self):
+        """The hierarchy: node, parent, type, depth (0 for a root), in path order."""
+        return self.sql("select node, parent, type, len(string_split(node, '.')) - 1 as depth "
+                        "from nodes order by node")
+
+    def users(self):
+        """Active users: username, node."""
+        return self.sql("select username, node from users order by lower(username)")
+
+    def user_status(self, username):
+        """{"state": "active" | "deleted" | "new", "node", "deleted_at"} of a username."""
+        user = self.active_user(username)
+        if user:
+            return {"state": "active", "node": user["node"], "deleted_at": None}
+        deleted = self._rows("select node, deleted_at from deleted_users "
+                             "where lower(username) = lower($u) order by deleted_at desc limit 1",
+                             {"u": str(username).strip()})
+        if deleted:
+            return {"state": "deleted", **deleted[0]}
+        return {"state": "new", "node": None, "deleted_at": None}
 
     # -- write -----------------------------------------------------------------------
     def onboard(self, username, node, number=None):

@@ -76,8 +76,10 @@ def _drop_temporaries(con):
         con.execute(f'drop table if exists temp."{name}"')
 
 
-def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict):
+def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=None):
+    """Load one snapshot; `progress(fraction, step)` is told as each step begins."""
     con = inv.con
+    report_progress = progress or (lambda fraction, step: None)
     sources = {"numbers": numbers, "users": users, "hierarchy": hierarchy}
     problems_of = {}
     staged = {}
@@ -87,6 +89,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict):
             if source is None:
                 _keep_valid(con, role, [], given=False)
                 continue
+            report_progress(len(staged) / 4, f"reading and checking {role}")
             staged[role] = stage(con, source, role)
             if role == "numbers":
                 con.execute("create or replace temp table load_active_users as "
@@ -100,6 +103,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict):
             raise LoadError(pd.DataFrame(problems, columns=PROBLEM_COLUMNS))
         files = {role: {"file": staged[role].label, "sha256": _checksum(sources[role])}
                  for role in staged}
+        report_progress(0.75, "writing the snapshot")
         with inv._operation() as op:
             load_id = _write(con, as_of, problems, files, users is not None, hierarchy is not None)
             report = LoadReport(
@@ -118,6 +122,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict):
                 {"n": report.numbers, "u": report.users, "nodes": report.nodes,
                  "r": report.rejected, "d": len(report.deleted_users), "id": load_id})
             op.log("load", {k: v for k, v in report.__dict__.items()}, None)
+        report_progress(1.0, "loaded")
         return report
     finally:
         _drop_temporaries(con)

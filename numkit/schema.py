@@ -1,7 +1,10 @@
 """The SQL layer: schema objects run in path order, and named statements."""
 
+import hashlib
 from functools import cache
 from importlib import resources
+
+import duckdb
 
 SQL_ROOT = resources.files("numkit") / "sql"
 STATEMENT_DIRS = ("load", "statements")
@@ -21,9 +24,32 @@ def object_names():
     return [f.name.removesuffix(".sql") for f in object_files()]
 
 
+@cache
+def schema_digest():
+    digest = hashlib.sha256()
+    for sql_file in object_files():
+        digest.update(sql_file.name.encode() + sql_file.read_bytes())
+    return digest.hexdigest()
+
+
+def built_digest(con):
+    try:
+        rows = con.execute("select digest from schema_version").fetchall()
+    except duckdb.CatalogException:
+        return None
+    return rows[0][0] if rows else None
+
+
 def create_objects(con):
+    """Create or update every schema object, unless this version built them already."""
+    if built_digest(con) == schema_digest():
+        return
+    con.begin()
     for sql_file in object_files():
         con.execute(sql_file.read_text())
+    con.execute("delete from schema_version")
+    con.execute("insert into schema_version values ($d)", {"d": schema_digest()})
+    con.commit()
 
 
 @cache

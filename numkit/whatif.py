@@ -1,0 +1,50 @@
+"""What-if runs: several moves previewed together, as if done in order, nothing changed."""
+
+import pandas as pd
+
+from .errors import NumkitError
+
+COLUMNS = ["step", "username", "destination", "number", "node", "action", "new_number",
+           "new_node", "conflict"]
+
+
+def parse_moves(text):
+    """`username,destination` lines (a header line and blank lines are skipped)."""
+    moves = []
+    for line in text.splitlines():
+        parts = [part.strip() for part in line.replace(";", ",").split(",")]
+        if len(parts) < 2 or not parts[0] or parts[0].lower() == "username":
+            continue
+        moves.append((parts[0], parts[1]))
+    return moves
+
+
+def preview_moves(inv, moves, policy="replace"):
+    """Every move applied in order to a scratch copy; a refused move is a conflict line."""
+    scratch = inv.scratch_copy()
+    lines = []
+    try:
+        for step, (username, destination) in enumerate(moves, start=1):
+            try:
+                plan = scratch.move_user(username, destination, policy)
+            except NumkitError as refused:
+                lines.append((step, username, destination, None, None, None, None, None,
+                              f"{type(refused).__name__}: {refused}"))
+                continue
+            for entry in plan.itertuples(index=False):
+                lines.append((step, username, destination, entry.number, entry.node, entry.action,
+                              entry.new_number, entry.new_node, None))
+            if plan.empty:
+                lines.append((step, username, destination, None, None, "no numbers", None, None, None))
+    finally:
+        scratch.close()
+    return pd.DataFrame(lines, columns=COLUMNS, dtype=object)
+
+
+def apply_moves(inv, moves, policy="replace"):
+    """Do every move in order, in one transaction: all of them or none."""
+    plans = []
+    with inv.batch():
+        for username, destination in moves:
+            plans.append(inv.move_user(username, destination, policy).assign(username=username))
+    return pd.concat(plans, ignore_index=True) if plans else pd.DataFrame()

@@ -24,7 +24,10 @@ def expected_errors(command):
             problems_file = kwargs.get("problems")
             if problems_file:
                 error.problems.to_csv(problems_file, index=False)
-            click.echo(f"Error: {error}", err=True)
+                where = f" (all {len(error.problems)} written to {problems_file})"
+            else:
+                where = " (--problems FILE writes them all)" if len(error.problems) > 1 else ""
+            click.echo(f"Error: {error}{where}", err=True)
             sys.exit(1)
         except NumkitError as error:
             click.echo(f"Error: {error}", err=True)
@@ -35,6 +38,12 @@ def expected_errors(command):
 def as_of_option(command):
     return click.option("--as-of", "as_of", metavar="DATE",
                         help="Evaluate the rules at this date (YYYY-MM-DD); default today.")(command)
+
+
+def snapshot_date_option(command):
+    return click.option("--as-of", "as_of", metavar="DATE",
+                        help="The snapshot date: the day the export was taken (YYYY-MM-DD); "
+                             "default today. With --dir, manifest.json gives the dates.")(command)
 
 
 @click.group()
@@ -53,7 +62,7 @@ def main():
               help="The hierarchy export (node paths and types).")
 @click.option("--dir", "folder", type=click.Path(exists=True, file_okay=False),
               help="An export folder (numbers.csv, users.csv, hierarchy.csv, manifest.json).")
-@as_of_option
+@snapshot_date_option
 @click.option("--no-strict", is_flag=True,
               help="Load the rows that pass and keep the others in load_rejects.")
 @click.option("--problems", type=click.Path(dir_okay=False),
@@ -63,6 +72,9 @@ def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict,
     """Load an inventory export into DB as a new snapshot (all or nothing)."""
     if bool(numbers_file) == bool(folder):
         raise click.UsageError("give --numbers FILE or --dir FOLDER")
+    if folder and (users_file or hierarchy_file or as_of):
+        raise click.UsageError("--dir takes its files and dates from the folder; "
+                               "drop --users, --hierarchy and --as-of")
     with connect(db) as inv:
         if folder:
             for report in load_folder(inv, folder, strict=not no_strict):
@@ -79,7 +91,7 @@ def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict,
 @expected_errors
 def check(db, as_of):
     """List invariant violations; exit status 1 if there is any."""
-    with connect(db) as inv:
+    with connect(db, read_only=True) as inv:
         if as_of:
             inv.as_of = as_of
         violations = inv.check()
@@ -97,7 +109,8 @@ def check(db, as_of):
               help="Folder for the report files (one CSV per report).")
 @as_of_option
 @click.option("--older-than", "older_than", type=click.IntRange(min=0), default=0,
-              show_default=True, help="Keep deleted users' reservations at least this many days old.")
+              show_default=True, help="Keep deleted users' reservations at least this many days "
+                                      "old (never-onboarded users' are always listed).")
 @expected_errors
 def report(db, out_dir, as_of, older_than):
     """Write the cleanup reports of DB to CSV files and print a summary."""
@@ -120,9 +133,12 @@ def report(db, out_dir, as_of, older_than):
 @click.option("--sites", default=6, show_default=True, type=click.IntRange(min=5),
               help="How many sites.")
 @click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
+@click.option("--force", is_flag=True, help="Overwrite the files of an earlier export in DIR.")
 @expected_errors
-def demo(out_dir, numbers, sites, seed):
+def demo(out_dir, numbers, sites, seed, force):
     """Generate a realistic, fake inventory export of any size."""
+    if not force and (Path(out_dir) / "numbers.csv").exists():
+        raise click.UsageError(f"{out_dir} already holds an export; add --force to overwrite it")
     try:
         result = demo_data.generate(Path(out_dir), numbers=numbers, sites=sites, seed=seed)
     except ValueError as error:

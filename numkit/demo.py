@@ -13,7 +13,7 @@
 
 Every phone number is fictitious: Ofcom's drama ranges, the US 555-01xx block, and beyond
 those the unassigned country code +999. The data always contains the cases the rules are
-about (rules.md): Cust-1 with Site-A/B/C and the seed user ``u.okafor`` reserved at Site-A,
+about: Cust-1 with Site-A/B/C and the seed user ``u.okafor`` reserved at Site-A,
 Site-B and Cust-1 but not active; a stranded reservation; reservations of deleted and
 never-onboarded users; due, future and stuck cooling; ended, running and indefinite
 reservations. Everything is drawn from one seeded generator with array operations, so the
@@ -33,7 +33,7 @@ import pyarrow.csv as pacsv
 AS_OF = dt.date(2026, 11, 23)
 HISTORY_DAYS_BEFORE = (150, 60, 10)          # the earlier users snapshots, oldest first
 PROVIDER = "sys.hcs.Prov-1"
-SEED_USER = "u.okafor"                       # rules.md section 3's user "u"
+SEED_USER = "u.okafor"                       # the seed example's user "u"
 
 NUMBER_HEADERS = ["Internal Number", "Located At", "Status", "Usage", "Reserved For",
                   "Used By", "Release Date", "Reservation Notes", "Description"]
@@ -355,7 +355,7 @@ def _reservations(tree, rows, people, rng):
 
 
 def _plant_rule_examples(tree, rows, people):
-    """The cases rules.md talks about, at fixed places, whatever the seed and size."""
+    """The cases the rules talk about, at fixed places, whatever the seed and size."""
     site_first, holder_first = rows["site_first"], people["holder_first"]
     site_a, site_b, site_c = site_first[0], site_first[1], site_first[2]
     mixed_case_holder, mover = holder_first[0], holder_first[0] + 1
@@ -382,7 +382,7 @@ def _plant_rule_examples(tree, rows, people):
     plant(site_c, AVAILABLE, reserved_for=mover, note="Kept after move")    # stranded
     plant(rows["pool_first"][never_customer], AVAILABLE, reserved_for=never,
           note="Held for new starter")
-    # Cooling around the 20-day look-back of VOSS's expiry job (rules.md section 2).
+    # Cooling around the 20-day look-back of VOSS's expiry job.
     for k, days in enumerate([-20, 5, 45, None, -21]):
         plant(site_b + 1 + k, COOLING, days=days)
     for k, days in enumerate([30, -5, None]):

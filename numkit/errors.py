@@ -18,7 +18,7 @@ class LoadError(NumkitError):
         if first["column"]:
             where += f", column {first['column']}"
         value = "" if first["value"] is None else f" (value {first['value']!r})"
-        more = f"; and {count - 1} more problem(s), see .problems" if count > 1 else ""
+        more = f"; and {count - 1} more problem(s)" if count > 1 else ""
         super().__init__(f"{where}: {first['reason']}{value}{more}")
 
 

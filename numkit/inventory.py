@@ -1,8 +1,10 @@
-"""Inventory: the Python API over the SQL rules (interface.md), one DuckDB database."""
+"""Inventory: the Python API over the SQL rules, one DuckDB database."""
 
 import contextlib
 import datetime as dt
 import json
+import os
+import re
 from collections.abc import MutableMapping
 
 import duckdb
@@ -11,9 +13,9 @@ from . import assignment, load, moves, row_operations
 from .arguments import parse_date, whole_days
 from .changes import ROW_FIELDS, Operation
 from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
-from .errors import InvalidOperation, UnknownNode, UnknownUser
+from .errors import InvalidOperation, InventoryLocked, UnknownNode, UnknownUser
 from .numbering import parse_numbers
-from .schema import create_objects
+from .schema import built_digest, create_objects
 
 
 COPIED_TABLES = ("settings", "loads", "nodes", "numbers", "users", "deleted_users")
@@ -22,6 +24,24 @@ COPIED_TABLES = ("settings", "loads", "nodes", "numbers", "users", "deleted_user
 def connect(path=":memory:", read_only=False):
     """Open (creating if needed) the inventory database at `path`."""
     return Inventory(path, read_only=read_only)
+
+
+def _open(path, read_only):
+    """A DuckDB connection, with the two ways opening fails said in an analyst's words."""
+    if read_only and path != ":memory:" and not os.path.exists(path):
+        raise InvalidOperation(f"no database at {path}")
+    try:
+        return duckdb.connect(path, read_only=read_only)
+    except duckdb.IOException as error:
+        if "lock" in str(error).lower():
+            holder = re.search(r"PID \d+", str(error))
+            raise InventoryLocked(
+                f"{path} is in use by another process{f' ({holder.group(0)})' if holder else ''}: "
+                "close the other notebook's or script's connection (or wait for it to finish), "
+                "then try again") from None
+        raise InvalidOperation(f"cannot open {path}: {str(error).splitlines()[0]}") from None
+    except duckdb.Error as error:
+        raise InvalidOperation(f"{path} is not a DuckDB database: {str(error).splitlines()[0]}") from None
 
 
 class Settings(MutableMapping):
@@ -37,7 +57,7 @@ class Settings(MutableMapping):
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
                 raise InvalidOperation(f"alert_share must be a fraction between 0 and 1, not {value!r}")
             return float(value)
-        return value
+        raise InvalidOperation(f"unknown setting {key!r}; numkit knows {', '.join(DEFAULT_SETTINGS)}")
 
     def __getitem__(self, key):
         rows = self._inventory.con.execute(
@@ -76,13 +96,16 @@ class Settings(MutableMapping):
 
 
 class Inventory:
-    """A number inventory in a DuckDB database; every rule of rules.md, as of `as_of`."""
+    """A number inventory in a DuckDB database; every rule, as of `as_of`."""
 
     def __init__(self, path=":memory:", read_only=False):
         self.path = str(path)
-        self.con = duckdb.connect(self.path, read_only=read_only)
+        self.con = _open(self.path, read_only)
         if not read_only:
             create_objects(self.con)
+        elif built_digest(self.con) is None:
+            self.con.close()
+            raise InvalidOperation(f"{self.path} is not a numkit database (load an export first)")
         self._as_of = None
         self._current = None
         self.settings = Settings(self)
@@ -257,7 +280,7 @@ class Inventory:
                                 {"t": node_type}).df()
 
     def check(self):
-        """Invariant violations (rules.md section 7); empty when the inventory is sound."""
+        """Invariant violations; empty when the inventory is sound."""
         return self.sql("select * from invariant_violations")
 
     def events(self):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import LoadError
+from .errors import InvalidOperation, LoadError
 from .schema import statement
 from .sources import stage
 
@@ -80,6 +80,10 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
     """Load one snapshot; `progress(fraction, step)` is told as each step begins."""
     con = inv.con
     report_progress = progress or (lambda fraction, step: None)
+    latest = con.execute("select numkit_snapshot_date()").fetchall()[0][0]
+    if latest is not None and as_of < latest:
+        raise InvalidOperation(f"this snapshot is as of {as_of}, before the latest loaded snapshot "
+                               f"({latest}): load snapshots in date order")
     sources = {"numbers": numbers, "users": users, "hierarchy": hierarchy}
     problems_of = {}
     staged = {}

@@ -1,4 +1,4 @@
-"""Naming rows (rules.md section 5): which rows an operation's numbers and node mean."""
+"""Naming rows: which rows an operation's numbers and node mean."""
 
 from .errors import AmbiguousNumber, UnknownNumber
 from .numbering import number_order, parse_numbers

@@ -1,4 +1,4 @@
-"""The periodic cleanup reports of rules.md section 6, as one bundle of tables."""
+"""The periodic cleanup reports , as one bundle of tables."""
 
 from pathlib import Path
 

@@ -123,3 +123,8 @@ def test_a_user_deleted_twice_has_two_records(inv):
 def test_sql_with_parameters(inv):
     frame = inv.sql("select number from numbers where node = $node order by number", {"node": SITE_B})
     assert frame["number"].tolist() == ["1002", "2002"]
+
+
+def test_unknown_settings_are_refused(inv):
+    with pytest.raises(numkit.InvalidOperation, match="unknown setting"):
+        inv.settings["cooling_dayz"] = 3

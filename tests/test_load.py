@@ -121,8 +121,8 @@ def test_without_users_file_active_users_stay(inv, tmp_path):
 
 
 def test_load_as_of_becomes_the_snapshot_date_not_inv_as_of(inv, tmp_path):
-    inv.load(write(tmp_path, "n2.csv", f"number,node\n42,{SITE_B}\n"), as_of="2026-01-01")
-    assert inv._scalar("select numkit_snapshot_date()") == dt.date(2026, 1, 1)
+    inv.load(write(tmp_path, "n2.csv", f"number,node\n42,{SITE_B}\n"), as_of="2027-01-01")
+    assert inv._scalar("select numkit_snapshot_date()") == dt.date(2027, 1, 1)
     assert inv.as_of == AS_OF
     loads = inv.sql("select as_of, files from loads order by load_id")
     assert len(loads) == 2 and len(json.loads(loads["files"].iloc[-1])["numbers"]["sha256"]) == 64
@@ -187,3 +187,39 @@ def test_xlsx_without_a_sheet_named_after_the_role_uses_the_first(tmp_path):
     inv = numkit.connect()
     inv.load(path)
     assert inv.sql("select number from numbers")["number"].tolist() == ["1"]
+
+
+def test_snapshots_load_in_date_order(inv, tmp_path):
+    before = tables(inv)
+    with pytest.raises(numkit.InvalidOperation, match="date order"):
+        inv.load(write(tmp_path, "old.csv", f"number,node\n42,{SITE_B}\n"), as_of="2026-01-01")
+    assert_unchanged(inv, before)
+
+
+def test_a_database_in_use_elsewhere_is_inventory_locked(tmp_path):
+    import subprocess, sys, textwrap
+    path = tmp_path / "held.duckdb"
+    numkit.connect(path).close()
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import duckdb, sys, time
+        con = duckdb.connect({str(path)!r})
+        print("holding", flush=True)
+        time.sleep(30)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        with pytest.raises(numkit.InventoryLocked, match="in use by another process"):
+            numkit.connect(path)
+    finally:
+        holder.kill()
+
+
+def test_a_file_that_is_not_a_numkit_database(tmp_path):
+    path = tmp_path / "other.duckdb"
+    import duckdb
+    duckdb.connect(str(path)).close()
+    with pytest.raises(numkit.InvalidOperation, match="not a numkit database"):
+        numkit.connect(path, read_only=True)
+    (tmp_path / "text.duckdb").write_text("hello")
+    with pytest.raises(numkit.InvalidOperation, match="DuckDB"):
+        numkit.connect(tmp_path / "text.duckdb")

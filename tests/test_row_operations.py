@@ -149,7 +149,7 @@ def with_leavers(make_inventory, tmp_path):
     earlier.write_text(f"Username,Located At\ngone_long,{SITE_A}\ngone_recent,{SITE_B}\nstays,{SITE_C}\n")
     later = tmp_path / "users-later.csv"
     later.write_text(f"Username,Located At\ngone_recent,{SITE_B}\nstays,{SITE_C}\n")
-    inv = make_inventory(numbers=DELETED, users=None)
+    inv = make_inventory(numbers=DELETED, users=None, as_of=AS_OF - dt.timedelta(days=100))
     numbers_file = tmp_path / "numbers.csv"
     inv.load(numbers_file, users=earlier, as_of=AS_OF - dt.timedelta(days=100))
     inv.load(numbers_file, users=later, as_of=AS_OF - dt.timedelta(days=40))

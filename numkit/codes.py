@@ -17,6 +17,12 @@ NOT_VISIBLE = "not_visible"
 RESERVED_FOR_OTHER = "reserved_for_other"
 NOT_AVAILABLE = "not_available"
 WHY_NOT_REASONS = (UNKNOWN_NUMBER, NOT_VISIBLE, RESERVED_FOR_OTHER, NOT_AVAILABLE)
+REASON_WORDS = {
+    UNKNOWN_NUMBER: "no row in the inventory holds that number",
+    NOT_VISIBLE: "that number is not visible from this node (it sits at another site or customer)",
+    RESERVED_FOR_OTHER: "that number is reserved for someone else",
+    NOT_AVAILABLE: "that number is not available now (used, reserved, cooling or inactive)",
+}
 
 # reasons a row is skipped in a report of a bulk operation
 NOT_FOUND = "not_found"

@@ -1,0 +1,56 @@
+"""Static charts as PNG bytes, for Image widgets and for reports that run without a browser."""
+
+import io
+
+from matplotlib.figure import Figure
+
+
+def _png(figure):
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def deletion_age_histogram(deleted):
+    """Histogram of days since deletion of the deleted users' reservations."""
+    figure = Figure(figsize=(6, 2.6))
+    axes = figure.subplots()
+    days = deleted["days_since_deleted"].dropna()
+    if len(days):
+        axes.hist(days, bins=min(20, max(5, days.nunique())), color="#5c6bc0")
+    else:
+        axes.text(0.5, 0.5, "no reservations of deleted users", ha="center", transform=axes.transAxes)
+    axes.set_xlabel("days since the user was deleted")
+    axes.set_ylabel("numbers")
+    return _png(figure)
+
+
+def utilization_chart(utilization, alert_share):
+    """Share available per node, with the alert threshold as a line."""
+    shown = utilization[utilization["total"] > 0].sort_values("share_available")
+    figure = Figure(figsize=(6.5, 0.3 * len(shown) + 1.2))
+    axes = figure.subplots()
+    colors = ["#c62828" if alert else "#2e7d32" for alert in shown["alert"]]
+    axes.barh([node.rsplit(".", 2)[-2] + "." + node.rsplit(".", 1)[-1] if node.count(".") else node
+               for node in shown["node"]], shown["share_available"].astype(float), color=colors)
+    axes.axvline(alert_share, color="#e65100", linestyle="--", label=f"alert below {alert_share:.0%}")
+    axes.set_xlim(0, 1)
+    axes.set_xlabel("share of numbers available")
+    axes.legend(loc="lower right")
+    return _png(figure)
+
+
+def status_chart(counts):
+    """Stacked bars of numbers by effective status per node."""
+    statuses = ["available", "used", "used_utility", "reserved", "cooling", "inactive"]
+    figure = Figure(figsize=(6.5, 0.35 * len(counts) + 1.2))
+    axes = figure.subplots()
+    left = [0] * len(counts)
+    labels = [node.rsplit(".", 1)[-1] for node in counts["node"]]
+    for status in statuses:
+        values = counts[status].astype(int).tolist()
+        axes.barh(labels, values, left=left, label=status.replace("_", "-"))
+        left = [a + b for a, b in zip(left, values)]
+    axes.set_xlabel("numbers")
+    axes.legend(loc="lower right", fontsize=7)
+    return _png(figure)

@@ -1,0 +1,113 @@
+"""Cleanup report panel: numbers held for leavers, stuck cooling, stranded reservations, usage."""
+
+from pathlib import Path
+
+import ipywidgets as w
+
+from ..errors import NumkitError
+from ..exports import write_tables
+from ..reports import report_tables
+from . import charts
+from .common import Confirmation, Session, heading, in_plain_words, note, show, table
+
+
+class CleanupReportPanel(w.VBox):
+    """The periodic cleanup report, its exports, and clearing leavers' reservations."""
+
+    def __init__(self, database=None, as_of=None, older_than_days=30, out_dir="out/cleanup"):
+        self.session = Session(database, as_of)
+        self.older_than = w.BoundedIntText(value=older_than_days, min=0, max=100_000,
+                                           description="Older than (days)")
+        self.out_dir = w.Text(value=str(out_dir), description="Export to")
+        self.refresh_button = w.Button(description="Refresh", icon="refresh")
+        self.export_button = w.Button(description="Export CSV + XLSX", icon="download")
+        self.status = w.HTML()
+        self.deleted_summary = w.HTML()
+        self.deleted_chart = w.Image(format="png")
+        self.deleted = table(caption="Numbers reserved for users who are not active")
+        self.stuck = table(caption="Cooling that VOSS will not release by itself")
+        self.stranded = table(caption="Reservations not visible from their user's node")
+        self.usage_chart = w.Image(format="png")
+        self.usage = table(caption="Numbers by effective status, per node")
+        self.dry_run_button = w.Button(description="Dry run cleanup", icon="search")
+        self.clear_button = w.Button(description="Clear these flags…", button_style="danger",
+                                     disabled=True)
+        self.cleanup_outcome = w.HTML()
+        self.cleanup_rows = table(caption="Reserved For flags the cleanup would clear")
+        self.confirmation = Confirmation()
+        self.tables = {}
+
+        tabs = w.Tab(children=[
+            w.VBox([self.deleted_summary, self.deleted_chart, self.deleted]),
+            self.stuck, self.stranded, w.VBox([self.usage_chart, self.usage]),
+            w.VBox([w.HBox([self.dry_run_button, self.clear_button]), self.confirmation,
+                    self.cleanup_outcome, self.cleanup_rows]),
+        ])
+        for index, title in enumerate(["Deleted users' reservations", "Stuck cooling",
+                                       "Stranded reservations", "Utilization", "Cleanup"]):
+            tabs.set_title(index, title)
+        self.refresh_button.on_click(self.refresh)
+        self.export_button.on_click(self.export)
+        self.dry_run_button.on_click(self.dry_run)
+        self.clear_button.on_click(self.ask_clear)
+        super().__init__([heading("Cleanup report"),
+                          w.HBox([self.older_than, self.refresh_button]),
+                          w.HBox([self.out_dir, self.export_button]), self.status, tabs])
+        self.refresh()
+
+    def refresh(self, _=None):
+        with self.session.reading() as inv:
+            self.tables = report_tables(inv, self.older_than.value)
+            alert_share = inv.settings["alert_share"]
+            as_of = inv.as_of
+        deleted = self.tables["deleted_user_reservations"]
+        usage = self.tables["node_utilization"]
+        counts = deleted["category"].value_counts()
+        self.deleted_summary.value = note("info", (
+            f"As of {as_of}: {counts.get('deleted', 0)} number(s) held for users deleted at least "
+            f"{self.older_than.value} days ago, {counts.get('never_onboarded', 0)} for users never "
+            "onboarded."))
+        self.deleted_chart.value = charts.deletion_age_histogram(deleted[deleted["category"] == "deleted"])
+        show(self.deleted, deleted)
+        show(self.stuck, self.tables["stuck_cooling"])
+        show(self.stranded, self.tables["stranded_reservations"])
+        self.usage_chart.value = charts.utilization_chart(
+            usage[usage["type"].isin(["Customer", "Site"])], alert_share)
+        show(self.usage, usage)
+        alerts = usage[usage["alert"]]
+        self.status.value = note("warning" if len(alerts) else "info",
+                                 f"{len(alerts)} node(s) below the {alert_share:.0%} available alert.")
+
+    def export(self, _=None):
+        written = write_tables(self.tables, self.out_dir.value)
+        self.status.value = note("ok", "Wrote " + ", ".join(str(Path(p)) for p in written))
+        return written
+
+    def dry_run(self, _=None):
+        with self.session.reading() as inv:
+            concerned = inv.cleanup_deleted_reservations(self.older_than.value, dry_run=True)
+        show(self.cleanup_rows, concerned)
+        self.clear_button.disabled = concerned.empty
+        self.cleanup_outcome.value = note("info", f"The cleanup would clear {len(concerned)} "
+                                                  "Reserved For flag(s); nothing is changed yet.")
+        return concerned
+
+    def ask_clear(self, _=None):
+        concerned = self.dry_run()
+        if len(concerned):
+            self.confirmation.ask(f"Clear {len(concerned)} Reserved For flag(s) of users deleted "
+                                  f"{self.older_than.value}+ days ago?", self.clear)
+
+    def clear(self):
+        try:
+            with self.session.writing() as inv:
+                cleared = inv.cleanup_deleted_reservations(self.older_than.value, dry_run=False)
+        except NumkitError as error:
+            self.cleanup_outcome.value = note("error", in_plain_words(error))
+            return
+        self.clear_button.disabled = True
+        self.cleanup_outcome.value = note("ok", f"Cleared {len(cleared)} Reserved For flag(s).")
+        show(self.cleanup_rows, cleared)
+        self.refresh()
+
+

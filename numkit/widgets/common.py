@@ -1,0 +1,165 @@
+"""What every panel shares: opening the inventory per action, tables, messages, node pickers."""
+
+import contextlib
+import datetime as dt
+import html
+
+import ipywidgets as w
+import pandas as pd
+from itables.widget import ITable
+
+from ..codes import REASON_WORDS
+from ..errors import NotAssignable, NumkitError
+from ..inventory import connect
+from ..sample import database_path
+
+COLORS = {"ok": "#1b5e20", "error": "#b71c1c", "info": "#37474f", "warning": "#e65100"}
+
+
+class Session:
+    """Where a panel's inventory lives. The file is opened for one action at a time, so that
+    several notebooks can work on the same database."""
+
+    def __init__(self, database=None, as_of=None):
+        self.database = database_path(database)
+        self.as_of = as_of
+
+    @contextlib.contextmanager
+    def open(self, read_only=False):
+        inv = connect(self.database, read_only=read_only)
+        try:
+            if self.as_of:
+                inv.as_of = self.as_of
+            yield inv
+        finally:
+            inv.close()
+
+    def reading(self):
+        return self.open(read_only=True)
+
+    def writing(self):
+        return self.open(read_only=False)
+
+
+def note(kind, text):
+    """A one-line message; the text is escaped, never live HTML."""
+    return (f'<div class="numkit-note numkit-{kind}" style="color:{COLORS[kind]};'
+            f'font-weight:600">{html.escape(str(text))}</div>')
+
+
+def in_plain_words(error):
+    """An error as an analyst would say it."""
+    if isinstance(error, NotAssignable):
+        return f"Not done: {error.number}: {REASON_WORDS.get(error.reason, error.reason)}."
+    if isinstance(error, NumkitError):
+        return f"Not done: {error}."
+    return f"Not done: {error}"
+
+
+def heading(text):
+    return w.HTML(f"<h4 style='margin:8px 0 2px'>{html.escape(text)}</h4>")
+
+
+def table(frame=None, caption=None):
+    """An interactive table (sortable, searchable, paged); cell text is shown as text."""
+    return ITable(_displayable(frame), caption=caption, allow_html=False, pageLength=10,
+                  lengthMenu=[10, 25, 100], classes="display compact")
+
+
+def show(table_widget, frame):
+    table_widget.update(_displayable(frame))
+
+
+def _displayable(frame):
+    if frame is None:
+        return pd.DataFrame({"": []})
+    frame = frame.copy()
+    for column in frame.columns:   # dates and missing values read better as plain text
+        if frame[column].dtype == object or str(frame[column].dtype).startswith(("datetime", "string")):
+            frame[column] = frame[column].map(lambda v: "" if v is None or v != v else str(v))
+    return frame
+
+
+def tree_options(nodes, filter_text=""):
+    """(label, node) pairs: the hierarchy as an indented tree, or the matching full paths."""
+    wanted = filter_text.strip().lower()
+    options = []
+    for node, node_type, depth in nodes[["node", "type", "depth"]].itertuples(index=False):
+        kind = f" ({node_type})" if isinstance(node_type, str) else ""
+        if wanted:
+            if wanted in node.lower():
+                options.append((f"{node}{kind}", node))
+        else:
+            options.append(("\u00a0\u00a0" * depth + node.rsplit(".", 1)[-1] + kind, node))
+    return options
+
+
+class NodePicker(w.VBox):
+    """A searchable list of node paths, shown as the hierarchy's tree."""
+
+    def __init__(self, nodes, description="Node", value=None):
+        self.nodes = nodes
+        self.search = w.Text(placeholder="type to filter the nodes", description=description,
+                             continuous_update=True)
+        self.select = w.Select(options=tree_options(nodes), rows=8,
+                               layout=w.Layout(width="480px"))
+        self.search.observe(self._filter, "value")
+        super().__init__([self.search, self.select])
+        if value is not None:
+            self.value = value
+
+    def _filter(self, change):
+        current = self.select.value
+        options = tree_options(self.nodes, change["new"])
+        self.select.options = options
+        if current in [node for _, node in options]:
+            self.select.value = current
+
+    @property
+    def value(self):
+        return self.select.value
+
+    @value.setter
+    def value(self, node):
+        self.search.value = ""
+        self.select.value = node
+
+    def observe_value(self, handler):
+        self.select.observe(handler, "value")
+
+
+class Confirmation(w.HBox):
+    """Ask before changing the inventory: a question, Confirm and Cancel."""
+
+    def __init__(self):
+        self.question = w.HTML()
+        self.confirm_button = w.Button(description="Confirm", button_style="danger")
+        self.cancel_button = w.Button(description="Cancel")
+        self._action = None
+        self.confirm_button.on_click(self._confirm)
+        self.cancel_button.on_click(lambda _: self.dismiss())
+        super().__init__([self.question, self.confirm_button, self.cancel_button],
+                         layout=w.Layout(display="none"))
+
+    def ask(self, question, action):
+        self.question.value = note("warning", question)
+        self._action = action
+        self.layout.display = "flex"
+
+    def dismiss(self):
+        self._action = None
+        self.layout.display = "none"
+
+    @property
+    def pending(self):
+        return self._action is not None
+
+    def _confirm(self, _):
+        action, self._action = self._action, None
+        self.layout.display = "none"
+        if action is not None:
+            action()
+
+
+def today_or(as_of):
+    return as_of if as_of else dt.date.today()

@@ -1,0 +1,150 @@
+"""Move preview panel: what a move would do, one user or a list of them, before doing it."""
+
+import ipywidgets as w
+
+from .. import whatif
+from ..codes import MOVE_POLICIES, STRANDED
+from ..errors import NumkitError
+from .common import Confirmation, NodePicker, Session, heading, in_plain_words, note, show, table
+
+
+class MovePreviewPanel(w.VBox):
+    """Pick a user, a destination and a policy; see each number's fate; apply if right."""
+
+    def __init__(self, database=None, as_of=None):
+        self.session = Session(database, as_of)
+        with self.session.reading() as inv:
+            nodes = inv.nodes()
+            usernames = list(inv.users()["username"])
+        self.user = w.Combobox(description="User", options=usernames, ensure_option=True,
+                               placeholder="type to search the users")
+        self.destination = NodePicker(nodes, description="Destination")
+        self.policy = w.ToggleButtons(options=list(MOVE_POLICIES), description="Policy")
+        self.preview_button = w.Button(description="Preview move", icon="eye")
+        self.apply_button = w.Button(description="Apply move…", button_style="warning",
+                                     icon="share")
+        self.outcome = w.HTML()
+        self.plan = table(caption="Each current number: keep, replace or carry")
+        self.stranded = table(caption="Reservations this move would strand")
+        self.destination_candidates = table(caption="Candidate numbers at the destination")
+
+        self.bulk_text = w.Textarea(placeholder="username,destination\njsmith,sys.hcs.Prov-1.Cust-1.Site-B",
+                                    layout=w.Layout(width="640px", height="110px"))
+        self.bulk_upload = w.FileUpload(accept=".csv,.txt", multiple=False,
+                                        description="Upload moves")
+        self.bulk_preview_button = w.Button(description="Preview all", icon="eye")
+        self.bulk_apply_button = w.Button(description="Apply all…", button_style="warning")
+        self.bulk_outcome = w.HTML()
+        self.bulk_plan = table(caption="All moves, applied in order as if for real")
+        self.confirmation = Confirmation()
+
+        self.preview_button.on_click(self.preview)
+        self.apply_button.on_click(self.ask_apply)
+        self.bulk_upload.observe(self._uploaded, "value")
+        self.bulk_preview_button.on_click(self.preview_bulk)
+        self.bulk_apply_button.on_click(self.ask_apply_bulk)
+        super().__init__([
+            heading("Preview a move"), self.user, self.destination, self.policy,
+            w.HBox([self.preview_button, self.apply_button]), self.confirmation, self.outcome,
+            self.plan, heading("Stranded reservations"), self.stranded,
+            heading("Candidates at the destination"), self.destination_candidates,
+            heading("Bulk what-if: one move per line, username,destination"),
+            self.bulk_text, w.HBox([self.bulk_upload, self.bulk_preview_button,
+                                    self.bulk_apply_button]),
+            self.bulk_outcome, self.bulk_plan,
+        ])
+
+    @property
+    def move(self):
+        return self.user.value.strip(), self.destination.value, self.policy.value
+
+    def preview(self, _=None):
+        username, destination, policy = self.move
+        if not username or not destination:
+            self.outcome.value = note("error", "Pick a user and a destination first.")
+            return False
+        try:
+            with self.session.reading() as inv:
+                plan = inv.preview_move(username, destination, policy)
+                candidates = inv.available_numbers(username, destination).head(50)
+        except NumkitError as error:
+            self.outcome.value = note("error", f"The move would be refused. {in_plain_words(error)}")
+            for widget in (self.plan, self.stranded, self.destination_candidates):
+                show(widget, None)
+            return False
+        stranded = plan[plan["action"] == STRANDED]
+        moving = plan[plan["action"] != STRANDED]
+        self.outcome.value = note("info", summary(username, destination, moving, stranded))
+        show(self.plan, moving)
+        show(self.stranded, stranded[["number", "node"]])
+        show(self.destination_candidates, candidates)
+        return True
+
+    def ask_apply(self, _=None):
+        if self.preview():
+            username, destination, policy = self.move
+            self.confirmation.ask(f"Move {username} to {destination} ({policy})? "
+                                  "This changes the inventory.", self.apply)
+
+    def apply(self):
+        username, destination, policy = self.move
+        try:
+            with self.session.writing() as inv:
+                done = inv.move_user(username, destination, policy)
+        except NumkitError as error:
+            self.outcome.value = note("error", in_plain_words(error))
+            return
+        moving = done[done["action"] != STRANDED]
+        self.outcome.value = note("ok", "Moved. " + summary(username, destination, moving,
+                                                           done[done["action"] == STRANDED]))
+        show(self.plan, moving)
+
+    def _uploaded(self, change):
+        files = change["new"]
+        if files:
+            self.bulk_text.value = bytes(files[0]["content"]).decode("utf-8-sig")
+
+    def preview_bulk(self, _=None):
+        moves = whatif.parse_moves(self.bulk_text.value)
+        if not moves:
+            self.bulk_outcome.value = note("error", "No moves: write one username,destination per line.")
+            return None
+        with self.session.reading() as inv:
+            combined = whatif.preview_moves(inv, moves, self.policy.value)
+        conflicts = combined["conflict"].notna().sum()
+        kind = "warning" if conflicts else "info"
+        self.bulk_outcome.value = note(kind, f"{len(moves)} move(s) previewed; "
+                                             f"{conflicts} conflict(s) flagged.")
+        show(self.bulk_plan, combined)
+        return moves, conflicts
+
+    def ask_apply_bulk(self, _=None):
+        previewed = self.preview_bulk()
+        if previewed is None:
+            return
+        moves, conflicts = previewed
+        if conflicts:
+            self.bulk_outcome.value = note("error", f"Not applied: {conflicts} conflict(s); "
+                                                    "fix or remove those moves first.")
+            return
+        self.confirmation.ask(f"Apply {len(moves)} move(s) in this order? "
+                              "All of them are done, or none.", lambda: self.apply_bulk(moves))
+
+    def apply_bulk(self, moves):
+        try:
+            with self.session.writing() as inv:
+                done = whatif.apply_moves(inv, moves, self.policy.value)
+        except NumkitError as error:
+            self.bulk_outcome.value = note("error", in_plain_words(error))
+            return
+        self.bulk_outcome.value = note("ok", f"Applied {len(moves)} move(s).")
+        show(self.bulk_plan, done)
+
+
+def summary(username, destination, moving, stranded):
+    counts = moving["action"].value_counts()
+    parts = [f"{counts.get(action, 0)} {action}" for action in ("keep", "replace", "carry")]
+    replaced = moving[moving["action"] == "replace"]
+    swaps = ", ".join(f"{old} → {new}" for old, new in zip(replaced["number"], replaced["new_number"]))
+    text = f"{username} to {destination}: {', '.join(parts)}; {len(stranded)} stranded"
+    return text + (f" ({swaps})." if swaps else ".")

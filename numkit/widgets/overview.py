@@ -1,0 +1,89 @@
+"""Overview panel: load an export, then see numbers by status per customer and per site."""
+
+import tempfile
+from pathlib import Path
+
+import ipywidgets as w
+import pandas as pd
+
+from ..errors import LoadError, NumkitError
+from . import charts
+from .common import Session, heading, in_plain_words, note, show, table
+
+ROLES = ("numbers", "users", "hierarchy")
+
+
+class OverviewPanel(w.VBox):
+    """Load an inventory export (a file path or an upload) and see its shape."""
+
+    def __init__(self, database=None, as_of=None):
+        self.session = Session(database, as_of)
+        self.paths = {role: w.Text(description=role.capitalize(), placeholder=f"path to {role}.csv/.xlsx",
+                                   layout=w.Layout(width="520px")) for role in ROLES}
+        self.uploads = {role: w.FileUpload(accept=".csv,.xlsx", description=f"Upload {role}")
+                        for role in ROLES}
+        self.snapshot_date = w.DatePicker(description="Snapshot date")
+        self.load_button = w.Button(description="Load export", button_style="primary", icon="upload")
+        self.progress = w.FloatProgress(min=0, max=1, description="", layout=w.Layout(width="420px"))
+        self.step = w.HTML()
+        self.load_result = w.HTML()
+        self.problems = table(caption="Problems found in the export (nothing was loaded)")
+        self.by_customer = table(caption="Numbers by effective status, per customer")
+        self.by_site = table(caption="Numbers by effective status, per site")
+        self.chart = w.Image(format="png")
+        self.load_button.on_click(self.load)
+        super().__init__([
+            heading("Load an export"),
+            *[w.HBox([self.paths[role], self.uploads[role]]) for role in ROLES],
+            w.HBox([self.snapshot_date, self.load_button]), w.HBox([self.progress, self.step]),
+            self.load_result, self.problems,
+            heading("Counts by status"), self.chart, self.by_customer, self.by_site,
+        ])
+        self.refresh()
+
+    def _source(self, role, folder):
+        uploaded = self.uploads[role].value
+        if uploaded:
+            target = Path(folder) / uploaded[0]["name"]
+            target.write_bytes(bytes(uploaded[0]["content"]))
+            return target
+        return self.paths[role].value.strip() or None
+
+    def _progress(self, fraction, step):
+        self.progress.value = fraction
+        self.step.value = note("info", step)
+
+    def load(self, _=None):
+        with tempfile.TemporaryDirectory() as folder:
+            sources = {role: self._source(role, folder) for role in ROLES}
+            if not sources["numbers"]:
+                self.load_result.value = note("error", "Give the numbers export (a path or an upload).")
+                return
+            try:
+                with self.session.writing() as inv:
+                    report = inv.load(sources["numbers"], users=sources["users"],
+                                      hierarchy=sources["hierarchy"], as_of=self.snapshot_date.value,
+                                      progress=self._progress)
+            except LoadError as error:
+                self.load_result.value = note("error", f"Nothing was loaded: {len(error.problems)} "
+                                                       "problem(s) in the export, listed below.")
+                show(self.problems, error.problems)
+                return
+            except NumkitError as error:
+                self.load_result.value = note("error", in_plain_words(error))
+                return
+        self.load_result.value = note("ok", str(report))
+        show(self.problems, None)
+        self.refresh()
+
+    def refresh(self):
+        with self.session.reading() as inv:
+            customers = inv.utilization("Customer")
+            sites = inv.utilization("Site")
+        columns = ["node", "total", "available", "used", "used_utility", "reserved", "cooling",
+                   "inactive", "share_available", "alert"]
+        show(self.by_customer, customers[columns])
+        show(self.by_site, sites[columns])
+        both = pd.concat([customers, sites])
+        if len(both):
+            self.chart.value = charts.status_chart(both)

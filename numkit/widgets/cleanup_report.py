@@ -7,6 +7,7 @@ import ipywidgets as w
 from ..errors import NumkitError
 from ..exports import write_tables
 from ..reports import report_tables
+from ..sample import PROJECT_ROOT
 from . import charts
 from .common import Confirmation, Session, heading, in_plain_words, note, show, table
 
@@ -14,8 +15,9 @@ from .common import Confirmation, Session, heading, in_plain_words, note, show, 
 class CleanupReportPanel(w.VBox):
     """The periodic cleanup report, its exports, and clearing leavers' reservations."""
 
-    def __init__(self, database=None, as_of=None, older_than_days=30, out_dir="out/cleanup"):
+    def __init__(self, database=None, as_of=None, older_than_days=30, out_dir=None):
         self.session = Session(database, as_of)
+        out_dir = out_dir or PROJECT_ROOT / "out" / "cleanup"
         self.older_than = w.BoundedIntText(value=older_than_days, min=0, max=100_000,
                                            description="Older than (days)")
         self.out_dir = w.Text(value=str(out_dir), description="Export to")

@@ -1,0 +1,194 @@
+"""The panels without a browser: set values, click buttons, check the panel and the inventory."""
+
+import datetime as dt
+import shutil
+
+import openpyxl
+import pytest
+
+import numkit
+from numkit.sample import build_sample
+from numkit.widgets import CleanupReportPanel, MovePreviewPanel, OnboardingPanel, OverviewPanel
+
+AS_OF = "2026-11-23"
+CUST1 = "sys.hcs.Prov-1.Cust-1"
+SITE_B, SITE_C = f"{CUST1}.Site-B", f"{CUST1}.Site-C"
+SITE_D = "sys.hcs.Prov-1.Cust-2.Site-D"
+
+
+@pytest.fixture(scope="session")
+def sample_file(tmp_path_factory):
+    return build_sample(tmp_path_factory.mktemp("sample") / "sample.duckdb")
+
+
+@pytest.fixture
+def database(sample_file, tmp_path):
+    copy = tmp_path / "inventory.duckdb"
+    shutil.copy(sample_file, copy)
+    return copy
+
+
+def used_by(database, username):
+    with numkit.connect(database, read_only=True) as inv:
+        return sorted(inv.sql(f"select number from numbers where lower(used_by) = lower('{username}')")["number"])
+
+
+def test_onboarding_shows_state_belonging_and_candidates(database):
+    panel = OnboardingPanel(database, as_of=AS_OF)
+    panel.site.value = SITE_B
+    panel.username.value = "u.okafor"
+    assert "was deleted on 2026-09-24" in panel.user_state.value
+    assert list(panel.belonging.df["number"]) == ["1002", "+441134960000"]
+    assert panel.candidates.df["next"].iloc[0] == "next available"
+    assert panel.number.options[0] == ("leave it to the rules (next available: 1002)", None)
+
+
+def test_onboard_left_to_the_rules(database):
+    panel = OnboardingPanel(database, as_of=AS_OF)
+    panel.site.value = SITE_B
+    panel.username.value = "u.okafor"
+    panel.onboard_button.click()
+    assert "assigned 1002, +441134960000" in panel.result.value
+    assert used_by(database, "u.okafor") == ["+441134960000", "1002"]
+    assert "active user" in panel.user_state.value
+
+
+def test_onboard_with_a_chosen_number(database):
+    panel = OnboardingPanel(database, as_of=AS_OF)
+    panel.site.value = SITE_C
+    panel.username.value = "newbie"
+    chosen = panel.number.options[2][1]
+    panel.number.value = chosen
+    panel.onboard_button.click()
+    assert used_by(database, "newbie") == [chosen]
+
+
+def test_refused_onboarding_says_why_and_changes_nothing(database):
+    panel = OnboardingPanel(database, as_of=AS_OF)
+    panel.site.value = SITE_B
+    panel.username.value = "k.brown"          # already active
+    panel.onboard_button.click()
+    assert "Not done" in panel.result.value and "already an active user" in panel.result.value
+    assert used_by(database, "k.brown") == ["+442079460011", "+442079460026", "+442079460034"]
+
+
+def test_usernames_are_shown_escaped(database):
+    panel = OnboardingPanel(database, as_of=AS_OF)
+    panel.site.value = SITE_B
+    panel.username.value = "<script>alert(1)</script>"
+    assert "<script>" not in panel.user_state.value
+    assert "&lt;script&gt;" in panel.user_state.value
+
+
+def test_reserve_a_range_and_clear_it(database):
+    panel = OnboardingPanel(database, as_of=AS_OF)
+    panel.site.value = SITE_B
+    panel.flag_numbers.value = "+441134960090-+441134960092"
+    panel.flag_user.value = "starter"
+    panel.create_missing.value = True
+    panel.reserve_button.click()
+    assert "Not done" not in panel.flag_result.value, panel.flag_result.value
+    with numkit.connect(database, read_only=True) as inv:
+        assert len(inv.belonging_to("starter", SITE_B)) == 3
+    panel.clear_button.click()
+    with numkit.connect(database, read_only=True) as inv:
+        assert inv.belonging_to("starter").empty
+
+
+def test_node_picker_filters_the_tree(database):
+    panel = OnboardingPanel(database, as_of=AS_OF)
+    panel.site.search.value = "north"
+    labels = [label for label, _ in panel.site.select.options]
+    assert labels and all("north" in label.lower() for label in labels)
+    panel.site.search.value = ""
+    assert any(label.startswith("\u00a0") for label, _ in panel.site.select.options)
+
+
+def test_move_preview_changes_nothing_until_confirmed(database):
+    panel = MovePreviewPanel(database, as_of=AS_OF)
+    panel.user.value = "k.brown"
+    panel.destination.value = SITE_C
+    panel.preview_button.click()
+    assert set(panel.plan.df["action"]) == {"replace"}
+    assert list(panel.plan.df["new_number"]) == ["1004", "1005", "1011"]
+    assert used_by(database, "k.brown") == ["+442079460011", "+442079460026", "+442079460034"]
+    panel.apply_button.click()
+    assert panel.confirmation.pending
+    panel.confirmation.cancel_button.click()
+    assert used_by(database, "k.brown") == ["+442079460011", "+442079460026", "+442079460034"]
+    panel.apply_button.click()
+    panel.confirmation.confirm_button.click()
+    assert "Moved" in panel.outcome.value
+    assert used_by(database, "k.brown") == ["1004", "1005", "1011"]
+
+
+def test_refused_move_is_the_outcome_of_the_preview(database):
+    panel = MovePreviewPanel(database, as_of=AS_OF)
+    panel.user.value = "k.brown"
+    panel.destination.value = SITE_D
+    panel.preview_button.click()
+    assert "would be refused" in panel.outcome.value and "customer" in panel.outcome.value
+
+
+def test_bulk_what_if_flags_conflicts_and_applies_in_order(database):
+    panel = MovePreviewPanel(database, as_of=AS_OF)
+    panel.bulk_text.value = f"username,destination\nk.brown,{SITE_C}\ng.kim,{SITE_D}\n"
+    panel.bulk_preview_button.click()
+    plan = panel.bulk_plan.df
+    assert "MoveRefused" in plan[plan["username"] == "g.kim"]["conflict"].iloc[0]
+    panel.bulk_apply_button.click()
+    assert "Not applied" in panel.bulk_outcome.value and not panel.confirmation.pending
+    panel.bulk_upload.value = ({"name": "moves.csv", "type": "text/csv", "size": 40,
+                                "content": memoryview(f"k.brown,{SITE_C}\nilewis,{SITE_C}\n".encode()),
+                                "last_modified": dt.datetime(2026, 11, 23)},)
+    assert panel.bulk_text.value.startswith("k.brown")
+    panel.bulk_apply_button.click()
+    panel.confirmation.confirm_button.click()
+    assert "Applied 2 move(s)" in panel.bulk_outcome.value
+    assert used_by(database, "k.brown") == ["1004", "1005", "1011"]
+    assert used_by(database, "ilewis") == ["+441144960000"]
+
+
+def test_cleanup_report_tables_charts_and_exports(database, tmp_path):
+    panel = CleanupReportPanel(database, as_of=AS_OF, older_than_days=30, out_dir=tmp_path / "out")
+    deleted = panel.deleted.df
+    assert set(deleted["category"]) == {"deleted", "never_onboarded"}
+    assert bytes(panel.deleted_chart.value)[:4] == b"\x89PNG" and bytes(panel.usage_chart.value)[:4] == b"\x89PNG"
+    assert len(panel.stuck.df) == 10 and len(panel.stranded.df) == 3
+    written = panel.export()
+    assert {p.name for p in written} >= {"stuck_cooling.csv", "numkit-report.xlsx"}
+    book = openpyxl.load_workbook(tmp_path / "out" / "numkit-report.xlsx")
+    assert book.sheetnames == ["deleted_user_reservations", "stuck_cooling", "stranded_reservations",
+                               "node_utilization"]
+
+
+def test_cleanup_action_dry_run_then_confirm(database):
+    panel = CleanupReportPanel(database, as_of=AS_OF, older_than_days=30)
+    panel.dry_run_button.click()
+    flagged = list(panel.cleanup_rows.df["number"])
+    assert flagged and not panel.clear_button.disabled
+    with numkit.connect(database, read_only=True) as inv:
+        assert len(inv.cleanup_deleted_reservations(30)) == len(flagged)
+    panel.clear_button.click()
+    panel.confirmation.confirm_button.click()
+    assert f"Cleared {len(flagged)}" in panel.cleanup_outcome.value
+    with numkit.connect(database, read_only=True) as inv:
+        assert inv.cleanup_deleted_reservations(30).empty
+
+
+def test_overview_counts_and_load(database, tmp_path):
+    panel = OverviewPanel(database)
+    assert list(panel.by_customer.df["node"]) == [CUST1, "sys.hcs.Prov-1.Cust-2"]
+    bad = tmp_path / "numbers.csv"
+    bad.write_text("number,node\nnot-a-number,x.y\n")
+    panel.paths["numbers"].value = str(bad)
+    panel.load_button.click()
+    assert "Nothing was loaded" in panel.load_result.value
+    assert list(panel.problems.df["value"]) == ["not-a-number"]
+    good = tmp_path / "more.csv"
+    good.write_text(f"Internal Number,Located At,Status\n9999,{SITE_B},Available\n")
+    panel.paths["numbers"].value = str(good)
+    panel.load_button.click()
+    assert "loaded snapshot" in panel.load_result.value
+    assert panel.progress.value == 1.0
+    assert panel.by_customer.df["total"].tolist() == [1, 0]

@@ -15,7 +15,7 @@ from .changes import ROW_FIELDS, Operation
 from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
 from .errors import InvalidOperation, InventoryLocked, UnknownNode, UnknownUser
 from .numbering import parse_numbers
-from .schema import built_digest, create_objects
+from .schema import create_objects
 
 
 COPIED_TABLES = ("settings", "loads", "nodes", "numbers", "users", "deleted_users")
@@ -103,7 +103,8 @@ class Inventory:
         self.con = _open(self.path, read_only)
         if not read_only:
             create_objects(self.con)
-        elif built_digest(self.con) is None:
+        elif not self.con.execute("select count(*) from duckdb_tables() "
+                                  "where table_name in ('numbers', 'events')").fetchall()[0][0] == 2:
             self.con.close()
             raise InvalidOperation(f"{self.path} is not a numkit database (load an export first)")
         self._as_of = None

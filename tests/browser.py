@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import importlib
 import importlib.util
 import json
 import os
@@ -81,6 +82,20 @@ class NotebookRunError(AssertionError):
 # --------------------------------------------------------------------------- skipping
 
 
+def _require() -> bool:
+    return os.environ.get("NUMKIT_REQUIRE_BROWSER", "") not in ("", "0")
+
+
+def need(module: str):
+    """pytest.importorskip, except that NUMKIT_REQUIRE_BROWSER=1 makes a miss a failure."""
+    if _require():
+        try:
+            return importlib.import_module(module)
+        except ImportError as exc:
+            pytest.fail(f"browser tests need {module} (NUMKIT_REQUIRE_BROWSER is set): {exc}")
+    return pytest.importorskip(module)
+
+
 def require_browser_stack() -> None:
     """Skip (or fail under NUMKIT_REQUIRE_BROWSER=1) when the browser stack is missing."""
     missing = [m for m in ("playwright", "jupyterlab", "ipykernel") if importlib.util.find_spec(m) is None]
@@ -88,7 +103,7 @@ def require_browser_stack() -> None:
         missing.append(CHROMIUM)
     if missing:
         message = "browser tests need " + ", ".join(missing)
-        if os.environ.get("NUMKIT_REQUIRE_BROWSER", "") not in ("", "0"):
+        if _require():
             pytest.fail(message + " (NUMKIT_REQUIRE_BROWSER is set)")
         pytest.skip(message)
 
@@ -151,8 +166,12 @@ class LabServer(str):
     port: int
     root_dir: Path
     log_path: Path
+    _final_log: str | None = None
 
     def log(self) -> str:
+        """The server's log so far (kept after the server stopped and its temp dir went)."""
+        if self._final_log is not None:
+            return self._final_log
         return self.log_path.read_text(errors="replace")
 
 
@@ -321,6 +340,7 @@ def jupyter_lab(
             yield server
         finally:
             _stop_server(proc)
+            server._final_log = server.log()
 
 
 def listening_addresses(pids: list[int]) -> set[tuple[str, int]]:
@@ -359,10 +379,14 @@ _FIND_PANEL = """
         }
         return null;
     };
+    const dialogText = () => [...document.querySelectorAll('.jp-Dialog-content')]
+        .map(d => d.innerText.trim()).join('\\n---\\n');
 """
 
 _KERNEL_READY = _FIND_PANEL + """
     (name) => {
+        const dialog = dialogText();
+        if (dialog) return {dialog};
         const panel = findPanel(name);
         if (!panel || !panel.context.isReady) return false;
         const sc = panel.sessionContext;
@@ -386,6 +410,8 @@ _START_RUN_ALL = _FIND_PANEL + """
 
 _RUN_FINISHED = _FIND_PANEL + """
     (name) => {
+        const dialog = dialogText();
+        if (dialog) return {dialog};
         const panel = findPanel(name);
         const state = window.__numkitRunAll;
         if (!panel || !state || !state.done) return false;
@@ -400,7 +426,8 @@ _DIAGNOSE = _FIND_PANEL + """
     ([name, stderrSelector]) => {
         const panel = findPanel(name);
         const report = {found: !!panel, errors: [], stderr: [], widgetErrors: [], unexecuted: [],
-                        running: [], kernel: null, runAll: window.__numkitRunAll || null};
+                        running: [], kernel: null, runAll: window.__numkitRunAll || null,
+                        dialog: dialogText()};
         if (!panel) return report;
         const sc = panel.sessionContext;
         const kernel = sc.session && sc.session.kernel;
@@ -412,21 +439,31 @@ _DIAGNOSE = _FIND_PANEL + """
                 if (o.output_type === 'error') {
                     const tb = (o.traceback || []).join('\\n').replace(/\\x1b\\[[0-9;]*m/g, '');
                     report.errors.push(`cell ${i + 1}: ${o.ename}: ${o.evalue}\\n${tb}`);
+                } else if (o.output_type === 'stream' && o.name === 'stderr') {
+                    const text = Array.isArray(o.text) ? o.text.join('') : String(o.text);
+                    report.stderr.push(`cell ${i + 1}: ${text.trim()}`);
                 }
             }
             if (cell.model.sharedModel.getSource().trim() && cell.model.executionCount === null)
                 report.unexecuted.push(i + 1);
             const prompt = cell.node.querySelector('.jp-InputArea-prompt');
             if (prompt && prompt.textContent.includes('[*]')) report.running.push(i + 1);
+            // The cell's own outputs are read from its model above; the DOM adds what
+            // widgets render (an ipywidgets Output's stderr and tracebacks are in no cell
+            // model) and outputs that failed to render.
+            for (const el of cell.node.querySelectorAll(stderrSelector)) {
+                if (!el.closest('.jupyter-widgets, .widget-output')) continue;
+                const text = el.innerText.trim();
+                (/Traceback|Error\\b/.test(text) ? report.errors : report.stderr)
+                    .push(`cell ${i + 1} (widget output): ${text}`);
+            }
+            for (const el of cell.node.querySelectorAll('.jp-OutputArea-output')) {
+                if (el.matches(stderrSelector)) continue;
+                const text = el.innerText || '';
+                if (/Error displaying widget|Error rendering output|Javascript Error/.test(text))
+                    report.widgetErrors.push(`cell ${i + 1}: ${text.trim()}`);
+            }
         });
-        for (const el of panel.node.querySelectorAll(stderrSelector))
-            report.stderr.push(el.innerText.trim());
-        for (const el of panel.node.querySelectorAll('.jp-OutputArea-output')) {
-            const text = el.innerText || '';
-            if (/Error displaying widget|Error rendering output|Traceback \\(most recent call last\\)/.test(text)
-                && !el.matches(stderrSelector))
-                report.widgetErrors.push(text.trim());
-        }
         return report;
     }
 """
@@ -444,6 +481,8 @@ def _describe(report: dict, limit: int = 3000) -> str:
     lines = [f"kernel: {report.get('kernel')}", f"run-all: {report.get('runAll')}"]
     if report.get("evaluate_error"):
         lines.append(f"page not inspectable: {report['evaluate_error']}")
+    if report.get("dialog"):
+        lines.append("dialog shown: " + report["dialog"].replace("\n", " | "))
     if not report.get("found"):
         lines.append("notebook panel not found in the Lab shell")
     if report.get("running"):
@@ -459,12 +498,16 @@ def _describe(report: dict, limit: int = 3000) -> str:
     return text if len(text) <= limit else text[:limit] + "\n... (cut)"
 
 
-def _fail(page, notebook_name: str, message: str, report: dict | None = None):
+def _fail(page, base_url, notebook_name: str, message: str, report: dict | None = None):
     report = report if report is not None else _diagnose(page, notebook_name)
-    shot = ""
+    extra = ""
     with contextlib.suppress(Exception):
-        shot = f"\nscreenshot: {save_screenshot(page, Path(notebook_name).stem + '-failure')}"
-    raise NotebookRunError(f"{notebook_name}: {message}\n{_describe(report)}{shot}")
+        extra += f"\nscreenshot: {save_screenshot(page, Path(notebook_name).stem + '-failure')}"
+    if isinstance(base_url, LabServer):
+        with contextlib.suppress(Exception):
+            tail = "\n".join(base_url.log().splitlines()[-15:])
+            extra += f"\nserver log tail:\n{tail}"
+    raise NotebookRunError(f"{notebook_name}: {message}\n{_describe(report)}{extra}")
 
 
 def open_and_run_all(
@@ -483,17 +526,22 @@ def open_and_run_all(
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     ms = timeout * 1000
+
+    def wait(script: str, what: str) -> None:
+        try:
+            result = page.wait_for_function(script, arg=notebook_name, timeout=ms, polling=100)
+        except (PlaywrightTimeout, PlaywrightError) as exc:
+            _fail(page, base_url, notebook_name, f"{what} within {timeout:g} s ({exc.message.splitlines()[0]})")
+        value = result.json_value()
+        if isinstance(value, dict) and value.get("dialog"):  # never goes away by itself
+            _fail(page, base_url, notebook_name, f"{what}: a dialog is in the way")
+
+    # ?reset: start from an empty workspace, not from the tabs an earlier page left open
     path = urllib.parse.quote(notebook_name)
-    page.goto(f"{base_url.rstrip('/')}/lab/tree/{path}", wait_until="domcontentloaded", timeout=ms)
-    try:
-        page.wait_for_function(_KERNEL_READY, arg=notebook_name, timeout=ms, polling=100)
-    except (PlaywrightTimeout, PlaywrightError) as exc:
-        _fail(page, notebook_name, f"notebook or its kernel not ready after {timeout:.0f} s ({exc.message.splitlines()[0]})")
+    page.goto(f"{base_url.rstrip('/')}/lab/tree/{path}?reset", wait_until="domcontentloaded", timeout=ms)
+    wait(_KERNEL_READY, "notebook and its kernel not ready")
     page.evaluate(_START_RUN_ALL, notebook_name)
-    try:
-        page.wait_for_function(_RUN_FINISHED, arg=notebook_name, timeout=ms, polling=100)
-    except (PlaywrightTimeout, PlaywrightError) as exc:
-        _fail(page, notebook_name, f"run all did not finish within {timeout:.0f} s ({exc.message.splitlines()[0]})")
+    wait(_RUN_FINISHED, "run all did not finish")
     report = _diagnose(page, notebook_name)
     problems = []
     if report["errors"]:
@@ -505,7 +553,7 @@ def open_and_run_all(
     if report["unexecuted"]:
         problems.append("not every code cell ran")
     if problems:
-        _fail(page, notebook_name, "; ".join(problems), report)
+        _fail(page, base_url, notebook_name, "; ".join(problems), report)
 
 
 # --------------------------------------------------------------------------- artifacts
@@ -525,5 +573,5 @@ def save_screenshot(page, name: str) -> Path:
 __all__ = [
     "ARTIFACTS_DIR", "CHROMIUM", "CHROMIUM_ARGS", "LabServer", "NotebookRunError",
     "browser", "descendants", "free_port", "jupyter_lab", "listening_addresses",
-    "open_and_run_all", "page", "require_browser_stack", "save_screenshot",
+    "need", "open_and_run_all", "page", "require_browser_stack", "save_screenshot",
 ]

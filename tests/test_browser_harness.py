@@ -5,7 +5,6 @@ trip (type a name, press Enter, click, read the greeting) and a failing one (the
 must report the error). Skipped when playwright, jupyterlab or /usr/bin/chromium is missing.
 """
 
-import nbformat
 import pytest
 
 from browser import (  # noqa: F401  (browser and page are fixtures)
@@ -14,13 +13,17 @@ from browser import (  # noqa: F401  (browser and page are fixtures)
     descendants,
     jupyter_lab,
     listening_addresses,
+    need,
     open_and_run_all,
     page,
     save_screenshot,
 )
 
-pytest.importorskip("ipywidgets")
-expect = pytest.importorskip("playwright.sync_api").expect
+# Skipped where the browser stack is not installed (numkit's own .venv), unless
+# NUMKIT_REQUIRE_BROWSER=1 (then it fails).
+nbformat = need("nbformat")
+need("ipywidgets")
+expect = need("playwright.sync_api").expect
 
 GREETER_CELL = """\
 import html
@@ -109,3 +112,8 @@ def test_run_all_reports_error_outputs(lab, page):
     with pytest.raises(NotebookRunError, match="ZeroDivisionError") as info:
         open_and_run_all(page, lab, "broken.ipynb", timeout=60)
     assert "cell 2" in str(info.value)
+
+
+def test_missing_notebook_fails_fast_with_the_dialog_text(lab, page):
+    with pytest.raises(NotebookRunError, match="Could not find path: missing.ipynb"):
+        open_and_run_all(page, lab, "missing.ipynb", timeout=30)

@@ -19,7 +19,8 @@ class CleanupReportPanel(w.VBox):
         self.session = Session(database, as_of)
         out_dir = out_dir or PROJECT_ROOT / "out" / "cleanup"
         self.older_than = w.BoundedIntText(value=older_than_days, min=0, max=100_000,
-                                           description="Older than (days)")
+                                           description="Older than (days)",
+                                           style={"description_width": "initial"})
         self.out_dir = w.Text(value=str(out_dir), description="Export to")
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
         self.export_button = w.Button(description="Export CSV + XLSX", icon="download")

@@ -1,0 +1,105 @@
+"""End to end in a real browser: JupyterLab, the onboarding and move-preview notebooks, clicks."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import numkit
+from numkit.sample import DATABASE_VARIABLE, build_sample
+
+from browser import (  # noqa: F401  (browser and page are fixtures)
+    browser,
+    jupyter_lab,
+    need,
+    open_and_run_all,
+    page,
+    save_screenshot,
+)
+
+expect = need("playwright.sync_api").expect
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+SITE_B = "sys.hcs.Prov-1.Cust-1.Site-B"
+SITE_C = "sys.hcs.Prov-1.Cust-1.Site-C"
+HOSTILE = '<img src=x onerror="window.__numkit_pwned=1">'
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lab")
+    for notebook in NOTEBOOKS.glob("*.ipynb"):
+        shutil.copy(notebook, root / notebook.name)
+    database = build_sample(root / "inventory.duckdb")
+    with numkit.connect(database) as inv:   # imported data that must never run as HTML
+        inv.reserve_for("+441134960090", HOSTILE, node=SITE_B)
+    with jupyter_lab(root, env={DATABASE_VARIABLE: str(database)}) as base_url:
+        yield base_url, database
+
+
+def used_by(database, username):
+    with numkit.connect(database, read_only=True) as inv:
+        return sorted(inv.sql(f"select number from numbers where used_by = '{username}'")["number"])
+
+
+def widget_button(page, title):
+    return page.locator(f'button.jupyter-button[title="{title}"]')
+
+
+def pick_node(page, filter_placeholder_index, path):
+    search = page.get_by_placeholder("type to filter the nodes").nth(filter_placeholder_index)
+    search.fill(path.rsplit(".", 1)[-1])
+    page.locator(".widget-select select").nth(filter_placeholder_index).select_option(label=f"{path} (Site)")
+
+
+def test_onboarding_in_the_browser(lab, page):
+    base_url, database = lab
+    open_and_run_all(page, base_url, "01-onboarding.ipynb")
+    pick_node(page, 0, SITE_B)
+    username = page.get_by_placeholder("e.g. jsmith")
+    username.fill(HOSTILE)
+    username.press("Enter")
+    expect(page.get_by_text(f"{HOSTILE} is a new user.")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(HOSTILE).first).to_be_visible()
+    assert page.evaluate("window.__numkit_pwned") is None
+    save_screenshot(page, "onboarding-hostile-username")
+
+    username.fill("u.okafor")
+    username.press("Enter")
+    expect(page.get_by_text("u.okafor was deleted on")).to_be_visible(timeout=30_000)
+    widget_button(page, "Onboard").click()
+    expect(page.get_by_text("Onboarded u.okafor at")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("assigned 1002, +441134960000")).to_be_visible()
+    save_screenshot(page, "onboarding-panel")
+    assert used_by(database, "u.okafor") == ["+441134960000", "1002"]
+    assert page.evaluate("window.__numkit_pwned") is None
+
+
+def test_move_preview_in_the_browser(lab, page):
+    base_url, database = lab
+    open_and_run_all(page, base_url, "02-move-preview.ipynb")
+    user = page.get_by_placeholder("type to search the users")
+    user.fill("k.brown")
+    user.press("Enter")
+    pick_node(page, 0, SITE_C)
+    widget_button(page, "Preview move").click()
+    expect(page.get_by_text("k.brown to sys.hcs.Prov-1.Cust-1.Site-C: 0 keep, 3 replace")).to_be_visible(
+        timeout=30_000)
+    assert used_by(database, "k.brown") == ["+442079460011", "+442079460026", "+442079460034"]
+    save_screenshot(page, "move-preview-panel")
+    widget_button(page, "Apply move…").click()
+    widget_button(page, "Confirm").click()
+    expect(page.get_by_text("Moved. k.brown to sys.hcs.Prov-1.Cust-1.Site-C")).to_be_visible(timeout=30_000)
+    save_screenshot(page, "move-preview-applied")
+    assert used_by(database, "k.brown") == ["1004", "1005", "1011"]
+
+
+@pytest.mark.parametrize("notebook, shown", [
+    ("00-overview.ipynb", "Counts by status"),
+    ("03-cleanup-report.ipynb", "held for users deleted at least"),
+])
+def test_other_panels_render(lab, page, notebook, shown):
+    base_url, _ = lab
+    open_and_run_all(page, base_url, notebook)
+    expect(page.get_by_text(shown).first).to_be_visible(timeout=30_000)
+    save_screenshot(page, notebook.removesuffix(".ipynb"))

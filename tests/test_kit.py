@@ -1,0 +1,80 @@
+"""`./kit start` opens JupyterLab on loopback only, behind a token, and says where."""
+
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def listening_addresses(port):
+    """Local addresses listening on `port`, from the kernel's socket tables."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not os.path.exists(table):
+            continue
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:
+                found.append(address)
+    return found
+
+
+def status(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+def test_kit_start_serves_loopback_with_a_token():
+    port = free_port()
+    process = subprocess.Popen(["./kit", "start"], cwd=ROOT, env={**os.environ, "NUMKIT_PORT": str(port)},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    try:
+        url, seen = None, []
+        deadline = time.monotonic() + 300
+        while url is None and time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=1)
+            except queue.Empty:
+                assert process.poll() is None, "./kit start stopped:\n" + "".join(seen)
+                continue
+            seen.append(line)
+            url = re.search(rf"http://127\.0\.0\.1:{port}/lab/tree/01-onboarding\.ipynb\?token=(\S+)", line)
+        assert url, "./kit start printed the JupyterLab URL:\n" + "".join(seen)
+        token = url.group(1)
+        base = f"http://127.0.0.1:{port}"
+        while status(f"{base}/api/status?token={token}") != 200:
+            assert time.monotonic() < deadline and process.poll() is None, "JupyterLab started"
+            time.sleep(0.5)
+        assert status(f"{base}/api/status") == 403
+        assert status(f"{base}/api/contents?token=wrong") == 403
+        assert listening_addresses(port) == ["0100007F"]
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)

@@ -10,6 +10,7 @@ from . import demo as demo_data
 from . import reports
 from .arguments import parse_date
 from .errors import LoadError, NumkitError
+from .exports import write_tables
 from .inventory import connect
 from .snapshots import load_folder
 
@@ -106,14 +107,14 @@ def check(db, as_of):
 @main.command()
 @click.argument("db", type=click.Path(exists=True, dir_okay=False))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Folder for the report files (one CSV per report).")
+              help="Folder for the report files (one CSV per report, one XLSX workbook).")
 @as_of_option
 @click.option("--older-than", "older_than", type=click.IntRange(min=0), default=0,
               show_default=True, help="Keep deleted users' reservations at least this many days "
                                       "old (never-onboarded users' are always listed).")
 @expected_errors
 def report(db, out_dir, as_of, older_than):
-    """Write the cleanup reports of DB to CSV files and print a summary."""
+    """Write the cleanup reports of DB to CSV and XLSX files and print a summary."""
     with connect(db, read_only=True) as inv:
         if as_of:
             inv.as_of = as_of
@@ -121,7 +122,7 @@ def report(db, out_dir, as_of, older_than):
         click.echo(f"numkit report for {db} as of {inv.as_of}")
     for line in reports.summary(tables):
         click.echo(f"  {line}")
-    for path in reports.write_csv(tables, out_dir):
+    for path in write_tables(tables, out_dir):
         click.echo(f"wrote {path}")
 
 

@@ -1,6 +1,4 @@
-"""The periodic cleanup reports , as one bundle of tables."""
-
-from pathlib import Path
+"""The periodic cleanup reports, as one bundle of tables."""
 
 REPORTS = ("deleted_user_reservations", "stuck_cooling", "stranded_reservations",
            "node_utilization")
@@ -14,17 +12,6 @@ def report_tables(inv, older_than_days=0):
         "stranded_reservations": inv.stranded_reservations(),
         "node_utilization": inv.utilization(),
     }
-
-
-def write_csv(tables, out_dir):
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, frame in tables.items():
-        path = out / f"{name}.csv"
-        frame.to_csv(path, index=False)
-        paths.append(path)
-    return paths
 
 
 def summary(tables):

@@ -10,8 +10,9 @@ from . import demo as demo_data
 from . import reports
 from .arguments import parse_date
 from .errors import LoadError, NumkitError
-from .exports import write_tables
+from .exports import safe_for_spreadsheets
 from .inventory import connect
+from .scheduled import run_report
 from .snapshots import load_folder
 
 
@@ -107,23 +108,69 @@ def check(db, as_of):
 @main.command()
 @click.argument("db", type=click.Path(exists=True, dir_okay=False))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Folder for the report files (one CSV per report, one XLSX workbook).")
+              help="Folder for the report: an HTML page, one CSV per table, one XLSX workbook.")
 @as_of_option
 @click.option("--older-than", "older_than", type=click.IntRange(min=0), default=0,
               show_default=True, help="Keep deleted users' reservations at least this many days "
                                       "old (never-onboarded users' are always listed).")
 @expected_errors
 def report(db, out_dir, as_of, older_than):
-    """Write the cleanup reports of DB to CSV and XLSX files and print a summary."""
-    with connect(db, read_only=True) as inv:
+    """Run the cleanup report on DB: HTML, CSV and XLSX files in --out, a summary here."""
+    as_of = parse_date(as_of, "--as-of")
+    with connect(db, read_only=True) as inv:    # checks it is a numkit database, then lets go
         if as_of:
             inv.as_of = as_of
         tables = reports.report_tables(inv, older_than)
         click.echo(f"numkit report for {db} as of {inv.as_of}")
     for line in reports.summary(tables):
         click.echo(f"  {line}")
-    for path in write_tables(tables, out_dir):
+    page = run_report(db, out_dir, as_of=as_of, older_than_days=older_than)
+    for path in sorted(page.parent.iterdir()):
         click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("db", type=click.Path(exists=True, dir_okay=False))
+@click.option("--from", "from_load", type=int, help="The earlier snapshot (load id); default the one before --to.")
+@click.option("--to", "to_load", type=int, help="The later snapshot (load id); default the latest.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Also write the changes to this CSV file.")
+@expected_errors
+def diff(db, from_load, to_load, out_file):
+    """What changed between two loaded snapshots: numbers, statuses, flags, users."""
+    with connect(db, read_only=True) as inv:
+        snapshots = inv.snapshots().set_index("load_id")
+        changes = inv.snapshot_changes(from_load, to_load)
+    if len(snapshots) < 2 and from_load is None:
+        click.echo("only one snapshot is loaded: nothing to compare")
+        return
+    click.echo(reports.describe_changes(changes))
+    if len(changes):
+        click.echo(changes.fillna("").to_string(index=False))
+    if out_file:
+        safe_for_spreadsheets(changes).to_csv(out_file, index=False)
+        click.echo(f"wrote {out_file}")
+
+
+@main.command()
+@click.argument("db", type=click.Path(exists=True, dir_okay=False))
+@click.option("--older-than", "older_than", type=click.IntRange(min=0), required=True,
+              help="Clear the flags of users deleted at least this many days ago.")
+@as_of_option
+@click.option("--apply", "apply_changes", is_flag=True,
+              help="Clear the flags (each change is logged in events); without it, a dry run.")
+@expected_errors
+def cleanup(db, older_than, as_of, apply_changes):
+    """Clear Reserved For flags of users deleted long ago; a dry run unless --apply."""
+    with connect(db, read_only=not apply_changes) as inv:
+        if as_of:
+            inv.as_of = as_of
+        rows = inv.cleanup_deleted_reservations(older_than, dry_run=not apply_changes)
+    if len(rows):
+        click.echo(rows.to_string(index=False, na_rep=""))
+    if apply_changes:
+        click.echo(f"cleared {len(rows)} Reserved For flag(s); each change is logged in events")
+    else:
+        click.echo(f"would clear {len(rows)} Reserved For flag(s) (dry run; --apply clears them)")
 
 
 @main.command()

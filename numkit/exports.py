@@ -1,16 +1,34 @@
-"""Writing report tables to files an analyst opens: one CSV each, one XLSX workbook."""
+"""Writing report tables to files an analyst opens: one CSV each, one XLSX workbook.
+
+Spreadsheets run a cell that begins with `=`, `+`, `-` or `@` as a formula, so free text
+that came from an export (usernames, notes, descriptions, paths) is written with a leading
+`'` when it begins so. Number columns keep their `+`: E.164 numbers begin with one.
+"""
 
 from pathlib import Path
 
 import pandas as pd
 
 WORKBOOK = "numkit-report.xlsx"
+FREE_TEXT_COLUMNS = {"username", "reserved_for", "used_by", "reservation_notes", "description",
+                     "node", "user_node", "new_node", "destination", "parent", "name", "before",
+                     "after", "conflict", "reason", "usage"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _for_spreadsheet(frame):
+def neutralised(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_for_spreadsheets(frame):
+    """A copy with free-text cells that a spreadsheet would run as formulas made inert."""
     frame = frame.copy()
     for column in frame.columns:
-        if str(frame[column].dtype).startswith("datetime") and getattr(frame[column].dt, "tz", None):
+        if column in FREE_TEXT_COLUMNS:
+            frame[column] = frame[column].astype(object).map(neutralised)
+        elif str(frame[column].dtype).startswith("datetime") and getattr(frame[column].dt, "tz", None):
             frame[column] = frame[column].dt.tz_localize(None)
     return frame
 
@@ -19,14 +37,15 @@ def write_tables(tables, out_dir):
     """Write {name: DataFrame} as name.csv files and one workbook with a sheet per table."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    safe = {name: safe_for_spreadsheets(frame) for name, frame in tables.items()}
     written = []
-    for name, frame in tables.items():
+    for name, frame in safe.items():
         path = out / f"{name}.csv"
         frame.to_csv(path, index=False)
         written.append(path)
     workbook = out / WORKBOOK
     with pd.ExcelWriter(workbook, engine="openpyxl") as book:
-        for name, frame in tables.items():
-            _for_spreadsheet(frame).to_excel(book, sheet_name=name[:31], index=False)
+        for name, frame in safe.items():
+            frame.to_excel(book, sheet_name=name[:31], index=False)
     written.append(workbook)
     return written

@@ -15,7 +15,7 @@ from .changes import ROW_FIELDS, Operation
 from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
 from .errors import InvalidOperation, InventoryLocked, UnknownNode, UnknownUser
 from .numbering import parse_numbers
-from .schema import create_objects
+from .schema import built_digest, create_objects, schema_digest
 
 
 COPIED_TABLES = ("settings", "loads", "nodes", "numbers", "users", "deleted_users")
@@ -42,6 +42,14 @@ def _open(path, read_only):
         raise InvalidOperation(f"cannot open {path}: {str(error).splitlines()[0]}") from None
     except duckdb.Error as error:
         raise InvalidOperation(f"{path} is not a DuckDB database: {str(error).splitlines()[0]}") from None
+
+
+def _upgrade(path):
+    con = _open(path, read_only=False)
+    try:
+        create_objects(con)
+    finally:
+        con.close()
 
 
 class Settings(MutableMapping):
@@ -107,6 +115,13 @@ class Inventory:
                                   "where table_name in ('numbers', 'events')").fetchall()[0][0] == 2:
             self.con.close()
             raise InvalidOperation(f"{self.path} is not a numkit database (load an export first)")
+        if read_only and built_digest(self.con) != schema_digest():
+            self.con.close()     # built by an older numkit: bring its views up to date first
+            with contextlib.suppress(InventoryLocked):
+                _upgrade(self.path)
+            self.con = _open(self.path, read_only)
+        # A kernel would show (and a report run would save) DuckDB's progress bar widget.
+        self.con.execute("set enable_progress_bar = false")
         self._as_of = None
         self._current = None
         self.settings = Settings(self)
@@ -286,6 +301,23 @@ class Inventory:
 
     def events(self):
         return self.sql("select * from events order by event_id")
+
+    def snapshots(self):
+        """Every load: load_id, loaded_at, as_of, files (with checksums), row counts."""
+        return self.sql("select * from loads order by load_id")
+
+    def snapshot_changes(self, from_load=None, to_load=None):
+        """What changed between two loads (default: the latest two); empty with fewer."""
+        loads = self.snapshots()["load_id"].tolist()
+        to_load = loads[-1] if to_load is None and loads else to_load
+        if from_load is None:
+            earlier = [load for load in loads if to_load is not None and load < to_load]
+            from_load = earlier[-1] if earlier else None
+        for load_id in (from_load, to_load):
+            if load_id is not None and load_id not in loads:
+                raise InvalidOperation(f"no snapshot {load_id}; loaded: {loads}")
+        return self.con.execute("select * from snapshot_changes($a, $b)",
+                                {"a": from_load, "b": to_load}).df()
 
     def nodes(self):
         """The hierarchy: node, parent, type, depth (0 for a root), in path order."""

@@ -147,6 +147,9 @@ def _write(con, as_of, problems, files, users_given, hierarchy_given):
         con.execute(statement("load/record_deleted_users"), {"as_of": as_of})
         con.execute("delete from users")
         con.execute("insert into users select username, node from valid_users")
+    con.execute("insert into snapshot_numbers select $id, number, node, status, reserved_for, used_by "
+                "from numbers", {"id": load_id})
+    con.execute("insert into snapshot_users select $id, username, node from users", {"id": load_id})
     if problems:
         frame = pd.DataFrame(problems, columns=PROBLEM_COLUMNS, dtype=object)
         con.register("problems", frame)

@@ -58,3 +58,11 @@ def test_sample_has_each_report_case(sample):
     active = sample.sql("select * from numbers where reserved_for is not null and lower(reserved_for) "
                         "in (select lower(username) from users)")
     assert len(active) > 0
+
+
+def test_loading_the_folder_again_records_no_new_deletions():
+    inv = numkit.connect()
+    load_folder(inv, SAMPLE)
+    deletions = len(inv.sql("select * from deleted_users"))
+    reports = load_folder(inv, SAMPLE)
+    assert len(reports) == 1 and len(inv.sql("select * from deleted_users")) == deletions

@@ -1,0 +1,105 @@
+"""The cleanup report as static sections (tables and charts) that any notebook output,
+an HTML export or a headless run can show: no widgets, no JavaScript."""
+
+import base64
+import html
+
+from .exports import write_tables
+from .reports import describe_changes, report_tables
+from .sample import PROJECT_ROOT, database_path
+from .inventory import connect
+from .widgets import charts
+
+ROWS_SHOWN = 200
+
+
+class Section:
+    """A titled block of the report, rendered as escaped HTML."""
+
+    def __init__(self, title, text, frame=None, chart=None):
+        self.title, self.text, self.frame, self.chart = title, text, frame, chart
+
+    def _repr_html_(self):
+        parts = [f"<h2>{html.escape(self.title)}</h2>", f"<p>{html.escape(self.text)}</p>"]
+        if self.chart:
+            parts.append(f'<img alt="{html.escape(self.title)}" '
+                         f'src="data:image/png;base64,{base64.b64encode(self.chart).decode()}">')
+        if self.frame is not None and len(self.frame):
+            shown = self.frame.head(ROWS_SHOWN)
+            parts.append(shown.to_html(index=False, escape=True, na_rep="", border=0,
+                                       classes="numkit-table"))
+            if len(self.frame) > ROWS_SHOWN:
+                parts.append(f"<p>First {ROWS_SHOWN} of {len(self.frame)} rows; the CSV and XLSX "
+                             "files hold them all.</p>")
+        return "\n".join(parts)
+
+    def __repr__(self):
+        return f"{self.title}: {self.text}"
+
+
+class CleanupReport:
+    """The week's cleanup report of one database, computed once, shown section by section."""
+
+    def __init__(self, database=None, as_of=None, older_than_days=30):
+        self.database = database_path(database)
+        self.older_than_days = older_than_days
+        with connect(self.database, read_only=True) as inv:
+            if as_of:
+                inv.as_of = as_of
+            self.as_of = inv.as_of
+            self.tables = report_tables(inv, older_than_days)
+            self.alert_share = inv.settings["alert_share"]
+            snapshots = inv.snapshots()
+        self.snapshot = snapshots.iloc[-1] if len(snapshots) else None
+        self.previous = snapshots.iloc[-2] if len(snapshots) > 1 else None
+
+    def summary(self):
+        snapshot = (f"snapshot {self.snapshot['load_id']} as of {self.snapshot['as_of']:%Y-%m-%d}"
+                    if self.snapshot is not None else "no snapshot loaded")
+        deleted = self.tables["deleted_user_reservations"]
+        alerts = self.tables["node_utilization"]["alert"].sum()
+        return Section(f"numkit cleanup report, as of {self.as_of}",
+                       f"{self.database.name}, {snapshot}. {len(deleted)} number(s) held for users "
+                       f"who are not active, {len(self.tables['stuck_cooling'])} stuck in cooling, "
+                       f"{len(self.tables['stranded_reservations'])} stranded reservation(s), "
+                       f"{alerts} node(s) below the {self.alert_share:.0%} available alert.")
+
+    def since_last_snapshot(self):
+        changes = self.tables["snapshot_changes"]
+        if self.previous is None:
+            return Section("Since the last snapshot", "Only one snapshot is loaded: nothing to compare.")
+        return Section("Since the last snapshot",
+                       f"From snapshot {self.previous['load_id']} ({self.previous['as_of']:%Y-%m-%d}) "
+                       f"to {self.snapshot['load_id']} ({self.snapshot['as_of']:%Y-%m-%d}): "
+                       f"{describe_changes(changes)}.", changes)
+
+    def deleted_user_reservations(self):
+        deleted = self.tables["deleted_user_reservations"]
+        counts = deleted["category"].value_counts()
+        chart = charts.deletion_age_histogram(deleted[deleted["category"] == "deleted"])
+        return Section("Numbers held for people who left",
+                       f"{counts.get('deleted', 0)} reserved for users deleted at least "
+                       f"{self.older_than_days} days ago; {counts.get('never_onboarded', 0)} for "
+                       "users never onboarded.", deleted, chart)
+
+    def stuck_cooling(self):
+        stuck = self.tables["stuck_cooling"]
+        return Section("Stuck cooling", f"{len(stuck)} number(s) in cooling that VOSS's expiry "
+                                        "job will not release: release them by hand.", stuck)
+
+    def stranded_reservations(self):
+        stranded = self.tables["stranded_reservations"]
+        return Section("Stranded reservations", f"{len(stranded)} reservation(s) their user "
+                                                "cannot see from their node.", stranded)
+
+    def utilization(self):
+        usage = self.tables["node_utilization"]
+        shown = usage[usage["type"].isin(["Customer", "Site"])]
+        return Section("Utilization", f"Share of numbers available per customer and site; the "
+                                      f"alert is below {self.alert_share:.0%}.", usage,
+                       charts.utilization_chart(shown, self.alert_share))
+
+    def export(self, out_dir=None):
+        out_dir = out_dir or PROJECT_ROOT / "out" / "cleanup"
+        written = write_tables(self.tables, out_dir)
+        return Section("Files", "Wrote " + ", ".join(path.name for path in written) + f" to {out_dir}.")

@@ -1,0 +1,54 @@
+"""The scheduled report: the cleanup-report notebook run headless, turned into HTML."""
+
+import re
+from pathlib import Path
+
+from .errors import NumkitError
+from .sample import PROJECT_ROOT
+
+REPORT_NOTEBOOK = PROJECT_ROOT / "notebooks" / "03-cleanup-report.ipynb"
+# Cells that only make sense with a person at the keyboard, or that only configure the run.
+HIDDEN_CELL_TAGS = {"panel", "parameters", "injected-parameters"}
+
+
+class ReportFailed(NumkitError):
+    """The report notebook stopped with an error."""
+
+
+def run_report(database, out_dir, as_of=None, older_than_days=0):
+    """Run the report notebook on `database`; write HTML, CSVs and an XLSX into out_dir."""
+    import papermill
+
+    out = Path(out_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    executed = out / "cleanup-report.ipynb"
+    parameters = {"database": str(Path(database).resolve()), "as_of": str(as_of) if as_of else None,
+                  "older_than_days": older_than_days, "out_dir": str(out)}
+    try:
+        papermill.execute_notebook(str(REPORT_NOTEBOOK), str(executed), parameters=parameters,
+                                   kernel_name="python3", progress_bar=False,
+                                   cwd=str(REPORT_NOTEBOOK.parent))
+    except papermill.PapermillExecutionError as error:
+        raise ReportFailed(f"the report notebook failed ({error.ename}: {error.evalue}); "
+                           f"see {executed}") from None
+    page = out / "cleanup-report.html"
+    page.write_text(notebook_as_html(executed), encoding="utf-8")
+    return page
+
+
+def notebook_as_html(path):
+    """A self-contained HTML page of the notebook's outputs: no code, no scripts to fetch."""
+    import nbformat
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = HIDDEN_CELL_TAGS
+    exporter = HTMLExporter(config=config, exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    notebook = nbformat.read(str(path), as_version=4)
+    notebook.metadata.pop("widgets", None)   # the panel's live state: useless without a kernel
+    body, _ = exporter.from_notebook_node(notebook)
+    # The template links require.js and MathJax from the internet; the report needs neither.
+    return re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)

@@ -1,0 +1,61 @@
+-- What changed between two loaded snapshots: numbers added and removed, status changes,
+-- Reserved For flags set, cleared or changed, users onboarded, deleted or moved.
+create or replace macro snapshot_changes(from_load, to_load) as table
+with earlier as (
+    select * from snapshot_numbers where load_id = from_load
+),
+later as (
+    select * from snapshot_numbers where load_id = to_load
+),
+paired as (
+    select
+        coalesce(later.number, earlier.number) as number,
+        coalesce(later.node, earlier.node) as node,
+        earlier.number is null as added,
+        later.number is null as removed,
+        earlier.status as status_before,
+        later.status as status_after,
+        earlier.reserved_for as flag_before,
+        later.reserved_for as flag_after
+    from earlier
+    full join later on later.number = earlier.number and later.node = earlier.node
+),
+users_earlier as (
+    select lower(username) as user_key, username, node from snapshot_users where load_id = from_load
+),
+users_later as (
+    select lower(username) as user_key, username, node from snapshot_users where load_id = to_load
+),
+changes as (
+    select 'number_added' as change, number, node, null as username, null as before, status_after as after
+    from paired where added
+    union all
+    select 'number_removed', number, node, null, status_before, null
+    from paired where removed
+    union all
+    select 'status_changed', number, node, null, status_before, status_after
+    from paired where not added and not removed and status_before <> status_after
+    union all
+    select case when flag_before is null then 'reserved_for_set'
+                when flag_after is null then 'reserved_for_cleared'
+                else 'reserved_for_changed' end,
+           number, node, coalesce(flag_after, flag_before), flag_before, flag_after
+    from paired
+    where not removed and flag_before is distinct from flag_after
+      and not (added and flag_after is null)
+    union all
+    select 'user_onboarded', null, users_later.node, users_later.username, null, users_later.node
+    from users_later
+    where users_later.user_key not in (select user_key from users_earlier)
+    union all
+    select 'user_deleted', null, users_earlier.node, users_earlier.username, users_earlier.node, null
+    from users_earlier
+    where users_earlier.user_key not in (select user_key from users_later)
+    union all
+    select 'user_moved', null, users_later.node, users_later.username, users_earlier.node, users_later.node
+    from users_later
+    join users_earlier on users_earlier.user_key = users_later.user_key
+    where users_earlier.node <> users_later.node
+)
+select * from changes
+order by change, number_value(number), number, node, lower(username);

@@ -1,0 +1,161 @@
+"""The weekly job: load the newest export, then report; twice, on two snapshots of the sample."""
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import numkit
+from numkit.cli import main
+
+from browser import browser, need, page, save_screenshot  # noqa: F401  (fixtures)
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+SITE_A = "sys.hcs.Prov-1.Cust-1.Site-A"
+SITE_B = "sys.hcs.Prov-1.Cust-1.Site-B"
+HOSTILE = '=HYPERLINK("http://example.invalid","click")'
+
+
+def read(path):
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def next_week(week1, folder):
+    """The sample a week later: one number gone, one new, one retired, flags set and cleared,
+    a user gone, a user new."""
+    folder.mkdir()
+    shutil.copy(week1 / "hierarchy.csv", folder / "hierarchy.csv")
+    numbers = read(week1 / "numbers.csv")
+    number = numbers["Internal Number"]
+    numbers = numbers[number != "\\+442079460004"]
+    numbers.loc[numbers["Internal Number"] == "\\+442079460007", "Status"] = "Inactive"
+    numbers.loc[numbers["Internal Number"] == "\\+442079460008", "Reserved For"] = HOSTILE
+    numbers.loc[numbers["Internal Number"] == "\\+12025550107", "Reserved For"] = ""
+    added = pd.DataFrame([{**{c: "" for c in numbers.columns}, "Internal Number": "\\+442079460999",
+                           "Located At": SITE_A, "Status": "Available"}])
+    pd.concat([numbers, added]).to_csv(folder / "numbers.csv", index=False)
+    users = read(week1 / "users.csv")
+    users = users[users["Username"] != "ADavies"]
+    users = pd.concat([users, pd.DataFrame([{"Username": "newstarter", "Located At": SITE_B}])])
+    users.to_csv(folder / "users.csv", index=False)
+    return folder
+
+
+def run(*args):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def weekly(tmp_path_factory):
+    root = tmp_path_factory.mktemp("weekly")
+    week1 = root / "week1"
+    shutil.copytree(SAMPLE, week1)
+    week2 = next_week(week1, root / "week2")
+    db = root / "inventory.duckdb"
+    run("load", db, "--dir", week1)
+    first = run("report", db, "--out", root / "report1", "--as-of", "2026-11-23", "--older-than", 30)
+    run("load", db, "--numbers", week2 / "numbers.csv", "--users", week2 / "users.csv",
+        "--hierarchy", week2 / "hierarchy.csv", "--as-of", "2026-11-30")
+    second = run("report", db, "--out", root / "report2", "--as-of", "2026-11-30", "--older-than", 30)
+    return root, db, first, second
+
+
+def test_each_run_writes_html_csv_and_one_workbook(weekly):
+    root, *_ = weekly
+    for report in ("report1", "report2"):
+        names = {p.name for p in (root / report).iterdir()}
+        assert {"cleanup-report.html", "numkit-report.xlsx", "deleted_user_reservations.csv",
+                "stuck_cooling.csv", "stranded_reservations.csv", "node_utilization.csv",
+                "snapshot_changes.csv"} <= names
+        book = openpyxl.load_workbook(root / report / "numkit-report.xlsx")
+        assert book.sheetnames == ["deleted_user_reservations", "stuck_cooling", "stranded_reservations",
+                                   "node_utilization", "snapshot_changes"]
+
+
+def test_the_diff_between_the_two_weeks(weekly):
+    root, db, _, second = weekly
+    changes = read(root / "report2" / "snapshot_changes.csv")
+    got = sorted(map(tuple, changes[["change", "number", "username", "before", "after"]].values.tolist()))
+    assert got == sorted([
+        ("number_added", "+442079460999", "", "", "Available"),
+        ("number_removed", "+442079460004", "", "Available", ""),
+        ("reserved_for_cleared", "+12025550107", "George.Kaur", "George.Kaur", ""),
+        ("reserved_for_set", "+442079460008", "'" + HOSTILE, "", "'" + HOSTILE),
+        ("status_changed", "+442079460007", "", "Available", "Inactive"),
+        ("user_deleted", "", "ADavies", "sys.hcs.Prov-1.Cust-2.Site-D", ""),
+        ("user_onboarded", "", "newstarter", "", SITE_B),
+    ])
+    assert "since the last snapshot: 1 number(s) added, 1 number(s) removed, 1 status change(s)" in second
+    assert run("diff", db).splitlines()[0].startswith("1 number(s) added, 1 number(s) removed")
+
+
+def test_users_gone_between_snapshots_are_deleted_at_that_snapshot(weekly):
+    _, db, *_ = weekly
+    with numkit.connect(db, read_only=True) as inv:
+        deleted = inv._rows("select deleted_at from deleted_users where username = 'ADavies'")
+    assert [str(row["deleted_at"]) for row in deleted] == ["2026-11-30"]
+
+
+def test_report_tables_follow_the_snapshots(weekly):
+    root, *_ = weekly
+    first = read(root / "report1" / "deleted_user_reservations.csv")
+    second = read(root / "report2" / "deleted_user_reservations.csv")
+    assert "+12025550107" in set(first["number"]) and "+12025550107" not in set(second["number"])
+    assert set(first["category"]) == {"deleted", "never_onboarded"}
+    stuck1, stuck2 = read(root / "report1" / "stuck_cooling.csv"), read(root / "report2" / "stuck_cooling.csv")
+    newly_stuck = stuck2[~stuck2["number"].isin(stuck1["number"])]
+    assert set(stuck1["number"]) < set(stuck2["number"])
+    # the snapshot moved on a week: cooling due before its 20-day look-back is now stuck
+    assert all("2026-11-03" <= date < "2026-11-10" for date in newly_stuck["release_date"])
+    usage = read(root / "report2" / "node_utilization.csv").set_index("node")
+    assert usage.loc[SITE_A, "inactive"] == str(int(read(root / "report1" / "node_utilization.csv")
+                                                   .set_index("node").loc[SITE_A, "inactive"]) + 1)
+
+
+def test_spreadsheet_formulas_in_text_are_neutralised_and_numbers_intact(weekly):
+    root, *_ = weekly
+    sheet = openpyxl.load_workbook(root / "report2" / "numkit-report.xlsx")["deleted_user_reservations"]
+    header = [cell.value for cell in sheet[1]]
+    rows = [dict(zip(header, (cell.value for cell in row))) for row in sheet.iter_rows(min_row=2)]
+    hostile = [row for row in rows if row["number"] == "+442079460008"]
+    assert hostile and hostile[0]["reserved_for"] == "'" + HOSTILE
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert all(row["number"].startswith(("+", "0", "1")) for row in rows)
+    assert any(row["number"] == "+442079460022" for row in rows)
+
+
+def test_html_report_has_no_code_and_renders_offline(weekly, page):
+    root, *_ = weekly
+    html = (root / "report2" / "cleanup-report.html").read_text()
+    assert "CleanupReport(" not in html and "import numkit" not in html
+    assert "Since the last snapshot" in html and "&lt;" not in HOSTILE
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto((root / "report2" / "cleanup-report.html").as_uri())
+    need("playwright.sync_api").expect(page.get_by_text("numkit cleanup report, as of 2026-11-30")).to_be_visible()
+    assert page.locator("table.numkit-table").count() >= 4
+    assert all(url.startswith(("file:", "data:")) for url in requests), requests
+    save_screenshot(page, "cleanup-report-html")
+
+
+def test_cleanup_command_dry_run_then_apply(weekly, tmp_path):
+    _, db, *_ = weekly
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(db, copy)
+    dry = run("cleanup", copy, "--older-than", 30, "--as-of", "2026-11-30")
+    would = int(dry.strip().splitlines()[-1].split()[2])
+    assert would > 0 and "dry run" in dry
+    with numkit.connect(copy, read_only=True) as inv:
+        events_before = len(inv.events())
+    applied = run("cleanup", copy, "--older-than", 30, "--as-of", "2026-11-30", "--apply")
+    assert f"cleared {would} Reserved For flag(s)" in applied
+    with numkit.connect(copy, read_only=True) as inv:
+        events = inv.events()
+        assert len(events) == events_before + would
+        assert set(events["action"].iloc[-would:]) == {"cleanup_deleted_reservation"}
+        assert inv.cleanup_deleted_reservations(30).empty

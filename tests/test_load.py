@@ -223,3 +223,20 @@ def test_a_file_that_is_not_a_numkit_database(tmp_path):
     (tmp_path / "text.duckdb").write_text("hello")
     with pytest.raises(numkit.InvalidOperation, match="DuckDB"):
         numkit.connect(tmp_path / "text.duckdb")
+
+
+def test_snapshot_changes_between_two_loads(inv, tmp_path):
+    numbers = NUMBERS.replace("2002,", "2099,").replace(f"1003,{CUST1},Available,u,,", f"1003,{CUST1},Available,v,,")
+    moved = USERS.replace(f"alice,{SITE_A}", f"alice,{CUST1}") + f"bob,{SITE_B}\n"
+    inv.load(write(tmp_path, "n2.csv", numbers), users=write(tmp_path, "u2.csv", moved), as_of="2026-11-30")
+    changes = inv.snapshot_changes()
+    assert records(changes, "change", "number", "username", "before", "after") == [
+        ("number_added", "2099", None, None, "Available"),
+        ("number_removed", "2002", None, "Available", None),
+        ("reserved_for_changed", "1003", "v", "u", "v"),
+        ("user_moved", None, "alice", SITE_A, CUST1),
+        ("user_onboarded", None, "bob", None, SITE_B),
+    ]
+    assert inv.snapshot_changes(1, 1).empty
+    with pytest.raises(numkit.InvalidOperation, match="no snapshot 9"):
+        inv.snapshot_changes(9)

@@ -18,6 +18,7 @@ CALLS = {
     "available_numbers": f"select * from available_numbers('u', '{SITE_B}') limit 0",
     "belonging_to": f"select * from belonging_to('u', '{SITE_B}') limit 0",
     "why_not": f"select why_not('1', 'u', '{SITE_B}')",
+    "snapshot_changes": "select * from snapshot_changes(1, 1) limit 0",
 }
 
 

@@ -2,9 +2,11 @@
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import re
+import time
 from collections.abc import MutableMapping
 
 import duckdb
@@ -21,35 +23,67 @@ from .schema import built_digest, create_objects, schema_digest
 COPIED_TABLES = ("settings", "loads", "nodes", "numbers", "users", "deleted_users")
 
 
-def connect(path=":memory:", read_only=False):
-    """Open (creating if needed) the inventory database at `path`."""
-    return Inventory(path, read_only=read_only)
+DEFAULT_WAIT = 10.0
 
 
-def _open(path, read_only):
-    """A DuckDB connection, with the two ways opening fails said in an analyst's words."""
+def connect(path=":memory:", read_only=False, wait=DEFAULT_WAIT):
+    """Open (creating if needed) the inventory database at `path`.
+
+    A database file is opened only while an operation runs, so several processes (two
+    notebooks, a scheduled report) can share it; one that finds it busy waits up to `wait`
+    seconds, then raises InventoryLocked.
+    """
+    return Inventory(path, read_only=read_only, wait=wait)
+
+
+def _open(path, read_only, wait=0.0):
+    """A DuckDB connection, waiting while another process holds the file."""
     if read_only and path != ":memory:" and not os.path.exists(path):
         raise InvalidOperation(f"no database at {path}")
-    try:
-        return duckdb.connect(path, read_only=read_only)
-    except duckdb.IOException as error:
-        if "lock" in str(error).lower():
-            holder = re.search(r"PID \d+", str(error))
-            raise InventoryLocked(
-                f"{path} is in use by another process{f' ({holder.group(0)})' if holder else ''}: "
-                "close the other notebook's or script's connection (or wait for it to finish), "
-                "then try again") from None
-        raise InvalidOperation(f"cannot open {path}: {str(error).splitlines()[0]}") from None
-    except duckdb.Error as error:
-        raise InvalidOperation(f"{path} is not a DuckDB database: {str(error).splitlines()[0]}") from None
+    deadline = time.monotonic() + wait
+    pause = 0.01
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise InvalidOperation(f"cannot open {path}: {str(error).splitlines()[0]}") from None
+            if time.monotonic() >= deadline:
+                holder = re.search(r"PID \d+", str(error))
+                raise InventoryLocked(
+                    f"{path} is in use by another process{f' ({holder.group(0)})' if holder else ''} "
+                    f"and stayed busy for {wait:g} s: close the other notebook's or script's "
+                    "connection (or wait for it to finish), then try again") from None
+            time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+            pause = min(pause * 2, 0.25)
+        except duckdb.Error as error:
+            raise InvalidOperation(f"{path} is not a DuckDB database: {str(error).splitlines()[0]}") from None
 
 
-def _upgrade(path):
-    con = _open(path, read_only=False)
+def _upgrade(path, wait):
+    con = _open(path, read_only=False, wait=wait)
     try:
         create_objects(con)
     finally:
         con.close()
+
+
+def reads(method):
+    """The method reads the database: it gets a connection for its duration."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._session(write=False):
+            return method(self, *args, **kwargs)
+    return wrapper
+
+
+def writes(method):
+    """The method may write: it gets a read-write connection for its duration."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._session(write=True):
+            return method(self, *args, **kwargs)
+    return wrapper
 
 
 class Settings(MutableMapping):
@@ -68,15 +102,16 @@ class Settings(MutableMapping):
         raise InvalidOperation(f"unknown setting {key!r}; numkit knows {', '.join(DEFAULT_SETTINGS)}")
 
     def __getitem__(self, key):
-        rows = self._inventory.con.execute(
-            "select value from settings where key = $key", {"key": key}).fetchall()
+        with self._inventory._session(write=False) as con:
+            rows = con.execute(
+                "select value from settings where key = $key", {"key": key}).fetchall()
         if not rows:
             raise KeyError(key)
         return json.loads(rows[0][0])
 
     def __setitem__(self, key, value):
         value = self._validate(key, value)
-        with self._inventory._operation() as op:
+        with self._inventory._session(write=True), self._inventory._operation() as op:
             before = self.get(key)
             op.con.execute("insert or replace into settings values ($key, $value)",
                            {"key": key, "value": json.dumps(value)})
@@ -88,16 +123,17 @@ class Settings(MutableMapping):
             return
         if key not in self:
             raise KeyError(key)
-        with self._inventory._operation() as op:
+        with self._inventory._session(write=True), self._inventory._operation() as op:
             op.con.execute("delete from settings where key = $key", {"key": key})
             op.log_user("delete_setting", None, {"key": key})
 
     def __iter__(self):
-        return iter([row[0] for row in
-                     self._inventory.con.execute("select key from settings order by key").fetchall()])
+        with self._inventory._session(write=False) as con:
+            return iter([row[0] for row in con.execute("select key from settings order by key").fetchall()])
 
     def __len__(self):
-        return self._inventory.con.execute("select count(*) from settings").fetchall()[0][0]
+        with self._inventory._session(write=False) as con:
+            return con.execute("select count(*) from settings").fetchall()[0][0]
 
     def __repr__(self):
         return f"Settings({dict(self)!r})"
@@ -106,28 +142,78 @@ class Settings(MutableMapping):
 class Inventory:
     """A number inventory in a DuckDB database; every rule, as of `as_of`."""
 
-    def __init__(self, path=":memory:", read_only=False):
+    def __init__(self, path=":memory:", read_only=False, wait=DEFAULT_WAIT):
         self.path = str(path)
-        self.con = _open(self.path, read_only)
-        if not read_only:
-            create_objects(self.con)
-        elif not self.con.execute("select count(*) from duckdb_tables() "
-                                  "where table_name in ('numbers', 'events')").fetchall()[0][0] == 2:
-            self.con.close()
-            raise InvalidOperation(f"{self.path} is not a numkit database (load an export first)")
-        if read_only and built_digest(self.con) != schema_digest():
-            self.con.close()     # built by an older numkit: bring its views up to date first
-            with contextlib.suppress(InventoryLocked):
-                _upgrade(self.path)
-            self.con = _open(self.path, read_only)
-        # A kernel would show (and a report run would save) DuckDB's progress bar widget.
-        self.con.execute("set enable_progress_bar = false")
+        self.read_only = read_only
+        self.wait = wait
         self._as_of = None
         self._current = None
+        self._con = None
         self.settings = Settings(self)
+        con = _open(self.path, read_only, wait)
+        try:
+            con = self._prepare(con)
+        except BaseException:
+            con.close()
+            raise
+        if self.path == ":memory:":     # a memory database lives in its connection
+            self._use(con)
+        else:
+            con.close()
+
+    def _prepare(self, con):
+        """Create or update the schema; a read-only open checks it is a numkit database."""
+        if not self.read_only:
+            create_objects(con)
+            return con
+        tables = con.execute("select count(*) from duckdb_tables() "
+                             "where table_name in ('numbers', 'events')").fetchall()[0][0]
+        if tables != 2:
+            raise InvalidOperation(f"{self.path} is not a numkit database (load an export first)")
+        if built_digest(con) != schema_digest():
+            con.close()     # built by an older numkit: bring its views up to date first
+            with contextlib.suppress(InventoryLocked):
+                _upgrade(self.path, self.wait)
+            con = _open(self.path, True, self.wait)
+        return con
+
+    def _use(self, con):
+        self._con = con
+        # A kernel would show (and a report run would save) DuckDB's progress bar widget.
+        con.execute("set enable_progress_bar = false")
+        if self._as_of is not None:
+            con.execute("set variable numkit_as_of = $d", {"d": self._as_of})
+
+    @property
+    def con(self):
+        """The DuckDB connection. Asking for it outside an operation holds the file (other
+        processes wait) until `close()`; later calls open it again as needed."""
+        if self._con is None:
+            self._use(_open(self.path, self.read_only, self.wait))
+        return self._con
+
+    @contextlib.contextmanager
+    def _session(self, write):
+        """The connection for one operation: opened for it and closed after, unless held."""
+        if self._con is not None:
+            yield self._con
+            return
+        self._use(_open(self.path, self.read_only or not write, self.wait))
+        try:
+            yield self._con
+        finally:
+            self._con.close()
+            self._con = None
+
+    def holding(self, write=True):
+        """Keep the file open across several calls (faster; other processes wait meanwhile)."""
+        return self._session(write)
 
     def close(self):
-        self.con.close()
+        """Let go of the file (a memory database ends here)."""
+        if self._con is not None and self._current is None:
+            self._con.close()
+            self._con = None
 
     def __enter__(self):
         return self
@@ -146,12 +232,15 @@ class Inventory:
     @as_of.setter
     def as_of(self, value):
         self._as_of = parse_date(value, "as_of")
+        if self._con is None:
+            return
         if self._as_of is None:
-            self.con.execute("reset variable numkit_as_of")
+            self._con.execute("reset variable numkit_as_of")
         else:
-            self.con.execute("set variable numkit_as_of = $d", {"d": self._as_of})
+            self._con.execute("set variable numkit_as_of = $d", {"d": self._as_of})
 
     # -- plumbing --------------------------------------------------------------------
+    @writes
     def sql(self, query, params=None):
         """Run any query; the result as a DataFrame."""
         return self.con.execute(query, params).df() if params is not None else self.con.sql(query).df()
@@ -190,10 +279,13 @@ class Inventory:
             if self._as_of is None:
                 self.con.execute("reset variable numkit_as_of")
 
+    @contextlib.contextmanager
     def batch(self):
         """A context in which several operations form one transaction, all or nothing."""
-        return self._operation()
+        with self._session(write=True), self._operation() as op:
+            yield op
 
+    @reads
     def scratch_copy(self):
         """An in-memory copy of this inventory, for what-if runs that must not touch it."""
         copy = Inventory()
@@ -212,6 +304,7 @@ class Inventory:
             raise UnknownNode(f"no node {node!r} in the hierarchy")
         return str(node)
 
+    @reads
     def active_user(self, username):
         """The active user's row ({username, node}) or None; case-insensitive."""
         rows = self._rows("select username, node from users where lower(username) = lower($u)",
@@ -233,6 +326,7 @@ class Inventory:
             {"numbers": list(numbers), **({"node": node} if node is not None else {})})
 
     # -- load ------------------------------------------------------------------------
+    @writes
     def load(self, numbers, users=None, hierarchy=None, *, as_of=None, strict=True, progress=None):
         """Replace the inventory with a snapshot, all or nothing (README, "Loading exports").
 
@@ -243,17 +337,20 @@ class Inventory:
                                   progress=progress)
 
     # -- read ------------------------------------------------------------------------
+    @reads
     def available_numbers(self, username, node):
         """The candidates for `username` at `node`, best first."""
         return self.con.execute("select * from available_numbers($u, $n)",
                                 {"u": str(username).strip(), "n": self.require_node(node)}).df()
 
+    @reads
     def next_available(self, username, node):
         """The first candidate, or None when there is none."""
         rows = self.con.execute("select number from available_numbers($u, $n) limit 1",
                                 {"u": str(username).strip(), "n": self.require_node(node)}).fetchall()
         return rows[0][0] if rows else None
 
+    @reads
     def belonging_to(self, username, node=None):
         """Rows reserved for `username` (visible from `node` when given)."""
         if node is not None:
@@ -261,6 +358,7 @@ class Inventory:
         return self.con.execute("select * from belonging_to($u, $n)",
                                 {"u": str(username).strip(), "n": node}).df()
 
+    @reads
     def why_not(self, number, username, node):
         """Why `number` cannot be given to `username` at `node`; None when it can."""
         (number,), _ = parse_numbers(number)
@@ -268,10 +366,12 @@ class Inventory:
                             {"number": number, "u": str(username).strip(),
                              "n": self.require_node(node)})
 
+    @reads
     def preview_move(self, username, dest, policy="replace"):
         """What moving the user would do to each number involved; nothing changes."""
         return moves.plan_move(self, username, dest, policy).frame()
 
+    @reads
     def deleted_user_reservations(self, older_than_days=0):
         days = whole_days(older_than_days, "older_than_days")
         return self.con.execute(
@@ -279,12 +379,15 @@ class Inventory:
             "where category = 'never_onboarded' or days_since_deleted >= $days",
             {"days": days}).df()
 
+    @reads
     def stuck_cooling(self):
         return self.sql("select * from stuck_cooling")
 
+    @reads
     def stranded_reservations(self):
         return self.sql("select * from stranded_reservations")
 
+    @reads
     def utilization(self, level=None):
         """node_utilization, every node or only the nodes of one type."""
         if level is None:
@@ -295,17 +398,21 @@ class Inventory:
         return self.con.execute("select * from node_utilization where type = $t",
                                 {"t": node_type}).df()
 
+    @reads
     def check(self):
         """Invariant violations; empty when the inventory is sound."""
         return self.sql("select * from invariant_violations")
 
+    @reads
     def events(self):
         return self.sql("select * from events order by event_id")
 
+    @reads
     def snapshots(self):
         """Every load: load_id, loaded_at, as_of, files (with checksums), row counts."""
         return self.sql("select * from loads order by load_id")
 
+    @reads
     def snapshot_changes(self, from_load=None, to_load=None):
         """What changed between two loads (default: the latest two); empty with fewer."""
         loads = self.snapshots()["load_id"].tolist()
@@ -319,15 +426,18 @@ class Inventory:
         return self.con.execute("select * from snapshot_changes($a, $b)",
                                 {"a": from_load, "b": to_load}).df()
 
+    @reads
     def nodes(self):
         """The hierarchy: node, parent, type, depth (0 for a root), in path order."""
         return self.sql("select node, parent, type, len(string_split(node, '.')) - 1 as depth "
                         "from nodes order by node")
 
+    @reads
     def users(self):
         """Active users: username, node."""
         return self.sql("select username, node from users order by lower(username)")
 
+    @reads
     def user_status(self, username):
         """{"state": "active" | "deleted" | "new", "node", "deleted_at"} of a username."""
         user = self.active_user(username)
@@ -341,37 +451,48 @@ class Inventory:
         return {"state": "new", "node": None, "deleted_at": None}
 
     # -- write -----------------------------------------------------------------------
+    @writes
     def onboard(self, username, node, number=None):
         """Create the user at `node` and give them their numbers; the numbers given."""
         return assignment.onboard(self, username, node, number)
 
+    @writes
     def assign(self, number, username, node=None):
         return assignment.assign(self, number, username, node)
 
+    @writes
     def release(self, number, node=None, cooling_days=None):
         return assignment.release(self, number, node, cooling_days)
 
+    @writes
     def delete_user(self, username, cooling_days=None):
         return assignment.delete_user(self, username, cooling_days)
 
+    @writes
     def move_user(self, username, dest, policy="replace"):
         return moves.move_user(self, username, dest, policy)
 
+    @writes
     def reserve_for(self, numbers, username, node=None):
         return row_operations.reserve_for(self, numbers, username, node)
 
+    @writes
     def clear_reserved_for(self, numbers, node=None):
         return row_operations.clear_reserved_for(self, numbers, node)
 
+    @writes
     def add_numbers(self, numbers, node):
         return row_operations.add_numbers(self, numbers, node)
 
+    @writes
     def delete_numbers(self, numbers, node=None):
         return row_operations.delete_numbers(self, numbers, node)
 
+    @writes
     def set_status(self, numbers, status, node=None, days=None, notes=None):
         return row_operations.set_status(self, numbers, status, node, days, notes)
 
+    @writes
     def cleanup_deleted_reservations(self, older_than_days, dry_run=True):
         return row_operations.cleanup_deleted_reservations(self, older_than_days, dry_run)
 

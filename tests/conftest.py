@@ -87,3 +87,10 @@ def records(frame, *columns):
     """Rows of `frame` as tuples of `columns`, pandas' missing values as None."""
     picked = frame[list(columns)].astype(object)
     return [tuple(None if v is None or v != v else v for v in values) for values in picked.values]
+
+
+# Timing varies on a shared 2-core machine; property tests judge behaviour, not speed.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("numkit", deadline=None)
+_hypothesis_settings.load_profile("numkit")

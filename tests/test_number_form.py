@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 import numkit
 from numkit.numbering import canonical_number, expand_range, number_order, parse_numbers
@@ -28,9 +28,13 @@ def test_number_order():
     assert sorted(numbers, key=number_order) == ["0100", "100", "999", "1000", "1001", "+1001"]
 
 
+MEMORY = numkit.connect()
+
+
+@settings(deadline=None)
 @given(st.text(alphabet="0123456789+\\ \t", max_size=12))
 def test_sql_and_python_canonical_forms_agree(raw):
-    inv = numkit.connect()
+    inv = MEMORY
     in_sql = inv._scalar("select case when regexp_full_match(canonical_number($r), '\\+?[0-9]{1,30}') "
                          "then canonical_number($r) end", {"r": raw})
     assert in_sql == canonical_number(raw)

@@ -22,17 +22,14 @@ class Session:
 
     def __init__(self, database=None, as_of=None):
         self.database = database_path(database)
-        self.as_of = as_of
+        self.inventory = connect(self.database)
+        if as_of:
+            self.inventory.as_of = as_of
 
     @contextlib.contextmanager
     def open(self, read_only=False):
-        inv = connect(self.database, read_only=read_only)
-        try:
-            if self.as_of:
-                inv.as_of = self.as_of
-            yield inv
-        finally:
-            inv.close()
+        with self.inventory.holding(write=not read_only):
+            yield self.inventory
 
     def reading(self):
         return self.open(read_only=True)

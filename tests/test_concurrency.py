@@ -1,0 +1,86 @@
+"""Several processes on one database file: writers wait for each other, readers never see
+half an operation, and a writer kept waiting too long gets InventoryLocked."""
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import numkit
+from numkit.sample import build_sample
+
+WORKERS = Path(__file__).resolve().parent / "workers.py"
+
+
+@pytest.fixture(scope="module")
+def sample_file(tmp_path_factory):
+    return build_sample(tmp_path_factory.mktemp("sample") / "sample.duckdb")
+
+
+@pytest.fixture
+def database(sample_file, tmp_path):
+    copy = tmp_path / "shared.duckdb"
+    shutil.copy(sample_file, copy)
+    return copy
+
+
+def start(*args):
+    return subprocess.Popen([sys.executable, str(WORKERS), *map(str, args)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish(process, timeout=240):
+    out, err = process.communicate(timeout=timeout)
+    assert process.returncode == 0, err
+    return out.splitlines()
+
+
+def test_writers_in_several_processes_all_land(database):
+    with numkit.connect(database, read_only=True) as inv:
+        events_before = len(inv.events())
+    writers = [start("random", database, seed, 25) for seed in (1, 2, 3)]
+    lines = [line for writer in writers for line in finish(writer)]
+    done = {action: lines.count(f"ok {action}") for action in ("onboard", "delete", "move")}
+    assert sum(done.values()) > 0
+    with numkit.connect(database, read_only=True) as inv:
+        assert inv.check().empty
+        logged = inv.events().iloc[events_before:]["action"].value_counts()
+    # every success of every process is in the log, once
+    assert logged.get("onboard", 0) == done["onboard"]
+    assert logged.get("delete_user", 0) == done["delete"]
+    assert logged.get("move_user", 0) == done["move"]
+
+
+def test_a_reader_never_sees_half_an_operation(database):
+    watcher = start("watch", database, 12)
+    flipper = start("flip", database, 15)
+    flips = finish(flipper)
+    seen = finish(watcher)
+    assert len(flips) == 15
+    assert not [line for line in seen if line.startswith("half-done")], seen
+    assert int(seen[-1].split()[1]) > 0      # the reader did read while the writer wrote
+
+
+def test_a_writer_waits_for_another(database):
+    holder = start("hold", database, 2)
+    assert holder.stdout.readline().strip() == "holding"
+    began = time.monotonic()
+    with numkit.connect(database, wait=30) as inv:     # opens once the holder lets go
+        inv.as_of = "2026-11-23"
+        inv.onboard("patient", "sys.hcs.Prov-1.Cust-1.Site-A")
+    assert time.monotonic() - began >= 1.0
+    finish(holder)
+
+
+def test_waiting_too_long_is_inventory_locked(database):
+    holder = start("hold", database, 8)
+    assert holder.stdout.readline().strip() == "holding"
+    began = time.monotonic()
+    with pytest.raises(numkit.InventoryLocked, match="stayed busy for 0.5 s"):
+        numkit.connect(database, wait=0.5)
+    assert time.monotonic() - began < 5
+    holder.kill()
+    holder.wait()

@@ -1,0 +1,219 @@
+"""numkit at scale, against what an analyst would otherwise use. Plain Python, no test runner.
+
+    python benchmarks/run.py                 # 10 million numbers, 5,000 sites
+    python benchmarks/run.py --quick         # 1 million numbers, 500 sites (under two minutes)
+    python benchmarks/run.py --numbers 200000 --sites 100 --pairs 50 --moves 100 --bulk 1000
+
+Builds a demo export (numkit.demo, deterministic for --seed), then measures in this one
+process, on the same data: loading the CSV (numkit vs DuckDB's own read_csv vs pandas),
+available_numbers against a plain pandas implementation of the same rule, onboarding
+(single calls and a bulk batch), all reports, move previews, and peak memory. The last line
+printed is one JSON object with the headline figures.
+"""
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+import numkit
+from numkit import demo
+from numkit.reports import report_tables
+
+AS_OF = "2026-11-23"
+
+
+def timed(action):
+    began = time.perf_counter()
+    result = action()
+    return time.perf_counter() - began, result
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def peak_rss_mb():
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return own / 1024     # Linux reports kilobytes
+
+
+class PandasPeer:
+    """The same rule written the way an analyst would in pandas: candidates for (user, site)."""
+
+    def __init__(self, csv_path, snapshot, as_of):
+        frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+        frame["number"] = frame["Internal Number"].str.replace("\\+", "+", regex=False)
+        frame["node"] = frame["Located At"]
+        release = pd.to_datetime(frame["Release Date"].replace("", None), errors="coerce")
+        stuck = (frame["Status"] == "Cooling") & (release.isna() | (release < snapshot - pd.Timedelta(days=20)))
+        ended = frame["Status"].isin(["Cooling", "Reserved"]) & ~stuck & (release <= as_of)
+        frame["effective"] = frame["Status"].where(~ended, "Available")
+        frame["reserved_key"] = frame["Reserved For"].str.lower()
+        frame["value"] = frame["number"].str.lstrip("+").astype(float)
+        self.frame = frame[["number", "node", "effective", "reserved_key", "value"]]
+
+    def available(self, username, site, limit=50):
+        parts = site.split(".")
+        ancestors = {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
+        rows = self.frame[self.frame["node"].isin(ancestors) & (self.frame["effective"] == "Available")]
+        user = username.lower()
+        rows = rows[(rows["reserved_key"] == "") | (rows["reserved_key"] == user)]
+        rows = rows.assign(own=rows["reserved_key"] == user)
+        ordered = rows.sort_values(["own", "value", "number"], ascending=[False, True, True])
+        return ordered.head(limit)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--numbers", type=int, default=10_000_000)
+    parser.add_argument("--sites", type=int, default=5_000)
+    parser.add_argument("--quick", action="store_true", help="1 million numbers, 500 sites")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pairs", type=int, default=200, help="(user, site) pairs for available_numbers")
+    parser.add_argument("--onboards", type=int, default=100, help="single onboard calls to time")
+    parser.add_argument("--bulk", type=int, default=10_000, help="onboardings in one bulk batch")
+    parser.add_argument("--moves", type=int, default=1_000, help="move previews")
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions of the whole-table steps")
+    parser.add_argument("--workdir", type=Path, default=None, help="keep the data here (default: a temp dir)")
+    parser.add_argument("--skip-pandas-load", action="store_true", help="skip pandas.read_csv (memory)")
+    args = parser.parse_args()
+    if args.quick:
+        args.numbers, args.sites = 1_000_000, 500
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="numkit-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    export = workdir / f"export-{args.numbers}-{args.sites}-{args.seed}"
+    if not (export / "numbers.csv").exists():
+        seconds, _ = timed(lambda: demo.generate(export, numbers=args.numbers, sites=args.sites,
+                                                 seed=args.seed))
+        print(f"generated {args.numbers:,} numbers at {args.sites:,} sites in {seconds:.1f} s")
+    numbers_csv, users_csv, hierarchy_csv = (export / f"{r}.csv" for r in ("numbers", "users", "hierarchy"))
+    results = {"numbers": args.numbers}
+    lines = []
+
+    # 1. load
+    loads = []
+    for attempt in range(args.repeat):
+        database = workdir / f"bench-{attempt}.duckdb"
+        database.unlink(missing_ok=True)
+        inv = numkit.connect(database)
+        seconds, _ = timed(lambda: inv.load(numbers_csv, users=users_csv, hierarchy=hierarchy_csv, as_of=AS_OF))
+        loads.append(seconds)
+        if attempt:
+            database.unlink()
+    database = workdir / "bench-0.duckdb"
+    bare = []
+    for _ in range(args.repeat):
+        con = duckdb.connect()
+        seconds, _ = timed(lambda: con.execute(
+            "create table t as select * from read_csv($p)", {"p": str(numbers_csv)}))
+        con.close()
+        bare.append(seconds)
+    results["load_s"] = statistics.median(loads)
+    results["duckdb_read_csv_s"] = statistics.median(bare)
+    lines.append(("load (numkit inv.load)", f"{results['load_s']:.2f} s", f"p95 {max(loads):.2f} s"))
+    lines.append(("load (DuckDB read_csv)", f"{results['duckdb_read_csv_s']:.2f} s", ""))
+    if not args.skip_pandas_load:
+        seconds, _ = timed(lambda: pd.read_csv(numbers_csv, dtype=str))
+        results["pandas_read_csv_s"] = seconds
+        lines.append(("load (pandas.read_csv)", f"{seconds:.2f} s", ""))
+
+    inv = numkit.connect(database)
+    inv.as_of = AS_OF
+    rng = random.Random(args.seed)
+    with inv.holding():
+        users = inv.users().values.tolist()
+        sites = inv.utilization("Site")["node"].tolist()
+    pairs = [(rng.choice(users)[0], rng.choice(sites)) for _ in range(args.pairs)]
+
+    # 2. available_numbers (top 50) vs the pandas peer
+    own = []
+    with inv.holding(write=False):
+        for username, site in pairs:
+            seconds, _ = timed(lambda: inv.available_numbers(username, site).head(50))
+            own.append(seconds * 1000)
+    peer_seconds, peer = timed(lambda: PandasPeer(numbers_csv, pd.Timestamp(AS_OF), pd.Timestamp(AS_OF)))
+    theirs = [timed(lambda: peer.available(username, site))[0] * 1000 for username, site in pairs]
+    results["available_p50_ms"] = percentile(own, 0.5)
+    results["available_p95_ms"] = percentile(own, 0.95)
+    results["available_peer_p50_ms"] = percentile(theirs, 0.5)
+    lines.append(("available_numbers top 50 (numkit)", f"p50 {results['available_p50_ms']:.1f} ms",
+                  f"p95 {results['available_p95_ms']:.1f} ms"))
+    lines.append(("available_numbers top 50 (pandas peer)", f"p50 {results['available_peer_p50_ms']:.1f} ms",
+                  f"p95 {percentile(theirs, 0.95):.1f} ms (+{peer_seconds:.1f} s to prepare)"))
+    del peer
+
+    # 3. onboarding: single calls, each its own transaction, then one bulk batch
+    single = []
+    for i in range(args.onboards):
+        site = rng.choice(sites)
+        seconds, _ = timed(lambda: inv.onboard(f"bench-single-{i}", site))
+        single.append(seconds * 1000)
+    results["onboard_p95_ms"] = percentile(single, 0.95)
+    lines.append(("onboard, single call", f"p50 {percentile(single, 0.5):.1f} ms",
+                  f"p95 {results['onboard_p95_ms']:.1f} ms"))
+
+    def bulk():
+        with inv.batch():
+            for i in range(args.bulk):
+                inv.onboard(f"bench-bulk-{i}", sites[i % len(sites)])
+    seconds, _ = timed(bulk)
+    results["bulk_onboard_s"] = seconds
+    lines.append((f"onboard {args.bulk:,} users in one batch", f"{seconds:.2f} s", ""))
+
+    # 4. all reports of the cleanup report
+    reports = []
+    with inv.holding(write=False):
+        for _ in range(args.repeat):
+            reports.append(timed(lambda: report_tables(inv, 30))[0])
+    results["reports_s"] = statistics.median(reports)
+    lines.append(("all reports", f"{results['reports_s']:.2f} s", f"p95 {max(reports):.2f} s"))
+
+    # 5. move previews
+    with inv.holding(write=False):
+        movers = [u for u, node in inv.users().values][: args.moves]
+        destinations = [rng.choice(sites) for _ in movers]
+
+        def previews():
+            for username, destination in zip(movers, destinations):
+                try:
+                    inv.preview_move(username, destination)
+                except numkit.NumkitError:
+                    pass      # a refused move is a preview's outcome too
+        seconds, _ = timed(previews)
+    # scaled to 1,000 previews, the target's unit, when --moves differs
+    results["preview_move_1000_s"] = seconds * 1000 / max(1, len(movers))
+    lines.append((f"preview_move x {len(movers):,}", f"{seconds:.2f} s",
+                  f"{seconds * 1000 / max(1, len(movers)):.1f} ms each"))
+
+    results["peak_rss_mb"] = peak_rss_mb()
+    lines.append(("peak resident memory", f"{results['peak_rss_mb']:.0f} MB", ""))
+
+    print(f"\nnumkit benchmark: {args.numbers:,} numbers, {args.sites:,} sites, seed {args.seed}, "
+          f"python {sys.version.split()[0]}, duckdb {duckdb.__version__}")
+    width = max(len(name) for name, *_ in lines)
+    for name, median, extra in lines:
+        print(f"  {name:<{width}}  {median:>14}  {extra}")
+    if "pandas_read_csv_s" in results:
+        print(f"  load / DuckDB read_csv = {results['load_s'] / results['duckdb_read_csv_s']:.1f}x, "
+              f"load / pandas read_csv = {results['load_s'] / results['pandas_read_csv_s']:.2f}x")
+    print(f"  pandas peer / numkit available_numbers (p50) = "
+          f"{results['available_peer_p50_ms'] / results['available_p50_ms']:.0f}x")
+    if not args.workdir:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in results.items()}))
+
+
+if __name__ == "__main__":
+    main()

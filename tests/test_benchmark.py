@@ -1,0 +1,22 @@
+"""A small-scale smoke run of benchmarks/run.py: it runs end to end and ends with its JSON."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHMARK = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+KEYS = {"numbers", "load_s", "duckdb_read_csv_s", "pandas_read_csv_s", "available_p50_ms",
+        "available_p95_ms", "available_peer_p50_ms", "onboard_p95_ms", "bulk_onboard_s",
+        "reports_s", "preview_move_1000_s", "peak_rss_mb"}
+
+
+def test_benchmark_smoke_run(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARK), "--numbers", "20000", "--sites", "20", "--pairs", "5",
+         "--onboards", "3", "--bulk", "10", "--moves", "5", "--repeat", "1", "--workdir", str(tmp_path)],
+        capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(figures) == KEYS and figures["numbers"] == 20000
+    assert all(value > 0 for value in figures.values())

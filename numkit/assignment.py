@@ -31,14 +31,19 @@ def assignable_row(inv, number, username, node):
                      {"n": node, "number": number})[0]
 
 
-def candidate_rows(inv, username, node, only_reserved=False):
+def candidate_rows(inv, username, node, only_reserved=False, limit=None):
     """Full rows of the candidates for (username, node), in candidate order."""
-    return inv._rows(
-        "select numbers.* exclude (extra) from available_numbers($u, $n) as candidates "
-        "join numbers using (number, node) "
-        "where candidates.reserved_for_user or not $only_reserved "
-        "order by candidates.position",
-        {"u": username, "n": node, "only_reserved": only_reserved})
+    picked = inv._rows(
+        "select number, node from available_numbers($u, $n) "
+        "where reserved_for_user or not $only_reserved order by position limit $limit",
+        {"u": username, "n": node, "only_reserved": only_reserved, "limit": limit or 2**62})
+    # fetched node by node: the table is kept in node order, so each lookup reads few blocks
+    full = {}
+    for at_node in {row["node"] for row in picked}:
+        numbers = [row["number"] for row in picked if row["node"] == at_node]
+        for row in inv.rows_of(numbers, at_node):
+            full[row["number"], row["node"]] = row
+    return [full[row["number"], row["node"]] for row in picked]
 
 
 def onboard(inv, username, node, number=None):
@@ -52,7 +57,7 @@ def onboard(inv, username, node, number=None):
         else:
             rows = candidate_rows(inv, username, node, only_reserved=True)
             if not rows:
-                rows = candidate_rows(inv, username, node)[:1]
+                rows = candidate_rows(inv, username, node, limit=1)
             if not rows:
                 raise NoNumberAvailable(f"no number is available for {username} at {node}")
         op.con.execute("insert into users values ($u, $n)", {"u": username, "n": node})

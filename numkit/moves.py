@@ -79,7 +79,7 @@ def plan_move(inv, username, dest, policy=REPLACE):
     leaving = [r for r in used if r["node"] not in visible_from_dest]
     plan.kept = [r for r in used if r["node"] in visible_from_dest]
     if policy == REPLACE and leaving:
-        candidates = candidate_rows(inv, user["username"], dest)
+        candidates = candidate_rows(inv, user["username"], dest, limit=len(leaving))
         if len(candidates) < len(leaving):
             raise NoNumberAvailable(f"{user['username']} needs {len(leaving)} number(s) at {dest}; "
                                     f"only {len(candidates)} available")

@@ -53,9 +53,11 @@ def _check(con, role, staged):
         return [(staged.label, row, staged.header_of(column) if column else None, value, reason)
                 for row, column, value, reason in staged.problems]
     con.execute(statement(f"load/checked_{role}"))
-    found = con.execute(statement(f"load/{role}_problems")).fetchall()
-    return [(staged.label, row, staged.header_of(column), value, reason)
-            for row, column, value, reason in found]
+    found = [(row, staged.header_of(column), value, reason) for row, column, value, reason
+             in con.execute(statement(f"load/{role}_problems")).fetchall()]
+    if staged.rejects:   # lines the reader refused (columns already headers as written)
+        found = sorted(found + staged.rejects, key=lambda p: (p[0], p[1] or ""))
+    return [(staged.label, *problem) for problem in found]
 
 
 def _keep_valid(con, role, problems, given):
@@ -95,16 +97,22 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
                 continue
             report_progress(len(staged) / 4, f"reading and checking {role}")
             staged[role] = stage(con, source, role)
-            if role == "numbers":
+            if role == "numbers" and not staged[role].problems:
+                # An unreadable users file (its problems are reported) leaves nothing to check
+                # used_by against: that check waits until the users file reads.
+                users_unreadable = "users" in staged and staged["users"].problems
+                active = ("select distinct lower(used_by_raw) from stage_numbers"
+                          if users_unreadable else "select lower(username) from valid_users")
                 con.execute("create or replace temp table load_active_users as "
-                            "select lower(username) as user_key from valid_users")
+                            f"select * from ({active}) as active(user_key)")
             role_problems = problems_of[role] = _check(con, role, staged[role])
             if not staged[role].problems:
                 _keep_valid(con, role, role_problems, given=True)
         problems = [p for role in REPORTED_ORDER for p in problems_of.get(role, [])]
         unreadable = any(s.problems for s in staged.values())
         if problems and (strict or unreadable):
-            raise LoadError(pd.DataFrame(problems, columns=PROBLEM_COLUMNS))
+            # object: an empty row or column stays None (not NaN, nor a row 3.0)
+            raise LoadError(pd.DataFrame(problems, columns=PROBLEM_COLUMNS, dtype=object))
         files = {role: {"file": staged[role].label, "sha256": _checksum(sources[role])}
                  for role in staged}
         report_progress(0.75, "writing the snapshot")

@@ -57,7 +57,8 @@ class InventoryMachine(RuleBasedStateMachine):
                 assert self.inv.sql(f"select * from {table}").equals(frame), table
             return
         events = self.inv.sql("select * from events")
-        assert events.iloc[:len(before["events"])].equals(before["events"]), "events were rewritten"
+        assert (events.iloc[:len(before["events"])].astype(str).values.tolist()
+                == before["events"].astype(str).values.tolist()), "events were rewritten"
         changed = any(not self.inv.sql(f"select * from {t}").equals(before[t])
                       for t in TABLES if t != "events")
         if changed:

@@ -209,7 +209,7 @@ def main():
         print(f"  load / DuckDB read_csv = {results['load_s'] / results['duckdb_read_csv_s']:.1f}x, "
               f"load / pandas read_csv = {results['load_s'] / results['pandas_read_csv_s']:.2f}x")
     print(f"  pandas peer / numkit available_numbers (p50) = "
-          f"{results['available_peer_p50_ms'] / results['available_p50_ms']:.0f}x")
+          f"{results['available_peer_p50_ms'] / results['available_p50_ms']:.2f}x")
     if not args.workdir:
         shutil.rmtree(workdir, ignore_errors=True)
     print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in results.items()}))

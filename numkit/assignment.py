@@ -31,12 +31,13 @@ def assignable_row(inv, number, username, node):
                      {"n": node, "number": number})[0]
 
 
-def candidate_rows(inv, username, node, only_reserved=False, limit=None):
-    """Full rows of the candidates for (username, node), in candidate order."""
+def candidate_rows(inv, username, node, limit, with_reserved=False):
+    """Full rows of the first `limit` candidates for (username, node), in candidate order,
+    and with `with_reserved` every candidate reserved for the user as well."""
     picked = inv._rows(
         "select number, node from available_numbers($u, $n) "
-        "where reserved_for_user or not $only_reserved order by position limit $limit",
-        {"u": username, "n": node, "only_reserved": only_reserved, "limit": limit or 2**62})
+        "where position <= $limit or (reserved_for_user and $with_reserved) order by position",
+        {"u": username, "n": node, "limit": limit, "with_reserved": with_reserved})
     # fetched node by node: the table is kept in node order, so each lookup reads few blocks
     full = {}
     for at_node in {row["node"] for row in picked}:
@@ -55,9 +56,9 @@ def onboard(inv, username, node, number=None):
         if number is not None:
             rows = [assignable_row(inv, single_number(number), username, node)]
         else:
-            rows = candidate_rows(inv, username, node, only_reserved=True)
-            if not rows:
-                rows = candidate_rows(inv, username, node, limit=1)
+            # the user's own reserved numbers come first among the candidates
+            candidates = candidate_rows(inv, username, node, limit=1, with_reserved=True)
+            rows = [row for row in candidates if row["reserved_for"]] or candidates[:1]
             if not rows:
                 raise NoNumberAvailable(f"no number is available for {username} at {node}")
         op.con.execute("insert into users values ($u, $n)", {"u": username, "n": node})

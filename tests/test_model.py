@@ -1,0 +1,365 @@
+"""numkit against the model of rules.md (tests/model.py): random operations on both.
+
+The same small inventory is loaded into numkit (CSV files, a fixed as_of) and built in the
+model; then each step runs one operation on both and compares the outcome (the same result,
+or the same error class, and for NotAssignable the same reason). After every step: the whole
+state (rows with effective status and stuck, active users, deleted users), and what one of
+the WATCHED users sees at their node (candidates in order, next available, belonging to, why
+not for every number), the watched pair changing from step to step. `look` reads the same
+through the API for any user at any node, an unknown one included.
+
+Budget: max_examples x stateful_step_count = 11,000 steps, ~40 ms each on a 2-core machine
+(~7 min), nearly all of it numkit's reads: each one is a DuckDB query over the views
+(node_ancestors, numbers_effective, visible_numbers) costing 3-7 ms on a handful of rows.
+Checking all WATCHED pairs at every step would cost ~75 ms a step.
+"""
+
+import atexit
+import collections
+import csv
+import datetime as dt
+import pathlib
+import shutil
+import tempfile
+
+import hypothesis.strategies as st
+from hypothesis import HealthCheck, settings
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+import numkit
+from numkit.numbering import number_order
+
+from model import Inventory as Model
+from model import is_ancestor_or_self, on_one_path
+
+AS_OF = dt.date(2026, 11, 23)
+PROV = "sys.hcs.Prov-1"
+CUST1, CUST2 = f"{PROV}.Cust-1", f"{PROV}.Cust-2"
+SITE_A, SITE_B, SITE_D = f"{CUST1}.Site-A", f"{CUST1}.Site-B", f"{CUST2}.Site-D"
+GHOST = f"{CUST1}.Site-Z"                      # never in the hierarchy: UnknownNode
+HIERARCHY = {PROV: "Provider", CUST1: "Customer", SITE_A: "Site", SITE_B: "Site",
+             CUST2: "Customer", SITE_D: "Site"}
+NODES = list(HIERARCHY)
+NUMBERS = ["100", "0100", "999", "1000", "1001", "+1001", "1002", "1003"]
+RANGES = [("999", "1001"), ("1001", "1003"), ("0099", "0100"), "+1001-+1002", "0999-1000"]
+LOOKED_AT = sorted({*NUMBERS, "0099", "+1002", "0999", "4242"}, key=number_order)
+USERS = ["ann", "Ann", "bob", "BOB", "cy", "dee"]
+STATUSES = ["Available", "Used", "Used-Utility", "Reserved", "Cooling", "Inactive"]
+# Offsets from the snapshot date: -21 and -25 are stuck cooling, -20 is not.
+RELEASE_OFFSETS = [None, -25, -21, -20, -3, 0, 2, 5]
+# What a few users see at a few nodes, checked after every step.
+WATCHED = [("Ann", SITE_A), ("bob", SITE_B), ("cy", SITE_D)]
+
+nodes = st.sampled_from(NODES)
+any_node = st.sampled_from(NODES + [GHOST])
+maybe_node = st.none() | any_node
+mostly_none = st.sampled_from([None, None, None, *NODES])   # node: the common case is none
+statuses = st.sampled_from(["Available", "Available", *STATUSES])
+users = st.sampled_from(USERS)
+numbers = st.sampled_from(NUMBERS)
+number_args = (numbers | st.lists(numbers, min_size=1, max_size=3, unique=True)
+               | st.sampled_from(RANGES))
+days = st.integers(min_value=0, max_value=5)
+maybe_days = st.none() | days
+policies = st.sampled_from(["replace", "carry"])
+
+FOLDER = pathlib.Path(tempfile.mkdtemp(prefix="numkit-model-"))   # the CSV files loaded
+atexit.register(shutil.rmtree, FOLDER, ignore_errors=True)
+STEPS = collections.Counter()                  # steps run, for measuring the budget
+
+
+def plain(value):
+    """pandas' missing values (None, NaN, NaT) as None; numpy scalars as Python ones."""
+    if value is None or value != value:
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def tuples(frame, *columns):
+    picked = frame[list(columns)].astype(object).values
+    return [tuple(plain(v) for v in values) for values in picked]
+
+
+def report_lines(frame):
+    """A numkit report as the model writes it: skip reasons other than not_found unnamed."""
+    lines = tuples(frame, "number", "node", "result", "reason")
+    return sorted((number, None if reason == "not_found" else node, result,
+                   "not_found" if reason == "not_found" else None)
+                  for number, node, result, reason in lines)
+
+
+def belonging_lines(frame):
+    return sorted(tuples(frame, "number", "node", "assignable"))
+
+
+def plan_lines(frame):
+    return sorted(tuples(frame, "number", "node", "action", "new_number"))
+
+
+def same(what, in_numkit, in_model):
+    """Assert equal collections; the message shows what only one side has."""
+    assert in_numkit == in_model, (
+        f"{what}: only in numkit {sorted(set(in_numkit) - set(in_model), key=str)}, "
+        f"only in the model {sorted(set(in_model) - set(in_numkit), key=str)}")
+
+
+def csv_file(role, header, lines):
+    """`lines` written as role.csv in this session's folder (overwritten each time)."""
+    path = FOLDER / f"{role}.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows([["" if v is None else str(v) for v in line] for line in lines])
+    return path
+
+
+def starting_inventory(rows, people):
+    """Rows, users and numbers held, made consistent with rules.md section 1 and 7."""
+    active = {}
+    for name, node in people:
+        active.setdefault(name.lower(), (name, node))
+    kept = []
+    for number, node, status, reserved_for, held, offset in rows:
+        if any(r["number"] == number and on_one_path(r["node"], node) for r in kept):
+            continue
+        used_by = None
+        if status == "Used" and held:
+            holders = [name for name, home in active.values() if is_ancestor_or_self(node, home)]
+            used_by = holders[0] if holders else None
+        if used_by and reserved_for and reserved_for.lower() != used_by.lower():
+            reserved_for = None
+        kept.append({"number": number, "node": node, "status": status,
+                     "reserved_for": reserved_for, "used_by": used_by,
+                     "release_date": None if offset is None else AS_OF + dt.timedelta(days=offset)})
+    return kept, list(active.values())
+
+
+class ModelMachine(RuleBasedStateMachine):
+    @initialize(rows=st.lists(st.tuples(numbers, nodes, statuses, st.none() | users, st.booleans(),
+                                        st.sampled_from(RELEASE_OFFSETS)),
+                              min_size=3, max_size=12),
+                people=st.lists(st.tuples(users, nodes), min_size=1, max_size=4))
+    def load(self, rows, people):
+        rows, people = starting_inventory(rows, people)
+        self.model = Model(HIERARCHY, [dict(r) for r in rows], people, AS_OF)
+        self.inv = numkit.connect()
+        self.inv.as_of = AS_OF
+        numbers_file = csv_file("numbers", ["number", "node", "status", "reserved_for", "used_by",
+                                            "release_date"], [r.values() for r in rows])
+        self.inv.load(numbers_file,
+                      users=csv_file("users", ["username", "node"], people) if people else None,
+                      hierarchy=csv_file("hierarchy", ["node", "type"], HIERARCHY.items()),
+                      as_of=AS_OF)
+
+    # -- running an operation on both --------------------------------------------------
+    def both(self, operation, *args, numkit_view=None, model_view=None, **kwargs):
+        """Run `operation` on the model and on numkit: the same error, or the same result
+        (compared through the views when given, else not compared)."""
+        try:
+            wanted, wanted_error = getattr(self.model, operation)(*args, **kwargs), None
+        except numkit.NumkitError as error:
+            wanted, wanted_error = None, error
+        try:
+            got, got_error = getattr(self.inv, operation)(*args, **kwargs), None
+        except numkit.NumkitError as error:
+            got, got_error = None, error
+        call = f"{operation}{args}{kwargs or ''}"
+        assert type(got_error) is type(wanted_error), \
+            f"{call}: numkit {got_error!r}, model {wanted_error!r}"
+        if isinstance(wanted_error, numkit.NotAssignable):
+            assert got_error.reason == wanted_error.reason, f"{call}: reason"
+        if wanted_error is None and numkit_view is not None:
+            assert numkit_view(got) == (model_view or numkit_view)(wanted), f"{call}: result"
+
+    # Arguments drawn from the state half of the time, so that operations also succeed.
+    def pick(self, data, likely, anything, label):
+        return data.draw(st.sampled_from(sorted(likely)) | anything if likely else anything, label)
+
+    def someone(self, data):
+        """Mostly an active user, as stored; else any username."""
+        return self.pick(data, [name for name, _ in self.model.users.values()], users, "user")
+
+    def newcomer(self, data):
+        """Mostly a username that is not active; else any."""
+        return self.pick(data, [u for u in USERS if not self.model.active_user(u)], users, "user")
+
+    def candidate(self, data, user, node):
+        """Mostly one of the user's candidates at node; else any number."""
+        good = [r.number for r in self.model.candidates(user, node)] if node != GHOST else []
+        return self.pick(data, good, numbers, "number")
+
+    @rule(data=st.data(), node=any_node, with_number=st.sampled_from([False, False, True]))
+    def onboard(self, data, node, with_number):
+        user = self.newcomer(data)
+        number = self.candidate(data, user, node) if with_number else None
+        self.both("onboard", user, node, number, numkit_view=list)
+
+    @rule(data=st.data(), node=mostly_none)
+    def assign(self, data, node):
+        user = self.someone(data)
+        active = self.model.active_user(user)
+        number = self.candidate(data, user, active[1]) if active else data.draw(numbers)
+        self.both("assign", number, user, node)
+
+    @rule(data=st.data(), node=maybe_node, cooling=maybe_days)
+    def release(self, data, node, cooling):
+        used = {r.number for r in self.model.rows if r.status == "Used"}
+        number = self.pick(data, used, numbers | st.lists(numbers, min_size=1, max_size=2,
+                                                         unique=True), "number")
+        self.both("release", number, node, cooling)
+
+    @rule(data=st.data(), cooling=maybe_days)
+    def delete_user(self, data, cooling):
+        self.both("delete_user", self.someone(data), cooling)
+
+    @rule(data=st.data(), dest=any_node, policy=policies)
+    def move_user(self, data, dest, policy):
+        self.both("move_user", self.someone(data), dest, policy, numkit_view=plan_lines,
+                  model_view=sorted)
+
+    @rule(data=st.data(), dest=any_node, policy=policies)
+    def preview_move(self, data, dest, policy):
+        self.both("preview_move", self.someone(data), dest, policy, numkit_view=plan_lines,
+                  model_view=sorted)
+
+    @rule(numbers=number_args, user=users, node=maybe_node)
+    def reserve_for(self, numbers, user, node):
+        self.both("reserve_for", numbers, user, node)
+
+    @rule(numbers=number_args, node=maybe_node)
+    def clear_reserved_for(self, numbers, node):
+        self.both("clear_reserved_for", numbers, node)
+
+    @rule(numbers=number_args, node=any_node)
+    def add_numbers(self, numbers, node):
+        self.both("add_numbers", numbers, node, numkit_view=report_lines, model_view=sorted)
+
+    @rule(numbers=number_args, node=maybe_node)
+    def delete_numbers(self, numbers, node):
+        self.both("delete_numbers", numbers, node, numkit_view=report_lines, model_view=sorted)
+
+    @rule(numbers=number_args, status=st.sampled_from(["Available", "Reserved", "Cooling"]),
+          node=maybe_node, period=maybe_days)
+    def set_status(self, numbers, status, node, period):
+        self.both("set_status", numbers, status, node, None if status == "Available" else period)
+
+    @rule(older=st.integers(0, 8), dry_run=st.booleans())
+    def cleanup_deleted_reservations(self, older, dry_run):
+        self.both("cleanup_deleted_reservations", older, dry_run,
+                  numkit_view=lambda frame: sorted(tuples(frame, "number", "node")),
+                  model_view=sorted)
+
+    @rule(cooling=days)
+    def set_cooling_days(self, cooling):
+        self.model.set_cooling_days(cooling)
+        self.inv.settings["cooling_days"] = cooling
+
+    @rule(step=st.integers(1, 10))
+    def time_passes(self, step):
+        self.model.as_of += dt.timedelta(days=step)
+        self.inv.as_of = self.model.as_of
+
+    @precondition(lambda self: self.model.as_of > self.model.snapshot_date)
+    @rule(leaving=st.sets(st.sampled_from(["ann", "bob", "cy", "dee"])))
+    def reload(self, leaving):
+        """A new snapshot as of today: the model's rows, without the users `leaving` (whose
+        numbers the export shows held by no one); the snapshot date moves to as_of."""
+        rows = [{"number": r.number, "node": r.node, "status": r.status,
+                 "reserved_for": r.reserved_for,
+                 "used_by": None if r.used_by and r.used_by.lower() in leaving else r.used_by,
+                 "release_date": r.release_date} for r in self.model.rows]
+        staying = [(name, node) for name, node in self.model.users.values()
+                   if name.lower() not in leaving]
+        if not rows or (self.model.users and not staying):
+            return                                 # numkit refuses a file with no rows
+        self.model.load([dict(r) for r in rows], staying, self.model.as_of)
+        self.inv.load(csv_file("numbers", list(rows[0]), [r.values() for r in rows]),
+                      users=csv_file("users", ["username", "node"], staying) if staying else None,
+                      hierarchy=csv_file("hierarchy", ["node", "type"], HIERARCHY.items()),
+                      as_of=self.model.as_of)
+
+    @rule(user=users, node=any_node, number=numbers)
+    def look(self, user, node, number):
+        """Every read of the API for one (user, node), an unknown node included."""
+        self.both("available_numbers", user, node,
+                  numkit_view=lambda frame: tuples(frame, "number", "node", "distance"),
+                  model_view=lambda rows: [(r.number, r.node, self.model.distance(r, node))
+                                           for r in rows])
+        self.both("next_available", user, node, numkit_view=lambda number: number)
+        self.both("belonging_to", user, node, numkit_view=belonging_lines,
+                  model_view=lambda lines: sorted((r.number, r.node, ok) for r, ok in lines))
+        self.both("belonging_to", user,
+                  numkit_view=lambda frame: sorted(tuples(frame, "number", "node")),
+                  model_view=lambda lines: sorted((r.number, r.node) for r, _ in lines))
+        self.both("why_not", number, user, node, numkit_view=lambda reason: reason)
+        if node != GHOST:
+            self.same_reasons(user, node)
+
+    # -- after every step --------------------------------------------------------------
+    @invariant()
+    def same_state(self):
+        """Rows (with effective status and stuck), active users, deleted users."""
+        if not hasattr(self, "inv"):
+            return
+        STEPS["steps"] += 1
+        self.steps = getattr(self, "steps", 0) + 1
+        model = self.model
+        same("rows", self.rows_in_numkit(), {
+            (r.number, r.node, r.status, r.reserved_for, r.used_by,
+             r.release_date if r.status in ("Reserved", "Cooling") else None,
+             model.effective_status(r), model.stuck(r)) for r in model.rows})
+        same("active users", set(self.query("select lower(username), node from users")),
+             {(name.lower(), node) for name, node in model.users.values()})
+        same("deleted users",
+             collections.Counter(self.query("select lower(username), node, deleted_at "
+                                            "from deleted_users")),
+             collections.Counter((name.lower(), node, at)
+                                 for name, node, at in model.deleted_users))
+
+    def query(self, sql, params=None):
+        """Rows of a query as tuples (inv.sql's DataFrames cost ~1 ms more each)."""
+        return self.inv.con.execute(sql, params or {}).fetchall()
+
+    def rows_in_numkit(self):
+        """(number, node, status, reserved_for, used_by, release_date, effective status,
+        stuck); release_date only where it means something: Reserved, Cooling (rules.md 1)."""
+        return set(self.query(
+            "select number, node, status, reserved_for, used_by, case when status in "
+            "('Reserved', 'Cooling') then release_date end, effective_status, stuck "
+            "from numbers_effective"))
+
+    @invariant()
+    def same_view(self):
+        """What one watched user sees at their node; the next pair at the next step."""
+        if not hasattr(self, "inv"):
+            return
+        user, node = WATCHED[self.steps % len(WATCHED)]
+        model = self.model
+        assert tuples(self.inv.available_numbers(user, node), "number", "node", "distance") == \
+            [(r.number, r.node, model.distance(r, node)) for r in model.candidates(user, node)], \
+            f"available_numbers{(user, node)}"
+        assert self.inv.next_available(user, node) == model.next_available(user, node), \
+            f"next_available{(user, node)}"
+        assert belonging_lines(self.inv.belonging_to(user, node)) == \
+            sorted((r.number, r.node, ok) for r, ok in model.belonging_to(user, node)), \
+            f"belonging_to{(user, node)}"
+        self.same_reasons(user, node)
+
+    def same_reasons(self, user, node):
+        """why_not for every number, in one query of the macro inv.why_not runs (inv.why_not
+        costs ~7 ms a call; `look` calls it)."""
+        reasons = self.query("select number, why_not(number, $user, $node) "
+                             "from (select unnest($numbers) as number)",
+                             {"user": user, "node": node, "numbers": LOOKED_AT})
+        assert dict(reasons) == {number: self.model.why_not(number, user, node)
+                                 for number in LOOKED_AT}, f"why_not(*, {user}, {node})"
+
+    def teardown(self):
+        if hasattr(self, "inv"):
+            self.inv.close()
+
+
+TestModel = ModelMachine.TestCase
+TestModel.settings = settings(max_examples=130, stateful_step_count=100, deadline=None,
+                              derandomize=True, database=None,
+                              suppress_health_check=[HealthCheck.too_slow])

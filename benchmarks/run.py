@@ -152,7 +152,7 @@ def main():
                   f"p95 {results['available_p95_ms']:.1f} ms"))
     lines.append(("available_numbers top 50 (pandas peer)", f"p50 {results['available_peer_p50_ms']:.1f} ms",
                   f"p95 {percentile(theirs, 0.95):.1f} ms (+{peer_seconds:.1f} s to prepare)"))
-    del peer
+    peer = None     # let its frame go before the memory-hungry steps
 
     # 3. onboarding: single calls, each its own transaction, then one bulk batch
     single = []

@@ -1,6 +1,7 @@
 """Inventories built in memory from a few CSV rows; tests tweak them inline."""
 
 import datetime as dt
+import shutil
 import textwrap
 
 import pytest
@@ -94,3 +95,18 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 
 _hypothesis_settings.register_profile("numkit", deadline=None)
 _hypothesis_settings.load_profile("numkit")
+
+
+@pytest.fixture(scope="session")
+def sample_file(tmp_path_factory):
+    """The sample inventory built once per test session into a temporary file."""
+    from numkit.sample import build_sample
+    return build_sample(tmp_path_factory.mktemp("sample") / "sample.duckdb")
+
+
+@pytest.fixture
+def database(sample_file, tmp_path):
+    """A copy of the sample inventory that the test may change."""
+    copy = tmp_path / "inventory.duckdb"
+    shutil.copy(sample_file, copy)
+    return copy

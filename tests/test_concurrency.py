@@ -1,7 +1,6 @@
 """Several processes on one database file: writers wait for each other, readers never see
 half an operation, and a writer kept waiting too long gets InventoryLocked."""
 
-import shutil
 import subprocess
 import sys
 import time
@@ -10,21 +9,8 @@ from pathlib import Path
 import pytest
 
 import numkit
-from numkit.sample import build_sample
 
 WORKERS = Path(__file__).resolve().parent / "workers.py"
-
-
-@pytest.fixture(scope="module")
-def sample_file(tmp_path_factory):
-    return build_sample(tmp_path_factory.mktemp("sample") / "sample.duckdb")
-
-
-@pytest.fixture
-def database(sample_file, tmp_path):
-    copy = tmp_path / "shared.duckdb"
-    shutil.copy(sample_file, copy)
-    return copy
 
 
 def start(*args):

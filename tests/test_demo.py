@@ -1,7 +1,6 @@
 """The fake inventory of numkit.demo obeys the rules of rules.md and holds their cases."""
 import datetime as dt
 import json
-import re
 from types import SimpleNamespace
 
 import pandas as pd

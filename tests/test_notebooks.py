@@ -1,6 +1,5 @@
 """Every notebook runs top to bottom against the sample; notebooks stay thin and output-free."""
 
-import json
 import shutil
 from pathlib import Path
 
@@ -9,14 +8,8 @@ import papermill
 import pytest
 
 from numkit import sample
-from numkit.sample import build_sample
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
-
-
-@pytest.fixture(scope="module")
-def sample_file(tmp_path_factory):
-    return build_sample(tmp_path_factory.mktemp("sample") / "sample.duckdb")
 
 
 def test_the_four_notebooks_exist():

@@ -1,31 +1,16 @@
 """The panels without a browser: set values, click buttons, check the panel and the inventory."""
 
 import datetime as dt
-import shutil
 
 import openpyxl
-import pytest
 
 import numkit
-from numkit.sample import build_sample
 from numkit.widgets import CleanupReportPanel, MovePreviewPanel, OnboardingPanel, OverviewPanel
 
 AS_OF = "2026-11-23"
 CUST1 = "sys.hcs.Prov-1.Cust-1"
 SITE_B, SITE_C = f"{CUST1}.Site-B", f"{CUST1}.Site-C"
 SITE_D = "sys.hcs.Prov-1.Cust-2.Site-D"
-
-
-@pytest.fixture(scope="session")
-def sample_file(tmp_path_factory):
-    return build_sample(tmp_path_factory.mktemp("sample") / "sample.duckdb")
-
-
-@pytest.fixture
-def database(sample_file, tmp_path):
-    copy = tmp_path / "inventory.duckdb"
-    shutil.copy(sample_file, copy)
-    return copy
 
 
 def used_by(database, username):

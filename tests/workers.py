@@ -14,7 +14,6 @@ import sys
 import time
 
 import numkit
-from numkit.snapshots import load_folder
 
 CUST1 = "sys.hcs.Prov-1.Cust-1"
 SITES = [f"{CUST1}.Site-{s}" for s in "ABC"]

@@ -246,7 +246,7 @@ def _read_raw(con, source, role, staged):
         # Rows are numbered as the sheet numbers them; then empty rows are skipped, as DuckDB
         # skips the empty lines of a CSV file.
         frame.insert(0, "_row", range(2, len(frame) + 2))
-        empty = frame.drop(columns="_row").map(lambda v: v is None or not v.strip()).all(axis=1)
+        empty = frame.drop(columns="_row").map(lambda v: not isinstance(v, str) or not v.strip()).all(axis=1)
         con.register("raw_frame", frame[~empty])
         try:
             con.execute(f"create or replace temp table {table} as select * from raw_frame")

@@ -240,3 +240,10 @@ def test_snapshot_changes_between_two_loads(inv, tmp_path):
     assert inv.snapshot_changes(1, 1).empty
     with pytest.raises(numkit.InvalidOperation, match="no snapshot 9"):
         inv.snapshot_changes(9)
+
+
+def test_dataframe_with_empty_cells():
+    inv = numkit.connect()
+    report = inv.load(pd.DataFrame({"number": ["1000", "1001"], "node": ["a.b", "a.b"],
+                                    "reserved_for": [None, "ann"]}), as_of=AS_OF)
+    assert report.numbers == 2

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from .arguments import clean_username, single_number
+from .changes import ROW_COLUMNS
 from .codes import AVAILABLE, COOLING, NOT_VISIBLE, USED
 from .errors import InvalidOperation, NoNumberAvailable, NotAssignable, UserExists
 from .naming import name_rows
@@ -26,7 +27,7 @@ def assignable_row(inv, number, username, node):
     if reason is not None:
         raise NotAssignable(number, reason,
                             f"number {number} cannot be given to {username} at {node}: {reason}")
-    return inv._rows("select v.* exclude (distance, stuck, effective_status, extra) "
+    return inv._rows(f"select {ROW_COLUMNS} "
                      "from visible_numbers($n) as v where v.number = $number",
                      {"n": node, "number": number})[0]
 
@@ -101,7 +102,7 @@ def delete_user(inv, username, cooling_days=None):
     days = inv.cooling_days(cooling_days)
     with inv._operation() as op:
         user = inv.require_user(username)
-        rows = inv._rows("select * exclude (extra) from numbers where lower(used_by) = lower($u)",
+        rows = inv._rows(f"select {ROW_COLUMNS} from numbers where lower(used_by) = lower($u)",
                          {"u": user["username"]})
         release_rows(op, rows, days)
         op.con.execute("delete from users where lower(username) = lower($u)", {"u": user["username"]})

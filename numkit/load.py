@@ -147,7 +147,8 @@ def _write(con, as_of, problems, files, users_given, hierarchy_given):
         {"at": dt.datetime.now(), "as_of": as_of, "files": json.dumps(files)}).fetchall()[0][0]
     con.execute(statement("load/new_nodes"), {"hierarchy_given": hierarchy_given})
     con.execute("delete from nodes")
-    con.execute("insert into nodes select node, parent, type, name from new_nodes")
+    con.execute("insert into nodes (node, parent, type, name, node_id) "
+                "select node, parent, type, name, row_number() over (order by node) from new_nodes")
     con.execute(statement("load/replace_numbers"))
     con.execute("create or replace temp table departed as select username from users "
                 "where lower(username) not in (select lower(username) from valid_users)")

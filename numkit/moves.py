@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .assignment import candidate_rows, given_to, release_rows
+from .changes import ROW_COLUMNS
 from .codes import CARRY, KEEP, MOVE_POLICIES, REPLACE, STRANDED
 from .errors import InvalidOperation, MoveRefused, NoNumberAvailable
 from .numbering import number_order
@@ -73,7 +74,7 @@ def plan_move(inv, username, dest, policy=REPLACE):
     plan = MovePlan(user, dest, policy)
     visible_from_dest = _ancestors(inv, dest)
     visible_from_source = _ancestors(inv, user["node"])
-    used = inv._rows("select * exclude (extra) from numbers where lower(used_by) = lower($u)",
+    used = inv._rows(f"select {ROW_COLUMNS} from numbers where lower(used_by) = lower($u)",
                      {"u": user["username"]})
     used.sort(key=lambda r: number_order(r["number"]))
     leaving = [r for r in used if r["node"] not in visible_from_dest]
@@ -88,7 +89,7 @@ def plan_move(inv, username, dest, policy=REPLACE):
         _refuse_carry_conflicts(inv, leaving, dest)
         plan.carried = leaving
     reserved = inv._rows(
-        "select * exclude (extra) from numbers where lower(reserved_for) = lower($u) "
+        f"select {ROW_COLUMNS} from numbers where lower(reserved_for) = lower($u) "
         "and (used_by is null or lower(used_by) <> lower($u))", {"u": user["username"]})
     plan.stranded = sorted(
         (r for r in reserved

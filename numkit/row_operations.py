@@ -5,6 +5,7 @@ import datetime as dt
 import pandas as pd
 
 from .arguments import clean_username, whole_days
+from .changes import ROW_FIELDS
 from .codes import (AVAILABLE, CONFLICT, COOLING, EXISTS, NOT_AVAILABLE, NOT_FOUND, RESERVED,
                     RESERVED_FOR_SOMEONE, SETTABLE_STATUSES, canonical_spelling)
 from .errors import InvalidOperation
@@ -136,7 +137,7 @@ def cleanup_deleted_reservations(inv, older_than_days, dry_run=True):
         concerned = inv.con.execute(query, {"days": days}).df()
         op.con.register("concerned", concerned)
         try:
-            rows = inv._rows("select numbers.* exclude (extra) from numbers "
+            rows = inv._rows(f"select {', '.join(f'numbers.{c}' for c in ROW_FIELDS)} from numbers "
                              "join concerned using (number, node)")
         finally:
             op.con.unregister("concerned")

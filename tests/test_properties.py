@@ -29,9 +29,9 @@ class InventoryMachine(RuleBasedStateMachine):
     def start(self, rows):
         self.inv = numkit.connect()
         self.inv.as_of = AS_OF
-        self.inv.con.execute("insert into nodes select * from (values "
-                             + ", ".join(f"('{n}', null, null, null)" for n in
-                                         ["sys", "sys.hcs", "sys.hcs.Prov-1", *NODES]) + ")")
+        self.inv.con.execute("insert into nodes (node, node_id) values "
+                             + ", ".join(f"('{n}', {i})" for i, n in enumerate(
+                                         ["sys", "sys.hcs", "sys.hcs.Prov-1", *NODES], 1)))
         self.inv.con.execute(f"update nodes set type = 'Customer' where node in ('{CUST1}', '{CUST2}')")
         for number, node, status, reserved_for in rows:
             if self.inv.add_numbers(number, node)["result"][0] != "added":

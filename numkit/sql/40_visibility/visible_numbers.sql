@@ -1,7 +1,8 @@
 -- The rows a user at a node can see: at that node or any ancestor, never at a sibling or
--- a descendant. `distance` counts the levels up from the node to the row's node.
+-- a descendant. `distance` counts the levels up from the node to the row's node. Joined on
+-- node ids, so only the blocks holding those nodes' rows are read.
 create or replace macro visible_numbers(from_node) as table
 select numbers_effective.*, node_ancestors.distance
 from node_ancestors
-join numbers_effective on numbers_effective.node = node_ancestors.ancestor
+join numbers_effective on numbers_effective.node_id = node_ancestors.ancestor_id
 where node_ancestors.node = from_node;

@@ -35,6 +35,13 @@ select 'unknown_node', number, node, null, 'the row''s node is not in nodes'
 from numbers
 where node not in (select nodes.node from nodes)
 union all
+select 'stale_node_id', numbers.number, numbers.node, null,
+       'node_id is not the id of the row''s node: the rules would miss the row '
+       || '(a row written with SQL; numkit writes keep node_id)'
+from numbers
+left join nodes on nodes.node = numbers.node
+where numbers.node_id is distinct from nodes.node_id and nodes.node is not null
+union all
 select 'unknown_status', number, node, null, 'status ' || status || ' is not a known status'
 from numbers
 where status not in ('Available', 'Used', 'Used-Utility', 'Reserved', 'Cooling', 'Inactive')

@@ -25,6 +25,12 @@ def whole_days(days, what="days"):
     return days
 
 
+def row_limit(limit):
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise InvalidOperation(f"limit must be a whole number >= 0, not {limit!r}")
+    return limit
+
+
 def clean_username(username):
     text = "" if username is None else str(username).strip()
     if not text:

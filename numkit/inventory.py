@@ -12,7 +12,7 @@ from collections.abc import MutableMapping
 import duckdb
 
 from . import assignment, load, moves, row_operations
-from .arguments import parse_date, whole_days
+from .arguments import parse_date, row_limit, whole_days
 from .changes import ROW_FIELDS, Operation
 from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
 from .errors import InvalidOperation, InventoryLocked, UnknownNode, UnknownUser
@@ -319,7 +319,9 @@ class Inventory:
 
     def rows_of(self, numbers, node=None):
         """Every row holding one of `numbers` (at `node` when given), as dicts."""
-        where_node = "and node = $node" if node is not None else ""
+        # the node's id lets DuckDB read only that node's blocks
+        where_node = ("and node = $node and node_id = (select node_id from nodes where node = $node)"
+                      if node is not None else "")
         return self._rows(
             f"select {', '.join(ROW_FIELDS)} from numbers "
             f"where number in (select unnest($numbers)) {where_node}",
@@ -338,10 +340,17 @@ class Inventory:
 
     # -- read ------------------------------------------------------------------------
     @reads
-    def available_numbers(self, username, node):
-        """The candidates for `username` at `node`, best first."""
-        return self.con.execute("select * from available_numbers($u, $n)",
-                                {"u": str(username).strip(), "n": self.require_node(node)}).df()
+    def available_numbers(self, username, node, limit=None):
+        """The candidates for `username` at `node`, best first (the first `limit` of them),
+        numbered by `position` from 1."""
+        query = "select * from available_numbers($u, $n)"
+        params = {"u": str(username).strip(), "n": self.require_node(node)}
+        if limit is not None:
+            query += " limit $limit"
+            params["limit"] = row_limit(limit)
+        candidates = self.con.execute(query, params).df()
+        candidates["position"] = range(1, len(candidates) + 1)
+        return candidates
 
     @reads
     def next_available(self, username, node):

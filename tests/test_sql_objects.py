@@ -14,6 +14,7 @@ CALLS = {
     "number_value": "select number_value('+0100')",
     "numkit_setting": "select numkit_setting('cooling_days')",
     "numkit_snapshot_date": "select numkit_snapshot_date()",
+    "viewpoint_ancestors": f"select * from viewpoint_ancestors('{SITE_B}')",
     "visible_numbers": f"select * from visible_numbers('{SITE_B}') limit 0",
     "available_numbers": f"select * from available_numbers('u', '{SITE_B}') limit 0",
     "belonging_to": f"select * from belonging_to('u', '{SITE_B}') limit 0",

@@ -2,7 +2,6 @@
 -- a descendant. `distance` counts the levels up from the node to the row's node. Joined on
 -- node ids, so only the blocks holding those nodes' rows are read.
 create or replace macro visible_numbers(from_node) as table
-select numbers_effective.*, node_ancestors.distance
-from node_ancestors
-join numbers_effective on numbers_effective.node_id = node_ancestors.ancestor_id
-where node_ancestors.node = from_node;
+select numbers_effective.*, ancestors.distance
+from viewpoint_ancestors(from_node) as ancestors
+join numbers_effective on numbers_effective.node_id = ancestors.ancestor_id;

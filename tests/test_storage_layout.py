@@ -1,0 +1,81 @@
+"""How the numbers are stored so that a viewpoint reads only its own nodes' rows: node ids in
+path order, rows kept in node-id order, and the rules joining on ids."""
+
+import json
+
+import pytest
+
+import numkit
+from numkit import demo
+
+from conftest import SITE_B
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    """A demo inventory large enough to span many of DuckDB's row groups (122,880 rows)."""
+    folder = tmp_path_factory.mktemp("large")
+    demo.generate(folder, numbers=600_000, sites=60, seed=3)
+    inv = numkit.connect(folder / "large.duckdb")
+    inv.as_of = "2026-11-23"
+    inv.load(folder / "numbers.csv", users=folder / "users.csv", hierarchy=folder / "hierarchy.csv",
+             as_of="2026-11-23")
+    return inv
+
+
+def numbers_row_groups_read(inv, query):
+    """(row groups read, row groups there are) of the numbers table in one run of `query`."""
+    with inv.holding(write=False):
+        con = inv.con
+        profile = inv.path + ".profile.json"
+        con.execute("pragma enable_profiling = 'json'")
+        con.execute("pragma profiling_mode = 'detailed'")
+        con.execute(f"set profiling_output = '{profile}'")
+        try:
+            con.execute(query).fetchall()
+        finally:
+            con.execute("pragma disable_profiling")
+        numbers_groups = con.execute("select count(distinct row_group_id) "
+                                     "from pragma_storage_info('numbers')").fetchall()[0][0]
+    summary = json.load(open(profile))["query"]
+    # the other tables the query reads (nodes, loads) are one small row group each, read whole
+    others = summary["total_row_groups_to_scan"] - numbers_groups
+    return summary["total_row_groups_scanned"] - others, numbers_groups
+
+
+def test_viewpoint_ancestors_is_node_ancestors_of_one_node(inv):
+    for (node,) in inv.con.execute("select node from nodes").fetchall():
+        one = inv.sql(f"select * from viewpoint_ancestors('{node}') order by distance")
+        every = inv.sql(f"select * from node_ancestors where node = '{node}' order by distance")
+        assert one.values.tolist() == every.values.tolist()
+    assert inv.sql("select * from viewpoint_ancestors('no.such.node')").empty
+
+
+def test_node_ids_follow_path_order_and_rows_follow_node_ids(large):
+    nodes = large.sql("select node, node_id from nodes order by node")
+    assert nodes["node_id"].tolist() == list(range(1, len(nodes) + 1))
+    in_storage_order = large.sql("select node_id from numbers order by rowid")["node_id"]
+    assert in_storage_order.is_monotonic_increasing
+    assert large.check().empty
+
+
+def test_a_viewpoint_reads_only_the_row_groups_of_its_nodes(large):
+    site = large.sql("select node from nodes where type = 'Site' order by node_id desc limit 1")["node"][0]
+    scanned, total = numbers_row_groups_read(large, f"select * from available_numbers('x', '{site}') limit 50")
+    assert total >= 5
+    # the site's own rows and its customer's pool, plus at most a block on either side
+    assert scanned <= 3, f"read {scanned} of {total} row groups"
+
+
+def test_writes_keep_node_ids(inv):
+    inv.add_numbers("7000-7004", SITE_B)
+    inv.onboard("zed", SITE_B, "7002")
+    inv.delete_numbers("7000")
+    assert not (inv.check()["invariant"] == "stale_node_id").any()
+    assert inv.sql("select count(*) as n from numbers join nodes using (node) "
+                   "where numbers.node_id <> nodes.node_id")["n"][0] == 0
+
+
+def test_a_row_written_with_sql_without_its_node_id_is_reported(inv):
+    inv.con.execute(f"insert into numbers (number, node, status) values ('7100', '{SITE_B}', 'Available')")
+    assert "stale_node_id" in set(inv.check()["invariant"])

@@ -7,7 +7,6 @@ from .changes import ROW_COLUMNS
 from .codes import AVAILABLE, COOLING, NOT_VISIBLE, USED
 from .errors import InvalidOperation, NoNumberAvailable, NotAssignable, UserExists
 from .naming import name_rows
-from .numbering import number_order
 
 
 def given_to(row, username):
@@ -36,16 +35,13 @@ def assignable_row(inv, number, username, node):
 def candidate_rows(inv, username, node, limit, with_reserved=False):
     """Full rows of the first `limit` candidates for (username, node), in candidate order,
     and with `with_reserved` every candidate reserved for the user as well."""
-    # candidates come reserved ones first, so the reserved ones and the first `limit`
-    # together are the first max(limit, reserved) candidates
-    picked = inv._rows(
-        "select * from available_numbers($u, $n) where reserved_for_user and $with_reserved "
-        "union all "
-        "select * from (select * from available_numbers($u, $n) limit $limit)",
-        {"u": username, "n": node, "limit": limit, "with_reserved": with_reserved})
-    # a union keeps no order; from one node a number names one row, so this order is total
-    picked = sorted({(row["number"], row["node"]): row for row in picked}.values(),
-                    key=lambda row: (not row["reserved_for_user"], number_order(row["number"])))
+    # The user's reserved candidates come first: when the first `limit` are all reserved,
+    # there may be more of them.
+    query = "select number, node, reserved_for_user from available_numbers($u, $n)"
+    params = {"u": username, "n": node}
+    picked = inv._rows(f"{query} limit $limit", {**params, "limit": limit})
+    if with_reserved and picked and all(row["reserved_for_user"] for row in picked):
+        picked = inv._rows(f"{query} where reserved_for_user", params)
     # fetched node by node: the table is kept in node order, so each lookup reads few blocks
     full = {}
     for at_node in {row["node"] for row in picked}:

@@ -60,13 +60,17 @@ class Operation:
             })
         frame = pd.DataFrame(records, columns=["change", "old_number", "old_node", *ROW_FIELDS],
                              dtype=object)
-        self.con.register("row_changes", frame)
+        self.con.register("new_row_changes", frame)
+        try:
+            self.con.execute(statement("stage_row_changes"))
+        finally:
+            self.con.unregister("new_row_changes")
         try:
             for kind in ("delete", "update", "insert"):
                 if (frame["change"] == kind).any():
                     self.con.execute(statement(f"{kind}_rows"))
         finally:
-            self.con.unregister("row_changes")
+            self.con.execute("drop table temp.row_changes")
         self._log([
             (action, (after or before)["number"], (after or before)["node"],
              username if username is not None else _concerned_user(before, after),

@@ -6,7 +6,9 @@ import functools
 import json
 import os
 import re
+import threading
 import time
+import weakref
 from collections.abc import MutableMapping
 
 import duckdb
@@ -17,21 +19,27 @@ from .changes import ROW_FIELDS, Operation
 from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
 from .errors import InvalidOperation, InventoryLocked, UnknownNode, UnknownUser
 from .numbering import parse_numbers
-from .schema import built_digest, create_objects, schema_digest
+from .schema import built_digest, create_objects, indexes_rebuilt, schema_digest
 
 
 COPIED_TABLES = ("settings", "loads", "nodes", "numbers", "users", "deleted_users")
 
 
 DEFAULT_WAIT = 10.0
+# Opening and closing a large database file costs tens of milliseconds, so a file is kept
+# open for a moment after an operation for the next one (a panel refresh runs several); it
+# is let go after LINGER seconds without an operation, and never kept past HOLD_AT_MOST
+# seconds at a time, so another process waits at most about that long.
+LINGER = 0.5
+HOLD_AT_MOST = 2.0
 
 
 def connect(path=":memory:", read_only=False, wait=DEFAULT_WAIT):
     """Open (creating if needed) the inventory database at `path`.
 
-    A database file is opened only while an operation runs, so several processes (two
-    notebooks, a scheduled report) can share it; one that finds it busy waits up to `wait`
-    seconds, then raises InventoryLocked.
+    A database file is opened only while operations run (and for LINGER seconds after, for
+    the next one), so several processes (two notebooks, a scheduled report) can share it;
+    one that finds it busy waits up to `wait` seconds, then raises InventoryLocked.
     """
     return Inventory(path, read_only=read_only, wait=wait)
 
@@ -56,8 +64,23 @@ def _open(path, read_only, wait=0.0):
                     "connection (or wait for it to finish), then try again") from None
             time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
             pause = min(pause * 2, 0.25)
+        except duckdb.ConnectionException as error:
+            raise InventoryLocked(
+                f"{path} is open in this process through another connection with other settings "
+                "(read-only or not): close that inventory or its connection first") from None
         except duckdb.Error as error:
             raise InvalidOperation(f"{path} is not a DuckDB database: {str(error).splitlines()[0]}") from None
+
+
+_open_inventories = weakref.WeakSet()
+
+
+def _others_let_go(inventory):
+    """Other inventories of this process on the same file let go of it if idle: DuckDB
+    refuses a second connection to a file with other settings (read-only or not)."""
+    for other in list(_open_inventories):
+        if other is not inventory and other.path == inventory.path:
+            other._let_go_if_idle()
 
 
 def _upgrade(path, wait):
@@ -149,7 +172,14 @@ class Inventory:
         self._as_of = None
         self._current = None
         self._con = None
+        self._con_writes = False
+        self._held = False              # asked for by `con` or `holding()`: kept until let go
+        self._opened_at = 0.0
+        self._lingering = None          # the timer that lets an idle file go
+        self._lock = threading.RLock()
+        _open_inventories.add(self)
         self.settings = Settings(self)
+        _others_let_go(self)
         con = _open(self.path, read_only, wait)
         try:
             con = self._prepare(con)
@@ -158,6 +188,7 @@ class Inventory:
             raise
         if self.path == ":memory:":     # a memory database lives in its connection
             self._use(con)
+            self._con_writes = self._held = True
         else:
             con.close()
 
@@ -188,32 +219,98 @@ class Inventory:
     def con(self):
         """The DuckDB connection. Asking for it outside an operation holds the file (other
         processes wait) until `close()`; later calls open it again as needed."""
-        if self._con is None:
-            self._use(_open(self.path, self.read_only, self.wait))
-        return self._con
+        with self._lock:
+            if self._con is None or (self._session_depth == 0 and not self._held):
+                self._connect(write=not self.read_only)
+                self._held = True
+            return self._con
+
+    _session_depth = 0
+
+    def _connect(self, write):
+        """Make self._con a connection that can write if `write`, reusing a lingering one."""
+        self._stop_lingering()
+        if self._con is not None and (self._con_writes or not write):
+            return
+        self._let_go()
+        _others_let_go(self)
+        self._use(_open(self.path, self.read_only or not write, self.wait))
+        self._con_writes = not self.read_only and write
+        self._opened_at = time.monotonic()
 
     @contextlib.contextmanager
     def _session(self, write):
-        """The connection for one operation: opened for it and closed after, unless held."""
-        if self._con is not None:
-            yield self._con
+        """The connection for one operation: opened for it, kept LINGER seconds after."""
+        with self._lock:
+            if self._held or self._session_depth or self.path == ":memory:":
+                if self._con is None:
+                    self._connect(write)
+                self._session_depth += 1
+                try:
+                    yield self._con
+                finally:
+                    self._session_depth -= 1
+                return
+            self._connect(write)
+            self._session_depth += 1
+            try:
+                yield self._con
+            finally:
+                self._session_depth -= 1
+                self._linger_or_let_go()
+
+    def _linger_or_let_go(self):
+        if self._con is None or self._held or self._session_depth:
             return
-        self._use(_open(self.path, self.read_only or not write, self.wait))
-        try:
-            yield self._con
-        finally:
+        if LINGER <= 0 or time.monotonic() - self._opened_at >= HOLD_AT_MOST:
+            self._let_go()
+            return
+        self._lingering = threading.Timer(LINGER, self._idle)
+        self._lingering.daemon = True
+        self._lingering.start()
+
+    def _idle(self):
+        with self._lock:
+            if self._lingering is not None and not self._held and not self._session_depth:
+                self._lingering = None
+                self._let_go()
+
+    def _let_go_if_idle(self):
+        with self._lock:
+            if not self._held and not self._session_depth:
+                self._let_go()
+
+    def _stop_lingering(self):
+        if self._lingering is not None:
+            self._lingering.cancel()
+            self._lingering = None
+
+    def _let_go(self):
+        self._stop_lingering()
+        if self._con is not None:
             self._con.close()
             self._con = None
 
+    @contextlib.contextmanager
     def holding(self, write=True):
         """Keep the file open across several calls (faster; other processes wait meanwhile)."""
-        return self._session(write)
+        with self._lock:
+            was_held = self._held
+            self._connect(write)
+            self._held = True
+            try:
+                yield self._con
+            finally:
+                self._held = was_held
+                if not was_held and not self._session_depth:
+                    self._let_go()
 
     def close(self):
-        """Let go of the file (a memory database ends here)."""
-        if self._con is not None and self._current is None:
-            self._con.close()
-            self._con = None
+        """Let go of the file now (a memory database ends here)."""
+        with self._lock:
+            if self._current is None and not self._session_depth:
+                self._held = False
+                self._let_go()
 
     def __enter__(self):
         return self
@@ -334,9 +431,10 @@ class Inventory:
 
         `progress(fraction, step)`, when given, is called as each step of the load begins.
         """
-        return load.load_snapshot(self, numbers, users, hierarchy,
-                                  as_of=parse_date(as_of, "as_of") or self.as_of, strict=strict,
-                                  progress=progress)
+        with self._operation(), indexes_rebuilt(self.con):
+            return load.load_snapshot(self, numbers, users, hierarchy,
+                                      as_of=parse_date(as_of, "as_of") or self.as_of,
+                                      strict=strict, progress=progress)
 
     # -- read ------------------------------------------------------------------------
     @reads

@@ -1,5 +1,6 @@
 """The SQL layer: schema objects run in path order, and named statements."""
 
+import contextlib
 import hashlib
 from functools import cache
 from importlib import resources
@@ -8,6 +9,7 @@ import duckdb
 
 SQL_ROOT = resources.files("numkit") / "sql"
 STATEMENT_DIRS = ("load", "statements")
+INDEX_LAYER = "12_indexes"
 
 
 def object_files():
@@ -18,6 +20,21 @@ def object_files():
             files.extend(sorted((f for f in layer.iterdir() if f.name.endswith(".sql")),
                                 key=lambda p: p.name))
     return files
+
+
+def index_files():
+    return [f for f in object_files() if f.parent.name == INDEX_LAYER]
+
+
+@contextlib.contextmanager
+def indexes_rebuilt(con):
+    """Drop the indexes for a bulk rewrite and build them again after: DuckDB keeps an index
+    up to date row by row, which makes replacing millions of rows many times slower."""
+    for index_file in index_files():
+        con.execute(f"drop index if exists {index_file.name.removesuffix('.sql')}")
+    yield
+    for index_file in index_files():
+        con.execute(index_file.read_text())
 
 
 def object_names():

@@ -4,7 +4,7 @@ import duckdb
 import pytest
 
 import numkit
-from numkit.schema import object_files, object_names
+from numkit.schema import index_files, object_files, object_names
 
 from conftest import SITE_B
 
@@ -25,6 +25,10 @@ CALLS = {
 
 @pytest.mark.parametrize("name", object_names())
 def test_object_is_bound(inv, name):
+    if name in {f.name.removesuffix(".sql") for f in index_files()}:
+        assert inv.con.execute("select count(*) from duckdb_indexes() where index_name = $name",
+                               {"name": name}).fetchall() == [(1,)]
+        return
     query = CALLS.get(name, f"select * from {name} limit 0")
     inv.con.execute(query).fetchall()
 
@@ -56,7 +60,8 @@ def test_each_file_creates_the_object_it_is_named_after():
         name = sql_file.name.removesuffix(".sql")
         assert text.lstrip().startswith("--"), f"{sql_file.name} starts with a comment"
         assert any(f"{kind} {name}" in text for kind in (
-            "create table if not exists", "create or replace view", "create or replace macro")), sql_file
+            "create table if not exists", "create or replace view", "create or replace macro",
+            "create index if not exists")), sql_file
 
 
 def test_an_analyst_can_query_the_database_file_without_numkit(make_inventory, tmp_path):

@@ -79,3 +79,23 @@ def test_writes_keep_node_ids(inv):
 def test_a_row_written_with_sql_without_its_node_id_is_reported(inv):
     inv.con.execute(f"insert into numbers (number, node, status) values ('7100', '{SITE_B}', 'Available')")
     assert "stale_node_id" in set(inv.check()["invariant"])
+
+
+def test_the_indexes_are_there_after_every_load(make_inventory):
+    inv = make_inventory()
+    inv.load(inv.sql("select number, node, status, reserved_for, used_by from numbers"),
+             as_of="2026-11-24")
+    indexes = inv.sql("select index_name, expressions from duckdb_indexes() order by index_name")
+    assert indexes.values.tolist() == [
+        ["numbers_by_reserved_for", "['(lower(reserved_for))']"],
+        ["numbers_by_used_by", "['(lower(used_by))']"],
+        ["users_by_username", "['(lower(username))']"],
+    ]
+
+
+def test_a_refused_load_keeps_the_indexes(inv, tmp_path):
+    broken = tmp_path / "numbers.csv"
+    broken.write_text("number,node\nnot-a-number,sys\n")
+    with pytest.raises(numkit.LoadError):
+        inv.load(broken)
+    assert len(inv.sql("select * from duckdb_indexes()")) == 3

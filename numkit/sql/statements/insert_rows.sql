@@ -1,8 +1,7 @@
 -- Rows created by an operation (add numbers, reserve a missing number).
 insert into numbers (number, node, status, usage, reserved_for, used_by, release_date,
                      reservation_notes, description, node_id)
-select row_changes.number, row_changes.node, status, usage, reserved_for, used_by,
-       release_date::date, reservation_notes, description, nodes.node_id
+select number, node, status, usage, reserved_for, used_by, release_date::date,
+       reservation_notes, description, node_id
 from row_changes
-join nodes on nodes.node = row_changes.node
 where change = 'insert';

@@ -32,6 +32,9 @@ DEFAULT_WAIT = 10.0
 # seconds at a time, so another process waits at most about that long.
 LINGER = 0.5
 HOLD_AT_MOST = 2.0
+# After holding the file that long it waits this long before opening it again: longer than a
+# waiting process's pause between attempts (see _open), so that process gets its turn.
+STAND_ASIDE = 0.3
 
 
 def connect(path=":memory:", read_only=False, wait=DEFAULT_WAIT):
@@ -175,6 +178,7 @@ class Inventory:
         self._con_writes = False
         self._held = False              # asked for by `con` or `holding()`: kept until let go
         self._opened_at = 0.0
+        self._reopen_after = 0.0
         self._lingering = None          # the timer that lets an idle file go
         self._lock = threading.RLock()
         _open_inventories.add(self)
@@ -234,6 +238,7 @@ class Inventory:
             return
         self._let_go()
         _others_let_go(self)
+        time.sleep(max(0.0, self._reopen_after - time.monotonic()))
         self._use(_open(self.path, self.read_only or not write, self.wait))
         self._con_writes = not self.read_only and write
         self._opened_at = time.monotonic()
@@ -262,7 +267,11 @@ class Inventory:
     def _linger_or_let_go(self):
         if self._con is None or self._held or self._session_depth:
             return
-        if LINGER <= 0 or time.monotonic() - self._opened_at >= HOLD_AT_MOST:
+        if time.monotonic() - self._opened_at >= HOLD_AT_MOST:
+            self._let_go()
+            self._reopen_after = time.monotonic() + STAND_ASIDE
+            return
+        if LINGER <= 0:
             self._let_go()
             return
         self._lingering = threading.Timer(LINGER, self._idle)

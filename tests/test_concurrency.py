@@ -70,3 +70,42 @@ def test_waiting_too_long_is_inventory_locked(database):
     assert time.monotonic() - began < 5
     holder.kill()
     holder.wait()
+
+
+def opens_within(database, seconds):
+    """Whether another process opens the file within `seconds`."""
+    probe = subprocess.run(
+        [sys.executable, "-c", "import sys, numkit; numkit.connect(sys.argv[1], wait=float(sys.argv[2]))",
+         str(database), str(seconds)], capture_output=True, text=True, timeout=120)
+    return probe.returncode == 0
+
+
+def test_the_file_stays_open_a_moment_for_the_next_operation_then_is_let_go(database):
+    inv = numkit.connect(database)
+    inv.available_numbers("u.okafor", "sys.hcs.Prov-1.Cust-1.Site-B")
+    kept = inv._con
+    inv.why_not("1002", "u.okafor", "sys.hcs.Prov-1.Cust-1.Site-B")
+    assert kept is not None and inv._con is kept     # the second call reused the first's
+    time.sleep(numkit.inventory.LINGER + 0.5)
+    assert inv._con is None
+    assert opens_within(database, 0)
+
+
+def test_a_busy_inventory_lets_another_process_in(database):
+    """Operations back to back keep the file at most HOLD_AT_MOST seconds at a time."""
+    inv = numkit.connect(database)
+    import threading
+    stop = threading.Event()
+
+    def keep_reading():
+        while not stop.is_set():
+            inv.next_available("someone", "sys.hcs.Prov-1.Cust-1.Site-B")
+    reader = threading.Thread(target=keep_reading)
+    reader.start()
+    try:
+        time.sleep(0.3)
+        assert opens_within(database, numkit.inventory.HOLD_AT_MOST + 5)
+    finally:
+        stop.set()
+        reader.join()
+        inv.close()

@@ -21,8 +21,9 @@ select
     numkit_as_of() - latest_deletions.deleted_at as days_since_deleted,
     numbers_effective.reservation_notes
 from numbers_effective
+-- an anti join, not `not in`: DuckDB then hashes the users once, without null bookkeeping
+anti join active_users on active_users.user_key = lower(numbers_effective.reserved_for)
 left join latest_deletions on latest_deletions.user_key = lower(numbers_effective.reserved_for)
 where numbers_effective.reserved_for is not null
-  and lower(numbers_effective.reserved_for) not in (select user_key from active_users)
 order by category, days_since_deleted desc, number_value(numbers_effective.number),
          numbers_effective.number, numbers_effective.node;

@@ -2,14 +2,11 @@
 -- manages (the node and its descendants). VOSS alerts when less than `alert_share`
 -- (10% by default) is available.
 create or replace view node_utilization as
-with in_scope as (
-    select node_ancestors.ancestor as node, numbers_effective.effective_status
-    from numbers_effective
-    join node_ancestors on node_ancestors.node = numbers_effective.node
-),
-counts as (
+-- Counted per node first, then added up the hierarchy: a few rows per node to roll up,
+-- instead of every row once per ancestor.
+with own as (
     select
-        node,
+        numbers_effective.node,
         count(*) as total,
         count(*) filter (where effective_status = 'Available') as available,
         count(*) filter (where effective_status = 'Used') as used,
@@ -17,8 +14,22 @@ counts as (
         count(*) filter (where effective_status = 'Reserved') as reserved,
         count(*) filter (where effective_status = 'Cooling') as cooling,
         count(*) filter (where effective_status = 'Inactive') as inactive
-    from in_scope
-    group by node
+    from numbers_effective
+    group by numbers_effective.node
+),
+counts as (
+    select
+        node_ancestors.ancestor as node,
+        sum(own.total)::bigint as total,
+        sum(own.available)::bigint as available,
+        sum(own.used)::bigint as used,
+        sum(own.used_utility)::bigint as used_utility,
+        sum(own.reserved)::bigint as reserved,
+        sum(own.cooling)::bigint as cooling,
+        sum(own.inactive)::bigint as inactive
+    from own
+    join node_ancestors on node_ancestors.node = own.node
+    group by node_ancestors.ancestor
 )
 select
     nodes.node,

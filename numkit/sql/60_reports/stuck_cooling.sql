@@ -9,6 +9,7 @@ select
     numkit_as_of() - numbers_effective.release_date as days_overdue,
     numbers_effective.description
 from numbers_effective
-where numbers_effective.stuck
+where numbers_effective.status = 'Cooling'   -- read first: one column, most rows fail it
+  and numbers_effective.stuck
 order by numbers_effective.release_date nulls first, number_value(numbers_effective.number),
          numbers_effective.number;

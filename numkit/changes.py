@@ -26,6 +26,18 @@ def _concerned_user(before, after):
     return None
 
 
+def row_events(action, pairs, username=None):
+    return [(action, (after or before)["number"], (after or before)["node"],
+             username if username is not None else _concerned_user(before, after),
+             _as_json(before), _as_json(after))
+            for before, after in pairs]
+
+
+def user_event(action, username, before=None, after=None):
+    return (action, None, (after or before or {}).get("node"), username,
+            _as_json(before), _as_json(after))
+
+
 class Operation:
     """The changes of one write operation, applied at once inside its transaction."""
 
@@ -49,6 +61,11 @@ class Operation:
         """Apply (before, after) row pairs: None before inserts, None after deletes."""
         if not pairs:
             return
+        self.apply_rows(pairs)
+        self._log(row_events(action, pairs, username))
+
+    def apply_rows(self, pairs):
+        """Apply (before, after) row pairs without logging them (the caller logs)."""
         records = []
         for before, after in pairs:
             target = after or before
@@ -71,16 +88,13 @@ class Operation:
                     self.con.execute(statement(f"{kind}_rows"))
         finally:
             self.con.execute("drop table temp.row_changes")
-        self._log([
-            (action, (after or before)["number"], (after or before)["node"],
-             username if username is not None else _concerned_user(before, after),
-             _as_json(before), _as_json(after))
-            for before, after in pairs
-        ])
+
+    def log_events(self, events):
+        """Log events made by row_events() and user_event(), in the order given."""
+        self._log(events)
 
     def log_user(self, action, username, before=None, after=None):
-        self._log([(action, None, (after or before or {}).get("node"), username,
-                    _as_json(before), _as_json(after))])
+        self._log([user_event(action, username, before, after)])
 
     def log(self, action, after=None, username=None):
         self._log([(action, None, None, username, None, _as_json(after))])

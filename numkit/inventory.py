@@ -13,7 +13,7 @@ from collections.abc import MutableMapping
 
 import duckdb
 
-from . import assignment, load, moves, row_operations
+from . import assignment, bulk, load, moves, row_operations
 from .arguments import parse_date, row_limit, whole_days
 from .changes import ROW_FIELDS, Operation
 from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
@@ -67,7 +67,7 @@ def _open(path, read_only, wait=0.0):
                     "connection (or wait for it to finish), then try again") from None
             time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
             pause = min(pause * 2, 0.25)
-        except duckdb.ConnectionException as error:
+        except duckdb.ConnectionException:
             raise InventoryLocked(
                 f"{path} is open in this process through another connection with other settings "
                 "(read-only or not): close that inventory or its connection first") from None
@@ -571,6 +571,13 @@ class Inventory:
     def onboard(self, username, node, number=None):
         """Create the user at `node` and give them their numbers; the numbers given."""
         return assignment.onboard(self, username, node, number)
+
+    @writes
+    def onboard_many(self, users):
+        """Onboard many users at once, all or nothing: a DataFrame (or tuples) of username,
+        node and optionally number, taken in order as if onboarded one by one. Returns
+        username, node, number for every number given."""
+        return bulk.onboard_many(self, users)
 
     @writes
     def assign(self, number, username, node=None):

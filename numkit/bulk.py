@@ -1,0 +1,137 @@
+"""Onboarding many users at once: the same outcome as onboarding them one by one, in order,
+computed for the whole batch with two queries instead of several per user."""
+
+import pandas as pd
+
+from .arguments import clean_username
+from .assignment import given_to, onboard
+from .changes import ROW_FIELDS, row_events, user_event
+from .errors import InvalidOperation, NoNumberAvailable, UnknownNode, UserExists
+from .numbering import number_order
+from .schema import statement
+
+
+def _entries(users):
+    """(username, node, number) triples from a DataFrame or an iterable of tuples."""
+    if isinstance(users, pd.DataFrame):
+        missing = {"username", "node"} - set(users.columns)
+        if missing:
+            raise InvalidOperation(f"the users frame needs columns username and node "
+                                   f"(missing: {', '.join(sorted(missing))})")
+        numbers = users["number"] if "number" in users.columns else [None] * len(users)
+        rows = zip(users["username"], users["node"], numbers)
+    else:
+        rows = ((*entry, None)[:3] for entry in users)
+    entries = []
+    for username, node, number in rows:
+        number = None if number is None or pd.isna(number) or str(number).strip() == "" else number
+        entries.append((clean_username(username), str(node), number))
+    return entries
+
+
+def _fetch(inv, name, frames):
+    for table, frame in frames.items():
+        inv.con.register(table, frame)
+    try:
+        cursor = inv.con.execute(statement(name))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, values)) for values in cursor.fetchall()]
+    finally:
+        for table in frames:
+            inv.con.unregister(table)
+
+
+def _refusal_check(inv, entries):
+    """A function that raises, for one entry in batch order, what onboarding it one by one
+    would refuse before looking for numbers: an unknown node, an active user (or one the
+    batch onboarded already)."""
+    nodes = sorted({node for _, node, _ in entries})
+    known = {row[0] for row in inv.con.execute(
+        "select node from nodes where node in (select unnest($nodes))", {"nodes": nodes}).fetchall()}
+    active = {row[0] for row in inv.con.execute(
+        "select lower(username) from users where lower(username) in (select unnest($keys))",
+        {"keys": sorted({username.lower() for username, _, _ in entries})}).fetchall()}
+
+    def refuse(username, node):
+        if node not in known:
+            raise UnknownNode(f"no node {node!r} in the hierarchy")
+        if username.lower() in active:
+            raise UserExists(f"{username} is already an active user")
+        active.add(username.lower())
+    return refuse
+
+
+def onboard_many(inv, users):
+    """Onboard every (username, node[, number]) in order, all or nothing: what onboarding
+    them one by one in one batch does. A DataFrame with username, node (and number)."""
+    entries = _entries(users)
+    assigned = []
+    with inv._operation() as op:
+        if any(number is not None for _, _, number in entries):
+            # a chosen number may be one an earlier user of the batch took: one by one
+            for username, node, number in entries:
+                assigned += [(username, node, n) for n in onboard(inv, username, node, number)]
+            return pd.DataFrame(assigned, columns=["username", "node", "number"])
+        if not entries:
+            return pd.DataFrame(assigned, columns=["username", "node", "number"])
+        refuse = _refusal_check(inv, entries)
+        batch = pd.DataFrame({"seq": range(len(entries)),
+                              "user_key": [u.lower() for u, _, _ in entries],
+                              "node": [n for _, n, _ in entries]})
+        reserved = {}
+        for row in _fetch(inv, "bulk_reserved_candidates", {"bulk_users": batch}):
+            reserved.setdefault(row["seq"], []).append(row)
+        free_users = batch[~batch["seq"].isin(reserved)]
+        taken_from = _free_rows_by_node(inv, free_users)
+        ancestors = _ancestor_ids(inv, batch["node"].unique().tolist())
+        pairs, events = [], []
+        for seq, (username, node, _) in enumerate(entries):
+            refuse(username, node)
+            if seq in reserved:
+                rows = sorted(reserved[seq], key=lambda r: number_order(r["number"]))
+            else:
+                rows = [_next_free(taken_from, ancestors.get(node, []), username, node)]
+            befores = [{field: row[field] for field in ROW_FIELDS} for row in rows]
+            user_pairs = [(before, given_to(before, username)) for before in befores]
+            pairs += user_pairs
+            events.append(user_event("onboard", username, after={"username": username, "node": node}))
+            events += row_events("assign", user_pairs, username)
+            assigned += [(username, node, r["number"]) for r in rows]
+        inv.con.register("bulk_new_users", pd.DataFrame(
+            {"username": [u for u, _, _ in entries], "node": [n for _, n, _ in entries]}))
+        try:
+            inv.con.execute("insert into users (username, node) select username, node from bulk_new_users")
+        finally:
+            inv.con.unregister("bulk_new_users")
+        op.apply_rows(pairs)
+        op.log_events(events)
+    return pd.DataFrame(assigned, columns=["username", "node", "number"])
+
+
+def _free_rows_by_node(inv, free_users):
+    """node_id -> rows reserved for nobody, in number order, as a heap-ready list."""
+    by_node = {}
+    if free_users.empty:
+        return by_node
+    for row in _fetch(inv, "bulk_free_candidates", {"bulk_free_users": free_users[["node"]]}):
+        by_node.setdefault(row["node_id"], []).append(row)
+    for rows in by_node.values():
+        rows.sort(key=lambda r: number_order(r["number"]), reverse=True)   # pop() takes the first
+    return by_node
+
+
+def _ancestor_ids(inv, nodes):
+    ids = {}
+    for node, ancestor_id in inv.con.execute(
+            "select node, ancestor_id from node_ancestors where node in (select unnest($nodes))",
+            {"nodes": nodes}).fetchall():
+        ids.setdefault(node, []).append(ancestor_id)
+    return ids
+
+
+def _next_free(by_node, ancestor_ids, username, node):
+    """The first row in number order among the ancestors' free rows (the next available)."""
+    heads = [(number_order(by_node[a][-1]["number"]), a) for a in ancestor_ids if by_node.get(a)]
+    if not heads:
+        raise NoNumberAvailable(f"no number is available for {username} at {node}")
+    return by_node[min(heads)[1]].pop()

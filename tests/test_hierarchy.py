@@ -33,6 +33,12 @@ def test_customer_is_the_nearest_customer_ancestor(inv):
     assert PROV not in customers
 
 
+def test_customer_of_one_node_is_node_customers(inv):
+    customers = dict(inv.sql("select node, customer from node_customers").values)
+    for (node,) in inv.con.execute("select node from nodes").fetchall():
+        assert inv.con.execute("select customer_of($n)", {"n": node}).fetchall()[0][0] == customers.get(node)
+
+
 def test_load_without_hierarchy_keeps_known_types(make_inventory, tmp_path):
     inv = make_inventory()
     (tmp_path / "more.csv").write_text(f"number,node\n5,{SITE_A}.Floor-1\n")

@@ -43,12 +43,12 @@ def numbers_row_groups_read(inv, query):
     return summary["total_row_groups_scanned"] - others, numbers_groups
 
 
-def test_viewpoint_ancestors_is_node_ancestors_of_one_node(inv):
+def test_ancestors_of_is_node_ancestors_of_one_node(inv):
     for (node,) in inv.con.execute("select node from nodes").fetchall():
-        one = inv.sql(f"select * from viewpoint_ancestors('{node}') order by distance")
+        one = inv.sql(f"select * from ancestors_of('{node}') order by distance")
         every = inv.sql(f"select * from node_ancestors where node = '{node}' order by distance")
         assert one.values.tolist() == every.values.tolist()
-    assert inv.sql("select * from viewpoint_ancestors('no.such.node')").empty
+    assert inv.sql("select * from ancestors_of('no.such.node')").empty
 
 
 def test_node_ids_follow_path_order_and_rows_follow_node_ids(large):

@@ -3,5 +3,5 @@
 -- node ids, so only the blocks holding those nodes' rows are read.
 create or replace macro visible_numbers(from_node) as table
 select numbers_effective.*, ancestors.distance
-from viewpoint_ancestors(from_node) as ancestors
+from ancestors_of(from_node) as ancestors
 join numbers_effective on numbers_effective.node_id = ancestors.ancestor_id;

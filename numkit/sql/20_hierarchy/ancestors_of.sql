@@ -1,7 +1,7 @@
 -- node_ancestors for one node: a query from a viewpoint reads the few nodes that are
 -- prefixes of its path, where the view would first split every path. Empty when the node
 -- does not exist.
-create or replace macro viewpoint_ancestors(from_node) as table
+create or replace macro ancestors_of(from_node) as table
 select
     from_node as node,
     ancestors.node as ancestor,

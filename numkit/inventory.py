@@ -311,8 +311,7 @@ class Inventory:
                 yield self._con
             finally:
                 self._held = was_held
-                if not was_held and not self._session_depth:
-                    self._let_go()
+                self._linger_or_let_go()
 
     def close(self):
         """Let go of the file now (a memory database ends here)."""
@@ -360,13 +359,16 @@ class Inventory:
         return self.con.execute(query, params or {}).fetchall()[0][0]
 
     @contextlib.contextmanager
-    def _operation(self):
-        """One all-or-nothing write: a transaction, committed only if nothing raised.
+    def _operation(self, rehearse=False):
+        """One all-or-nothing write: a transaction, committed only if nothing raised (and
+        never when rehearsing).
 
         Operations called inside another operation join its transaction, so a batch of
         operations (several moves, bulk onboarding) is all-or-nothing as a whole.
         """
         if self._current is not None:
+            if rehearse:
+                raise InvalidOperation("a rehearsal cannot run inside a batch or an operation")
             yield self._current
             return
         if self._as_of is None:  # rules use today, and so must the change, even past midnight
@@ -376,7 +378,10 @@ class Inventory:
             operation_id = self._scalar("select nextval('operation_ids')")
             self._current = Operation(self.con, operation_id, self.as_of)
             yield self._current
-            self.con.commit()
+            if rehearse:
+                self.con.rollback()
+            else:
+                self.con.commit()
         except BaseException:
             self.con.rollback()
             raise
@@ -390,6 +395,13 @@ class Inventory:
         """A context in which several operations form one transaction, all or nothing."""
         with self._session(write=True), self._operation() as op:
             yield op
+
+    @contextlib.contextmanager
+    def rehearsal(self):
+        """Operations inside run as usual, each seeing the ones before, and are all undone
+        at the end: what-if runs on the inventory itself, without copying it."""
+        with self._session(write=True), self._operation(rehearse=True):
+            yield self
 
     @reads
     def scratch_copy(self):

@@ -20,24 +20,32 @@ def parse_moves(text):
 
 
 def preview_moves(inv, moves, policy="replace"):
-    """Every move applied in order to a scratch copy; a refused move is a conflict line."""
-    scratch = inv.scratch_copy()
+    """Every move done in order and then undone (on a scratch copy when the inventory is
+    read-only); a refused move is a conflict line."""
+    if inv.read_only:
+        scratch = inv.scratch_copy()
+        try:
+            return _rehearse(scratch, moves, policy)
+        finally:
+            scratch.close()
+    with inv.rehearsal():
+        return _rehearse(inv, moves, policy)
+
+
+def _rehearse(inv, moves, policy):
     lines = []
-    try:
-        for step, (username, destination) in enumerate(moves, start=1):
-            try:
-                plan = scratch.move_user(username, destination, policy)
-            except NumkitError as refused:
-                lines.append((step, username, destination, None, None, None, None, None,
-                              f"{type(refused).__name__}: {refused}"))
-                continue
-            for entry in plan.itertuples(index=False):
-                lines.append((step, username, destination, entry.number, entry.node, entry.action,
-                              entry.new_number, entry.new_node, None))
-            if plan.empty:
-                lines.append((step, username, destination, None, None, "no numbers", None, None, None))
-    finally:
-        scratch.close()
+    for step, (username, destination) in enumerate(moves, start=1):
+        try:
+            plan = inv.move_user(username, destination, policy)
+        except NumkitError as refused:
+            lines.append((step, username, destination, None, None, None, None, None,
+                          f"{type(refused).__name__}: {refused}"))
+            continue
+        for entry in plan.itertuples(index=False):
+            lines.append((step, username, destination, entry.number, entry.node, entry.action,
+                          entry.new_number, entry.new_node, None))
+        if plan.empty:
+            lines.append((step, username, destination, None, None, "no numbers", None, None, None))
     return pd.DataFrame(lines, columns=COLUMNS, dtype=object)
 
 

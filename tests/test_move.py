@@ -107,3 +107,20 @@ def test_numbers_below_the_destination_are_not_visible_from_it(mover):
 def test_unknown_policy(mover):
     with pytest.raises(numkit.InvalidOperation):
         mover.preview_move("mo", SITE_B, policy="teleport")
+
+
+def test_a_rehearsal_sees_its_own_changes_and_leaves_nothing(database):
+    inv = numkit.connect(database)
+    before = [inv.sql(f"select * from {t}") for t in ("numbers", "users", "events")]
+    with inv.rehearsal():
+        inv.onboard("rehearsed.user", "sys.hcs.Prov-1.Cust-1.Site-B")
+        assert inv.user_status("rehearsed.user")["state"] == "active"
+    assert inv.user_status("rehearsed.user")["state"] == "new"
+    after = [inv.sql(f"select * from {t}") for t in ("numbers", "users", "events")]
+    assert all(a.equals(b) for a, b in zip(before, after))
+
+
+def test_a_rehearsal_cannot_hide_inside_a_batch(inv):
+    with inv.batch(), pytest.raises(numkit.InvalidOperation):
+        with inv.rehearsal():
+            pass

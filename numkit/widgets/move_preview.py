@@ -109,7 +109,7 @@ class MovePreviewPanel(w.VBox):
         if not moves:
             self.bulk_outcome.value = note("error", "No moves: write one username,destination per line.")
             return None
-        with self.session.reading() as inv:
+        with self.session.writing() as inv:   # the moves are done and undone
             combined = whatif.preview_moves(inv, moves, self.policy.value)
         conflicts = combined["conflict"].notna().sum()
         kind = "warning" if conflicts else "info"

@@ -13,7 +13,7 @@ from collections.abc import MutableMapping
 
 import duckdb
 
-from . import assignment, bulk, load, moves, row_operations
+from . import assignment, bulk, each_move, load, moves, row_operations
 from .arguments import parse_date, row_limit, whole_days
 from .changes import ROW_FIELDS, Operation
 from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
@@ -498,6 +498,13 @@ class Inventory:
     def preview_move(self, username, dest, policy="replace"):
         """What moving the user would do to each number involved; nothing changes."""
         return moves.plan_move(self, username, dest, policy).frame()
+
+    @reads
+    def preview_each_move(self, moves, policy="replace"):
+        """preview_move for each (username, destination) in `moves`, each on its own against
+        the inventory as it is, read at once for the whole list: username, destination, the
+        preview's columns, and `refused` (why, for a move that would be refused)."""
+        return each_move.preview_each_move(self, moves, policy)
 
     @reads
     def deleted_user_reservations(self, older_than_days=0):

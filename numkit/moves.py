@@ -33,14 +33,42 @@ class MovePlan:
         return pd.DataFrame(lines, columns=PLAN_COLUMNS, dtype=object)
 
 
-def _ancestors(inv, node):
-    return {row["ancestor"] for row in
-            inv._rows("select ancestor from ancestors_of($n)", {"n": node})}
+class OneMove:
+    """What planning one move reads, read for it alone."""
+
+    def __init__(self, inv):
+        self.inv = inv
+
+    def user(self, username):
+        return self.inv.require_user(username)
+
+    def node(self, node):
+        return self.inv.require_node(node)
+
+    def customers(self, source, dest):
+        return self.inv.con.execute("select customer_of($a), customer_of($b)",
+                                    {"a": source, "b": dest}).fetchall()[0]
+
+    def ancestors(self, node):
+        return {row["ancestor"] for row in
+                self.inv._rows("select ancestor from ancestors_of($n)", {"n": node})}
+
+    def used(self, user):
+        return self.inv._rows(f"select {ROW_COLUMNS} from numbers where lower(used_by) = lower($u)",
+                              {"u": user["username"]})
+
+    def reserved(self, user):
+        # the used_by test is made here: in the query it would stop DuckDB using the index
+        return [row for row in self.inv._rows(
+            f"select {ROW_COLUMNS} from numbers where lower(reserved_for) = lower($u)",
+            {"u": user["username"]}) if (row["used_by"] or "").lower() != user["username"].lower()]
+
+    def candidates(self, user, dest, count):
+        return candidate_rows(self.inv, user["username"], dest, limit=count)
 
 
-def _refuse_cross_customer(inv, user, dest):
-    source_customer, dest_customer = inv.con.execute(
-        "select customer_of($a), customer_of($b)", {"a": user["node"], "b": dest}).fetchall()[0]
+def _refuse_cross_customer(facts, user, dest):
+    source_customer, dest_customer = facts.customers(user["node"], dest)
     if source_customer and dest_customer and source_customer != dest_customer:
         raise MoveRefused(f"{user['username']} belongs to customer {source_customer}; "
                           f"{dest} belongs to {dest_customer}: moves across customers are refused")
@@ -63,22 +91,22 @@ def _refuse_carry_conflicts(inv, rows, dest):
                               f"at {clashing[0]} (a number is unique along a path)")
 
 
-def plan_move(inv, username, dest, policy=REPLACE):
+def plan_move(inv, username, dest, policy=REPLACE, facts=None):
+    """The move's plan; `facts` answers what it reads (OneMove, or a batch's EachMove)."""
+    facts = facts or OneMove(inv)
     if policy not in MOVE_POLICIES:
         raise InvalidOperation(f"unknown move policy {policy!r}; one of {', '.join(MOVE_POLICIES)}")
-    user = inv.require_user(username)
-    dest = inv.require_node(dest)
-    _refuse_cross_customer(inv, user, dest)
+    user = facts.user(username)
+    dest = facts.node(dest)
+    _refuse_cross_customer(facts, user, dest)
     plan = MovePlan(user, dest, policy)
-    visible_from_dest = _ancestors(inv, dest)
-    visible_from_source = _ancestors(inv, user["node"])
-    used = inv._rows(f"select {ROW_COLUMNS} from numbers where lower(used_by) = lower($u)",
-                     {"u": user["username"]})
-    used.sort(key=lambda r: number_order(r["number"]))
+    visible_from_dest = facts.ancestors(dest)
+    visible_from_source = facts.ancestors(user["node"])
+    used = sorted(facts.used(user), key=lambda r: number_order(r["number"]))
     leaving = [r for r in used if r["node"] not in visible_from_dest]
     plan.kept = [r for r in used if r["node"] in visible_from_dest]
     if policy == REPLACE and leaving:
-        candidates = candidate_rows(inv, user["username"], dest, limit=len(leaving))
+        candidates = facts.candidates(user, dest, len(leaving))
         if len(candidates) < len(leaving):
             raise NoNumberAvailable(f"{user['username']} needs {len(leaving)} number(s) at {dest}; "
                                     f"only {len(candidates)} available")
@@ -86,12 +114,8 @@ def plan_move(inv, username, dest, policy=REPLACE):
     elif policy == CARRY:
         _refuse_carry_conflicts(inv, leaving, dest)
         plan.carried = leaving
-    # the used_by test is made here: in the query it would stop DuckDB using the index
-    reserved = [row for row in inv._rows(
-        f"select {ROW_COLUMNS} from numbers where lower(reserved_for) = lower($u)",
-        {"u": user["username"]}) if (row["used_by"] or "").lower() != user["username"].lower()]
     plan.stranded = sorted(
-        (r for r in reserved
+        (r for r in facts.reserved(user)
          if r["node"] in visible_from_source and r["node"] not in visible_from_dest),
         key=lambda r: number_order(r["number"]))
     return plan

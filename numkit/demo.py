@@ -435,16 +435,13 @@ def _write_csv(table, path):
     pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="none", quoting_header="none"))
 
 
-def _write(out, tree, rows, people, as_of):
-    (out / "history").mkdir(parents=True, exist_ok=True)
-    node_paths = pa.array(tree["sites"] + tree["customers"])
-    _write_csv(pa.table({"Hierarchy": [p for p, _ in tree["nodes"]],
-                         "Type": [t for _, t in tree["nodes"]]}), out / "hierarchy.csv")
+CSV_SLICE = 5_000_000
 
+
+def _numbers_table(rows, node_paths, names, as_of):
     digits = pa.array(rows["value"]).cast(pa.string())
     number = pc.if_else(rows["kind"] == EXTENSION, pc.utf8_lpad(digits, 4, "0"),
                         pc.binary_join_element_wise("\\+", digits, ""))
-    names = people["name"]
     reserved_for = names.take(pa.array(rows["reserved_for"], mask=rows["reserved_for"] < 0))
     reserved_for = pc.if_else(rows["lower_reserved_for"], pc.utf8_lower(reserved_for),
                               reserved_for)
@@ -455,7 +452,28 @@ def _write(out, tree, rows, people, as_of):
                names.take(pa.array(rows["used_by"], mask=rows["used_by"] < 0)),
                pa.array(epoch_days.astype(np.int32), mask=~rows["dated"]).cast(pa.date32()),
                _text(rows["note"], NOTES), _text(rows["description"], DESCRIPTIONS)]
-    _write_csv(pa.table(columns, names=NUMBER_HEADERS), out / "numbers.csv")
+    return pa.table(columns, names=NUMBER_HEADERS)
+
+
+def _write(out, tree, rows, people, as_of):
+    (out / "history").mkdir(parents=True, exist_ok=True)
+    node_paths = pa.array(tree["sites"] + tree["customers"])
+    _write_csv(pa.table({"Hierarchy": [p for p, _ in tree["nodes"]],
+                         "Type": [t for _, t in tree["nodes"]]}), out / "hierarchy.csv")
+
+    names = people["name"]
+    # written a slice at a time: one text column of 100 million numbers would not fit the
+    # 2 GB an arrow string array can hold, and slices keep the memory down
+    writer = None
+    for start in range(0, rows["n"], CSV_SLICE):
+        part = {key: value[start:start + CSV_SLICE] if isinstance(value, np.ndarray) else value
+                for key, value in rows.items()}
+        table = _numbers_table(part, node_paths, names, as_of)
+        if writer is None:
+            writer = pacsv.CSVWriter(out / "numbers.csv", table.schema, write_options=pacsv.WriteOptions(
+                quoting_style="none", quoting_header="none"))
+        writer.write_table(table)
+    writer.close()
 
     site_paths = pa.array(tree["sites"])
     by_site = np.lexsort((np.arange(len(people["role"])), people["site"]))

@@ -257,3 +257,11 @@ def test_any_size_and_seed_keeps_the_rules(tmp_path_factory, sites, extra, seed)
                   test_users_unique_and_history_records_deletions, test_reserved_for_kinds,
                   test_seed_user):
         check(data)
+
+
+def test_numbers_written_in_slices_are_the_same_file(tmp_path, monkeypatch):
+    from numkit import demo
+    demo.generate(tmp_path / "whole", numbers=3000, sites=6, seed=5)
+    monkeypatch.setattr(demo, "CSV_SLICE", 1000)
+    demo.generate(tmp_path / "sliced", numbers=3000, sites=6, seed=5)
+    assert (tmp_path / "whole" / "numbers.csv").read_bytes() == (tmp_path / "sliced" / "numbers.csv").read_bytes()

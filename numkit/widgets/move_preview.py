@@ -66,7 +66,7 @@ class MovePreviewPanel(w.VBox):
         try:
             with self.session.reading() as inv:
                 plan = inv.preview_move(username, destination, policy)
-                candidates = inv.available_numbers(username, destination).head(50)
+                candidates = inv.available_numbers(username, destination, limit=50)
         except NumkitError as error:
             self.outcome.value = note("error", f"The move would be refused. {in_plain_words(error)}")
             for widget in (self.plan, self.stranded, self.destination_candidates):

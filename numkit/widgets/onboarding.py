@@ -6,6 +6,7 @@ from ..errors import NumkitError
 from .common import NodePicker, Session, heading, in_plain_words, note, show, table
 
 LEAVE_TO_RULES = "leave it to the rules"
+CANDIDATES_SHOWN = 1000
 
 
 class OnboardingPanel(w.VBox):
@@ -65,7 +66,8 @@ class OnboardingPanel(w.VBox):
         with self.session.reading() as inv:
             status = inv.user_status(username)
             belonging = inv.belonging_to(username, node)
-            candidates = inv.available_numbers(username, node)
+            # the first ones are what an analyst picks from; a pool can hold many thousands
+            candidates = inv.available_numbers(username, node, limit=CANDIDATES_SHOWN)
         self.user_state.value = note("info", describe_user(username, status))
         show(self.belonging, belonging[["number", "node", "status", "effective_status",
                                         "assignable", "reason", "reservation_notes"]])

@@ -452,7 +452,7 @@ class Inventory:
 
         `progress(fraction, step)`, when given, is called as each step of the load begins.
         """
-        with self._operation(), indexes_rebuilt(self.con):
+        with indexes_rebuilt(self.con):
             return load.load_snapshot(self, numbers, users, hierarchy,
                                       as_of=parse_date(as_of, "as_of") or self.as_of,
                                       strict=strict, progress=progress)

@@ -28,13 +28,25 @@ def index_files():
 
 @contextlib.contextmanager
 def indexes_rebuilt(con):
-    """Drop the indexes for a bulk rewrite and build them again after: DuckDB keeps an index
-    up to date row by row, which makes replacing millions of rows many times slower."""
+    """Drop the indexes for a bulk rewrite and build them again after, whatever happens:
+    DuckDB keeps an index up to date row by row, which makes replacing millions of rows
+    many times slower. (Outside the rewrite's transaction: a failed statement inside it
+    must not stop the indexes coming back. A process killed in between leaves them to
+    ensure_indexes at the next open.)"""
     for index_file in index_files():
         con.execute(f"drop index if exists {index_file.name.removesuffix('.sql')}")
-    yield
+    try:
+        yield
+    finally:
+        ensure_indexes(con)
+
+
+def ensure_indexes(con):
+    """Create the indexes that are missing."""
+    existing = {row[0] for row in con.execute("select index_name from duckdb_indexes()").fetchall()}
     for index_file in index_files():
-        con.execute(index_file.read_text())
+        if index_file.name.removesuffix(".sql") not in existing:
+            con.execute(index_file.read_text())
 
 
 def object_names():
@@ -60,6 +72,7 @@ def built_digest(con):
 def create_objects(con):
     """Create or update every schema object, unless this version built them already."""
     if built_digest(con) == schema_digest():
+        ensure_indexes(con)
         return
     con.begin()
     for sql_file in object_files():

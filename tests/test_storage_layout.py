@@ -99,3 +99,12 @@ def test_a_refused_load_keeps_the_indexes(inv, tmp_path):
     with pytest.raises(numkit.LoadError):
         inv.load(broken)
     assert len(inv.sql("select * from duckdb_indexes()")) == 3
+
+
+def test_indexes_missing_after_a_crash_come_back_at_the_next_open(database):
+    inv = numkit.connect(database)
+    with inv.holding():
+        inv.con.execute("drop index users_by_username")
+    inv.close()
+    reopened = numkit.connect(database)
+    assert "users_by_username" in set(reopened.sql("select index_name from duckdb_indexes()")["index_name"])

@@ -1,17 +1,18 @@
 """Loading a snapshot: files -> staging -> checks -> tables, all or nothing."""
 
+import contextlib
 import datetime as dt
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from .errors import InvalidOperation, LoadError
 from .schema import statement
-from .sources import stage
+from .sources import file_facts, stage
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "reason"]
 ROLES = ("hierarchy", "users", "numbers")   # checked in this order: numbers need the users
@@ -37,14 +38,9 @@ class LoadReport:
                 f"{len(self.deleted_users)} users recorded as deleted")
 
 
-def _checksum(source):
-    if isinstance(source, pd.DataFrame):
-        return None
-    digest = hashlib.sha256()
-    with open(source, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+# A file database spills to disk past this while loading, rather than growing with the
+# export: the staged rows of a 10-million-row export take several gigabytes in memory.
+LOAD_MEMORY_LIMIT = "1GB"
 
 
 def _check(con, role, staged):
@@ -52,7 +48,6 @@ def _check(con, role, staged):
     if staged.problems:
         return [(staged.label, row, staged.header_of(column) if column else None, value, reason)
                 for row, column, value, reason in staged.problems]
-    con.execute(statement(f"load/checked_{role}"))
     found = [(row, staged.header_of(column), value, reason) for row, column, value, reason
              in con.execute(statement(f"load/{role}_problems")).fetchall()]
     if staged.rejects:   # lines the reader refused (columns already headers as written)
@@ -61,25 +56,58 @@ def _check(con, role, staged):
 
 
 def _keep_valid(con, role, problems, given):
-    rejected = sorted({row for _, row, *_ in problems if row is not None})
+    """valid_<role>: the rows the load keeps, as a view (no copy of millions of rows)."""
     if not given:
         source = {"hierarchy": "select null::varchar as node, null::varchar as type, "
                                "null::varchar as name_raw where false",
                   "users": "select username, node from users"}[role]
-        con.execute(f"create or replace temp table valid_{role} as {source}")
+        con.execute(f"create or replace temp view valid_{role} as {source}")
         return
-    con.execute(f"create or replace temp table valid_{role} as "
-                f"select * from checked_{role} where _row not in (select unnest($rows))",
-                {"rows": rejected})
+    rejected = sorted({row for _, row, *_ in problems if row is not None})
+    if not rejected:
+        con.execute(f"create or replace temp view valid_{role} as select * from checked_{role}")
+        return
+    con.execute(f"create or replace temp table rejected_{role} as "
+                "select unnest($rows)::bigint as row", {"rows": rejected})
+    con.execute(f"create or replace temp view valid_{role} as select * from checked_{role} "
+                f"where _row not in (select row from rejected_{role})")
 
 
 def _drop_temporaries(con):
+    for (name,) in con.execute("select view_name from duckdb_views() "
+                               "where temporary and not internal").fetchall():
+        con.execute(f'drop view if exists temp."{name}"')
     for (name,) in con.execute("select table_name from duckdb_tables() where temporary").fetchall():
         con.execute(f'drop table if exists temp."{name}"')
+    con.execute("drop macro if exists temp.trimmed")
+
+
+@contextlib.contextmanager
+def _bounded_memory(con):
+    """Bound DuckDB's memory while a file database loads; the setting is put back after."""
+    if con.execute("select current_setting('temp_directory') = ''").fetchall()[0][0]:
+        yield   # nowhere to spill (a memory database): bounding would only make it fail
+        return
+    setting = "select current_setting('memory_limit')"
+    before = con.execute(setting).fetchall()[0][0]
+    con.execute("reset memory_limit")
+    by_default = con.execute(setting).fetchall()[0][0] == before
+    con.execute(f"set memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    try:
+        yield
+    finally:
+        # After a failed statement the transaction refuses every command until it is
+        # rolled back (by the operation, once the load has returned): the limit stays then.
+        with contextlib.suppress(duckdb.TransactionException):
+            con.execute("reset memory_limit" if by_default else f"set memory_limit = '{before}'")
 
 
 def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=None):
-    """Load one snapshot; `progress(fraction, step)` is told as each step begins."""
+    """Load one snapshot; `progress(fraction, step)` is told as each step begins.
+
+    The whole load is one operation: a failure, a refusal (LoadError) or a kill leaves the
+    inventory as it was, staging tables included.
+    """
     con = inv.con
     report_progress = progress or (lambda fraction, step: None)
     latest = con.execute("select numkit_snapshot_date()").fetchall()[0][0]
@@ -87,23 +115,25 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
         raise InvalidOperation(f"this snapshot is as of {as_of}, before the latest loaded snapshot "
                                f"({latest}): load snapshots in date order")
     sources = {"numbers": numbers, "users": users, "hierarchy": hierarchy}
+    # checksums (and whether a file has empty lines) are read in a thread meanwhile
+    facts = {role: file_facts(source) for role, source in sources.items() if source is not None}
     problems_of = {}
     staged = {}
-    try:
+    with inv._operation() as op, _bounded_memory(con):
         for role in ROLES:
             source = sources[role]
             if source is None:
                 _keep_valid(con, role, [], given=False)
                 continue
             report_progress(len(staged) / 4, f"reading and checking {role}")
-            staged[role] = stage(con, source, role)
+            staged[role] = stage(con, source, role, facts[role])
             if role == "numbers" and not staged[role].problems:
                 # An unreadable users file (its problems are reported) leaves nothing to check
                 # used_by against: that check waits until the users file reads.
                 users_unreadable = "users" in staged and staged["users"].problems
-                active = ("select distinct lower(used_by_raw) from stage_numbers"
+                active = ("select distinct lower(used_by) from checked_numbers"
                           if users_unreadable else "select lower(username) from valid_users")
-                con.execute("create or replace temp table load_active_users as "
+                con.execute("create or replace temp view load_active_users as "
                             f"select * from ({active}) as active(user_key)")
             role_problems = problems_of[role] = _check(con, role, staged[role])
             if not staged[role].problems:
@@ -113,31 +143,30 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
         if problems and (strict or unreadable):
             # object: an empty row or column stays None (not NaN, nor a row 3.0)
             raise LoadError(pd.DataFrame(problems, columns=PROBLEM_COLUMNS, dtype=object))
-        files = {role: {"file": staged[role].label, "sha256": _checksum(sources[role])}
+        files = {role: {"file": staged[role].label,
+                        "sha256": facts[role].result()[0] if facts[role] else None}
                  for role in staged}
         report_progress(0.75, "writing the snapshot")
-        with inv._operation() as op:
-            load_id = _write(con, as_of, problems, files, users is not None, hierarchy is not None)
-            report = LoadReport(
-                load_id=load_id, as_of=as_of,
-                numbers=con.execute("select count(*) from numbers").fetchall()[0][0],
-                users=None if users is None else con.execute("select count(*) from users").fetchall()[0][0],
-                nodes=con.execute("select count(*) from nodes").fetchall()[0][0],
-                rejected=len({(f, r) for f, r, *_ in problems}),
-                deleted_users=[r[0] for r in con.execute(
-                    "select username from deleted_users where deleted_at = $d and username in "
-                    "(select username from temp.departed)", {"d": as_of}).fetchall()],
-                files=files)
-            con.execute(
-                "update loads set numbers = $n, users = $u, nodes = $nodes, rejected = $r, "
-                "deleted_users = $d where load_id = $id",
-                {"n": report.numbers, "u": report.users, "nodes": report.nodes,
-                 "r": report.rejected, "d": len(report.deleted_users), "id": load_id})
-            op.log("load", {k: v for k, v in report.__dict__.items()}, None)
-        report_progress(1.0, "loaded")
-        return report
-    finally:
+        load_id = _write(con, as_of, problems, files, users is not None, hierarchy is not None)
+        report = LoadReport(
+            load_id=load_id, as_of=as_of,
+            numbers=con.execute("select count(*) from numbers").fetchall()[0][0],
+            users=None if users is None else con.execute("select count(*) from users").fetchall()[0][0],
+            nodes=con.execute("select count(*) from nodes").fetchall()[0][0],
+            rejected=len({(f, r) for f, r, *_ in problems}),
+            deleted_users=[r[0] for r in con.execute(
+                "select username from deleted_users where deleted_at = $d and username in "
+                "(select username from temp.departed)", {"d": as_of}).fetchall()],
+            files=files)
+        con.execute(
+            "update loads set numbers = $n, users = $u, nodes = $nodes, rejected = $r, "
+            "deleted_users = $d where load_id = $id",
+            {"n": report.numbers, "u": report.users, "nodes": report.nodes,
+             "r": report.rejected, "d": len(report.deleted_users), "id": load_id})
+        op.log("load", {k: v for k, v in report.__dict__.items()}, None)
         _drop_temporaries(con)
+    report_progress(1.0, "loaded")
+    return report
 
 
 def _write(con, as_of, problems, files, users_given, hierarchy_given):

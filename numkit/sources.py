@@ -2,15 +2,18 @@
 
 import codecs
 import csv
-import mmap
+import hashlib
 import os
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from .schema import statement
 
 # Export headers, normalised (lower case, no spaces, `_` or `-`), by role and column.
 HEADERS = {
@@ -40,6 +43,12 @@ DEFAULTS = {("numbers", "status"): "Available"}
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 # DuckDB's own default, said here so that the reason can name it: a longer line is refused.
 MAX_LINE_BYTES = 2_000_000
+# store_rejects keeps reading past a bad line (wrong number of values, bytes that are not
+# UTF-8, a line too long) and says which line it was and why. The file is named by a
+# variable so that the staging view (a view takes no parameters) reads the one asked for.
+READ_CSV = ("read_csv(getvariable('numkit_load_source'), all_varchar = true, header = true, "
+            f"max_line_size = {MAX_LINE_BYTES}, store_rejects = true, "
+            "rejects_table = 'csv_rejects', rejects_scan = 'csv_scans')")
 LONG_LINE = (f"the line is longer than {MAX_LINE_BYTES:,} bytes, the most a line may hold: "
              "a broken export?")
 NOT_UTF8 = "save the export as CSV UTF-8"
@@ -183,14 +192,39 @@ def _rejected_lines(con, path, width):
     return rejects
 
 
-def _empty_lines(con, path):
+def _file_facts(path):
+    """(sha256 of the file, whether it holds an empty line), in one reading of the file."""
+    digest = hashlib.sha256()
+    empty_line = False
+    previous = b""
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(block)
+            if not empty_line:
+                joined = previous + block   # a pair of line ends may straddle two blocks
+                empty_line = b"\n\n" in joined or b"\n\r\n" in joined
+                previous = block[-2:]
+    return digest.hexdigest(), empty_line
+
+
+_reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="numkit-file-facts")
+
+
+def file_facts(source):
+    """A future of _file_facts(source), read in a thread while DuckDB reads the file too
+    (hashing releases the GIL); None for a DataFrame."""
+    if isinstance(source, pd.DataFrame) or not Path(source).is_file():
+        return None
+    return _reader.submit(_file_facts, source)
+
+
+def _empty_lines(scratch, path, facts):
     """Rows of the empty lines, which DuckDB skips without counting them; rare, so the file
     is parsed again (with the dialect DuckDB sniffs) only when it holds an empty line."""
-    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        if not re.search(rb"\n\r?\n", data):
-            return []
-    delimiter, quote = con.execute("select Delimiter, Quote from sniff_csv($path, ignore_errors = "
-                                   "true)", {"path": os.fspath(path)}).fetchall()[0]
+    if facts is None or not facts.result()[1]:
+        return []
+    delimiter, quote = scratch.execute("select Delimiter, Quote from sniff_csv($path, "
+                                       "ignore_errors = true)", {"path": os.fspath(path)}).fetchall()[0]
     quoting = {"quoting": csv.QUOTE_NONE} if quote == "(empty)" else {"quotechar": quote}
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as text:
         try:
@@ -200,77 +234,77 @@ def _empty_lines(con, path):
             return []
 
 
-def _read_csv(con, path, table, staged):
-    """Load a CSV file into `table`; refused lines become staged.rejects."""
+def _csv_headers(path, staged):
+    """The file's headers as DuckDB reads them, or None with the problem recorded.
+
+    Asked of a connection of its own: a file DuckDB cannot sniff raises an error, and an
+    error inside the load's transaction would abort it.
+    """
     problem = _head_problem(path)
     if problem:
         staged.problems.append(problem)
         return None
-    con.execute("drop table if exists temp.csv_rejects; drop table if exists temp.csv_scans")
-    try:
-        # store_rejects keeps reading past a bad line (wrong number of values, bytes that
-        # are not UTF-8, a line too long) and says which line it was and why.
-        con.execute(f"create or replace temp table {table} as "
-                    "select row_number() over () + 1 as _row, * "
-                    "from read_csv($path, all_varchar = true, header = true, "
-                    f"max_line_size = {MAX_LINE_BYTES}, store_rejects = true, "
-                    "rejects_table = 'csv_rejects', rejects_scan = 'csv_scans')",
-                    {"path": os.fspath(path)})
-    except duckdb.InvalidInputException as error:
-        if "maximum line size" not in str(error).lower():
-            raise
-        # A long line among the first rows stops DuckDB's dialect sniffing, before any row.
-        staged.problems.append((_first_long_line(path), None, None, LONG_LINE))
-        return None
-    width = len(con.execute(f"describe {table}").fetchall()) - 1
+    with duckdb.connect() as scratch:
+        scratch.execute("set variable numkit_load_source = $path", {"path": os.fspath(path)})
+        try:
+            return [row[0] for row in scratch.execute(f"describe select * from {READ_CSV}").fetchall()]
+        except duckdb.InvalidInputException as error:
+            if "maximum line size" not in str(error).lower():
+                raise
+            # A long line among the first rows stops DuckDB's dialect sniffing, before any row.
+            staged.problems.append((_first_long_line(path), None, None, LONG_LINE))
+            return None
+
+
+def _csv_holes(con, path, staged, facts, width):
+    """Spreadsheet rows of the lines DuckDB left out of the file's rows: those it refused
+    (which become staged.rejects) and the empty ones."""
     staged.rejects = _rejected_lines(con, path, width)
     con.execute("drop table if exists temp.csv_rejects; drop table if exists temp.csv_scans")
-    holes = sorted({row for row, *_ in staged.rejects} | set(_empty_lines(con, path)))
-    if holes:
-        # DuckDB numbered only the rows it kept: put back the rows it left out, so that
-        # `_row` stays the spreadsheet row. A kept row moves down by the holes before it;
-        # hole i (from 0) is before every kept row numbered at least holes[i] - i.
-        con.execute(f"update {table} set _row = _row + "
-                    "(select count(*) from unnest($starts) as s(start) where start <= _row)",
-                    {"starts": [row - i for i, row in enumerate(holes)]})
-    return table
+    with duckdb.connect() as scratch:
+        return {row for row, *_ in staged.rejects} | set(_empty_lines(scratch, path, facts))
 
 
-def _read_raw(con, source, role, staged):
-    """Load the source into temp table raw_<role> (all text, `_row` = spreadsheet row)."""
-    table = f"raw_{role}"
-    if isinstance(source, pd.DataFrame) or Path(source).suffix.lower() in EXCEL_SUFFIXES:
-        frame = source if isinstance(source, pd.DataFrame) else _read_excel(source, role, staged)
-        frame = frame.astype(object).where(frame.notna(), None).map(
-            lambda v: None if v is None else str(v))
-        # Rows are numbered as the sheet numbers them; then empty rows are skipped, as DuckDB
-        # skips the empty lines of a CSV file.
-        frame.insert(0, "_row", range(2, len(frame) + 2))
-        empty = frame.drop(columns="_row").map(lambda v: not isinstance(v, str) or not v.strip()).all(axis=1)
-        con.register("raw_frame", frame[~empty])
-        try:
-            con.execute(f"create or replace temp table {table} as select * from raw_frame")
-        finally:
-            con.unregister("raw_frame")
-        return table
-    if not Path(source).is_file():
-        staged.problems.append((None, None, None, "file not found"))
-        return None
-    return _read_csv(con, source, table, staged)
+def _number_rows(con, role, holes):
+    """checked_<role>: read_<role> with `_row`, the row as a spreadsheet numbers it.
+
+    read_<role> keeps the file's order, and its rowids are consecutive (from 0, or from
+    DuckDB's offset for rows written in the running transaction), so a row's rowid gives its
+    number, header being row 1: numbering the rows while reading (row_number()) would read
+    the file on one thread. A row moves down by the holes (rows left out) before it: hole i
+    (from 0) is before every kept row numbered at least holes[i] - i.
+    """
+    in_file_order = (f"select rowid - (select min(rowid) from read_{role}) + 2 as {{}}, * "
+                     f"from read_{role}")
+    if not holes:
+        con.execute(f"create or replace temp view checked_{role} as "
+                    + in_file_order.format("_row"))
+        return
+    before = {}
+    for i, row in enumerate(sorted(holes)):
+        before[row - i] = i + 1
+    con.execute("create or replace temp table row_holes as "
+                "select unnest($starts) as start, unnest($before) as before",
+                {"starts": list(before), "before": list(before.values())})
+    con.execute(f"create or replace temp table checked_{role} as "
+                f"with kept as ({in_file_order.format('counted')}) "
+                "select counted + coalesce(row_holes.before, 0) as _row, kept.* exclude (counted) "
+                "from kept asof left join row_holes on row_holes.start <= kept.counted")
+    con.execute(f"drop table read_{role}; drop table row_holes")
 
 
-def stage(con, source, role):
-    """Read `source` into stage_<role> with the role's columns; header problems recorded."""
-    staged = Staged(role, _label(source, role))
-    try:
-        table = _read_raw(con, source, role, staged)
-    except (duckdb.Error, ValueError, OSError) as error:
-        reason = str(error).strip().splitlines()[0]
-        staged.problems.append((None, None, None, f"cannot read the file: {reason}"))
-        return staged
-    if table is None:
-        return staged
-    columns = [row[0] for row in con.execute(f"describe {table}").fetchall() if row[0] != "_row"]
+def _frame_of(source, role, staged):
+    """The rows of a DataFrame or a workbook as text, and the sheet rows of its empty rows,
+    left out as DuckDB leaves out the empty lines of a CSV file."""
+    frame = source if isinstance(source, pd.DataFrame) else _read_excel(source, role, staged)
+    frame = frame.astype(object).where(frame.notna(), None).map(
+        lambda v: None if v is None else str(v))
+    empty = frame.map(lambda v: not isinstance(v, str) or not v.strip()).all(axis=1)
+    return frame[~empty.to_numpy()], {row for row, gone in enumerate(empty, 2) if gone}
+
+
+def _map_headers(role, columns, staged):
+    """Match the file's headers to the role's columns; the others are extra columns."""
     by_alias = {alias: column for column, aliases in HEADERS[role].items() for alias in aliases}
     extras = []
     for header in columns:
@@ -287,15 +321,15 @@ def stage(con, source, role):
             expected = " / ".join(HEADERS[role][column])
             staged.problems.append((1, column, None, f"missing required column {column} "
                                     f"(a header like {expected}){staged.sheet_note}"))
-    if staged.problems:
-        return staged
-    if not staged.rejects and not con.execute(f"select count(*) from {table}").fetchall()[0][0]:
-        staged.problems.append((None, None, None, NO_ROWS[role]))
-        return staged
-    selected = ["_row"]
+    return extras
+
+
+def _stage_view(con, role, staged, extras, source):
+    """stage_<role>: the role's columns of `source` (a relation), each cell trimmed."""
+    selected = []
     for column in HEADERS[role]:
         if column in staged.headers:
-            selected.append(f"nullif(trim({quoted(staged.headers[column])}), '') as {column}_raw")
+            selected.append(f"trimmed({quoted(staged.headers[column])}) as {column}_raw")
         elif (role, column) in DEFAULTS:
             selected.append(f"'{DEFAULTS[role, column]}' as {column}_raw")
         else:
@@ -303,7 +337,55 @@ def stage(con, source, role):
     if role == "numbers":
         pairs = ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}', {quoted(h)}" for h in extras)
         selected.append(f"json_object({pairs})::json as extra" if extras else "null::json as extra")
-    con.execute(f"create or replace temp table stage_{role} as "
-                f"select {', '.join(selected)} from {table}")
-    con.execute(f"drop table {table}")
+    con.execute(statement("load/trimmed"))
+    con.execute(f"create or replace temp view stage_{role} as "
+                f"select {', '.join(selected)} from {source}")
+
+
+def stage(con, source, role, facts=None):
+    """Read `source` into checked_<role> (sql/load/read_<role>.sql, in one pass, then
+    numbered); header problems and refused lines are recorded in the returned Staged.
+
+    `facts` is file_facts(source), when it was asked for.
+    """
+    staged = Staged(role, _label(source, role))
+    is_frame = isinstance(source, pd.DataFrame)
+    try:
+        if not is_frame and not Path(source).is_file():
+            staged.problems.append((None, None, None, "file not found"))
+            return staged
+        if is_frame or Path(source).suffix.lower() in EXCEL_SUFFIXES:
+            frame, holes = _frame_of(source, role, staged)
+            columns = list(frame.columns)
+        else:
+            frame = None
+            columns = _csv_headers(source, staged)
+            if columns is None:
+                return staged
+    except (duckdb.Error, ValueError, OSError) as error:
+        reason = str(error).strip().splitlines()[0]
+        staged.problems.append((None, None, None, f"cannot read the file: {reason}"))
+        return staged
+    extras = _map_headers(role, columns, staged)
+    if staged.problems:
+        return staged
+    if frame is not None:
+        con.register("raw_frame", frame)
+        try:
+            con.execute(f"create or replace temp table raw_{role} as select * from raw_frame")
+        finally:
+            con.unregister("raw_frame")
+        _stage_view(con, role, staged, extras, f"raw_{role}")
+        con.execute(statement(f"load/read_{role}"))
+        con.execute(f"drop view stage_{role}; drop table raw_{role}")
+    else:
+        con.execute("drop table if exists temp.csv_rejects; drop table if exists temp.csv_scans")
+        con.execute("set variable numkit_load_source = $path", {"path": os.fspath(source)})
+        _stage_view(con, role, staged, extras, READ_CSV)
+        con.execute(statement(f"load/read_{role}"))
+        con.execute(f"reset variable numkit_load_source; drop view stage_{role}")
+        holes = _csv_holes(con, source, staged, facts, len(columns))
+    _number_rows(con, role, holes)
+    if not staged.rejects and not con.execute(f"select count(*) from checked_{role}").fetchall()[0][0]:
+        staged.problems.append((None, None, None, NO_ROWS[role]))
     return staged

@@ -1,14 +1,38 @@
--- Every problem of the staged user rows: (row, column, value, reason).
-select _row as row, 'username' as "column", username_raw as value, 'missing username' as reason
-from checked_users where username_raw is null
+-- Every problem of the user rows: (row, column, value, reason). A username met again (in
+-- any case) is reported on each later row, so that a non-strict load keeps the first.
+with
+-- Paths are few next to users: each distinct path is checked once.
+broken_paths as (
+    select node
+    from checked_users
+    where node is not null
+    group by node
+    having starts_with(node, '.') or ends_with(node, '.') or contains(node, '..')
+),
+-- Usernames held by more than one row: counted first, so that only those rows are ranked.
+repeated_names as (
+    select lower(username) as user_key
+    from checked_users
+    where username is not null
+    group by user_key
+    having count(*) > 1
+),
+repeats as (
+    select _row, username,
+           row_number() over (partition by lower(username) order by _row) as nth
+    from checked_users
+    where lower(username) in (select user_key from repeated_names)
+)
+select _row as row, 'username' as "column", username as value, 'missing username' as reason
+from checked_users where username is null
 union all
-select _row, 'username', username_raw,
+select _row, 'username', username,
        'duplicate username (usernames are unique, compared case-insensitively)'
-from checked_users where username_raw is not null and repeated
+from repeats where nth > 1
 union all
-select _row, 'node', node_raw, 'missing node'
-from checked_users where node_raw is null
+select _row, 'node', node, 'missing node'
+from checked_users where node is null
 union all
-select _row, 'node', node_raw, 'a node path has an empty segment'
-from checked_users where node_raw is not null and node is null
+select _row, 'node', node, 'a node path has an empty segment'
+from checked_users where node in (select node from broken_paths)
 order by row, "column";

@@ -1,5 +1,6 @@
--- Staged hierarchy rows, with the path checked and the type in numkit's spelling.
-create or replace temp table checked_hierarchy as
+-- Hierarchy rows as read from the file, in the file's order (load.py numbers them:
+-- checked_hierarchy), with the path checked and the type in numkit's spelling.
+create or replace temp table read_hierarchy as
 select
     stage_hierarchy.*,
     case when not regexp_matches(node_raw, '(^\.|\.\.|\.$)') then node_raw end as node,

@@ -1,0 +1,114 @@
+"""The load's row checks as the fast loader does them: cells trimmed only where needed, rows
+numbered from their place in the file, conflicts found by hashing then confirmed by text,
+nothing left behind in the connection."""
+
+import pytest
+
+import numkit
+
+from conftest import AS_OF, CUST1, PROV, SITE_A, SITE_B, records, write
+
+HEADER = "Internal Number,Located At,Status,Reserved For,Used By,Release Date\n"
+
+
+def problems_of(inv, tmp_path, numbers, **kwargs):
+    with pytest.raises(numkit.LoadError) as refused:
+        inv.load(write(tmp_path, "n.csv", numbers), as_of=AS_OF, **kwargs)
+    return [(p.row, p.column, p.value, p.reason) for p in refused.value.problems.itertuples()]
+
+
+def temporaries(inv):
+    return inv.con.execute(
+        "select 'table', table_name from duckdb_tables() where temporary union all "
+        "select 'view', view_name from duckdb_views() where temporary and not internal union all "
+        "select 'macro', function_name from duckdb_functions() where database_name = 'temp' "
+        "and function_type like '%macro'").fetchall()
+
+
+def test_a_number_three_times_at_one_node_is_reported_for_each_later_pair(inv, tmp_path):
+    found = problems_of(inv, tmp_path, HEADER + f"7001,{SITE_A},Available,,,\n"
+                                                f"7001,{SITE_A},Available,,,\n"
+                                                f"7001,{SITE_A},Available,,,\n")
+    assert sorted((row, reason) for row, _, _, reason in found) == [
+        (3, f"duplicate number at node {SITE_A} (rows 2 and 3)"),
+        (4, f"duplicate number at node {SITE_A} (rows 2 and 4)"),
+        (4, f"duplicate number at node {SITE_A} (rows 3 and 4)"),
+    ]
+
+
+def test_a_number_at_a_site_its_customer_and_its_provider_clashes_twice_below(inv, tmp_path):
+    found = problems_of(inv, tmp_path, HEADER + f"7001,{SITE_A},Available,,,\n"
+                                                f"7001,{CUST1},Available,,,\n"
+                                                f"7001,{PROV},Available,,,\n")
+    assert sorted((row, reason.split(",")[0]) for row, _, _, reason in found) == [
+        (3, f"number also at {SITE_A} (row 2)"),
+        (4, f"number also at {CUST1} (row 3)"),
+        (4, f"number also at {SITE_A} (row 2)"),
+    ]
+
+
+def test_sibling_sites_and_a_number_written_two_ways_on_them_load(make_inventory):
+    inv = make_inventory(numbers=HEADER + f"\\+4420,{SITE_A},Available,,,\n"
+                                          f"+4420,{SITE_B},Available,,,\n")
+    assert sorted(inv.con.execute("select number, node from numbers").fetchall()) == [
+        ("+4420", SITE_A), ("+4420", SITE_B)]
+
+
+def test_cells_are_trimmed_of_spaces_and_unicode_spaces(make_inventory):
+    nbsp, ideographic = "\u00a0", "\u3000"
+    inv = make_inventory(numbers=HEADER + f" \\+44 20 ,{nbsp}{SITE_A} , used ,{ideographic}Alice ,"
+                                          f"alice{nbsp},2026-12-01 \n"
+                                          f"1002,{SITE_A},Available,   ,,\n")
+    stored = inv.sql("select number, node, status, reserved_for, used_by, release_date::varchar "
+                     "as release_date from numbers order by number")
+    assert records(stored, *stored.columns) == [
+        ("+4420", SITE_A, "Used", "Alice", "alice", "2026-12-01"),
+        ("1002", SITE_A, "Available", None, None, None)]
+
+
+def test_a_value_of_spaces_only_is_missing(inv, tmp_path):
+    found = problems_of(inv, tmp_path, HEADER + f"   ,{SITE_A},Available,,,\n")
+    assert found == [(2, "Internal Number", None, "missing number")]
+
+
+def test_rows_are_numbered_by_their_place_in_a_large_file(inv, tmp_path):
+    """Beyond one of DuckDB's row groups (122,880 rows) and its parallel reading: the rows
+    after an empty line and a refused line keep their spreadsheet numbers."""
+    lines = [f"{100000 + i},{SITE_A},Available,,," for i in range(300_000)]
+    lines[150_000] = ""                                   # row 150,002: empty
+    lines[200_000] = f"1,{SITE_A}"                        # row 200,002: two values of six
+    lines[250_000] = f"bad,{SITE_A},Available,,,"         # row 250,002
+    lines[299_999] = f"{100000},{SITE_A},Broken,,,"       # row 300,001: status, duplicate
+    found = problems_of(inv, tmp_path, HEADER + "\n".join(lines) + "\n")
+    assert [(row, column) for row, column, _, _ in found] == [
+        (200_002, None), (250_002, "Internal Number"), (300_001, "Internal Number"),
+        (300_001, "Status")]
+    assert found[2][3] == f"duplicate number at node {SITE_A} (rows 2 and 300001)"
+
+
+def test_non_strict_keeps_the_rows_around_holes(inv, tmp_path):
+    numbers = write(tmp_path, "n.csv", HEADER + f"8001,{SITE_A},Available,,,\n\n"
+                                                f"8002,{SITE_A}\n"
+                                                f"x,{SITE_A},Available,,,\n"
+                                                f"8003,{SITE_A},Available,,,\n")
+    report = inv.load(numbers, as_of=AS_OF, strict=False)
+    assert report.numbers == 2 and report.rejected == 2
+    assert sorted(inv.sql("select row from load_rejects")["row"]) == [4, 5]
+    assert sorted(inv.sql("select number from numbers")["number"]) == ["8001", "8003"]
+
+
+def test_nothing_is_left_in_the_connection_after_a_load(inv, tmp_path):
+    with inv.holding():
+        inv.load(write(tmp_path, "n.csv", HEADER + f"8001,{SITE_A},Available,,,\n"), as_of=AS_OF)
+        assert temporaries(inv) == []
+        with pytest.raises(numkit.LoadError):
+            inv.load(write(tmp_path, "bad.csv", HEADER + f"x,{SITE_A},Available,,,\n"), as_of=AS_OF)
+        assert temporaries(inv) == []
+
+
+def test_a_file_database_gets_its_memory_setting_back(tmp_path):
+    inv = numkit.connect(tmp_path / "inventory.duckdb")
+    with inv.holding():
+        before = inv.con.execute("select current_setting('memory_limit')").fetchall()
+        inv.load(write(tmp_path, "n.csv", HEADER + f"8001,{SITE_A},Available,,,\n"), as_of=AS_OF)
+        assert inv.con.execute("select current_setting('memory_limit')").fetchall() == before

@@ -463,11 +463,13 @@ class Inventory:
         """The candidates for `username` at `node`, best first (the first `limit` of them),
         numbered by `position` from 1."""
         query = "select * from available_numbers($u, $n)"
-        params = {"u": str(username).strip(), "n": self.require_node(node)}
+        params = {"u": str(username).strip(), "n": str(node)}
         if limit is not None:
             query += " limit $limit"
             params["limit"] = row_limit(limit)
         candidates = self.con.execute(query, params).df()
+        if candidates.empty:    # none, or no such node: only then is it worth asking
+            self.require_node(node)
         candidates["position"] = range(1, len(candidates) + 1)
         return candidates
 
@@ -475,7 +477,9 @@ class Inventory:
     def next_available(self, username, node):
         """The first candidate, or None when there is none."""
         rows = self.con.execute("select number from available_numbers($u, $n) limit 1",
-                                {"u": str(username).strip(), "n": self.require_node(node)}).fetchall()
+                                {"u": str(username).strip(), "n": str(node)}).fetchall()
+        if not rows:
+            self.require_node(node)
         return rows[0][0] if rows else None
 
     @reads

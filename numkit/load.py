@@ -96,8 +96,8 @@ def _bounded_memory(con):
     try:
         yield
     finally:
-        # After a failed statement the transaction refuses every command until it is
-        # rolled back (by the operation, once the load has returned): the limit stays then.
+        # After a failed statement an enclosing transaction (a batch) refuses every command
+        # until it is rolled back: the limit stays then.
         with contextlib.suppress(duckdb.TransactionException):
             con.execute("reset memory_limit" if by_default else f"set memory_limit = '{before}'")
 
@@ -119,7 +119,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
     facts = {role: file_facts(source) for role, source in sources.items() if source is not None}
     problems_of = {}
     staged = {}
-    with inv._operation() as op, _bounded_memory(con):
+    with _bounded_memory(con), inv._operation() as op:
         for role in ROLES:
             source = sources[role]
             if source is None:
@@ -127,6 +127,9 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
                 continue
             report_progress(len(staged) / 4, f"reading and checking {role}")
             staged[role] = stage(con, source, role, facts[role])
+            if staged[role].aborted:    # the transaction takes no more statements
+                problems_of[role] = _check(con, role, staged[role])
+                break
             if role == "numbers" and not staged[role].problems:
                 # An unreadable users file (its problems are reported) leaves nothing to check
                 # used_by against: that check waits until the users file reads.

@@ -82,6 +82,8 @@ class Staged:
     # staged, the others still are, and are checked as usual.
     rejects: list = field(default_factory=list)
     sheet_note: str = ""                              # which sheet was read, when it matters
+    # DuckDB failed while reading: the load's transaction takes no more statements
+    aborted: bool = False
 
     def header_of(self, column):
         return self.headers.get(column, column)
@@ -382,7 +384,13 @@ def stage(con, source, role, facts=None):
         con.execute("drop table if exists temp.csv_rejects; drop table if exists temp.csv_scans")
         con.execute("set variable numkit_load_source = $path", {"path": os.fspath(source)})
         _stage_view(con, role, staged, extras, READ_CSV)
-        con.execute(statement(f"load/read_{role}"))
+        try:
+            con.execute(statement(f"load/read_{role}"))
+        except duckdb.Error as error:   # what the headers did not show (rare)
+            reason = str(error).strip().splitlines()[0]
+            staged.problems.append((None, None, None, f"cannot read the file: {reason}"))
+            staged.aborted = True
+            return staged
         con.execute(f"reset variable numkit_load_source; drop view stage_{role}")
         holes = _csv_holes(con, source, staged, facts, len(columns))
     _number_rows(con, role, holes)

@@ -112,3 +112,20 @@ def test_a_file_database_gets_its_memory_setting_back(tmp_path):
         before = inv.con.execute("select current_setting('memory_limit')").fetchall()
         inv.load(write(tmp_path, "n.csv", HEADER + f"8001,{SITE_A},Available,,,\n"), as_of=AS_OF)
         assert inv.con.execute("select current_setting('memory_limit')").fetchall() == before
+
+
+def test_a_file_duckdb_fails_to_read_is_a_load_error_and_changes_nothing(tmp_path, monkeypatch):
+    inv = numkit.connect(tmp_path / "inventory.duckdb")
+    inv.load(write(tmp_path, "n.csv", HEADER + f"8001,{SITE_A},Available,,,\n"), as_of=AS_OF)
+    from numkit import sources
+    real = sources.statement
+    monkeypatch.setattr(sources, "statement", lambda name: "select * from read_csv('/no/such/file.csv')"
+                        if name == "load/read_numbers" else real(name))
+    with inv.holding():
+        before = inv.con.execute("select current_setting('memory_limit')").fetchall()
+        with pytest.raises(numkit.LoadError, match="cannot read the file"):
+            inv.load(write(tmp_path, "n2.csv", HEADER + f"8002,{SITE_A},Available,,,\n"),
+                     users=write(tmp_path, "u.csv", "Username,Located At\n,x\n"), as_of=AS_OF)
+        assert inv.con.execute("select current_setting('memory_limit')").fetchall() == before
+        assert temporaries(inv) == []
+    assert inv.sql("select number from numbers")["number"].tolist() == ["8001"]

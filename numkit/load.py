@@ -83,6 +83,21 @@ def _drop_temporaries(con):
 
 
 @contextlib.contextmanager
+def _load_settings(con):
+    """DuckDB settings for a load, put back after: rows kept in the order read (staged rows
+    are numbered by their place), and memory bounded while a file database loads."""
+    order = con.execute("select current_setting('preserve_insertion_order')").fetchall()[0][0]
+    con.execute("set preserve_insertion_order = true")
+    try:
+        with _bounded_memory(con):
+            yield
+    finally:
+        if not order:
+            with contextlib.suppress(duckdb.TransactionException):
+                con.execute("set preserve_insertion_order = false")
+
+
+@contextlib.contextmanager
 def _bounded_memory(con):
     """Bound DuckDB's memory while a file database loads; the setting is put back after."""
     if con.execute("select current_setting('temp_directory') = ''").fetchall()[0][0]:
@@ -119,7 +134,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
     facts = {role: file_facts(source) for role, source in sources.items() if source is not None}
     problems_of = {}
     staged = {}
-    with _bounded_memory(con), inv._operation() as op:
+    with _load_settings(con), inv._operation() as op:
         for role in ROLES:
             source = sources[role]
             if source is None:

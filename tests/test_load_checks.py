@@ -129,3 +129,13 @@ def test_a_file_duckdb_fails_to_read_is_a_load_error_and_changes_nothing(tmp_pat
         assert inv.con.execute("select current_setting('memory_limit')").fetchall() == before
         assert temporaries(inv) == []
     assert inv.sql("select number from numbers")["number"].tolist() == ["8001"]
+
+
+def test_rows_keep_their_numbers_when_insertion_order_is_not_preserved(inv, tmp_path):
+    with inv.holding():
+        inv.con.execute("set preserve_insertion_order = false")
+        lines = [f"{100000 + i},{SITE_A},Available,,," for i in range(200_000)]
+        lines[199_000] = f"bad,{SITE_A},Available,,,"
+        found = problems_of(inv, tmp_path, HEADER + "\n".join(lines) + "\n")
+        assert [(row, column) for row, column, _, _ in found] == [(199_002, "Internal Number")]
+        assert inv.con.execute("select current_setting('preserve_insertion_order')").fetchall() == [(False,)]

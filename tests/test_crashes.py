@@ -44,13 +44,27 @@ def fresh_copy(sample_file, tmp_path, i):
     return copy
 
 
+def load_seconds(database, big):
+    """How long the worker's load takes here, from ready to done."""
+    worker = subprocess.Popen([sys.executable, str(WORKERS), "load", str(database), str(big)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert worker.stdout.readline().strip() == "ready", worker.stderr.read()
+    began = time.monotonic()
+    assert worker.stdout.readline().strip() == "done", worker.stderr.read()
+    took = time.monotonic() - began
+    worker.wait()
+    return took
+
+
 def test_killed_load_is_all_or_nothing(base, tmp_path):
     sample_file, big = base
     big_count = sum(1 for _ in open(big / "numbers.csv")) - 1
+    # kills spread over a little more than a load's length: most land inside it, some after
+    longest = 1.3 * load_seconds(fresh_copy(sample_file, tmp_path, "timed"), big)
     outcomes = []
     for i in range(KILLS):
         database = fresh_copy(sample_file, tmp_path, i)
-        said = killed_midway(database, "load", big, longest=4.0)
+        said = killed_midway(database, "load", big, longest=longest)
         with numkit.connect(database, read_only=True) as inv:
             assert inv.check().empty
             numbers = inv.sql("select count(*) as n from numbers")["n"][0]

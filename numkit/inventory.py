@@ -177,6 +177,7 @@ class Inventory:
         self._con = None
         self._con_writes = False
         self._held = False              # asked for by `con` or `holding()`: kept until let go
+        self._session_depth = 0         # operations running on the connection
         self._opened_at = 0.0
         self._reopen_after = 0.0
         self._lingering = None          # the timer that lets an idle file go
@@ -229,8 +230,6 @@ class Inventory:
                 self._held = True
             return self._con
 
-    _session_depth = 0
-
     def _connect(self, write):
         """Make self._con a connection that can write if `write`, reusing a lingering one."""
         self._stop_lingering()
@@ -247,16 +246,10 @@ class Inventory:
     def _session(self, write):
         """The connection for one operation: opened for it, kept LINGER seconds after."""
         with self._lock:
-            if self._held or self._session_depth or self.path == ":memory:":
-                if self._con is None:
-                    self._connect(write)
-                self._session_depth += 1
-                try:
-                    yield self._con
-                finally:
-                    self._session_depth -= 1
-                return
-            self._connect(write)
+            # inside another operation, or on a held file, the connection there is used
+            joining = self._held or self._session_depth
+            if not joining or self._con is None:
+                self._connect(write)
             self._session_depth += 1
             try:
                 yield self._con
@@ -270,9 +263,6 @@ class Inventory:
         if time.monotonic() - self._opened_at >= HOLD_AT_MOST:
             self._let_go()
             self._reopen_after = time.monotonic() + STAND_ASIDE
-            return
-        if LINGER <= 0:
-            self._let_go()
             return
         self._lingering = threading.Timer(LINGER, self._idle)
         self._lingering.daemon = True

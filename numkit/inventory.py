@@ -1,5 +1,6 @@
 """Inventory: the Python API over the SQL rules, one DuckDB database."""
 
+import atexit
 import contextlib
 import datetime as dt
 import functools
@@ -76,6 +77,18 @@ def _open(path, read_only, wait=0.0):
 
 
 _open_inventories = weakref.WeakSet()
+
+
+@atexit.register
+def _let_all_go():
+    """Close every connection before the interpreter shuts down: a lingering timer's thread
+    closing one while the interpreter stops it would abort the process."""
+    for inventory in list(_open_inventories):
+        if inventory._lock.acquire(timeout=5):
+            try:
+                inventory._let_go()
+            finally:
+                inventory._lock.release()
 
 
 def _others_let_go(inventory):

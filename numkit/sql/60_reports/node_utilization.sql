@@ -2,31 +2,51 @@
 -- manages (the node and its descendants). VOSS alerts when less than `alert_share`
 -- (10% by default) is available.
 create or replace view node_utilization as
--- Counted per node first, then added up the hierarchy: a few rows per node to roll up,
--- instead of every row once per ancestor.
-with own as (
+-- Counted per node id and stored status first, and the Reserved and Cooling rows released
+-- by as_of counted apart (the only rows whose status changes), then turned into effective
+-- statuses and added up the hierarchy: a few rows per node to roll up, instead of every
+-- row once per ancestor.
+with by_stored_status as (
+    select numbers.node_id, numbers.status, count(*) as total
+    from numbers
+    group by numbers.node_id, numbers.status
+),
+released as (
+    select numbers.node_id, numbers.status, count(*) as released
+    from numbers
+    where numbers.status in ('Cooling', 'Reserved')   -- read first: most rows fail it
+      and released_by_as_of(numbers.status, numbers.release_date)
+    group by numbers.node_id, numbers.status
+),
+own as (
     select
-        numbers_effective.node,
-        count(*) as total,
-        count(*) filter (where effective_status = 'Available') as available,
-        count(*) filter (where effective_status = 'Used') as used,
-        count(*) filter (where effective_status = 'Used-Utility') as used_utility,
-        count(*) filter (where effective_status = 'Reserved') as reserved,
-        count(*) filter (where effective_status = 'Cooling') as cooling,
-        count(*) filter (where effective_status = 'Inactive') as inactive
-    from numbers_effective
-    group by numbers_effective.node
+        nodes.node,
+        sum(stored.total) as total,
+        sum(case when stored.status = 'Available' then stored.total
+                 else coalesce(released.released, 0) end) as available,
+        sum(stored.total) filter (where stored.status = 'Used') as used,
+        sum(stored.total) filter (where stored.status = 'Used-Utility') as used_utility,
+        sum(stored.total - coalesce(released.released, 0))
+            filter (where stored.status = 'Reserved') as reserved,
+        sum(stored.total - coalesce(released.released, 0))
+            filter (where stored.status = 'Cooling') as cooling,
+        sum(stored.total) filter (where stored.status = 'Inactive') as inactive
+    from by_stored_status as stored
+    left join released
+           on released.node_id = stored.node_id and released.status = stored.status
+    join nodes on nodes.node_id = stored.node_id
+    group by nodes.node
 ),
 counts as (
     select
         node_ancestors.ancestor as node,
         sum(own.total)::bigint as total,
-        sum(own.available)::bigint as available,
-        sum(own.used)::bigint as used,
-        sum(own.used_utility)::bigint as used_utility,
-        sum(own.reserved)::bigint as reserved,
-        sum(own.cooling)::bigint as cooling,
-        sum(own.inactive)::bigint as inactive
+        coalesce(sum(own.available), 0)::bigint as available,
+        coalesce(sum(own.used), 0)::bigint as used,
+        coalesce(sum(own.used_utility), 0)::bigint as used_utility,
+        coalesce(sum(own.reserved), 0)::bigint as reserved,
+        coalesce(sum(own.cooling), 0)::bigint as cooling,
+        coalesce(sum(own.inactive), 0)::bigint as inactive
     from own
     join node_ancestors on node_ancestors.node = own.node
     group by node_ancestors.ancestor

@@ -12,4 +12,4 @@ from numbers_effective
 where numbers_effective.status = 'Cooling'   -- read first: one column, most rows fail it
   and numbers_effective.stuck
 order by numbers_effective.release_date nulls first, number_value(numbers_effective.number),
-         numbers_effective.number;
+         numbers_effective.number, numbers_effective.node;

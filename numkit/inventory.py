@@ -19,6 +19,7 @@ from .arguments import parse_date, row_limit, whole_days
 from .changes import ROW_FIELDS, Operation
 from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
 from .errors import InvalidOperation, InventoryLocked, UnknownNode, UnknownUser
+from .frames import frame
 from .numbering import parse_numbers
 from .schema import built_digest, create_objects, indexes_rebuilt, schema_digest
 
@@ -516,29 +517,29 @@ class Inventory:
     @reads
     def deleted_user_reservations(self, older_than_days=0):
         days = whole_days(older_than_days, "older_than_days")
-        return self.con.execute(
+        return frame(self.con.sql(
             "select * from deleted_user_reservations "
             "where category = 'never_onboarded' or days_since_deleted >= $days",
-            {"days": days}).df()
+            params={"days": days}))
 
     @reads
     def stuck_cooling(self):
-        return self.sql("select * from stuck_cooling")
+        return frame(self.con.sql("select * from stuck_cooling"))
 
     @reads
     def stranded_reservations(self):
-        return self.sql("select * from stranded_reservations")
+        return frame(self.con.sql("select * from stranded_reservations"))
 
     @reads
     def utilization(self, level=None):
         """node_utilization, every node or only the nodes of one type."""
         if level is None:
-            return self.sql("select * from node_utilization")
+            return frame(self.con.sql("select * from node_utilization"))
         node_type = canonical_spelling(level, NODE_TYPES)
         if node_type is None:
             raise InvalidOperation(f"unknown level {level!r}; one of {', '.join(NODE_TYPES)}")
-        return self.con.execute("select * from node_utilization where type = $t",
-                                {"t": node_type}).df()
+        return frame(self.con.sql("select * from node_utilization where type = $t",
+                                  params={"t": node_type}))
 
     @reads
     def check(self):

@@ -1,6 +1,7 @@
 """The reports written for speed agree with their plain definitions, on a generated inventory
 that holds every status, stuck and due cooling, ended reservations and stranded ones."""
 
+import pandas as pd
 import pytest
 
 import numkit
@@ -70,3 +71,13 @@ def test_report_agrees_with_its_plain_definition(generated, report):
     plain = generated.sql(PLAIN[report])
     assert len(fast) > 0
     assert fast.astype(str).values.tolist() == plain.astype(str).values.tolist()
+
+
+@pytest.mark.parametrize("method, view", [
+    ("deleted_user_reservations", "deleted_user_reservations"), ("stuck_cooling", "stuck_cooling"),
+    ("stranded_reservations", "stranded_reservations"), ("utilization", "node_utilization")])
+def test_report_frames_are_what_df_gives(generated, method, view):
+    """The report methods read through Arrow (numkit.frames): same columns, types and values."""
+    fast = getattr(generated, method)()
+    assert len(fast) > 0
+    pd.testing.assert_frame_equal(fast, generated.sql(f"select * from {view}"))

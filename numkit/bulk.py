@@ -4,11 +4,11 @@ computed for the whole batch with two queries instead of several per user."""
 import pandas as pd
 
 from .arguments import clean_username
+from .batch_rows import ancestor_ids_of, free_rows_by_node, statement_rows
 from .assignment import given_to, onboard
 from .changes import ROW_FIELDS, row_events, user_event
 from .errors import InvalidOperation, NoNumberAvailable, UnknownNode, UserExists
 from .numbering import number_order
-from .schema import statement
 
 
 def _entries(users):
@@ -27,18 +27,6 @@ def _entries(users):
         number = None if number is None or pd.isna(number) or str(number).strip() == "" else number
         entries.append((clean_username(username), str(node), number))
     return entries
-
-
-def _fetch(inv, name, frames):
-    for table, frame in frames.items():
-        inv.con.register(table, frame)
-    try:
-        cursor = inv.con.execute(statement(name))
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, values)) for values in cursor.fetchall()]
-    finally:
-        for table in frames:
-            inv.con.unregister(table)
 
 
 def _refusal_check(inv, entries):
@@ -79,11 +67,11 @@ def onboard_many(inv, users):
                               "user_key": [u.lower() for u, _, _ in entries],
                               "node": [n for _, n, _ in entries]})
         reserved = {}
-        for row in _fetch(inv, "bulk_reserved_candidates", {"bulk_users": batch}):
+        for row in statement_rows(inv, "bulk_reserved_candidates", {"bulk_users": batch}):
             reserved.setdefault(row["seq"], []).append(row)
         free_users = batch[~batch["seq"].isin(reserved)]
-        taken_from = _free_rows_by_node(inv, free_users)
-        ancestors = _ancestor_ids(inv, batch["node"].unique().tolist())
+        taken_from = free_rows_by_node(inv, free_users)
+        ancestors = ancestor_ids_of(inv, batch["node"].unique().tolist())
         pairs, events = [], []
         for seq, (username, node, _) in enumerate(entries):
             refuse(username, node)
@@ -106,27 +94,6 @@ def onboard_many(inv, users):
         op.apply_rows(pairs)
         op.log_events(events)
     return pd.DataFrame(assigned, columns=["username", "node", "number"])
-
-
-def _free_rows_by_node(inv, free_users):
-    """node_id -> rows reserved for nobody, in number order, as a heap-ready list."""
-    by_node = {}
-    if free_users.empty:
-        return by_node
-    for row in _fetch(inv, "bulk_free_candidates", {"bulk_free_users": free_users[["node"]]}):
-        by_node.setdefault(row["node_id"], []).append(row)
-    for rows in by_node.values():
-        rows.sort(key=lambda r: number_order(r["number"]), reverse=True)   # pop() takes the first
-    return by_node
-
-
-def _ancestor_ids(inv, nodes):
-    ids = {}
-    for node, ancestor_id in inv.con.execute(
-            "select node, ancestor_id from node_ancestors where node in (select unnest($nodes))",
-            {"nodes": nodes}).fetchall():
-        ids.setdefault(node, []).append(ancestor_id)
-    return ids
 
 
 def _next_free(by_node, ancestor_ids, username, node):

@@ -6,7 +6,7 @@ from itertools import islice
 
 import pandas as pd
 
-from .bulk import _ancestor_ids, _fetch, _free_rows_by_node
+from .batch_rows import ancestor_ids_of, free_rows_by_node, statement_rows
 from .changes import ROW_FIELDS
 from .codes import AVAILABLE, REPLACE
 from .errors import NumkitError, UnknownNode, UnknownUser
@@ -39,7 +39,7 @@ class EachMove(OneMove):
                 {"nodes": nodes}).fetchall():
             self.ancestor_names.setdefault(node, set()).add(ancestor)
         self.used_rows, self.reserved_rows = {}, {}
-        for row in _fetch(inv, "each_move_rows", {"movers": pd.DataFrame({"user_key": keys})}):
+        for row in statement_rows(inv, "each_move_rows", {"movers": pd.DataFrame({"user_key": keys})}):
             if row["used_key"] in self.users:
                 self.used_rows.setdefault(row["used_key"], []).append(row)
             if row["reserved_key"] in self.users and row["reserved_key"] != row["used_key"]:
@@ -59,8 +59,8 @@ class EachMove(OneMove):
             wanted += [dest] * len(leaving)
         if wanted:
             self.free = {node_id: rows[::-1] for node_id, rows in   # in number order
-                         _free_rows_by_node(self.inv, pd.DataFrame({"node": wanted})).items()}
-            self.dest_ancestor_ids = _ancestor_ids(self.inv, sorted(set(wanted)))
+                         free_rows_by_node(self.inv, pd.DataFrame({"node": wanted})).items()}
+            self.dest_ancestor_ids = ancestor_ids_of(self.inv, sorted(set(wanted)))
 
     def user(self, username):
         user = self.users.get(str(username).strip().lower())

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from .schema import statement
@@ -194,6 +195,15 @@ def _rejected_lines(con, path, width):
     return rejects
 
 
+def _holds_empty_line(text):
+    """Whether `text` (bytes) holds "\\n\\n" or "\\n\\r\\n". Every line end is a candidate for
+    bytes' own search, which makes it slow on CSV; comparing whole arrays is not."""
+    chars = np.frombuffer(text, dtype=np.uint8)
+    line_end = chars == 10
+    return bool((line_end[1:] & line_end[:-1]).any()
+                or (line_end[:-2] & (chars[1:-1] == 13) & line_end[2:]).any())
+
+
 def _file_facts(path):
     """(sha256 of the file, whether it holds an empty line), in one reading of the file."""
     digest = hashlib.sha256()
@@ -203,8 +213,8 @@ def _file_facts(path):
         for block in iter(lambda: handle.read(1 << 22), b""):
             digest.update(block)
             if not empty_line:
-                joined = previous + block   # a pair of line ends may straddle two blocks
-                empty_line = b"\n\n" in joined or b"\n\r\n" in joined
+                # a pair of line ends may straddle two blocks
+                empty_line = _holds_empty_line(previous + block)
                 previous = block[-2:]
     return digest.hexdigest(), empty_line
 

@@ -59,6 +59,25 @@ def test_node_ids_follow_path_order_and_rows_follow_node_ids(large):
     assert large.check().empty
 
 
+@pytest.mark.parametrize("node_order", ["path order", "reverse path order", "interleaved"])
+def test_rows_follow_node_ids_whatever_the_export_order(make_inventory, tmp_path, node_order):
+    # an export in path order is written as read, any other is sorted: both store node by node
+    nodes = sorted(f"sys.hcs.Prov-1.Cust-{c}.Site-{s}" for c in (1, 2, 10) for s in "ABC")
+    rows = [(f"{1000 + n}", node) for i, node in enumerate(nodes) for n in range(i * 10, i * 10 + 10)]
+    if node_order == "reverse path order":
+        rows = [r for node in reversed(nodes) for r in rows if r[1] == node]
+    elif node_order == "interleaved":
+        rows = rows[::2] + rows[1::2]
+    inv = make_inventory()
+    export = tmp_path / "export.csv"
+    export.write_text("number,node\n" + "".join(f"{number},{node}\n" for number, node in rows))
+    inv.load(export, as_of="2026-11-24")
+    stored = inv.sql("select number, node, node_id from numbers order by rowid")
+    assert stored["node_id"].is_monotonic_increasing
+    assert sorted(zip(stored["number"], stored["node"])) == sorted(rows)
+    assert inv.check().empty
+
+
 def test_a_viewpoint_reads_only_the_row_groups_of_its_nodes(large):
     site = large.sql("select node from nodes where type = 'Site' order by node_id desc limit 1")["node"][0]
     scanned, total = numbers_row_groups_read(large, f"select * from available_numbers('x', '{site}') limit 50")

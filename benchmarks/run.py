@@ -144,6 +144,10 @@ def main():
     numbers_csv, users_csv, hierarchy_csv = (export / f"{r}.csv" for r in ("numbers", "users", "hierarchy"))
     results = {"numbers": args.numbers}
     lines = []
+    peaks = []     # (step, this process's peak so far): which step sets the peak
+
+    def peak_after(step):
+        peaks.append((step, peak_rss_mb()))
 
     # 1. load
     loads = []
@@ -163,6 +167,7 @@ def main():
             "create table t as select * from read_csv($p)", {"p": str(numbers_csv)}))
         con.close()
         bare.append(seconds)
+    peak_after("load")
     results["load_s"] = statistics.median(loads)
     results["duckdb_read_csv_s"] = statistics.median(bare)
     lines.append(("load (numkit inv.load)", f"{results['load_s']:.2f} s", f"p95 {max(loads):.2f} s"))
@@ -182,6 +187,7 @@ def main():
         for username, site in pairs:
             seconds, _ = timed(lambda: inv.available_numbers(username, site, limit=50))
             own.append(seconds * 1000)
+    peak_after("available")
     pandas_figures = run_pandas_side(numbers_csv, pairs, args.skip_pandas_load)
     theirs = pandas_figures["peer_ms"]
     if "pandas_read_csv_s" in pandas_figures:
@@ -220,6 +226,7 @@ def main():
     batch = pd.DataFrame({"username": [f"bench-bulk-{i}" for i in range(args.bulk)],
                           "node": [sites[i % len(sites)] for i in range(args.bulk)]})
     seconds, _ = timed(lambda: inv.onboard_many(batch))
+    peak_after("onboard")
     results["bulk_onboard_s"] = seconds
     lines.append((f"onboard_many, {args.bulk:,} users", f"{seconds:.2f} s", ""))
 
@@ -232,6 +239,7 @@ def main():
         for _ in range(args.repeat):
             seconds, tables = timed(section_6_reports)
             reports.append(seconds)
+    peak_after("reports")
     results["reports_s"] = statistics.median(reports)
     lines.append(("reports (section 6, four)", f"{results['reports_s']:.2f} s",
                   f"p95 {max(reports):.2f} s; rows " + ", ".join(f"{len(t):,}" for t in tables)))
@@ -260,8 +268,10 @@ def main():
     lines.append((f"preview_each_move, {len(movers):,} moves at once", f"{seconds:.2f} s",
                   f"{plans['refused'].notna().sum()} refused"))
 
+    peak_after("previews")
     results["peak_rss_mb"] = peak_rss_mb()
-    lines.append(("peak resident memory", f"{results['peak_rss_mb']:.0f} MB", ""))
+    lines.append(("peak resident memory", f"{results['peak_rss_mb']:.0f} MB",
+                  "after " + ", ".join(f"{step} {mb:.0f}" for step, mb in peaks)))
 
     print(f"\nnumkit benchmark: {args.numbers:,} numbers, {args.sites:,} sites, seed {args.seed}, "
           f"python {sys.version.split()[0]}, duckdb {duckdb.__version__}")

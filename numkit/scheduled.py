@@ -1,7 +1,10 @@
 """The scheduled report: the cleanup-report notebook run headless, turned into HTML."""
 
 import re
+import tempfile
 from pathlib import Path
+
+from traitlets.config import Config
 
 from .errors import NumkitError
 from .sample import PROJECT_ROOT
@@ -15,6 +18,12 @@ class ReportFailed(NumkitError):
     """The report notebook stopped with an error."""
 
 
+def _local_kernel(directory):
+    """The report's kernel talks over local sockets in `directory`, not TCP: nothing listens
+    on a port, and the kernel has no unencrypted network traffic to warn about on stderr."""
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(Path(directory) / "kernel")}})
+
+
 def run_report(database, out_dir, as_of=None, older_than_days=0):
     """Run the report notebook on `database`; write HTML, CSVs and an XLSX into out_dir."""
     import papermill
@@ -25,9 +34,11 @@ def run_report(database, out_dir, as_of=None, older_than_days=0):
     parameters = {"database": str(Path(database).resolve()), "as_of": str(as_of) if as_of else None,
                   "older_than_days": older_than_days, "out_dir": str(out)}
     try:
-        papermill.execute_notebook(str(REPORT_NOTEBOOK), str(executed), parameters=parameters,
-                                   kernel_name="python3", progress_bar=False,
-                                   cwd=str(REPORT_NOTEBOOK.parent))
+        with tempfile.TemporaryDirectory(prefix="numkit-kernel-") as sockets:
+            papermill.execute_notebook(str(REPORT_NOTEBOOK), str(executed), parameters=parameters,
+                                       kernel_name="python3", progress_bar=False,
+                                       cwd=str(REPORT_NOTEBOOK.parent),
+                                       config=_local_kernel(sockets))
     except papermill.PapermillExecutionError as error:
         raise ReportFailed(f"the report notebook failed ({error.ename}: {error.evalue}); "
                            f"see {executed}") from None

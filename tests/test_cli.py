@@ -3,6 +3,7 @@
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,15 @@ def test_demo_writes_an_export_that_loads(tmp_path):
 @pytest.mark.parametrize("args", [["report", "missing.duckdb", "--out", "x"], ["check", "missing.duckdb"]])
 def test_missing_database_is_a_usage_error(args):
     assert run(*args).exit_code == 2
+
+
+def test_report_as_a_program_keeps_stderr_clean(database, tmp_path):
+    """The report's kernel talks over local sockets: no warning about unencrypted TCP on
+    stderr (a scheduled job mails its stderr), and no socket files left behind."""
+    sockets_before = set(Path(tempfile.gettempdir()).glob("numkit-kernel-*"))
+    result = subprocess.run([sys.executable, "-m", "numkit", "report", str(database),
+                             "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "cleanup-report.html").is_file()
+    assert "TCP" not in result.stderr and "WARNING" not in result.stderr, result.stderr
+    assert set(Path(tempfile.gettempdir()).glob("numkit-kernel-*")) == sockets_before

@@ -46,6 +46,8 @@ class Operation:
         self.operation_id = operation_id
         self.as_of = as_of
         self.at = dt.datetime.now()
+        # statements for after the transaction ends (settings an aborted one cannot take)
+        self.after_end = []
 
     def _log(self, events):
         frame = pd.DataFrame(events, columns=["action", "number", "node", "username",

@@ -390,9 +390,11 @@ class Inventory:
             self.con.rollback()
             raise
         finally:
-            self._current = None
+            ended, self._current = self._current, None
             if self._as_of is None:
                 self.con.execute("reset variable numkit_as_of")
+            for put_back in ended.after_end if ended is not None else ():
+                put_back()
 
     @contextlib.contextmanager
     def batch(self):

@@ -82,23 +82,34 @@ def _drop_temporaries(con):
     con.execute("drop macro if exists temp.trimmed")
 
 
+def _put_back(con, statement, enclosing):
+    """Run a setting statement now, or, when a failed statement has aborted the enclosing
+    transaction (a batch: it refuses every command until rolled back), once it has ended."""
+    try:
+        con.execute(statement)
+    except duckdb.TransactionException:
+        if enclosing is None:
+            raise
+        enclosing.after_end.append(lambda: con.execute(statement))
+
+
 @contextlib.contextmanager
-def _load_settings(con):
-    """DuckDB settings for a load, put back after: rows kept in the order read (staged rows
-    are numbered by their place), and memory bounded while a file database loads."""
+def _load_settings(con, enclosing):
+    """DuckDB settings for a load, put back after (or after `enclosing`, the operation the
+    load runs inside, if any): rows kept in the order read (staged rows are numbered by
+    their place), and memory bounded while a file database loads."""
     order = con.execute("select current_setting('preserve_insertion_order')").fetchall()[0][0]
     con.execute("set preserve_insertion_order = true")
     try:
-        with _bounded_memory(con):
+        with _bounded_memory(con, enclosing):
             yield
     finally:
         if not order:
-            with contextlib.suppress(duckdb.TransactionException):
-                con.execute("set preserve_insertion_order = false")
+            _put_back(con, "set preserve_insertion_order = false", enclosing)
 
 
 @contextlib.contextmanager
-def _bounded_memory(con):
+def _bounded_memory(con, enclosing):
     """Bound DuckDB's memory while a file database loads; the setting is put back after."""
     if con.execute("select current_setting('temp_directory') = ''").fetchall()[0][0]:
         yield   # nowhere to spill (a memory database): bounding would only make it fail
@@ -111,10 +122,8 @@ def _bounded_memory(con):
     try:
         yield
     finally:
-        # After a failed statement an enclosing transaction (a batch) refuses every command
-        # until it is rolled back: the limit stays then.
-        with contextlib.suppress(duckdb.TransactionException):
-            con.execute("reset memory_limit" if by_default else f"set memory_limit = '{before}'")
+        _put_back(con, "reset memory_limit" if by_default else f"set memory_limit = '{before}'",
+                  enclosing)
 
 
 def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=None):
@@ -134,7 +143,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
     facts = {role: file_facts(source) for role, source in sources.items() if source is not None}
     problems_of = {}
     staged = {}
-    with _load_settings(con), inv._operation() as op:
+    with _load_settings(con, inv._current), inv._operation() as op:
         for role in ROLES:
             source = sources[role]
             if source is None:

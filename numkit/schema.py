@@ -37,8 +37,13 @@ def indexes_rebuilt(con):
         con.execute(f"drop index if exists {index_file.name.removesuffix('.sql')}")
     try:
         yield
-    finally:
-        ensure_indexes(con)
+    except BaseException:
+        # Inside a batch a failed statement leaves its transaction refusing every command
+        # until rolled back; the rollback then brings back the indexes dropped inside it.
+        with contextlib.suppress(duckdb.TransactionException):
+            ensure_indexes(con)
+        raise
+    ensure_indexes(con)
 
 
 def ensure_indexes(con):

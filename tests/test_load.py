@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import numkit
+from numkit.schema import index_files
 
 from conftest import AS_OF, CUST1, CUST2, HIERARCHY, NUMBERS, SITE_A, SITE_B, USERS, records, write
 
@@ -247,3 +248,30 @@ def test_dataframe_with_empty_cells():
     report = inv.load(pd.DataFrame({"number": ["1000", "1001"], "node": ["a.b", "a.b"],
                                     "reserved_for": [None, "ann"]}), as_of=AS_OF)
     assert report.numbers == 2
+
+
+def test_a_load_failing_inside_a_batch_puts_its_settings_back_after_the_batch(tmp_path,
+                                                                              monkeypatch):
+    """A statement failing midway aborts the batch's transaction, which then refuses to put
+    the load's memory cap and row-order setting back; they come back once it has ended."""
+    inv = numkit.connect(tmp_path / "inventory.duckdb")
+    numbers, users, hierarchy = (write(tmp_path, name, text) for name, text in
+                                 [("numbers.csv", NUMBERS), ("users.csv", USERS),
+                                  ("hierarchy.csv", HIERARCHY)])
+    settings = ("select current_setting('memory_limit'), "
+                "current_setting('preserve_insertion_order')")
+
+    def failing_write(con, *args):
+        con.execute("select error('the disk is full')").fetchall()
+    monkeypatch.setattr(numkit.load, "_write", failing_write)
+    with inv.holding():
+        inv.con.execute("set preserve_insertion_order = false")
+        before = inv.con.execute(settings).fetchall()
+        with pytest.raises(Exception, match="the disk is full"):
+            with inv.batch():
+                inv.load(numbers, users=users, hierarchy=hierarchy, as_of=AS_OF)
+        assert inv.con.execute(settings).fetchall() == before
+        indexes = {name for (name,) in
+                   inv.con.execute("select index_name from duckdb_indexes()").fetchall()}
+    assert indexes == {f.name.removesuffix(".sql") for f in index_files()}
+    assert inv.sql("select count(*) as n from numbers")["n"][0] == 0

@@ -21,3 +21,17 @@ def test_benchmark_smoke_run(tmp_path):
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     assert set(figures) == KEYS and figures["numbers"] == 20000
     assert all(value > 0 for value in figures.values())
+
+
+def test_load_and_available_smoke_run(tmp_path):
+    """The 100-million-number script, at 20,000: a first run writes the export, a second
+    measures, ending with its JSON."""
+    script = BENCHMARK.parent / "load_and_available.py"
+    args = [sys.executable, str(script), "--numbers", "20000", "--sites", "20", "--pairs", "5",
+            "--workdir", str(tmp_path)]
+    for _ in range(2):
+        result = subprocess.run(args, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["numbers"] == 20000 and figures["available_p95_ms"] > 0
+    assert figures["load_s"] > 0 and figures["database_mb"] > 0

@@ -1,0 +1,72 @@
+"""The 100-million-number run: load an export, then time available_numbers (top 50).
+
+The two measures benchmarks/run.py takes first, without its comparisons (pandas would have
+to hold every row in memory). Plain Python, no test runner; the last line is one JSON object.
+
+    python benchmarks/load_and_available.py --numbers 100000000 --sites 50000 --workdir /tmp/huge
+
+Run the generation apart from the measure (`numkit demo`, or a first run of this script),
+so that the peak memory printed is the load's, not the generator's: the export is reused
+when the folder already holds it.
+"""
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numkit
+from numkit import demo
+
+from run import AS_OF, peak_rss_mb, percentile
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--numbers", type=int, default=100_000_000)
+    parser.add_argument("--sites", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pairs", type=int, default=200)
+    parser.add_argument("--workdir", type=Path, required=True)
+    args = parser.parse_args()
+
+    export = args.workdir / f"export-{args.numbers}-{args.sites}-{args.seed}"
+    if not (export / "numbers.csv").exists():
+        started = time.perf_counter()
+        demo.generate(export, numbers=args.numbers, sites=args.sites, seed=args.seed)
+        print(f"generated the export in {time.perf_counter() - started:.1f} s; run again to "
+              "measure the load without the generator's memory", flush=True)
+        return
+    database = args.workdir / "inventory.duckdb"
+    for leftover in (database, database.with_name(database.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+    inv = numkit.connect(database)
+    started = time.perf_counter()
+    report = inv.load(export / "numbers.csv", users=export / "users.csv",
+                      hierarchy=export / "hierarchy.csv", as_of=AS_OF)
+    load_s = time.perf_counter() - started
+    load_peak = peak_rss_mb()
+    print(f"{report}\nload {load_s:.1f} s, peak {load_peak:.0f} MB", flush=True)
+
+    inv.as_of = AS_OF
+    with inv.holding(write=False):
+        # sampled by DuckDB: 25 million usernames as a Python list would take gigabytes
+        users = inv.sql(f"select username from users using sample {args.pairs} rows "
+                        f"(reservoir, {args.seed})")["username"].tolist()
+        sites = inv.sql(f"select node from nodes where type = 'Site' using sample {args.pairs} "
+                        f"rows (reservoir, {args.seed + 1})")["node"].tolist()
+        timings = []
+        for username, site in zip(users, sites):
+            started = time.perf_counter()
+            inv.available_numbers(username, site, limit=50)
+            timings.append((time.perf_counter() - started) * 1000)
+    print(json.dumps({"numbers": args.numbers, "load_s": round(load_s, 1),
+                      "available_p50_ms": round(percentile(timings, 0.5), 2),
+                      "available_p95_ms": round(percentile(timings, 0.95), 2),
+                      "load_peak_rss_mb": round(load_peak), "peak_rss_mb": round(peak_rss_mb()),
+                      "database_mb": round(database.stat().st_size / 1e6, 1)}))
+
+
+if __name__ == "__main__":
+    main()

@@ -385,6 +385,7 @@ class Inventory:
             if rehearse:
                 self.con.rollback()
             else:
+                self._current.write_events()
                 self.con.commit()
         except BaseException:
             self.con.rollback()

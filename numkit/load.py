@@ -206,6 +206,7 @@ def _write(con, as_of, problems, files, users_given, hierarchy_given):
     con.execute("insert into nodes (node, parent, type, name, node_id) "
                 "select node, parent, type, name, row_number() over (order by node) from new_nodes")
     in_node_order = con.execute(statement("load/numbers_in_node_order")).fetchall()[0][0]
+    con.execute(statement("load/numbers_to_write"))
     con.execute(statement("load/replace_numbers_as_read" if in_node_order else "load/replace_numbers"))
     con.execute("create or replace temp table departed as select username from users "
                 "where lower(username) not in (select lower(username) from valid_users)")

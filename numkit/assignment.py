@@ -3,7 +3,7 @@
 import datetime as dt
 
 from .arguments import clean_username, single_number
-from .changes import ROW_COLUMNS, row_events, user_event
+from .changes import ROW_COLUMNS
 from .codes import AVAILABLE, COOLING, NOT_VISIBLE, USED
 from .errors import InvalidOperation, NoNumberAvailable, NotAssignable, UserExists
 from .naming import name_rows
@@ -66,11 +66,8 @@ def onboard(inv, username, node, number=None):
             if not rows:
                 raise NoNumberAvailable(f"no number is available for {username} at {node}")
         op.con.execute("insert into users values ($u, $n)", {"u": username, "n": node})
-        pairs = [(row, given_to(row, username)) for row in rows]
-        op.apply_rows(pairs)
-        # one write to the log for both events (the onboarding, then the assignment)
-        op.log_events([user_event("onboard", username, after={"username": username, "node": node}),
-                       *row_events("assign", pairs, username)])
+        op.log_user("onboard", username, after={"username": username, "node": node})
+        op.write_rows("assign", [(row, given_to(row, username)) for row in rows], username)
     return [row["number"] for row in rows]
 
 

@@ -14,7 +14,7 @@ kept as (
     select numbers.node_id, numbers.number
     from numbers
     join wanted on wanted.node_id = numbers.node_id
-    where (numbers.status = 'Available' or released_by_as_of(numbers.status, numbers.release_date))
+    where effective_status(numbers.status, numbers.release_date) = 'Available'
       and numbers.reserved_for is null
     qualify row_number() over (
         partition by numbers.node_id

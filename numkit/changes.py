@@ -41,15 +41,18 @@ def user_event(action, username, before=None, after=None):
 class Operation:
     """The changes of one write operation, applied at once inside its transaction."""
 
-    def __init__(self, con, operation_id, as_of):
+    def __init__(self, con, operation_id, as_of, gathering=False):
         self.con = con
         self.operation_id = operation_id
         self.as_of = as_of
+        self.gathering = gathering
+        self.depth = 0      # how many operations run inside this one now
         self.at = dt.datetime.now()
         # statements for after the transaction ends (settings an aborted one cannot take)
         self.after_end = []
-        # events wait here and are written in one statement when the operation commits
-        # (each write to the log costs a few milliseconds; a move makes three)
+        # events wait here and are written in one statement when the operation commits, or
+        # when an operation inside a gathering one ends (each write to the log costs a few
+        # milliseconds; a move makes three)
         self._events = []
 
     def _log(self, events):

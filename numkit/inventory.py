@@ -363,24 +363,33 @@ class Inventory:
         return self.con.execute(query, params or {}).fetchall()[0][0]
 
     @contextlib.contextmanager
-    def _operation(self, rehearse=False):
+    def _operation(self, rehearse=False, gathering=False):
         """One all-or-nothing write: a transaction, committed only if nothing raised (and
         never when rehearsing).
 
         Operations called inside another operation join its transaction, so a batch of
-        operations (several moves, bulk onboarding) is all-or-nothing as a whole.
+        operations (several moves, bulk onboarding) is all-or-nothing as a whole. A
+        `gathering` operation (a batch, a rehearsal) writes the events of each operation
+        run in it as that one ends, so that the log shows them before the whole ends.
         """
         if self._current is not None:
             if rehearse:
                 raise InvalidOperation("a rehearsal cannot run inside a batch or an operation")
-            yield self._current
+            joined = self._current
+            joined.depth += 1
+            try:
+                yield joined
+            finally:
+                joined.depth -= 1
+            if joined.gathering and joined.depth == 0:
+                joined.write_events()
             return
         if self._as_of is None:  # rules use today, and so must the change, even past midnight
             self.con.execute("set variable numkit_as_of = $d", {"d": self.as_of})
         self.con.begin()
         try:
             operation_id = self._scalar("select nextval('operation_ids')")
-            self._current = Operation(self.con, operation_id, self.as_of)
+            self._current = Operation(self.con, operation_id, self.as_of, gathering)
             yield self._current
             if rehearse:
                 self.con.rollback()
@@ -400,14 +409,14 @@ class Inventory:
     @contextlib.contextmanager
     def batch(self):
         """A context in which several operations form one transaction, all or nothing."""
-        with self._session(write=True), self._operation() as op:
+        with self._session(write=True), self._operation(gathering=True) as op:
             yield op
 
     @contextlib.contextmanager
     def rehearsal(self):
         """Operations inside run as usual, each seeing the ones before, and are all undone
         at the end: what-if runs on the inventory itself, without copying it."""
-        with self._session(write=True), self._operation(rehearse=True):
+        with self._session(write=True), self._operation(rehearse=True, gathering=True):
             yield self
 
     @reads

@@ -120,6 +120,23 @@ def test_a_rehearsal_sees_its_own_changes_and_leaves_nothing(database):
     assert all(a.equals(b) for a, b in zip(before, after))
 
 
+def test_the_log_shows_each_operation_of_a_batch_or_rehearsal_as_it_ends(database):
+    inv = numkit.connect(database)
+    logged_before = len(inv.events())
+    with inv.rehearsal():
+        inv.onboard("rehearsed.user", "sys.hcs.Prov-1.Cust-1.Site-B")
+        rehearsed = inv.events().iloc[logged_before:]
+        assert "rehearsed.user" in set(rehearsed["username"])
+    assert len(inv.events()) == logged_before
+    with inv.batch():
+        inv.onboard("batched.user", "sys.hcs.Prov-1.Cust-1.Site-B")
+        batched = inv.events().iloc[logged_before:]
+        assert "batched.user" in set(batched["username"])
+        inv.onboard("second.user", "sys.hcs.Prov-1.Cust-1.Site-B")
+    logged = inv.events().iloc[logged_before:]
+    assert list(logged["username"].drop_duplicates()) == ["batched.user", "second.user"]
+
+
 def test_a_rehearsal_cannot_hide_inside_a_batch(inv):
     with inv.batch(), pytest.raises(numkit.InvalidOperation):
         with inv.rehearsal():

@@ -35,3 +35,18 @@ def test_load_and_available_smoke_run(tmp_path):
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     assert figures["numbers"] == 20000 and figures["available_p95_ms"] > 0
     assert figures["load_s"] > 0 and figures["database_mb"] > 0
+
+
+def test_after_operations_smoke_run(tmp_path):
+    """available_numbers after rounds of bulk onboarding, at 20,000: one stage per round
+    after the load's, each with its figures, the last line JSON."""
+    script = BENCHMARK.parent / "after_operations.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--numbers", "20000", "--sites", "20", "--pairs", "5",
+         "--rounds", "2", "--batch", "50", "--workdir", str(tmp_path)],
+        capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert [stage["onboarded"] for stage in figures["stages"]] == [0, 50, 100]
+    assert all(stage["available_p95_ms"] > 0 for stage in figures["stages"])
+    assert all(stage["bulk_onboard_s"] > 0 for stage in figures["stages"][1:])

@@ -18,7 +18,7 @@ from pathlib import Path
 import numkit
 from numkit import demo
 
-from run import AS_OF, peak_rss_mb, percentile
+from run import AS_OF, peak_rss_mb, percentile, sampled_pairs
 
 
 def main():
@@ -51,13 +51,8 @@ def main():
 
     inv.as_of = AS_OF
     with inv.holding(write=False):
-        # sampled by DuckDB: 25 million usernames as a Python list would take gigabytes
-        users = inv.sql(f"select username from users using sample {args.pairs} rows "
-                        f"(reservoir, {args.seed})")["username"].tolist()
-        sites = inv.sql(f"select node from nodes where type = 'Site' using sample {args.pairs} "
-                        f"rows (reservoir, {args.seed + 1})")["node"].tolist()
         timings = []
-        for username, site in zip(users, sites):
+        for username, site in sampled_pairs(inv, args.pairs, args.seed):
             started = time.perf_counter()
             inv.available_numbers(username, site, limit=50)
             timings.append((time.perf_counter() - started) * 1000)

@@ -45,6 +45,17 @@ def percentile(values, share):
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
+def sampled_pairs(inv, count, seed):
+    """`count` (user, site) pairs drawn by DuckDB: every username as a Python list would take
+    gigabytes at 100 M numbers. (A sample is drawn before `where`, so sites are filtered
+    first.)"""
+    users = inv.sql(f"select username from users using sample {count} rows "
+                    f"(reservoir, {seed})")["username"].tolist()
+    sites = inv.sql(f"select node from (select node from nodes where type = 'Site') "
+                    f"using sample {count} rows (reservoir, {seed + 1})")["node"].tolist()
+    return list(zip(users, sites))
+
+
 def peak_rss_mb():
     """This process's peak resident memory. Linux's VmHWM, which starts afresh in a new
     process (ru_maxrss would carry the parent's peak into a child)."""

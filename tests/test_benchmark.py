@@ -1,9 +1,12 @@
-"""A small-scale smoke run of benchmarks/run.py: it runs end to end and ends with its JSON."""
+"""Small-scale smoke runs of the benchmark scripts: each runs end to end and ends with its JSON."""
 
 import json
 import subprocess
 import sys
 from pathlib import Path
+
+import numkit
+from numkit import demo
 
 BENCHMARK = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
 KEYS = {"numbers", "load_s", "duckdb_read_csv_s", "pandas_read_csv_s", "available_p50_ms",
@@ -50,3 +53,21 @@ def test_after_operations_smoke_run(tmp_path):
     assert [stage["onboarded"] for stage in figures["stages"]] == [0, 50, 100]
     assert all(stage["available_p95_ms"] > 0 for stage in figures["stages"])
     assert all(stage["bulk_onboard_s"] > 0 for stage in figures["stages"][1:])
+
+
+def test_available_parts_smoke_run(tmp_path):
+    """The split of one available_numbers call, on a loaded 20,000-number inventory: the
+    one-statement form gives the macro's rows (else the script stops), each way is timed."""
+    export = tmp_path / "export"
+    demo.generate(export, numbers=20_000, sites=20, seed=1)
+    database = tmp_path / "inventory.duckdb"
+    with numkit.connect(database) as inv:
+        inv.load(export / "numbers.csv", users=export / "users.csv",
+                 hierarchy=export / "hierarchy.csv", as_of="2026-11-23")
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARK.parent / "available_parts.py"), str(database),
+         "--pairs", "10"], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["pairs"] == 10
+    assert all(figures[f"{way}_p95_ms"] > 0 for way in ("api", "macro", "one_query", "select_1"))

@@ -6,7 +6,7 @@ updated `used_by`, an indexed column, is rewritten at the table's end), so this 
 measures available_numbers (top 50) after the load and again after each round of bulk
 onboardings. Plain Python, no test runner; the last line is one JSON object.
 
-    python benchmarks/after_operations.py --workdir /tmp/after      # 10 M numbers, 3 x 10,000
+    .venv/bin/python benchmarks/after_operations.py --workdir /tmp/after      # 10 M numbers, 3 x 10,000
 
 The export is generated in --workdir unless it is there already; the database is built
 anew from it on every run.
@@ -40,14 +40,16 @@ def available_timings(inv, pairs):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--numbers", type=int, default=10_000_000)
-    parser.add_argument("--sites", type=int, default=5_000)
-    parser.add_argument("--seed", type=int, default=1)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--numbers", type=int, default=10_000_000, help="numbers in the export")
+    parser.add_argument("--sites", type=int, default=5_000, help="sites in the export")
+    parser.add_argument("--seed", type=int, default=1, help="the seed of the generator and of the sample")
     parser.add_argument("--pairs", type=int, default=200, help="(user, site) pairs asked")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of bulk onboarding")
     parser.add_argument("--batch", type=int, default=10_000, help="users onboarded per round")
-    parser.add_argument("--workdir", type=Path, required=True)
+    parser.add_argument("--workdir", type=Path, required=True, default=argparse.SUPPRESS,
+                        help="the export and the database")
     args = parser.parse_args()
 
     export = args.workdir / f"export-{args.numbers}-{args.sites}-{args.seed}"

@@ -9,7 +9,7 @@ Times, on the same (user, site) pairs, one after the other for each pair:
 The one-statement form is checked to give the macro's rows for every pair first. Plain
 Python, no test runner; the last line is one JSON object (milliseconds, after a first pass).
 
-    python benchmarks/available_parts.py /tmp/big/bench/bench-0.duckdb
+    .venv/bin/python benchmarks/available_parts.py /tmp/big/bench/bench-0.duckdb
 """
 
 import argparse
@@ -47,10 +47,11 @@ limit 50
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("database", help="an inventory numkit loaded (not changed)")
-    parser.add_argument("--pairs", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pairs", type=int, default=200, help="(user, site) pairs asked")
+    parser.add_argument("--seed", type=int, default=1, help="the seed of the generator and of the sample")
     args = parser.parse_args()
 
     inv = numkit.connect(args.database, read_only=True)

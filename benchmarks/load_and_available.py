@@ -3,7 +3,7 @@
 The two measures benchmarks/run.py takes first, without its comparisons (pandas would have
 to hold every row in memory). Plain Python, no test runner; the last line is one JSON object.
 
-    python benchmarks/load_and_available.py --numbers 100000000 --sites 50000 --workdir /tmp/huge
+    .venv/bin/python benchmarks/load_and_available.py --numbers 100000000 --sites 50000 --workdir /tmp/huge
 
 Run the generation apart from the measure (`numkit demo`, or a first run of this script),
 so that the peak memory printed is the load's, not the generator's: the export is reused
@@ -22,12 +22,14 @@ from run import AS_OF, peak_rss_mb, percentile, sampled_pairs
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--numbers", type=int, default=100_000_000)
-    parser.add_argument("--sites", type=int, default=50_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--pairs", type=int, default=200)
-    parser.add_argument("--workdir", type=Path, required=True)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--numbers", type=int, default=100_000_000, help="numbers in the export")
+    parser.add_argument("--sites", type=int, default=50_000, help="sites in the export")
+    parser.add_argument("--seed", type=int, default=1, help="the seed of the generator and of the sample")
+    parser.add_argument("--pairs", type=int, default=200, help="(user, site) pairs asked")
+    parser.add_argument("--workdir", type=Path, required=True, default=argparse.SUPPRESS,
+                        help="the export and the database")
     args = parser.parse_args()
 
     export = args.workdir / f"export-{args.numbers}-{args.sites}-{args.seed}"

@@ -1,12 +1,12 @@
 """numkit at scale, against what an analyst would otherwise use. Plain Python, no test runner.
 
-    python benchmarks/run.py                 # 10 million numbers, 5,000 sites
-    python benchmarks/run.py --quick         # 1 million numbers, 500 sites (under two minutes)
-    python benchmarks/run.py --numbers 200000 --sites 100 --pairs 50 --moves 100 --bulk 1000
+    .venv/bin/python benchmarks/run.py                 # 10 million numbers, 5,000 sites
+    .venv/bin/python benchmarks/run.py --quick         # 1 million numbers, 500 sites (under two minutes)
+    .venv/bin/python benchmarks/run.py --numbers 200000 --sites 100 --pairs 50 --moves 100 --bulk 1000
 
 Builds a demo export (numkit.demo, deterministic for --seed), then measures in this one
 process, on the same data: loading the CSV (numkit vs DuckDB's own read_csv), available_numbers,
-onboarding (single calls and a bulk batch), the four reports of rules.md section 6, move
+onboarding (single calls and a bulk batch), the four cleanup reports, move
 previews, and the process's peak memory. What pandas does (read_csv, and a plain pandas
 implementation of available_numbers as the peer) runs in a child process on the same file,
 so that its memory is not counted as numkit's. The last line printed is one JSON object
@@ -129,17 +129,18 @@ def same_customer_destinations(inv, movers, rng):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--numbers", type=int, default=10_000_000)
-    parser.add_argument("--sites", type=int, default=5_000)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--numbers", type=int, default=10_000_000, help="numbers in the export")
+    parser.add_argument("--sites", type=int, default=5_000, help="sites in the export")
     parser.add_argument("--quick", action="store_true", help="1 million numbers, 500 sites")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=1, help="the demo generator's seed")
     parser.add_argument("--pairs", type=int, default=200, help="(user, site) pairs for available_numbers")
     parser.add_argument("--onboards", type=int, default=100, help="single onboard calls to time")
     parser.add_argument("--bulk", type=int, default=10_000, help="onboardings in one bulk batch")
     parser.add_argument("--moves", type=int, default=1_000, help="move previews")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions of the whole-table steps")
-    parser.add_argument("--workdir", type=Path, default=None, help="keep the data here (default: a temp dir)")
+    parser.add_argument("--workdir", type=Path, default=None, help="keep the data here; none: a temporary folder")
     parser.add_argument("--skip-pandas-load", action="store_true", help="skip pandas.read_csv (memory)")
     args = parser.parse_args()
     if args.quick:
@@ -257,7 +258,7 @@ def main():
     results["bulk_onboard_s"] = seconds
     lines.append((f"onboard_many, {args.bulk:,} users", f"{seconds:.2f} s", ""))
 
-    # 4. the four reports of rules.md section 6, as DataFrames
+    # 4. the four cleanup reports, as DataFrames
     def section_6_reports():
         return (inv.deleted_user_reservations(), inv.stuck_cooling(),
                 inv.stranded_reservations(), inv.utilization())
@@ -268,7 +269,7 @@ def main():
             reports.append(seconds)
     peak_after("reports")
     results["reports_s"] = statistics.median(reports)
-    lines.append(("reports (section 6, four)", f"{results['reports_s']:.2f} s",
+    lines.append(("reports (the four cleanup reports)", f"{results['reports_s']:.2f} s",
                   f"p95 {max(reports):.2f} s; rows " + ", ".join(f"{len(t):,}" for t in tables)))
 
     # 5. move previews, each to a site of the mover's own customer

@@ -9,7 +9,7 @@ import click
 from . import demo as demo_data
 from . import reports
 from .arguments import parse_date
-from .errors import LoadError, NumkitError
+from .errors import InvalidOperation, LoadError, NumkitError
 from .exports import safe_for_spreadsheets
 from .inventory import connect
 from .scheduled import run_report
@@ -77,14 +77,23 @@ def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict,
     if folder and (users_file or hierarchy_file or as_of):
         raise click.UsageError("--dir takes its files and dates from the folder; "
                                "drop --users, --hierarchy and --as-of")
-    with connect(db) as inv:
-        if folder:
-            for report in load_folder(inv, folder, strict=not no_strict):
+    new_file = not Path(db).exists()
+    landed = False
+    try:
+        with connect(db) as inv:
+            if folder:
+                for report in load_folder(inv, folder, strict=not no_strict):
+                    landed = True
+                    click.echo(str(report))
+            else:
+                report = inv.load(numbers_file, users=users_file, hierarchy=hierarchy_file,
+                                  as_of=parse_date(as_of, "--as-of"), strict=not no_strict)
+                landed = True
                 click.echo(str(report))
-        else:
-            report = inv.load(numbers_file, users=users_file, hierarchy=hierarchy_file,
-                              as_of=parse_date(as_of, "--as-of"), strict=not no_strict)
-            click.echo(str(report))
+    finally:
+        if new_file and not landed:     # a refused first load leaves no empty database behind
+            for created in (Path(db), Path(f"{db}.wal")):
+                created.unlink(missing_ok=True)
 
 
 @main.command()
@@ -186,7 +195,7 @@ def cleanup(db, older_than, as_of, apply_changes):
 def demo(out_dir, numbers, sites, seed, force):
     """Generate a realistic, fake inventory export of any size."""
     if not force and (Path(out_dir) / "numbers.csv").exists():
-        raise click.UsageError(f"{out_dir} already holds an export; add --force to overwrite it")
+        raise InvalidOperation(f"{out_dir} already holds an export; add --force to overwrite it")
     try:
         result = demo_data.generate(Path(out_dir), numbers=numbers, sites=sites, seed=seed)
     except ValueError as error:

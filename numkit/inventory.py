@@ -372,6 +372,9 @@ class Inventory:
         `gathering` operation (a batch, a rehearsal) writes the events of each operation
         run in it as that one ends, so that the log shows them before the whole ends.
         """
+        if self.read_only:
+            raise InvalidOperation(f"{self.path} is open read-only (numkit.connect(..., "
+                                   "read_only=True)): connect without read_only to change it")
         if self._current is not None:
             if rehearse:
                 raise InvalidOperation("a rehearsal cannot run inside a batch or an operation")
@@ -433,6 +436,7 @@ class Inventory:
         return copy
 
     def require_node(self, node):
+        """The node's path; UnknownNode when the hierarchy has no such node."""
         if node is None or not self._scalar("select count(*) from nodes where node = $n",
                                             {"n": str(node)}):
             raise UnknownNode(f"no node {node!r} in the hierarchy")
@@ -446,6 +450,7 @@ class Inventory:
         return rows[0] if rows else None
 
     def require_user(self, username):
+        """The active user's row ({username, node}); UnknownUser when there is none."""
         user = self.active_user(username)
         if user is None:
             raise UnknownUser(f"no active user {username!r}")
@@ -528,6 +533,8 @@ class Inventory:
 
     @reads
     def deleted_user_reservations(self, older_than_days=0):
+        """Rows reserved for a username no active user has: deleted users' at least
+        `older_than_days` days after their deletion, never-onboarded users' always."""
         days = whole_days(older_than_days, "older_than_days")
         return frame(self.con.sql(
             "select * from deleted_user_reservations "
@@ -536,10 +543,13 @@ class Inventory:
 
     @reads
     def stuck_cooling(self):
+        """Cooling rows that will never become Available by themselves (no end date, or
+        one VOSS's daily job no longer looks back to)."""
         return frame(self.con.sql("select * from stuck_cooling"))
 
     @reads
     def stranded_reservations(self):
+        """Rows reserved for an active user that the user cannot see from their node."""
         return frame(self.con.sql("select * from stranded_reservations"))
 
     @reads
@@ -560,6 +570,7 @@ class Inventory:
 
     @reads
     def events(self):
+        """Every change logged, oldest first: one row per number or user an operation changed."""
         return self.sql("select * from events order by event_id")
 
     @reads
@@ -620,42 +631,58 @@ class Inventory:
 
     @writes
     def assign(self, number, username, node=None):
+        """Give `number` to the active user; NotAssignable (with the why-not reason) when
+        the user may not have it at their node."""
         return assignment.assign(self, number, username, node)
 
     @writes
     def release(self, number, node=None, cooling_days=None):
+        """Release a Used row: Cooling for `cooling_days` (default: the setting) when more
+        than 0, else Available; the Reserved For flag stays."""
         return assignment.release(self, number, node, cooling_days)
 
     @writes
     def delete_user(self, username, cooling_days=None):
+        """Delete the active user, releasing every row they use; rows reserved for them
+        keep the flag (onboarding them again gives those back)."""
         return assignment.delete_user(self, username, cooling_days)
 
     @writes
     def move_user(self, username, dest, policy="replace"):
+        """Move the user to `dest` and return what was done (the columns of preview_move)."""
         return moves.move_user(self, username, dest, policy)
 
     @writes
     def reserve_for(self, numbers, username, node=None):
+        """Flag rows as reserved for `username` (existing or not); with `node`, numbers
+        without a row there are created at `node` as Available and flagged."""
         return row_operations.reserve_for(self, numbers, username, node)
 
     @writes
     def clear_reserved_for(self, numbers, node=None):
+        """Empty the Reserved For flag of the rows."""
         return row_operations.clear_reserved_for(self, numbers, node)
 
     @writes
     def add_numbers(self, numbers, node):
+        """Add Available rows at `node`; numbers that would break uniqueness are skipped."""
         return row_operations.add_numbers(self, numbers, node)
 
     @writes
     def delete_numbers(self, numbers, node=None):
+        """Delete rows that are stored Available and reserved for nobody; others are skipped."""
         return row_operations.delete_numbers(self, numbers, node)
 
     @writes
     def set_status(self, numbers, status, node=None, days=None, notes=None):
+        """Set rows stored Available, Reserved or Cooling to `status` (Reserved or Cooling
+        for `days`, or Available); Used rows must be released first."""
         return row_operations.set_status(self, numbers, status, node, days, notes)
 
     @writes
     def cleanup_deleted_reservations(self, older_than_days, dry_run=True):
+        """Clear the flag of rows reserved for users deleted at least `older_than_days`
+        ago (a dry run only reports); the rows concerned."""
         return row_operations.cleanup_deleted_reservations(self, older_than_days, dry_run)
 
     def cooling_days(self, cooling_days=None):

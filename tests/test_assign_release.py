@@ -128,3 +128,19 @@ def test_sql_with_parameters(inv):
 def test_unknown_settings_are_refused(inv):
     with pytest.raises(numkit.InvalidOperation, match="unknown setting"):
         inv.settings["cooling_dayz"] = 3
+
+
+def test_an_inventory_opened_read_only_refuses_every_change_and_keeps_reading(database):
+    with numkit.connect(database, read_only=True) as inv:
+        events = len(inv.events())
+        for change in (lambda: inv.onboard("new.user", "sys.hcs.Prov-1.Cust-1.Site-B"),
+                       lambda: inv.reserve_for("1001", "someone", node="sys.hcs.Prov-1.Cust-1"),
+                       lambda: inv.settings.__setitem__("cooling_days", 3),
+                       inv.batch, inv.rehearsal):
+            with pytest.raises(numkit.InvalidOperation, match="open read-only"):
+                outcome = change()
+                if hasattr(outcome, "__enter__"):
+                    with outcome:
+                        pass
+        assert len(inv.events()) == events
+        assert inv.user_status("new.user")["state"] == "new"

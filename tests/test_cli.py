@@ -55,6 +55,17 @@ def test_refused_load_is_one_line_and_exit_1(tmp_path):
     assert result.output.strip().count("\n") == 0
     assert result.output.startswith("Error: ") and "row 2" in result.output
     assert "abc" in (tmp_path / "problems.csv").read_text()
+    assert not db.exists() and not (tmp_path / "inv.duckdb.wal").exists()
+
+
+def test_a_refused_load_keeps_an_existing_database_as_it_was(tmp_path):
+    db = tmp_path / "inv.duckdb"
+    assert run("load", db, "--numbers", write(tmp_path, "n.csv", NUMBERS),
+               "--users", write(tmp_path, "u.csv", USERS)).exit_code == 0
+    assert run("load", db, "--numbers", write(tmp_path, "bad.csv", "number,node\nabc,x\n")).exit_code == 1
+    import numkit
+    with numkit.connect(db, read_only=True) as inv:
+        assert len(inv.snapshots()) == 1 and len(inv.sql("select * from numbers")) == 8
 
 
 def test_check_exits_1_on_violations(tmp_path):
@@ -75,6 +86,9 @@ def test_load_needs_numbers_or_a_folder(tmp_path):
 
 def test_demo_writes_an_export_that_loads(tmp_path):
     assert run("demo", "--out", tmp_path / "demo", "--numbers", 300, "--sites", 5, "--seed", 7).exit_code == 0
+    again = run("demo", "--out", tmp_path / "demo")
+    assert again.exit_code == 1 and again.output.strip() == (
+        f"Error: {tmp_path / 'demo'} already holds an export; add --force to overwrite it")
     loaded = run("load", tmp_path / "inv.duckdb", "--dir", tmp_path / "demo")
     assert loaded.exit_code == 0, loaded.output
     assert run("check", tmp_path / "inv.duckdb").exit_code == 0

@@ -28,7 +28,7 @@ Hierarchy,Type
 {SITE_D},Site
 """
 
-# The seed example of rules.md section 3 (numbers reserved for `u` at Site-A, Site-B and
+# The seed example of the visibility rule (numbers reserved for `u` at Site-A, Site-B and
 # Cust-1), free numbers at each level, a user at Site-A and an extension Cust-2 shares.
 NUMBERS = f"""\
 Internal Number,Located At,Status,Reserved For,Used By,Release Date

@@ -1,9 +1,9 @@
-"""A small pure-Python model of rules.md, to check numkit against (tests/test_model.py).
+"""A small pure-Python model of the rules, to check numkit against (tests/test_model.py).
 
-Everything here is read off rules.md, not off numkit: dotted nodes, number rows, active and
+Everything here is read off the rules, not off numkit: dotted nodes, number rows, active and
 deleted users, the date `as_of` and the snapshot date, effective status, visibility,
-candidates, why-not, and the operations of section 5, each all-or-nothing and raising the
-error class the rules name. Where rules.md leaves a choice open, a comment starting
+candidates, why-not, and the operations, each all-or-nothing and raising the
+error class the rules name. Where the rules leave a choice open, a comment starting
 "Decided:" says which way the model went.
 """
 
@@ -96,7 +96,7 @@ def all_or_nothing(operation):
 
 
 class Inventory:
-    """The inventory as rules.md describes it, in plain Python objects."""
+    """The inventory as the rules describe it, in plain Python objects."""
 
     def __init__(self, node_types, rows, users, as_of, cooling_days=0):
         self.node_types = {}                       # path -> type or None
@@ -219,7 +219,7 @@ class Inventory:
 
     # -- naming rows ---------------------------------------------------------------------
     def name_rows(self, numbers, node=None):
-        """(rows in number order, numbers without a row); rules.md "Naming rows"."""
+        """(rows in number order, numbers without a row); the rules for naming rows."""
         wanted, single = parse_numbers(numbers)
         if node is not None:
             self.require_node(node)
@@ -413,7 +413,7 @@ class Inventory:
 
     @all_or_nothing
     def set_status(self, numbers, status, node=None, days=None, notes=None):
-        # Decided: `days` with Available is refused (rules.md gives days to Reserved and
+        # Decided: `days` with Available is refused (the rules give days to Reserved and
         # Cooling only).
         target = {s.lower(): s for s in SETTABLE}.get(str(status).strip().lower())
         if target is None or (days is not None and target == AVAILABLE):

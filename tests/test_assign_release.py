@@ -1,4 +1,4 @@
-"""Assign, release and delete user (rules.md section 5)."""
+"""Assign, release and delete user."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""Numbers belonging to a subscriber (rules.md section 4)."""
+"""Numbers belonging to a subscriber."""
 
 from conftest import SITE_A, SITE_B, numbers_of, records
 

@@ -1,4 +1,4 @@
-"""Assignable numbers, candidates and next available (rules.md section 4)."""
+"""Assignable numbers, candidates and next available."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""check(): the invariants of rules.md section 7 as data tests."""
+"""check(): the invariants of the rules as data tests."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The fake inventory of numkit.demo obeys the rules of rules.md and holds their cases."""
+"""The fake inventory of numkit.demo obeys the rules and holds their cases."""
 import datetime as dt
 import json
 from types import SimpleNamespace

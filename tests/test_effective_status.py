@@ -1,4 +1,4 @@
-"""Effective status at as_of (rules.md section 2)."""
+"""Effective status at as_of."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""numkit against the model of rules.md (tests/model.py): random operations on both.
+"""numkit against the model of the rules (tests/model.py): random operations on both.
 
 The same small inventory is loaded into numkit (CSV files, a fixed as_of) and built in the
 model; then each step runs one operation on both and compares the outcome (the same result,
@@ -114,7 +114,7 @@ def csv_file(role, header, lines):
 
 
 def starting_inventory(rows, people):
-    """Rows, users and numbers held, made consistent with rules.md section 1 and 7."""
+    """Rows, users and numbers held, made consistent with the rules on rows and the invariants."""
     active = {}
     for name, node in people:
         active.setdefault(name.lower(), (name, node))
@@ -322,7 +322,7 @@ class ModelMachine(RuleBasedStateMachine):
 
     def rows_in_numkit(self):
         """(number, node, status, reserved_for, used_by, release_date, effective status,
-        stuck); release_date only where it means something: Reserved, Cooling (rules.md 1)."""
+        stuck); release_date only where it means something: Reserved, Cooling."""
         return set(self.query(
             "select number, node, status, reserved_for, used_by, case when status in "
             "('Reserved', 'Cooling') then release_date end, effective_status, stuck "

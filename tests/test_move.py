@@ -1,4 +1,4 @@
-"""Moving a user, and its preview (rules.md section 5)."""
+"""Moving a user, and its preview."""
 
 import pytest
 

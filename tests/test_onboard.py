@@ -1,4 +1,4 @@
-"""Onboarding a user (rules.md section 5)."""
+"""Onboarding a user."""
 
 import pytest
 

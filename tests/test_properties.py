@@ -1,4 +1,4 @@
-"""Random operations against the API; the invariants of rules.md section 7 after every step."""
+"""Random operations against the API; the invariants of the rules after every step."""
 
 import datetime as dt
 import json

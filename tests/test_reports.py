@@ -1,4 +1,4 @@
-"""The reports of rules.md section 6."""
+"""The cleanup reports."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""Reserve for, clear, add and delete numbers, set status, cleanup (rules.md section 5)."""
+"""Reserve for, clear, add and delete numbers, set status, cleanup."""
 
 import datetime as dt
 

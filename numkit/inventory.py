@@ -19,7 +19,7 @@ from .arguments import parse_date, row_limit, whole_days
 from .changes import ROW_FIELDS, Operation
 from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
 from .errors import InvalidOperation, InventoryLocked, UnknownNode, UnknownUser
-from .frames import frame
+from .frames import frame, short_frame
 from .numbering import parse_numbers
 from .schema import built_digest, create_objects, indexes_rebuilt, schema_digest
 
@@ -488,10 +488,9 @@ class Inventory:
         if limit is not None:
             query += " limit $limit"
             params["limit"] = row_limit(limit)
-        candidates = self.con.execute(query, params).df()
+        candidates = short_frame(self.con.execute(query, params), numbered=True)
         if candidates.empty:    # none, or no such node: only then is it worth asking
             self.require_node(node)
-        candidates["position"] = range(1, len(candidates) + 1)
         return candidates
 
     @reads

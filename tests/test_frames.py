@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from numkit.frames import frame
+from numkit.frames import frame, short_frame
 
 ROWS = """select * from (values
     ('a', null::varchar, 1, null::bigint, date '2026-01-01', null::date, true, null::boolean,
@@ -24,3 +24,27 @@ def test_report_frames_are_what_df_gives(inv, view):
     inv.reserve_for("2002", "alice")        # a stranded reservation
     query = f"select * from {view}"
     pd.testing.assert_frame_equal(frame(inv.con.sql(query)), inv.con.execute(query).df())
+
+
+@pytest.mark.parametrize("node", ["sys.hcs.Prov-1.Cust-1.Site-B", "sys.hcs.Prov-1.Cust-1",
+                                  "sys.hcs.Prov-1.Cust-2.Site-D"])
+def test_short_frames_of_candidates_are_what_df_gives(inv, node):
+    query = "select * from available_numbers('u', $node)"
+    shown = short_frame(inv.con.execute(query, {"node": node}))
+    pd.testing.assert_frame_equal(shown, inv.con.execute(query, {"node": node}).df())
+    assert len(shown) > 0
+
+
+def test_no_candidates_is_the_empty_frame_df_gives(inv):
+    query = "select * from available_numbers('u', 'sys.hcs.Prov-1.Cust-1.Site-B') where false"
+    pd.testing.assert_frame_equal(short_frame(inv.con.execute(query)), inv.con.execute(query).df())
+
+
+def test_a_numbered_short_frame_counts_its_rows_from_1(inv):
+    query = "select * from available_numbers('u', 'sys.hcs.Prov-1.Cust-1.Site-B')"
+    numbered = short_frame(inv.con.execute(query), numbered=True)
+    expected = inv.con.execute(query).df()
+    expected["position"] = range(1, len(expected) + 1)
+    pd.testing.assert_frame_equal(numbered, expected)
+    empty = short_frame(inv.con.execute(query + " where false"), numbered=True)
+    assert list(empty.columns)[-1] == "position" and empty.empty

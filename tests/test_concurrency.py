@@ -109,3 +109,30 @@ def test_a_busy_inventory_lets_another_process_in(database):
         stop.set()
         reader.join()
         inv.close()
+
+
+def test_a_file_is_attached_to_one_instance_per_inventory_and_spills_beside_itself(database):
+    """Opening the file again after a pause attaches it to the inventory's own instance
+    (no new DuckDB instance), whose temporary files go next to the database file."""
+    inv = numkit.connect(database)
+    inv.next_available("someone", "sys.hcs.Prov-1.Cust-1.Site-B")
+    host = inv._host._instance
+    inv.close()
+    assert opens_within(database, 0)            # let go: another process opens it
+    assert inv.next_available("someone", "sys.hcs.Prov-1.Cust-1.Site-B") is not None
+    assert inv._host._instance is host
+    with inv.holding() as con:
+        assert con.execute("select current_setting('temp_directory')").fetchall()[0][0] == \
+            f"{database}.tmp"
+    inv.close()
+
+
+def test_a_connection_of_ones_own_in_the_same_process_is_named(database):
+    import duckdb
+    own = duckdb.connect(str(database))
+    try:
+        with pytest.raises(numkit.InventoryLocked, match="in this process"):
+            numkit.connect(database).next_available("someone", "sys.hcs.Prov-1.Cust-1.Site-B")
+    finally:
+        own.close()
+    assert numkit.connect(database).next_available("someone", "sys.hcs.Prov-1.Cust-1.Site-B")

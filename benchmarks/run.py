@@ -248,8 +248,9 @@ def main():
         site = rng.choice(sites)
         seconds, _ = timed(lambda: inv.onboard(f"bench-isolated-{i}", site))
         isolated.append(seconds * 1000)
+    results["onboard_lone_p95_ms"] = percentile(isolated, 0.95)
     lines.append(("onboard, a lone call (opens the file)", f"p50 {percentile(isolated, 0.5):.1f} ms",
-                  f"p95 {percentile(isolated, 0.95):.1f} ms"))
+                  f"p95 {results['onboard_lone_p95_ms']:.1f} ms"))
 
     batch = pd.DataFrame({"username": [f"bench-bulk-{i}" for i in range(args.bulk)],
                           "node": [sites[i % len(sites)] for i in range(args.bulk)]})

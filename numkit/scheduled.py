@@ -61,5 +61,8 @@ def notebook_as_html(path):
     notebook = nbformat.read(str(path), as_version=4)
     notebook.metadata.pop("widgets", None)   # the panel's live state: useless without a kernel
     body, _ = exporter.from_notebook_node(notebook)
-    # The template links require.js and MathJax from the internet; the report needs neither.
-    return re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)
+    # The template links require.js and MathJax from the internet, and its mermaid loader
+    # imports scripts from there; the report needs none of them.
+    body = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)
+    return re.sub(r'<script type="module">(?:(?!</script>).)*?https?://.*?</script>', "", body,
+                  flags=re.DOTALL)

@@ -133,6 +133,7 @@ def test_html_report_has_no_code_and_renders_offline(weekly, page):
     root, *_ = weekly
     html = (root / "report2" / "cleanup-report.html").read_text()
     assert "CleanupReport(" not in html and "import numkit" not in html
+    assert "cdnjs" not in html and "<script type=\"module\">" not in html
     assert "Since the last snapshot" in html and "&lt;" not in HOSTILE
     requests = []
     page.on("request", lambda request: requests.append(request.url))

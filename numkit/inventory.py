@@ -78,8 +78,10 @@ class _Host:
         return con
 
     def detach(self, con):
-        con.close()
-        self._instance.execute(f"detach if exists {self.ALIAS}")
+        try:
+            con.close()
+        finally:
+            self._instance.execute(f"detach if exists {self.ALIAS}")
 
 
 def _open(path, read_only, wait=0.0, host=None):

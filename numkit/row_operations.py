@@ -86,12 +86,14 @@ def add_numbers(inv, numbers, node):
 def delete_numbers(inv, numbers, node=None):
     with inv._operation() as op:
         rows, missing = name_rows(inv, numbers, node)
-        deletable = [r for r in rows if r["status"] == AVAILABLE and not r["reserved_for"]]
+        deletable, kept = [], []
+        for row in rows:
+            (deletable if row["status"] == AVAILABLE and not row["reserved_for"] else kept).append(row)
         op.write_rows("delete_number", [(row, None) for row in deletable])
     lines = [(r["number"], r["node"], "deleted", None) for r in deletable]
     lines += [(r["number"], r["node"], "skipped",
                NOT_AVAILABLE if r["status"] != AVAILABLE else RESERVED_FOR_SOMEONE)
-              for r in rows if r not in deletable]
+              for r in kept]
     return _report(lines + _skipped_missing(missing))
 
 

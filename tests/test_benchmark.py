@@ -71,3 +71,23 @@ def test_available_parts_smoke_run(tmp_path):
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     assert figures["pairs"] == 10
     assert all(figures[f"{way}_p95_ms"] > 0 for way in ("api", "macro", "one_query", "select_1"))
+
+
+def test_range_operations_smoke_run(tmp_path):
+    """Range operations on a copy of a loaded 20,000-number inventory: every step timed,
+    the range gone after the delete (else the script stops), the database given unchanged."""
+    export = tmp_path / "export"
+    demo.generate(export, numbers=20_000, sites=20, seed=1)
+    database = tmp_path / "inventory.duckdb"
+    with numkit.connect(database) as inv:
+        inv.load(export / "numbers.csv", users=export / "users.csv",
+                 hierarchy=export / "hierarchy.csv", as_of="2026-11-23")
+    before = database.read_bytes()
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARK.parent / "range_operations.py"), str(database),
+         "--size", "500"], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["size"] == 500 and figures["delete_numbers_s"] > 0
+    assert len(figures) == 9
+    assert database.read_bytes() == before

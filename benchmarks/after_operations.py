@@ -16,14 +16,13 @@ import argparse
 import json
 import random
 import time
-from pathlib import Path
 
 import pandas as pd
 
 import numkit
 from numkit import demo
 
-from run import AS_OF, percentile
+from run import AS_OF, export_folder, export_options, load_export, new_database, percentile
 
 
 def available_timings(inv, pairs):
@@ -42,25 +41,17 @@ def available_timings(inv, pairs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--numbers", type=int, default=10_000_000, help="numbers in the export")
-    parser.add_argument("--sites", type=int, default=5_000, help="sites in the export")
-    parser.add_argument("--seed", type=int, default=1, help="the seed of the generator and of the sample")
+    export_options(parser, numbers=10_000_000, sites=5_000)
     parser.add_argument("--pairs", type=int, default=200, help="(user, site) pairs asked")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of bulk onboarding")
     parser.add_argument("--batch", type=int, default=10_000, help="users onboarded per round")
-    parser.add_argument("--workdir", type=Path, required=True, default=argparse.SUPPRESS,
-                        help="the export and the database")
     args = parser.parse_args()
 
-    export = args.workdir / f"export-{args.numbers}-{args.sites}-{args.seed}"
+    export = export_folder(args.workdir, args.numbers, args.sites, args.seed)
     if not (export / "numbers.csv").exists():
         demo.generate(export, numbers=args.numbers, sites=args.sites, seed=args.seed)
-    database = args.workdir / "after_operations.duckdb"
-    for leftover in (database, database.with_name(database.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    inv = numkit.connect(database)
-    inv.load(export / "numbers.csv", users=export / "users.csv",
-             hierarchy=export / "hierarchy.csv", as_of=AS_OF)
+    inv = numkit.connect(new_database(args.workdir / "after_operations.duckdb"))
+    load_export(inv, export)
     inv.as_of = AS_OF
 
     rng = random.Random(args.seed)

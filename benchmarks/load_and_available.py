@@ -13,40 +13,32 @@ when the folder already holds it.
 import argparse
 import json
 import time
-from pathlib import Path
 
 import numkit
 from numkit import demo
 
-from run import AS_OF, peak_rss_mb, percentile, sampled_pairs
+from run import (AS_OF, export_folder, export_options, load_export, new_database, peak_rss_mb,
+                 percentile, sampled_pairs)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--numbers", type=int, default=100_000_000, help="numbers in the export")
-    parser.add_argument("--sites", type=int, default=50_000, help="sites in the export")
-    parser.add_argument("--seed", type=int, default=1, help="the seed of the generator and of the sample")
+    export_options(parser, numbers=100_000_000, sites=50_000)
     parser.add_argument("--pairs", type=int, default=200, help="(user, site) pairs asked")
-    parser.add_argument("--workdir", type=Path, required=True, default=argparse.SUPPRESS,
-                        help="the export and the database")
     args = parser.parse_args()
 
-    export = args.workdir / f"export-{args.numbers}-{args.sites}-{args.seed}"
+    export = export_folder(args.workdir, args.numbers, args.sites, args.seed)
     if not (export / "numbers.csv").exists():
         started = time.perf_counter()
         demo.generate(export, numbers=args.numbers, sites=args.sites, seed=args.seed)
         print(f"generated the export in {time.perf_counter() - started:.1f} s; run again to "
               "measure the load without the generator's memory", flush=True)
         return
-    database = args.workdir / "inventory.duckdb"
-    for leftover in (database, database.with_name(database.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-
+    database = new_database(args.workdir / "inventory.duckdb")
     inv = numkit.connect(database)
     started = time.perf_counter()
-    report = inv.load(export / "numbers.csv", users=export / "users.csv",
-                      hierarchy=export / "hierarchy.csv", as_of=AS_OF)
+    report = load_export(inv, export)
     load_s = time.perf_counter() - started
     load_peak = peak_rss_mb()
     print(f"{report}\nload {load_s:.1f} s, peak {load_peak:.0f} MB", flush=True)

@@ -45,6 +45,33 @@ def percentile(values, share):
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
+def export_options(parser, numbers, sites):
+    """The options naming the demo export a benchmark script generates or reuses."""
+    parser.add_argument("--numbers", type=int, default=numbers, help="numbers in the export")
+    parser.add_argument("--sites", type=int, default=sites, help="sites in the export")
+    parser.add_argument("--seed", type=int, default=1, help="the seed of the generator and of the sample")
+    parser.add_argument("--workdir", type=Path, required=True, default=argparse.SUPPRESS,
+                        help="the export and the database")
+
+
+def export_folder(workdir, numbers, sites, seed):
+    """Where the demo export of these sizes lives: generated once, reused by later runs."""
+    return workdir / f"export-{numbers}-{sites}-{seed}"
+
+
+def new_database(path):
+    """`path`, with any database an earlier run left there removed."""
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    return path
+
+
+def load_export(inv, export):
+    """Load the export's three files as of the benchmarks' date."""
+    return inv.load(export / "numbers.csv", users=export / "users.csv",
+                    hierarchy=export / "hierarchy.csv", as_of=AS_OF)
+
+
 def sampled_pairs(inv, count, seed):
     """`count` (user, site) pairs drawn by DuckDB: every username as a Python list would take
     gigabytes at 100 M numbers. (A sample is drawn before `where`, so sites are filtered
@@ -148,12 +175,12 @@ def main():
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="numkit-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    export = workdir / f"export-{args.numbers}-{args.sites}-{args.seed}"
+    export = export_folder(workdir, args.numbers, args.sites, args.seed)
     if not (export / "numbers.csv").exists():
         seconds, _ = timed(lambda: demo.generate(export, numbers=args.numbers, sites=args.sites,
                                                  seed=args.seed))
         print(f"generated {args.numbers:,} numbers at {args.sites:,} sites in {seconds:.1f} s")
-    numbers_csv, users_csv, hierarchy_csv = (export / f"{r}.csv" for r in ("numbers", "users", "hierarchy"))
+    numbers_csv = export / "numbers.csv"
     results = {"numbers": args.numbers}
     lines = []
     peaks = []     # (step, this process's peak so far): which step sets the peak
@@ -164,10 +191,9 @@ def main():
     # 1. load
     loads = []
     for attempt in range(args.repeat):
-        database = workdir / f"bench-{attempt}.duckdb"
-        database.unlink(missing_ok=True)
+        database = new_database(workdir / f"bench-{attempt}.duckdb")
         inv = numkit.connect(database)
-        seconds, _ = timed(lambda: inv.load(numbers_csv, users=users_csv, hierarchy=hierarchy_csv, as_of=AS_OF))
+        seconds, _ = timed(lambda: load_export(inv, export))
         loads.append(seconds)
         if attempt:
             database.unlink()

@@ -55,15 +55,21 @@ def test_after_operations_smoke_run(tmp_path):
     assert all(stage["bulk_onboard_s"] > 0 for stage in figures["stages"][1:])
 
 
-def test_available_parts_smoke_run(tmp_path):
-    """The split of one available_numbers call, on a loaded 20,000-number inventory: the
-    one-statement form gives the macro's rows (else the script stops), each way is timed."""
+def loaded_inventory(tmp_path):
+    """A database numkit loaded from a 20,000-number demo export, for the scripts that take one."""
     export = tmp_path / "export"
     demo.generate(export, numbers=20_000, sites=20, seed=1)
     database = tmp_path / "inventory.duckdb"
     with numkit.connect(database) as inv:
         inv.load(export / "numbers.csv", users=export / "users.csv",
                  hierarchy=export / "hierarchy.csv", as_of="2026-11-23")
+    return database
+
+
+def test_available_parts_smoke_run(tmp_path):
+    """The split of one available_numbers call, on a loaded 20,000-number inventory: the
+    one-statement form gives the macro's rows (else the script stops), each way is timed."""
+    database = loaded_inventory(tmp_path)
     result = subprocess.run(
         [sys.executable, str(BENCHMARK.parent / "available_parts.py"), str(database),
          "--pairs", "10"], capture_output=True, text=True, timeout=600)
@@ -76,12 +82,7 @@ def test_available_parts_smoke_run(tmp_path):
 def test_range_operations_smoke_run(tmp_path):
     """Range operations on a copy of a loaded 20,000-number inventory: every step timed,
     the range gone after the delete (else the script stops), the database given unchanged."""
-    export = tmp_path / "export"
-    demo.generate(export, numbers=20_000, sites=20, seed=1)
-    database = tmp_path / "inventory.duckdb"
-    with numkit.connect(database) as inv:
-        inv.load(export / "numbers.csv", users=export / "users.csv",
-                 hierarchy=export / "hierarchy.csv", as_of="2026-11-23")
+    database = loaded_inventory(tmp_path)
     before = database.read_bytes()
     result = subprocess.run(
         [sys.executable, str(BENCHMARK.parent / "range_operations.py"), str(database),

@@ -238,22 +238,22 @@ class Inventory:
         _open_inventories.add(self)
         self.settings = Settings(self)
         _others_let_go(self)
-        con = self._open(read_only)
+        con = self._open_file(read_only)
         try:
             con = self._prepare(con)
         except BaseException:
-            self._close(con)
+            self._close_file(con)
             raise
         if self._host is None:     # a memory database lives in its connection
             self._use(con)
             self._con_writes = self._held = True
         else:
-            self._close(con)
+            self._close_file(con)
 
-    def _open(self, read_only):
+    def _open_file(self, read_only):
         return _open(self.path, read_only, self.wait, self._host)
 
-    def _close(self, con):
+    def _close_file(self, con):
         if self._host is None:
             con.close()
         else:
@@ -269,10 +269,10 @@ class Inventory:
         if tables != 2:
             raise InvalidOperation(f"{self.path} is not a numkit database (load an export first)")
         if built_digest(con) != schema_digest():
-            self._close(con)     # built by an older numkit: bring its views up to date first
+            self._close_file(con)     # built by an older numkit: bring its views up to date first
             with contextlib.suppress(InventoryLocked):
                 _upgrade(self.path, self.wait)
-            con = self._open(True)
+            con = self._open_file(True)
         return con
 
     def _use(self, con):
@@ -300,7 +300,7 @@ class Inventory:
         self._let_go()
         _others_let_go(self)
         time.sleep(max(0.0, self._reopen_after - time.monotonic()))
-        self._use(self._open(self.read_only or not write))
+        self._use(self._open_file(self.read_only or not write))
         self._con_writes = not self.read_only and write
         self._opened_at = time.monotonic()
 
@@ -350,7 +350,7 @@ class Inventory:
         self._stop_lingering()
         if self._con is not None:
             con, self._con = self._con, None
-            self._close(con)
+            self._close_file(con)
 
     @contextlib.contextmanager
     def holding(self, write=True):

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from .errors import InvalidOperation, LoadError
-from .schema import statement
+from .schema import fix_snapshot_date, statement
 from .sources import file_facts, stage
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "reason"]
@@ -201,6 +201,7 @@ def _write(con, as_of, problems, files, users_given, hierarchy_given):
         "insert into loads (loaded_at, as_of, files, numbers, users, nodes, rejected, deleted_users) "
         "values ($at, $as_of, $files, 0, null, 0, 0, 0) returning load_id",
         {"at": dt.datetime.now(), "as_of": as_of, "files": json.dumps(files)}).fetchall()[0][0]
+    fix_snapshot_date(con)
     con.execute(statement("load/new_nodes"), {"hierarchy_given": hierarchy_given})
     con.execute("delete from nodes")
     con.execute("insert into nodes (node, parent, type, name, node_id) "

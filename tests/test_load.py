@@ -129,6 +129,28 @@ def test_load_as_of_becomes_the_snapshot_date_not_inv_as_of(inv, tmp_path):
     assert len(loads) == 2 and len(json.loads(loads["files"].iloc[-1])["numbers"]["sha256"]) == 64
 
 
+def test_the_snapshot_date_is_a_constant_that_follows_each_load(inv, tmp_path):
+    # fixed into the macro at each load: no rule pays for looking it up
+    definition = inv._scalar("select macro_definition from duckdb_functions() "
+                             "where function_name = 'numkit_snapshot_date'")
+    assert str(AS_OF) in definition and "loads" not in definition
+    refused = write(tmp_path, "bad.csv", "number,node\nnot-a-number,sys\n")
+    with pytest.raises(numkit.LoadError):
+        inv.load(refused, as_of="2027-03-01")
+    assert inv._scalar("select numkit_snapshot_date()") == AS_OF
+    with inv.rehearsal():
+        inv.load(write(tmp_path, "n2.csv", f"number,node\n42,{SITE_B}\n"), as_of="2027-02-01")
+        assert inv._scalar("select numkit_snapshot_date()") == dt.date(2027, 2, 1)
+    assert inv._scalar("select numkit_snapshot_date()") == AS_OF
+    assert inv.scratch_copy()._scalar("select numkit_snapshot_date()") == AS_OF
+
+
+def test_loads_written_with_sql_leave_a_stale_snapshot_date_that_check_reports(inv):
+    assert inv.check().empty
+    inv.con.execute("update loads set as_of = as_of + 1")
+    assert inv.check()["invariant"].tolist() == ["stale_snapshot_date"]
+
+
 def test_dataframe_sources(tmp_path):
     inv = numkit.connect()
     report = inv.load(pd.DataFrame({"Internal Number": ["0100", "\\+1"], "Hierarchy": [SITE_A, SITE_B]}),

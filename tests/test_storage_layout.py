@@ -100,6 +100,37 @@ def test_a_row_written_with_sql_without_its_node_id_is_reported(inv):
     assert "stale_node_id" in set(inv.check()["invariant"])
 
 
+def test_writes_keep_the_number_order(inv):
+    inv.add_numbers(["\\+449000", "9001"], SITE_B)
+    inv.reserve_for("9002", "zed", SITE_B)      # creates the row
+    inv.onboard("zed", SITE_B, "+449000")
+    stored = inv.sql("select number, number_order from numbers where number_order is distinct "
+                     "from try_cast(ltrim(number, '+') as hugeint)")
+    assert stored.empty
+    assert inv.sql("select number_order from numbers where number = '+449000'")["number_order"][0] == 449000
+    assert not (inv.check()["invariant"] == "stale_number_order").any()
+
+
+def test_a_row_written_with_sql_without_its_number_order_is_reported(inv):
+    inv.con.execute("insert into numbers (number, node, status, node_id) "
+                    f"select '7100', '{SITE_B}', 'Available', node_id from nodes where node = '{SITE_B}'")
+    violations = inv.check()
+    assert violations.loc[violations["invariant"] == "stale_number_order", "number"].tolist() == ["7100"]
+
+
+def test_a_database_built_before_the_stored_number_order_gets_it_at_the_next_open(database):
+    inv = numkit.connect(database)
+    with inv.holding():
+        inv.con.execute("drop index numbers_by_reserved_for; drop index numbers_by_used_by")
+        inv.con.execute("alter table numbers drop column number_order")
+        inv.con.execute("delete from schema_version")     # as an older numkit left it
+    inv.close()
+    reopened = numkit.connect(database)
+    assert reopened.sql("select count(*) as n from numbers where number_order is null "
+                        "or number_order <> try_cast(ltrim(number, '+') as hugeint)")["n"][0] == 0
+    assert reopened.check().empty
+
+
 def test_the_indexes_are_there_after_every_load(make_inventory):
     inv = make_inventory()
     inv.load(inv.sql("select number, node, status, reserved_for, used_by from numbers"),

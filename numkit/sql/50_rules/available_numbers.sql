@@ -14,6 +14,6 @@ from visible_numbers(from_node) as visible
 where visible.effective_status = 'Available'
   and (visible.reserved_for is null or lower(visible.reserved_for) = lower(for_user))
 order by reserved_for_user desc,
-         number_value(visible.number),
+         visible.number_order,
          starts_with(visible.number, '+'),
          visible.number;

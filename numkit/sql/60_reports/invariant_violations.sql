@@ -62,6 +62,19 @@ from numbers
 left join nodes on nodes.node = numbers.node
 where numbers.node_id is distinct from nodes.node_id and nodes.node is not null
 union all
+select 'stale_number_order', number, node, null,
+       'number_order is not number_value(number): the rules would put the row out of '
+       || 'number order (a row written with SQL; numkit writes keep number_order)'
+from numbers
+where number_order is distinct from number_value(number)
+union all
+select 'stale_snapshot_date', null, null, null,
+       'numkit_snapshot_date() is ' || coalesce(numkit_snapshot_date()::varchar, 'null')
+       || ', the latest load is of ' || coalesce(max(as_of)::varchar, 'none')
+       || ' (loads written with SQL; numkit fixes the date at each load)'
+from loads
+having numkit_snapshot_date() is distinct from max(as_of)
+union all
 select 'unknown_status', number, node, null, 'status ' || status || ' is not a known status'
 from numbers
 where status not in ('Available', 'Used', 'Used-Utility', 'Reserved', 'Cooling', 'Inactive')

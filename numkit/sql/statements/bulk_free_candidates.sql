@@ -18,7 +18,7 @@ kept as (
       and numbers.reserved_for is null
     qualify row_number() over (
         partition by numbers.node_id
-        order by number_value(numbers.number), starts_with(numbers.number, '+'), numbers.number
+        order by numbers.number_order, starts_with(numbers.number, '+'), numbers.number
     ) <= wanted.needed
 )
 select numbers_effective.*

@@ -1,7 +1,7 @@
 -- Rows created by an operation (add numbers, reserve a missing number).
 insert into numbers (number, node, status, usage, reserved_for, used_by, release_date,
-                     reservation_notes, description, node_id)
+                     reservation_notes, description, node_id, number_order)
 select number, node, status, usage, reserved_for, used_by, release_date::date,
-       reservation_notes, description, node_id
+       reservation_notes, description, node_id, number_value(number)
 from row_changes
 where change = 'insert';

@@ -10,7 +10,8 @@ set number = row_changes.number,
     release_date = row_changes.release_date::date,
     reservation_notes = row_changes.reservation_notes,
     description = row_changes.description,
-    node_id = row_changes.node_id
+    node_id = row_changes.node_id,
+    number_order = number_value(row_changes.number)
 from row_changes
 where row_changes.change = 'update'
   and numbers.node_id = row_changes.old_node_id

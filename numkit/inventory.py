@@ -146,11 +146,12 @@ def _others_let_go(inventory):
 
 
 def _upgrade(path, wait):
-    con = _open(path, read_only=False, wait=wait)
+    host = _Host(path)      # what it writes gets numkit's row groups too
+    con = _open(path, read_only=False, wait=wait, host=host)
     try:
         create_objects(con)
     finally:
-        con.close()
+        host.detach(con)
 
 
 def reads(method):

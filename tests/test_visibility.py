@@ -25,3 +25,16 @@ def test_distance_counts_levels_up(inv):
     candidates = inv.available_numbers("u", SITE_B)
     assert dict(zip(candidates["number"], candidates["distance"])) == {
         "1002": 0, "1003": 1, "2002": 0, "2003": 1}
+
+
+def test_visible_rows_are_the_rows_of_numbers_effective_at_the_node_and_its_ancestors(inv):
+    # visible_numbers computes numbers_effective's columns itself (for speed): they must agree
+    inv.set_status("2002", "Cooling", days=3)
+    for node in (SITE_B, CUST1):
+        visible = inv.sql(f"select * exclude (distance) from visible_numbers('{node}') "
+                          "order by number, node")
+        expected = inv.sql("select * from numbers_effective where node in "
+                           f"(select ancestor from ancestors_of('{node}')) order by number, node")
+        assert list(visible.columns) == list(expected.columns)
+        assert visible.astype(object).values.tolist() == expected.astype(object).values.tolist()
+        assert not visible.empty

@@ -21,7 +21,7 @@ from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
 from .errors import InvalidOperation, InventoryLocked, UnknownNode, UnknownUser
 from .frames import frame, short_frame
 from .numbering import parse_numbers
-from .schema import (built_digest, create_objects, fix_snapshot_date, indexes_rebuilt,
+from .schema import (built_digest, create_objects, indexes_rebuilt, refresh_derived,
                      schema_digest)
 
 
@@ -489,7 +489,7 @@ class Inventory:
             copy.con.execute(f"delete from {table}")
             copy.con.execute(f"insert into {table} select * from copied")
             copy.con.unregister("copied")
-        fix_snapshot_date(copy.con)
+        refresh_derived(copy.con)
         return copy
 
     def require_node(self, node):

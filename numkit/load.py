@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from .errors import InvalidOperation, LoadError
-from .schema import fix_snapshot_date, statement
+from .schema import refresh_derived, statement
 from .sources import file_facts, stage
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "reason"]
@@ -201,11 +201,11 @@ def _write(con, as_of, problems, files, users_given, hierarchy_given):
         "insert into loads (loaded_at, as_of, files, numbers, users, nodes, rejected, deleted_users) "
         "values ($at, $as_of, $files, 0, null, 0, 0, 0) returning load_id",
         {"at": dt.datetime.now(), "as_of": as_of, "files": json.dumps(files)}).fetchall()[0][0]
-    fix_snapshot_date(con)
     con.execute(statement("load/new_nodes"), {"hierarchy_given": hierarchy_given})
     con.execute("delete from nodes")
     con.execute("insert into nodes (node, parent, type, name, node_id) "
                 "select node, parent, type, name, row_number() over (order by node) from new_nodes")
+    refresh_derived(con)
     in_node_order = con.execute(statement("load/numbers_in_node_order")).fetchall()[0][0]
     con.execute(statement("load/numbers_to_write"))
     con.execute(statement("load/replace_numbers_as_read" if in_node_order else "load/replace_numbers"))

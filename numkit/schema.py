@@ -82,18 +82,20 @@ def create_objects(con):
     con.begin()
     for sql_file in object_files():
         con.execute(sql_file.read_text())
-    fix_snapshot_date(con)
+    refresh_derived(con)
     con.execute("delete from schema_version")
     con.execute("insert into schema_version values ($d)", {"d": schema_digest()})
     con.commit()
 
 
-def fix_snapshot_date(con):
-    """Make numkit_snapshot_date() the latest load's date (or null) as a constant; run
-    after every write to `loads`."""
+def refresh_derived(con):
+    """Bring what numkit keeps ready for the rules in step with the tables it comes from:
+    numkit_snapshot_date() as the latest load's date (a constant), node_lineage from
+    `nodes`. Run after every write to `loads` or `nodes`."""
     latest = con.execute("select max(as_of) from loads").fetchall()[0][0]
     literal = "null" if latest is None else f"date '{latest.isoformat()}'"
     con.execute(statement("fix_snapshot_date").format(as_of=literal))
+    con.execute(statement("refresh_node_lineage"))
 
 
 @cache

@@ -16,6 +16,12 @@ placed as (
 held as (
     select distinct placed.node_id from placed
 ),
+lineage_from_nodes as (
+    select node_ancestors.node, node_ancestors.ancestor, node_ancestors.distance,
+           node_ancestors.ancestor_id
+    from node_ancestors
+    semi join nodes on nodes.node = node_ancestors.ancestor
+),
 held_pairs as (
     select nodes.node_id, node_ancestors.ancestor_id
     from node_ancestors
@@ -74,6 +80,19 @@ select 'stale_snapshot_date', null, null, null,
        || ' (loads written with SQL; numkit fixes the date at each load)'
 from loads
 having numkit_snapshot_date() is distinct from max(as_of)
+union all
+select 'stale_node_lineage', null, node, null,
+       'node_lineage ' || held || ' ancestor ' || ancestor || ' (distance ' || distance
+       || ', id ' || coalesce(ancestor_id::varchar, 'none') || '), which `nodes` '
+       || case held when 'lacks' then 'has' else 'does not have' end
+       || ' (nodes written with SQL; numkit fills node_lineage at each load)'
+from (
+    (select 'lacks' as held, * from lineage_from_nodes
+     except select 'lacks', * from node_lineage)
+    union all
+    (select 'holds', * from node_lineage
+     except select 'holds', * from lineage_from_nodes)
+)
 union all
 select 'unknown_status', number, node, null, 'status ' || status || ' is not a known status'
 from numbers

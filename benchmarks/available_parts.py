@@ -22,26 +22,24 @@ from run import AS_OF, percentile, sampled_pairs
 
 MACRO = "select * from available_numbers($username, $node) limit 50"
 
-# available_numbers, visible_numbers, ancestors_of, effective_status and the snapshot date,
-# written out in one statement (see numkit/sql): what a planner would get with no layers.
+# available_numbers, visible_numbers, ancestors_of and effective_status written out in one
+# statement (see numkit/sql), with the snapshot date as the constant a load fixes into
+# numkit_snapshot_date(): what a planner would get with no layers.
 ONE_QUERY = """
-select numbers.number, numbers.node,
-       len(string_split($node, '.')) - len(string_split(ancestors.node, '.')) as distance,
+select numbers.number, lineage.ancestor as node, lineage.distance,
        numbers.reserved_for is not null as reserved_for_user
-from nodes as ancestors
-join numbers on numbers.node_id = ancestors.node_id
-where (ancestors.node = $node or starts_with($node, ancestors.node || '.'))
-  and $node in (select node from nodes)
+from node_lineage as lineage
+join numbers on numbers.node_id = lineage.ancestor_id
+where lineage.node = $node
   and (numbers.status = 'Available'
        or (numbers.status in ('Cooling', 'Reserved')
            and numbers.release_date <= getvariable('numkit_as_of')::date
            and not (numbers.status = 'Cooling'
                     and (numbers.release_date is null
-                         or coalesce(numbers.release_date
-                                     < (select max(as_of) from loads) - 20, false)))))
+                         or coalesce(numbers.release_date < $snapshot_date - 20, false)))))
   and (numbers.reserved_for is null or lower(numbers.reserved_for) = lower($username))
-order by reserved_for_user desc, try_cast(ltrim(numbers.number, '+') as hugeint),
-         starts_with(numbers.number, '+'), numbers.number
+order by reserved_for_user desc, numbers.number_order, starts_with(numbers.number, '+'),
+         numbers.number
 limit 50
 """
 
@@ -58,15 +56,18 @@ def main():
     inv.as_of = AS_OF
     with inv.holding(write=False) as con:
         pairs = sampled_pairs(inv, args.pairs, args.seed)
+        snapshot_date = con.execute("select numkit_snapshot_date()").fetchall()[0][0]
         for username, site in pairs:
             params = {"username": username, "node": site}
-            if con.execute(MACRO, params).fetchall() != con.execute(ONE_QUERY, params).fetchall():
+            if (con.execute(MACRO, params).fetchall()
+                    != con.execute(ONE_QUERY, {**params, "snapshot_date": snapshot_date}).fetchall()):
                 raise SystemExit(f"the one-statement form differs from the macro for {params}")
 
         ways = {
             "api": lambda u, s: inv.available_numbers(u, s, limit=50),
             "macro": lambda u, s: con.execute(MACRO, {"username": u, "node": s}).fetchall(),
-            "one_query": lambda u, s: con.execute(ONE_QUERY, {"username": u, "node": s}).fetchall(),
+            "one_query": lambda u, s: con.execute(ONE_QUERY, {"username": u, "node": s,
+                                                              "snapshot_date": snapshot_date}).fetchall(),
             "select_1": lambda u, s: con.execute("select 1").fetchall(),
         }
         timings = {way: [] for way in ways}

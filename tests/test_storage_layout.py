@@ -9,7 +9,7 @@ import numkit
 from numkit import demo
 from numkit.inventory import _Host
 
-from conftest import SITE_B
+from conftest import SITE_B, SITE_C
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +126,13 @@ def test_nodes_written_with_sql_leave_a_stale_lineage_that_check_reports(inv):
     stale = inv.check().query("invariant == 'stale_node_lineage'")
     assert set(stale["node"]) == {f"{SITE_B}.Floor-1"}
     assert inv.sql(f"select * from ancestors_of('{SITE_B}.Floor-1')").empty   # until a load
+
+
+def test_nodes_deleted_with_sql_leave_lineage_rows_that_check_reports(inv):
+    inv.con.execute(f"delete from nodes where node = '{SITE_C}'")
+    stale = inv.check().query("invariant == 'stale_node_lineage'")
+    assert set(stale["node"]) == {SITE_C}
+    assert stale["detail"].str.contains("does not have").all()
 
 
 def test_writes_keep_node_ids(inv):

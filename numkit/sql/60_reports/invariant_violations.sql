@@ -16,12 +16,6 @@ placed as (
 held as (
     select distinct placed.node_id from placed
 ),
-lineage_from_nodes as (
-    select node_ancestors.node, node_ancestors.ancestor, node_ancestors.distance,
-           node_ancestors.ancestor_id
-    from node_ancestors
-    semi join nodes on nodes.node = node_ancestors.ancestor
-),
 held_pairs as (
     select nodes.node_id, node_ancestors.ancestor_id
     from node_ancestors
@@ -87,11 +81,11 @@ select 'stale_node_lineage', null, node, null,
        || case held when 'lacks' then 'has' else 'does not have' end
        || ' (nodes written with SQL; numkit fills node_lineage at each load)'
 from (
-    (select 'lacks' as held, * from lineage_from_nodes
+    (select 'lacks' as held, * from node_lineage_from_paths
      except select 'lacks', * from node_lineage)
     union all
     (select 'holds', * from node_lineage
-     except select 'holds', * from lineage_from_nodes)
+     except select 'holds', * from node_lineage_from_paths)
 )
 union all
 select 'unknown_status', number, node, null, 'status ' || status || ' is not a known status'

@@ -45,11 +45,16 @@ def percentile(values, share):
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def export_options(parser, numbers, sites):
-    """The options naming the demo export a benchmark script generates or reuses."""
+def export_options(parser, numbers, sites, workdir_required=True):
+    """The options naming the demo export a benchmark script generates or reuses; without
+    `workdir_required`, no --workdir means a temporary folder (args.workdir None)."""
     parser.add_argument("--numbers", type=int, default=numbers, help="numbers in the export")
     parser.add_argument("--sites", type=int, default=sites, help="sites in the export")
     parser.add_argument("--seed", type=int, default=1, help="the seed of the generator and of the sample")
+    if not workdir_required:
+        parser.add_argument("--workdir", type=Path, default=None,
+                            help="keep the export and the database here; none: a temporary folder")
+        return
     parser.add_argument("--workdir", type=Path, required=True, default=argparse.SUPPRESS,
                         help="the export and the database")
 
@@ -158,16 +163,13 @@ def same_customer_destinations(inv, movers, rng):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--numbers", type=int, default=10_000_000, help="numbers in the export")
-    parser.add_argument("--sites", type=int, default=5_000, help="sites in the export")
+    export_options(parser, numbers=10_000_000, sites=5_000, workdir_required=False)
     parser.add_argument("--quick", action="store_true", help="1 million numbers, 500 sites")
-    parser.add_argument("--seed", type=int, default=1, help="the demo generator's seed")
     parser.add_argument("--pairs", type=int, default=200, help="(user, site) pairs for available_numbers")
     parser.add_argument("--onboards", type=int, default=100, help="single onboard calls to time")
     parser.add_argument("--bulk", type=int, default=10_000, help="onboardings in one bulk batch")
     parser.add_argument("--moves", type=int, default=1_000, help="move previews")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions of the whole-table steps")
-    parser.add_argument("--workdir", type=Path, default=None, help="keep the data here; none: a temporary folder")
     parser.add_argument("--skip-pandas-load", action="store_true", help="skip pandas.read_csv (memory)")
     args = parser.parse_args()
     if args.quick:

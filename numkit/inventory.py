@@ -53,16 +53,16 @@ def connect(path=":memory:", read_only=False, wait=DEFAULT_WAIT):
 class _Host:
     """An in-memory DuckDB instance to which an inventory attaches its file for each
     operation, instead of opening an instance of the file: creating an instance costs
-    10-11 ms, attaching a file 1.4 ms, and an inventory opens its file again for every
-    operation after a pause. Detaching checkpoints the file and releases its lock, as
+    several times what attaching a file does (benchmarks/README.md), and an inventory opens
+    its file again for every operation after a pause. Detaching checkpoints the file and releases its lock, as
     closing a connection does; DuckDB refuses to open a file attached here a second time in
     this process."""
 
     ALIAS = "inventory"
     # Rows per row group written through numkit (DuckDB's default is 122,880): a question
     # about one site reads whole row groups, and a site with its customer's pool is some
-    # 20,000 rows. At 10 M numbers, available_numbers took 3.5 ms instead of 4.2 (median
-    # per pair); the file is no larger. DuckDB takes it per attach: it is not kept in the file.
+    # 20,000 rows (the measured effect: benchmarks/README.md, "Row groups of 32,768 rows").
+    # DuckDB takes it per attach: it is not kept in the file.
     ROW_GROUP_ROWS = 32_768
 
     def __init__(self, path):

@@ -92,3 +92,19 @@ def test_range_operations_smoke_run(tmp_path):
     assert figures["size"] == 500 and figures["delete_numbers_s"] > 0
     assert len(figures) == 9
     assert database.read_bytes() == before
+
+
+def test_load_floor_smoke_run(tmp_path):
+    """The least a load takes, at 20,000: the floor writes the rows numkit's load writes
+    (else the script stops), each step is timed, the last line is JSON."""
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARK.parent / "load_floor.py"), "--numbers", "20000",
+         "--sites", "20", "--workdir", str(tmp_path)], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "the same rows as numkit's" in result.stdout
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    steps = [f"floor_{step}_s" for step in
+             ("nodes", "numbers", "users", "snapshot", "commit", "indexes", "close")]
+    assert all(figures[step] >= 0 for step in steps) and figures["floor_numbers_s"] > 0
+    assert abs(figures["floor_s"] - sum(figures[step] for step in steps)) < 0.01
+    assert figures["numkit_load_s"] > 0 and figures["duckdb_read_csv_s"] > 0

@@ -1,0 +1,155 @@
+"""The least a load into numkit's layout takes, beside what numkit's load takes, on one export.
+
+Times, in this one process, on the same demo export:
+  read_csv          DuckDB's `create table t as select * from read_csv(...)` of the numbers,
+                    in memory (the comparison of run.py), and the same into a new database file;
+  the floor         into a new numkit database (its tables, row groups and, unless
+                    --memory-limit says otherwise, the memory bound of numkit's load), doing
+                    only what every load into that layout must: no staging, no
+                    check of any row, node ids taken from the hierarchy file (no pass over the
+                    numbers to find their nodes):
+      nodes         the hierarchy's nodes, numbered in path order;
+      numbers       the number rows written from the CSV in node-id order, with their node ids
+                    and number order;
+      users         the user rows written from their CSV;
+      snapshot      the rows kept to compare snapshots later (snapshot_numbers, snapshot_users);
+      commit        the transaction committed;
+      indexes       numkit's three indexes built;
+      close         the file written out (detached);
+  numkit            inv.load of the same three files into another new database.
+Plain Python, no test runner; the last line printed is one JSON object (seconds).
+
+    .venv/bin/python benchmarks/load_floor.py --workdir /tmp/big/bench
+"""
+
+import argparse
+import json
+import time
+
+import duckdb
+
+import numkit
+from numkit import demo
+from numkit.load import LOAD_MEMORY_LIMIT
+from numkit.schema import ensure_indexes, index_files
+
+from run import export_folder, export_options, load_export, new_database, timed
+
+NUMBERS_FROM_CSV = """
+insert into numbers by name
+select case when starts_with(csv."Internal Number", '\\') then csv."Internal Number"[2:]
+            else csv."Internal Number" end as number,
+       csv."Located At" as node, csv."Status" as status, csv."Usage" as usage,
+       csv."Reserved For" as reserved_for, csv."Used By" as used_by,
+       try_cast(csv."Release Date" as date) as release_date,
+       csv."Reservation Notes" as reservation_notes, csv."Description" as description,
+       nodes.node_id, number_value(number) as number_order
+from read_csv($path, all_varchar = true, header = true) as csv
+join nodes on nodes.node = csv."Located At"
+order by nodes.node_id
+"""
+
+NODES_FROM_CSV = """
+insert into nodes (node, type, node_id)
+select "Hierarchy", "Type", row_number() over (order by "Hierarchy")
+from read_csv($path, all_varchar = true, header = true)
+"""
+
+USERS_FROM_CSV = """
+insert into users
+select "Username", "Located At" from read_csv($path, all_varchar = true, header = true)
+"""
+
+# the same for the floor's rows and numkit's, or the floor did not write what numkit writes
+FINGERPRINT = """
+select count(*), sum(hash(number, node, status, reserved_for, used_by, release_date, usage,
+                          reservation_notes, description, node_id, number_order))
+from numbers
+"""
+
+SNAPSHOT = """
+insert into snapshot_numbers select 1, number, node, status, reserved_for, used_by from numbers;
+insert into snapshot_users select 1, username, node from users;
+"""
+
+
+def floor_steps(database, export, memory_limit):
+    """The floor's steps, timed one by one, into a new numkit database at `database`, with
+    DuckDB's memory bounded to `memory_limit` (None: DuckDB's default)."""
+    inv = numkit.connect(new_database(database))
+    steps = {}
+    with inv.holding(write=True) as con:
+        for index_file in index_files():     # as numkit's load: built once the rows are in
+            con.execute(f"drop index {index_file.name.removesuffix('.sql')}")
+        if memory_limit is not None:
+            con.execute(f"set memory_limit = '{memory_limit}'")
+        con.begin()
+        steps["nodes"], _ = timed(lambda: con.execute(NODES_FROM_CSV,
+                                                      {"path": str(export / "hierarchy.csv")}))
+        steps["numbers"], _ = timed(lambda: con.execute(NUMBERS_FROM_CSV,
+                                                        {"path": str(export / "numbers.csv")}))
+        steps["users"], _ = timed(lambda: con.execute(USERS_FROM_CSV,
+                                                      {"path": str(export / "users.csv")}))
+        steps["snapshot"], _ = timed(lambda: con.execute(SNAPSHOT))
+        steps["commit"], _ = timed(con.commit)
+        steps["indexes"], _ = timed(lambda: ensure_indexes(con))
+        fingerprint = con.execute(FINGERPRINT).fetchall()[0]
+        users = con.execute("select count(*) from users").fetchall()[0][0]
+    steps["close"], _ = timed(inv.close)
+    return steps, fingerprint, users
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    export_options(parser, numbers=10_000_000, sites=5_000)
+    parser.add_argument("--memory-limit", default=LOAD_MEMORY_LIMIT,
+                        help="DuckDB's memory bound for the floor (numkit's load keeps its own); "
+                             "'none': DuckDB's default")
+    args = parser.parse_args()
+    memory_limit = None if args.memory_limit.lower() == "none" else args.memory_limit
+    export = export_folder(args.workdir, args.numbers, args.sites, args.seed)
+    if not (export / "numbers.csv").exists():
+        demo.generate(export, numbers=args.numbers, sites=args.sites, seed=args.seed)
+    numbers_csv = str(export / "numbers.csv")
+
+    figures = {"numbers": args.numbers, "floor_memory_limit": args.memory_limit}
+    with duckdb.connect() as con:
+        figures["duckdb_read_csv_s"], _ = timed(lambda: con.execute(
+            "create table t as select * from read_csv($p)", {"p": numbers_csv}))
+    to_file = new_database(args.workdir / "read_csv.duckdb")
+    with duckdb.connect(to_file) as con:
+        began = time.perf_counter()
+        con.execute("create table t as select * from read_csv($p)", {"p": numbers_csv})
+    figures["duckdb_read_csv_to_file_s"] = time.perf_counter() - began
+    to_file.unlink()
+
+    steps, floor_fingerprint, users = floor_steps(args.workdir / "floor.duckdb", export, memory_limit)
+    figures.update({f"floor_{step}_s": seconds for step, seconds in steps.items()})
+    figures["floor_s"] = sum(steps.values())
+    (args.workdir / "floor.duckdb").unlink()
+
+    inv = numkit.connect(new_database(args.workdir / "numkit.duckdb"))
+    figures["numkit_load_s"], _ = timed(lambda: load_export(inv, export))
+    with inv.holding(write=False) as con:
+        numkit_fingerprint = con.execute(FINGERPRINT).fetchall()[0]
+    inv.close()
+    if floor_fingerprint != numkit_fingerprint:
+        raise SystemExit(f"the floor's rows differ from numkit's: {floor_fingerprint} against "
+                         f"{numkit_fingerprint} (count, hash)")
+    (args.workdir / "numkit.duckdb").unlink()
+
+    print(f"{floor_fingerprint[0]:,} numbers, {users:,} users, the same rows as numkit's")
+    for name, seconds in figures.items():
+        if name.endswith("_s"):
+            print(f"{name:28s} {seconds:7.2f} s")
+    budget = 2 * figures["duckdb_read_csv_s"]
+    print(f"the floor is {figures['floor_s'] / budget:.1f}x the budget of 2x read_csv "
+          f"({budget:.2f} s); numkit's load is {figures['numkit_load_s'] / figures['floor_s']:.1f}x "
+          "the floor")
+    print(json.dumps({name: round(value, 3) if name.endswith("_s") else value
+                      for name, value in figures.items()}))
+
+
+if __name__ == "__main__":
+    main()

@@ -72,7 +72,9 @@ def main():
 @expected_errors
 def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict, problems):
     """Load an inventory export into DB as a new snapshot (all or nothing)."""
-    if bool(numbers_file) == bool(folder):
+    if numbers_file and folder:
+        raise click.UsageError("give --numbers FILE or --dir FOLDER, not both")
+    if not numbers_file and not folder:
         raise click.UsageError("give --numbers FILE or --dir FOLDER")
     if folder and (users_file or hierarchy_file or as_of):
         raise click.UsageError("--dir takes its files and dates from the folder; "

@@ -82,6 +82,15 @@ def test_check_exits_1_on_violations(tmp_path):
 def test_load_needs_numbers_or_a_folder(tmp_path):
     result = run("load", tmp_path / "inv.duckdb")
     assert result.exit_code == 2
+    assert "give --numbers FILE or --dir FOLDER" in result.output
+
+
+def test_load_refuses_numbers_and_a_folder_together(tmp_path):
+    numbers = write(tmp_path, "n.csv", NUMBERS)
+    result = run("load", tmp_path / "inv.duckdb", "--numbers", numbers, "--dir", tmp_path)
+    assert result.exit_code == 2
+    assert "give --numbers FILE or --dir FOLDER, not both" in result.output
+    assert not (tmp_path / "inv.duckdb").exists()
 
 
 def test_demo_writes_an_export_that_loads(tmp_path):

@@ -1,4 +1,5 @@
-"""`./kit start` opens JupyterLab on loopback only, behind a token, and says where."""
+"""`./kit start` opens JupyterLab on loopback only, behind a token, and says where; on a port
+another server holds, it says so and stops before printing an address."""
 
 import os
 import queue
@@ -78,3 +79,16 @@ def test_kit_start_serves_loopback_with_a_token():
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_kit_start_refuses_a_port_in_use():
+    with socket.socket() as other_server:
+        other_server.bind(("127.0.0.1", 0))
+        other_server.listen()
+        port = other_server.getsockname()[1]
+        result = subprocess.run(["./kit", "start"], cwd=ROOT, env={**os.environ, "NUMKIT_PORT": str(port)},
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert f"port {port} on 127.0.0.1 is in use" in result.stderr
+    assert "NUMKIT_PORT=" in result.stderr
+    assert "token=" not in result.stdout

@@ -4,6 +4,8 @@ an HTML export or a headless run can show: no widgets, no JavaScript."""
 import base64
 import html
 
+import pandas as pd
+
 from .exports import write_tables
 from .reports import describe_changes, report_tables
 from .sample import PROJECT_ROOT, database_path
@@ -11,6 +13,19 @@ from .inventory import connect
 from .widgets import charts
 
 ROWS_SHOWN = 200
+
+
+def _for_display(frame):
+    """`frame` as a reader should see it: an empty cell where a value is missing. (pandas
+    writes a column's missing values as "None", "<NA>" or nothing, depending on its type;
+    the reports' datetimes are dates.)"""
+    shown = frame.copy()
+    for name, column in frame.items():
+        if pd.api.types.is_datetime64_any_dtype(column):
+            shown[name] = column.dt.strftime("%Y-%m-%d").astype(object).where(column.notna(), "")
+        elif column.isna().any():
+            shown[name] = column.astype(object).where(column.notna(), "")
+    return shown
 
 
 class Section:
@@ -25,9 +40,8 @@ class Section:
             parts.append(f'<img alt="{html.escape(self.title)}" '
                          f'src="data:image/png;base64,{base64.b64encode(self.chart).decode()}">')
         if self.frame is not None and len(self.frame):
-            shown = self.frame.head(ROWS_SHOWN)
-            parts.append(shown.to_html(index=False, escape=True, na_rep="", border=0,
-                                       classes="numkit-table"))
+            shown = _for_display(self.frame.head(ROWS_SHOWN))
+            parts.append(shown.to_html(index=False, escape=True, border=0, classes="numkit-table"))
             if len(self.frame) > ROWS_SHOWN:
                 parts.append(f"<p>First {ROWS_SHOWN} of {len(self.frame)} rows; the CSV and XLSX "
                              "files hold them all.</p>")
@@ -95,8 +109,8 @@ class CleanupReport:
     def utilization(self):
         usage = self.tables["node_utilization"]
         shown = usage[usage["type"].isin(["Customer", "Site"])]
-        return Section("Utilization", f"Share of numbers available per customer and site; the "
-                                      f"alert is below {self.alert_share:.0%}.", usage,
+        return Section("Utilization", f"Share of numbers available per node (the chart: customers "
+                                      f"and sites); the alert is below {self.alert_share:.0%}.", usage,
                        charts.utilization_chart(shown, self.alert_share))
 
     def export(self, out_dir=None):

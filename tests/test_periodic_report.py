@@ -135,6 +135,11 @@ def test_html_report_has_no_code_and_renders_offline(weekly, page):
     assert "CleanupReport(" not in html and "import numkit" not in html
     assert "cdnjs" not in html and "<script type=\"module\">" not in html
     assert "Since the last snapshot" in html and "&lt;" not in HOSTILE
+    # a missing value is an empty cell, whatever the column's type
+    for missing in ("None", "&lt;NA&gt;", "NaN", "NaT", "nan"):
+        assert f"<td>{missing}</td>" not in html, missing
+    assert "<td></td>" in html
+    assert "<td>2026-09-24</td>" in html     # dates without a time of day
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto((root / "report2" / "cleanup-report.html").as_uri())

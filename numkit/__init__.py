@@ -1,10 +1,16 @@
 """numkit: a telephone-number inventory (VOSS Automate rules) in DuckDB, for analysts."""
 
+import logging
+
 from .errors import (AmbiguousNumber, InvalidOperation, InventoryLocked, LoadError,
                      MoveRefused, NoNumberAvailable, NotAssignable, NumkitError, UnknownNode,
                      UnknownNumber, UnknownUser, UserExists)
 from .inventory import Inventory, connect
 from .load import LoadReport
+
+# numkit says what it waits for through logging; nothing is printed unless the program
+# using it shows its logs (the numkit command does).
+logging.getLogger("numkit").addHandler(logging.NullHandler())
 
 __all__ = [
     "connect", "Inventory", "LoadReport", "NumkitError", "LoadError", "UnknownNode",

@@ -1,6 +1,7 @@
 """The `numkit` command: a thin shell over the library."""
 
 import functools
+import logging
 import sys
 from pathlib import Path
 
@@ -52,6 +53,17 @@ def snapshot_date_option(command):
 @click.version_option(package_name="numkit")
 def main():
     """numkit: a telephone-number inventory (VOSS Automate rules) in DuckDB."""
+    logger = logging.getLogger("numkit")
+    if not any(isinstance(handler, SaidOnStderr) for handler in logger.handlers):
+        logger.addHandler(SaidOnStderr())
+
+
+class SaidOnStderr(logging.Handler):
+    """What numkit says while it works (waiting for a file another process holds), one
+    line each on the stderr of the moment."""
+
+    def emit(self, record):
+        click.echo(record.getMessage(), err=True)
 
 
 @main.command()

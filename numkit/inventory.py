@@ -5,6 +5,7 @@ import contextlib
 import datetime as dt
 import functools
 import json
+import logging
 import os
 import re
 import threading
@@ -29,6 +30,10 @@ COPIED_TABLES = ("settings", "loads", "nodes", "numbers", "users", "deleted_user
 
 
 DEFAULT_WAIT = 10.0
+# Said once per opening that has waited this long for another process (a script's
+# logging shows it; the numkit command prints it).
+TELL_WAITING_AFTER = 0.5
+log = logging.getLogger("numkit")
 # Opening and closing a large database file costs tens of milliseconds, so a file is kept
 # open for a moment after an operation for the next one (a panel refresh runs several); it
 # is let go after LINGER seconds without an operation, and never kept past HOLD_AT_MOST
@@ -96,8 +101,10 @@ def _open(path, read_only, wait=0.0, host=None):
     the file is attached to the host's instance."""
     if read_only and path != ":memory:" and not os.path.exists(path):
         raise InvalidOperation(f"no database at {path}")
-    deadline = time.monotonic() + wait
+    started = time.monotonic()
+    deadline = started + wait
     pause = 0.01
+    told = False
     while True:
         try:
             if host is not None:
@@ -106,11 +113,15 @@ def _open(path, read_only, wait=0.0, host=None):
         except duckdb.IOException as error:
             if "lock" not in str(error).lower():
                 raise InvalidOperation(f"cannot open {path}: {str(error).splitlines()[0]}") from None
+            holder = re.search(r"PID \d+", str(error))
+            busy = f"{path} is in use by another process{f' ({holder.group(0)})' if holder else ''}"
+            waited = time.monotonic() - started
+            if not told and waited >= TELL_WAITING_AFTER and waited < wait:
+                log.warning("%s: waiting for it (up to %g s)", busy, wait)
+                told = True
             if time.monotonic() >= deadline:
-                holder = re.search(r"PID \d+", str(error))
                 raise InventoryLocked(
-                    f"{path} is in use by another process{f' ({holder.group(0)})' if holder else ''} "
-                    f"and stayed busy for {wait:g} s: close the other notebook's or script's "
+                    f"{busy} and stayed busy for {wait:g} s: close the other notebook's or script's "
                     "connection (or wait for it to finish), then try again") from None
             time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
             pause = min(pause * 2, 0.25)

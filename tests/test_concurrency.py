@@ -1,6 +1,7 @@
 """Several processes on one database file: writers wait for each other, readers never see
 half an operation, and a writer kept waiting too long gets InventoryLocked."""
 
+import logging
 import subprocess
 import sys
 import time
@@ -58,6 +59,24 @@ def test_a_writer_waits_for_another(database):
         inv.as_of = "2026-11-23"
         inv.onboard("patient", "sys.hcs.Prov-1.Cust-1.Site-A")
     assert time.monotonic() - began >= 1.0
+    finish(holder)
+
+
+def test_waiting_is_said_once_and_the_command_prints_it(database, caplog):
+    holder = start("hold", database, 2)
+    assert holder.stdout.readline().strip() == "holding"
+    result = subprocess.run([sys.executable, "-m", "numkit", "check", str(database)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{database} is in use by another process (PID {holder.pid}): waiting for it (up to 10 s)"]
+    finish(holder)
+    holder = start("hold", database, 2)       # a script sees it in its log
+    assert holder.stdout.readline().strip() == "holding"
+    with caplog.at_level(logging.WARNING, logger="numkit"), numkit.connect(database, wait=30):
+        pass
+    assert [record.getMessage() for record in caplog.records] == [
+        f"{database} is in use by another process (PID {holder.pid}): waiting for it (up to 30 s)"]
     finish(holder)
 
 

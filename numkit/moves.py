@@ -83,6 +83,13 @@ def path_conflicts(inv, numbers, node):
 
 
 def _refuse_carry_conflicts(inv, rows, dest):
+    carried_from = {}
+    for row in rows:    # two rows of one number (at sibling nodes) would meet at dest
+        if row["number"] in carried_from:
+            raise MoveRefused(f"carrying {row['number']} from {carried_from[row['number']]} and "
+                              f"from {row['node']} to {dest} would put it there twice (a number "
+                              "is unique along a path)")
+        carried_from[row["number"]] = row["node"]
     conflicts = path_conflicts(inv, [r["number"] for r in rows], dest)
     for row in rows:
         clashing = [node for node in conflicts.get(row["number"], []) if node != row["node"]]

@@ -331,8 +331,9 @@ class Inventory:
             replacements = list(zip(leaving, candidates))
             plan += [(old.number, old.node, "replace", new.number) for old, new in replacements]
         if policy == "carry":
+            carried = [row.number for row in leaving]
             for row in leaving:
-                if self.conflicting(row.number, dest, ignore=row):
+                if self.conflicting(row.number, dest, ignore=row) or carried.count(row.number) > 1:
                     raise MoveRefused(f"carrying {row.number} to {dest} breaks uniqueness")
             plan += [(row.number, row.node, "carry", None) for row in leaving]
         # Decided: "not used by U" is judged before the move, so a replaced row reserved

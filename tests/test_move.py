@@ -86,6 +86,20 @@ def test_move_carry_refused_when_it_breaks_uniqueness(make_inventory):
     assert row(inv, "100", SITE_A)["used_by"] == "mo"
 
 
+def test_move_carry_refused_when_two_carried_rows_share_a_number(make_inventory):
+    """The user holds one number at two sibling sites: carried, both rows would land at
+    the destination, the same number twice at one node."""
+    inv = make_inventory(numbers=MOVER + f"100,{SITE_B},Used,,mo,\n", users=MOVER_USERS)
+    with pytest.raises(numkit.MoveRefused, match=f"carrying 100 from {SITE_A} and from {SITE_B}"):
+        inv.preview_move("mo", SITE_C, policy="carry")
+    with pytest.raises(numkit.MoveRefused, match="twice"):
+        inv.move_user("mo", SITE_C, policy="carry")
+    assert row(inv, "100", SITE_A)["used_by"] == "mo" and row(inv, "100", SITE_B)["used_by"] == "mo"
+    assert inv.check().empty
+    refused = inv.preview_each_move([("mo", SITE_C)], policy="carry")
+    assert refused["refused"].notna().all()
+
+
 def test_move_across_customers_is_refused(mover):
     with pytest.raises(numkit.MoveRefused, match="customer"):
         mover.preview_move("mo", SITE_D)

@@ -16,12 +16,11 @@ from collections.abc import MutableMapping
 import duckdb
 
 from . import assignment, bulk, each_move, load, moves, row_operations
-from .arguments import parse_date, row_limit, whole_days
+from .arguments import parse_date, row_limit, single_number, whole_days
 from .changes import ROW_FIELDS, Operation
 from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
 from .errors import InvalidOperation, InventoryLocked, UnknownNode, UnknownUser
 from .frames import frame, short_frame
-from .numbering import parse_numbers
 from .schema import (built_digest, create_objects, indexes_rebuilt, refresh_derived,
                      schema_digest)
 
@@ -581,7 +580,7 @@ class Inventory:
     @reads
     def why_not(self, number, username, node):
         """Why `number` cannot be given to `username` at `node`; None when it can."""
-        (number,), _ = parse_numbers(number)
+        number = single_number(number)
         return self._scalar("select why_not($number, $u, $n)",
                             {"number": number, "u": str(username).strip(),
                              "n": self.require_node(node)})

@@ -73,3 +73,9 @@ def test_range_backwards_is_refused():
 def test_not_a_number_argument_is_refused(inv):
     with pytest.raises(numkit.InvalidOperation, match="not a number"):
         inv.why_not("12ab", "u", CUST1)
+
+
+@pytest.mark.parametrize("numbers", ["1000-1001", ["1000", "1001"], ("1000", "1001")])
+def test_why_not_takes_one_number(inv, numbers):
+    with pytest.raises(numkit.InvalidOperation, match="one number expected"):
+        inv.why_not(numbers, "u", CUST1)

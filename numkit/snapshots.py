@@ -21,15 +21,51 @@ def load_folder(inv, directory, strict=True):
     users = source_path(directory, "users")
     if numbers is None:
         raise InvalidOperation(f"{directory} holds no numbers.csv or numbers.xlsx")
-    manifest_path = directory / "manifest.json"
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
+    as_of, history = read_manifest(directory / "manifest.json")
     reports = []
     latest = inv._scalar("select numkit_snapshot_date()")
-    for earlier in manifest.get("history", []):
-        if latest is not None and parse_date(earlier["as_of"]) <= latest:
+    for earlier_as_of, earlier_users in history:
+        if latest is not None and earlier_as_of <= latest:
             continue    # loaded before: replaying it would record the same deletions again
-        reports.append(inv.load(numbers, users=directory / earlier["users"], hierarchy=hierarchy,
-                                as_of=parse_date(earlier["as_of"]), strict=strict))
-    as_of = parse_date(manifest.get("as_of")) if manifest.get("as_of") else None
+        reports.append(inv.load(numbers, users=directory / earlier_users, hierarchy=hierarchy,
+                                as_of=earlier_as_of, strict=strict))
     reports.append(inv.load(numbers, users=users, hierarchy=hierarchy, as_of=as_of, strict=strict))
     return reports
+
+
+def read_manifest(path):
+    """(as_of or None, [(as_of, users file name), ...]) from a folder's manifest.json; no
+    manifest: (None, []). Checked whole before anything is loaded, each fault named."""
+    if not path.is_file():
+        return None, []
+
+    def refuse(what):
+        return InvalidOperation(f"{path}: {what}")
+
+    def date_of(value, what):
+        try:
+            return parse_date(value, what)
+        except InvalidOperation as error:
+            raise refuse(str(error)) from None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise refuse(f"not valid JSON ({error})") from None
+    if not isinstance(manifest, dict):
+        raise refuse('expected an object such as {"as_of": "2026-11-23", "history": [...]}')
+    as_of = manifest.get("as_of")
+    if as_of is not None and not isinstance(as_of, str):
+        raise refuse(f"as_of must be a date written YYYY-MM-DD, not {as_of!r}")
+    history = manifest.get("history", [])
+    if not isinstance(history, list):
+        raise refuse("history must be a list of {\"as_of\": ..., \"users\": ...} entries")
+    replayed = []
+    for position, entry in enumerate(history, 1):
+        if (not isinstance(entry, dict) or not isinstance(entry.get("as_of"), str)
+                or not isinstance(entry.get("users"), str)):
+            raise refuse(f"history entry {position} must name an as_of date and a users file, "
+                         f'like {{"as_of": "2026-11-16", "users": "history/users-2026-11-16.csv"}}, '
+                         f"not {entry!r}")
+        replayed.append((date_of(entry["as_of"], f"history entry {position}'s as_of"),
+                         entry["users"]))
+    return date_of(as_of, "as_of") if as_of else None, replayed

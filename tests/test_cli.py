@@ -1,6 +1,7 @@
 """The numkit command: thin over the library, one-line errors, documented."""
 
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -118,3 +119,24 @@ def test_report_as_a_program_keeps_stderr_clean(database, tmp_path):
     assert (tmp_path / "out" / "cleanup-report.html").is_file()
     assert "TCP" not in result.stderr and "WARNING" not in result.stderr, result.stderr
     assert set(Path(tempfile.gettempdir()).glob("numkit-kernel-*")) == sockets_before
+
+
+@pytest.mark.parametrize("manifest, says", [
+    ('{"as_of": "2026-11-23",', "not valid JSON"),
+    ('["2026-11-23"]', "expected an object"),
+    ('{"as_of": "23/11/2026"}', "as_of '23/11/2026' is not a date"),
+    ('{"history": {"as_of": "2026-11-16"}}', "history must be a list"),
+    ('{"history": [{"as_of": "2026-11-16"}]}', "history entry 1 must name an as_of date and a users file"),
+    ('{"history": [{"as_of": "16.11.2026", "users": "users.csv"}]}',
+     "history entry 1's as_of '16.11.2026' is not a date"),
+])
+def test_a_broken_manifest_is_one_line_naming_it_and_loads_nothing(tmp_path, manifest, says):
+    folder = tmp_path / "export"
+    shutil.copytree(ROOT / "data" / "sample", folder)
+    (folder / "manifest.json").write_text(manifest)
+    result = run("load", tmp_path / "inv.duckdb", "--dir", folder)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {folder / 'manifest.json'}: ")
+    assert says in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "inv.duckdb").exists()     # a refused load into a new file leaves none

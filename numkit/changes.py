@@ -54,9 +54,14 @@ class Operation:
         # when an operation inside a gathering one ends (each write to the log costs a few
         # milliseconds; a move makes three)
         self._events = []
+        self.logged = 0     # events logged since the operation began, written or not
+        # the refusal of an operation inside this one that had already changed rows: its
+        # caller may catch it, but this operation can no longer be committed
+        self.broken_by = None
 
     def _log(self, events):
         self._events.extend(events)
+        self.logged += len(events)
 
     def write_events(self):
         """Write the events logged so far, in the order they were logged."""

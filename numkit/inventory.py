@@ -19,7 +19,7 @@ from . import assignment, bulk, each_move, load, moves, row_operations
 from .arguments import parse_date, row_limit, single_number, whole_days
 from .changes import ROW_FIELDS, Operation
 from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
-from .errors import InvalidOperation, InventoryLocked, UnknownNode, UnknownUser
+from .errors import InvalidOperation, InventoryLocked, NumkitError, UnknownNode, UnknownUser
 from .frames import frame, short_frame
 from .schema import (built_digest, create_objects, indexes_rebuilt, refresh_derived,
                      schema_digest)
@@ -446,8 +446,15 @@ class Inventory:
                 raise InvalidOperation("a rehearsal cannot run inside a batch or an operation")
             joined = self._current
             joined.depth += 1
+            logged_before = joined.logged
             try:
                 yield joined
+            except NumkitError as refusal:
+                # Every change is logged as it is made: a refusal after a logged change left
+                # rows changed in the shared transaction, which no caller may commit.
+                if joined.logged > logged_before and joined.broken_by is None:
+                    joined.broken_by = refusal
+                raise
             finally:
                 joined.depth -= 1
             if joined.gathering and joined.depth == 0:
@@ -460,6 +467,12 @@ class Inventory:
             operation_id = self._scalar("select nextval('operation_ids')")
             self._current = Operation(self.con, operation_id, self.as_of, gathering)
             yield self._current
+            refusal = self._current.broken_by
+            if refusal is not None:
+                raise InvalidOperation(
+                    f"an operation in this batch was refused after it had changed rows "
+                    f"({type(refusal).__name__}: {refusal}); the batch is undone: nothing "
+                    "changed") from refusal
             if rehearse:
                 self.con.rollback()
             else:

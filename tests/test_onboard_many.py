@@ -75,6 +75,29 @@ def test_refusals(inv, batch, error):
     assert state(inv) == before
 
 
+def test_a_refusal_after_changes_inside_a_batch_undoes_the_batch(inv):
+    """The second chosen number cannot be given after the first user is onboarded: the
+    caller catches the refusal and goes on, but the batch cannot be committed half done."""
+    before = state(inv)
+    free = inv.available_numbers("zed", SITE_B, limit=1)["number"][0]
+    with pytest.raises(numkit.InvalidOperation, match="refused after it had changed rows "
+                                                      r"\(NotAssignable: .*nothing changed"):
+        with inv.batch():
+            with pytest.raises(numkit.NotAssignable):
+                inv.onboard_many([("zed", SITE_B, free), ("yan", SITE_B, "99999")])
+            inv.add_numbers("4242", SITE_B)
+    assert state(inv) == before
+    assert inv.active_user("zed") is None
+
+
+def test_a_refusal_before_any_change_inside_a_batch_lets_it_go_on(inv):
+    with inv.batch():
+        with pytest.raises(numkit.UserExists):
+            inv.onboard_many([("alice", SITE_A)])
+        inv.add_numbers("4242", SITE_B)
+    assert inv.rows_of(["4242"], SITE_B)
+
+
 def test_chosen_numbers_are_taken_in_order(inv):
     free = inv.available_numbers("zed", SITE_B, limit=1)["number"][0]
     given = inv.onboard_many(pd.DataFrame({"username": ["zed", "yan"], "node": [SITE_B, SITE_B],

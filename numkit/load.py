@@ -43,6 +43,19 @@ class LoadReport:
 LOAD_MEMORY_LIMIT = "1GB"
 
 
+EVERY_ROW_REJECTED = {
+    "numbers": "every row was rejected: loading would empty the inventory",
+    "users": "every row was rejected: loading would record every active user as deleted (to "
+             "keep the users as they are, load without a users file)",
+    "hierarchy": "every row was rejected: loading would drop every node's type (to keep the "
+                 "hierarchy as it is, load without a hierarchy file)",
+}
+
+
+def _keeps_no_row(con, role):
+    return not con.execute(f"select exists (select 1 from valid_{role})").fetchall()[0][0]
+
+
 def _check(con, role, staged):
     """Problems of a staged role as (file, row, column, value, reason) rows."""
     if staged.problems:
@@ -167,9 +180,15 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
                 _keep_valid(con, role, role_problems, given=True)
         problems = [p for role in REPORTED_ORDER for p in problems_of.get(role, [])]
         unreadable = any(s.problems for s in staged.values())
-        if problems and (strict or unreadable):
+        emptied = []
+        if problems and not (strict or unreadable):
+            # a non-strict load keeps the valid rows; keeping none of a file's would do what
+            # a file with no rows does
+            emptied = [(staged[role].label, None, None, None, EVERY_ROW_REJECTED[role])
+                       for role in REPORTED_ORDER if role in staged and _keeps_no_row(con, role)]
+        if emptied or (problems and (strict or unreadable)):
             # object: an empty row or column stays None (not NaN, nor a row 3.0)
-            raise LoadError(pd.DataFrame(problems, columns=PROBLEM_COLUMNS, dtype=object))
+            raise LoadError(pd.DataFrame(emptied + problems, columns=PROBLEM_COLUMNS, dtype=object))
         files = {role: {"file": staged[role].label,
                         "sha256": facts[role].result()[0] if facts[role] else None}
                  for role in staged}

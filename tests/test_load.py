@@ -101,6 +101,31 @@ def test_non_strict_keeps_rejects(inv, tmp_path):
     assert inv.sql("select status from numbers")["status"].tolist() == ["Available"]
 
 
+@pytest.mark.parametrize("files, first_problem", [
+    ({"numbers": "number,node\nabc,{a}\nxyz,{a}\n"},
+     ("n.csv", None, "every row was rejected: loading would empty the inventory")),
+    ({"numbers": "number,node\n42,{a}\n", "users": "Username,Located At\nbob,\n,{a}\n"},
+     ("u.csv", None, "every row was rejected: loading would record every active user as deleted")),
+    ({"numbers": "number,node\n42,{a}\n", "hierarchy": "Hierarchy,Type\n{a},Town\n"},
+     ("h.csv", None, "every row was rejected: loading would drop every node's type")),
+])
+def test_non_strict_refuses_a_file_of_which_it_would_keep_no_row(inv, tmp_path, files, first_problem):
+    """As a file with no rows is refused: a snapshot from it would empty the inventory (or
+    delete every user, or forget every node's type)."""
+    before = tables(inv)
+    paths = {role: write(tmp_path, f"{role[0]}.csv", text.format(a=SITE_A))
+             for role, text in files.items()}
+    with pytest.raises(numkit.LoadError, match="every row was rejected") as refused:
+        inv.load(paths["numbers"], users=paths.get("users"), hierarchy=paths.get("hierarchy"),
+                 strict=False)
+    problems = refused.value.problems
+    first = problems.iloc[0]
+    assert (first["file"].endswith(first_problem[0]), first["row"]) == (True, first_problem[1])
+    assert first["reason"].startswith(first_problem[2])
+    assert len(problems) > 1       # and every row's own problem
+    assert_unchanged(inv, before)
+
+
 def test_snapshot_replaces_the_inventory(inv, tmp_path):
     inv.load(write(tmp_path, "n2.csv", f"number,node\n42,{SITE_B}\n"))
     assert inv.sql("select number from numbers")["number"].tolist() == ["42"]

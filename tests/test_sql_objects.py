@@ -9,6 +9,7 @@ from numkit.schema import index_files, object_files, object_names
 from conftest import SITE_B
 
 CALLS = {
+    "whitespace": "select regexp_replace(chr(160) || 'x' || chr(9), whitespace(), '', 'g')",
     "numkit_as_of": "select numkit_as_of()",
     "canonical_number": "select canonical_number('\\+1')",
     "number_value": "select number_value('+0100')",

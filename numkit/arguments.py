@@ -43,3 +43,14 @@ def single_number(number):
     if not single:
         raise InvalidOperation(f"one number expected, not {number!r}")
     return numbers[0]
+
+
+def user_keys(con, usernames):
+    """{username: the key usernames compare by}: DuckDB's lower(), which the SQL rules use.
+    Python's str.lower() differs for some letters (`İ`, a final `Σ`), so a key made in
+    Python would not find the user SQL finds."""
+    names = sorted({name for name in usernames if name is not None})
+    if not names:
+        return {}
+    return dict(con.execute("select name, lower(name) from unnest($names) as given(name)",
+                            {"names": names}).fetchall())

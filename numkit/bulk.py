@@ -3,7 +3,7 @@ computed for the whole batch with two queries instead of several per user."""
 
 import pandas as pd
 
-from .arguments import clean_username
+from .arguments import clean_username, user_keys
 from .batch_rows import ancestor_ids_of, free_rows_by_node, statement_rows
 from .assignment import given_to, onboard
 from .changes import ROW_FIELDS, row_events, user_event
@@ -29,7 +29,7 @@ def _entries(users):
     return entries
 
 
-def _refusal_check(inv, entries):
+def _refusal_check(inv, entries, key_of):
     """A function that raises, for one entry in batch order, what onboarding it one by one
     would refuse before looking for numbers: an unknown node, an active user (or one the
     batch onboarded already)."""
@@ -38,14 +38,14 @@ def _refusal_check(inv, entries):
         "select node from nodes where node in (select unnest($nodes))", {"nodes": nodes}).fetchall()}
     active = {row[0] for row in inv.con.execute(
         "select lower(username) from users where lower(username) in (select unnest($keys))",
-        {"keys": sorted({username.lower() for username, _, _ in entries})}).fetchall()}
+        {"keys": sorted(set(key_of.values()))}).fetchall()}
 
     def refuse(username, node):
         if node not in known:
             raise UnknownNode(f"no node {node!r} in the hierarchy")
-        if username.lower() in active:
+        if key_of[username] in active:
             raise UserExists(f"{username} is already an active user")
-        active.add(username.lower())
+        active.add(key_of[username])
     return refuse
 
 
@@ -62,9 +62,10 @@ def onboard_many(inv, users):
             return pd.DataFrame(assigned, columns=["username", "node", "number"])
         if not entries:
             return pd.DataFrame(assigned, columns=["username", "node", "number"])
-        refuse = _refusal_check(inv, entries)
+        key_of = user_keys(inv.con, [username for username, _, _ in entries])
+        refuse = _refusal_check(inv, entries, key_of)
         batch = pd.DataFrame({"seq": range(len(entries)),
-                              "user_key": [u.lower() for u, _, _ in entries],
+                              "user_key": [key_of[u] for u, _, _ in entries],
                               "node": [n for _, n, _ in entries]})
         reserved = {}
         for row in statement_rows(inv, "bulk_reserved_candidates", {"bulk_users": batch}):

@@ -6,6 +6,7 @@ from itertools import islice
 
 import pandas as pd
 
+from .arguments import user_keys
 from .batch_rows import ancestor_ids_of, free_rows_by_node, statement_rows
 from .changes import ROW_FIELDS
 from .codes import AVAILABLE, REPLACE
@@ -22,11 +23,13 @@ class EachMove(OneMove):
 
     def __init__(self, inv, moves):
         super().__init__(inv)
-        keys = sorted({str(username).strip().lower() for username, _ in moves})
-        self.users = {row["key"]: {"username": row["username"], "node": row["node"]}
-                      for row in inv._rows("select lower(username) as key, username, node from users "
-                                           "where lower(username) in (select unnest($keys))",
-                                           {"keys": keys})}
+        self.key_of = user_keys(inv.con, [str(username).strip() for username, _ in moves])
+        keys = sorted(set(self.key_of.values()))
+        self.users = {}
+        for row in inv._rows("select lower(username) as key, username, node from users "
+                             "where lower(username) in (select unnest($keys))", {"keys": keys}):
+            self.users[row["key"]] = {"username": row["username"], "node": row["node"]}
+            self.key_of[row["username"]] = row["key"]
         nodes = sorted({str(dest) for _, dest in moves} | {u["node"] for u in self.users.values()})
         self.known = {row[0] for row in inv.con.execute(
             "select node from nodes where node in (select unnest($nodes))", {"nodes": nodes}).fetchall()}
@@ -51,10 +54,10 @@ class EachMove(OneMove):
         """Rows reserved for nobody, per node, as many as the moves to below it may need."""
         wanted = []
         for username, dest in moves:
-            user = self.users.get(str(username).strip().lower())
+            user = self.users.get(self.key_of[str(username).strip()])
             if user is None or dest not in self.known:
                 continue
-            leaving = [r for r in self.used_rows.get(user["username"].lower(), [])
+            leaving = [r for r in self.used_rows.get(self.key_of[user["username"]], [])
                        if r["node"] not in self.ancestor_names.get(dest, set())]
             wanted += [dest] * len(leaving)
         if wanted:
@@ -63,7 +66,7 @@ class EachMove(OneMove):
             self.dest_ancestor_ids = ancestor_ids_of(self.inv, sorted(set(wanted)))
 
     def user(self, username):
-        user = self.users.get(str(username).strip().lower())
+        user = self.users.get(self.key_of.get(str(username).strip()))
         if user is None:
             raise UnknownUser(f"no active user {username!r}")
         return user
@@ -80,14 +83,14 @@ class EachMove(OneMove):
         return self.ancestor_names.get(node, set())
 
     def used(self, user):
-        return [_row(r) for r in self.used_rows.get(user["username"].lower(), [])]
+        return [_row(r) for r in self.used_rows.get(self.key_of[user["username"]], [])]
 
     def reserved(self, user):
-        return [_row(r) for r in self.reserved_rows.get(user["username"].lower(), [])]
+        return [_row(r) for r in self.reserved_rows.get(self.key_of[user["username"]], [])]
 
     def candidates(self, user, dest, count):
         visible = self.ancestors(dest)
-        own = sorted((r for r in self.reserved_rows.get(user["username"].lower(), [])
+        own = sorted((r for r in self.reserved_rows.get(self.key_of[user["username"]], [])
                       if r["node"] in visible and r["effective_status"] == AVAILABLE),
                      key=lambda r: number_order(r["number"]))
         free = heapq.merge(*(self.free.get(node_id, []) for node_id in self.dest_ancestor_ids.get(dest, [])),

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .assignment import candidate_rows, given_to, release_rows
-from .changes import ROW_COLUMNS
+from .changes import ROW_COLUMNS, ROW_FIELDS
 from .codes import CARRY, KEEP, MOVE_POLICIES, REPLACE, STRANDED
 from .errors import InvalidOperation, MoveRefused, NoNumberAvailable
 from .numbering import number_order
@@ -58,10 +58,12 @@ class OneMove:
                               {"u": user["username"]})
 
     def reserved(self, user):
-        # the used_by test is made here: in the query it would stop DuckDB using the index
-        return [row for row in self.inv._rows(
-            f"select {ROW_COLUMNS} from numbers where lower(reserved_for) = lower($u)",
-            {"u": user["username"]}) if (row["used_by"] or "").lower() != user["username"].lower()]
+        # the used_by test is made on each row found: in the filter it would stop DuckDB
+        # using the index
+        rows = self.inv._rows(
+            f"select {ROW_COLUMNS}, coalesce(lower(used_by) = lower($u), false) as used_by_user "
+            "from numbers where lower(reserved_for) = lower($u)", {"u": user["username"]})
+        return [{field: row[field] for field in ROW_FIELDS} for row in rows if not row["used_by_user"]]
 
     def candidates(self, user, dest, count):
         return candidate_rows(self.inv, user["username"], dest, limit=count)

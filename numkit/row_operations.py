@@ -4,7 +4,7 @@ import datetime as dt
 
 import pandas as pd
 
-from .arguments import clean_username, whole_days
+from .arguments import clean_username, user_keys, whole_days
 from .changes import ROW_FIELDS
 from .codes import (AVAILABLE, CONFLICT, COOLING, EXISTS, NOT_AVAILABLE, NOT_FOUND, RESERVED,
                     RESERVED_FOR_SOMEONE, SETTABLE_STATUSES, canonical_spelling)
@@ -48,8 +48,9 @@ def reserve_for(inv, numbers, username, node=None):
                 number = min(conflicts, key=number_order)
                 raise InvalidOperation(f"cannot create {number} at {node}: a row at "
                                        f"{conflicts[number][0]} holds it on the same path")
+        key_of = user_keys(inv.con, [username] + [row["used_by"] for row in rows])
         for row in rows:
-            if row["used_by"] and row["used_by"].lower() != username.lower():
+            if row["used_by"] and key_of[row["used_by"]] != key_of[username]:
                 raise InvalidOperation(f"number {row['number']} at {row['node']} is used by "
                                        f"{row['used_by']}; release it before reserving it for "
                                        f"{username}")

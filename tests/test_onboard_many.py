@@ -103,3 +103,27 @@ def test_chosen_numbers_are_taken_in_order(inv):
     given = inv.onboard_many(pd.DataFrame({"username": ["zed", "yan"], "node": [SITE_B, SITE_B],
                                            "number": [free, None]}))
     assert given["number"][0] == free and given["number"][1] != free
+
+
+@pytest.mark.parametrize("name", ["İpek", "ΟΔΥΣΣΕΑΣ"])
+def test_usernames_compare_as_the_sql_rules_compare_them(make_inventory, name):
+    """Python's str.lower() and DuckDB's lower() differ on `İ` and a final `Σ`: the bulk paths
+    find users and their reservations as onboard and preview_move do."""
+    numbers = ("Internal Number,Located At,Status,Reserved For,Used By\n"
+               f"1001,{SITE_A},Available,,\n1002,{SITE_A},Available,,\n"
+               f"1005,{SITE_A},Available,{name},\n1006,{SITE_A},Used,,{name}\n"
+               f"2001,{SITE_B},Available,,\n")
+    inv = make_inventory(numbers=numbers, users=f"Username,Located At\n{name},{SITE_A}\n")
+    with pytest.raises(numkit.UserExists):
+        inv.onboard(name, SITE_A)
+    with pytest.raises(numkit.UserExists):
+        inv.onboard_many([(name, SITE_A)])
+    each = inv.preview_each_move([(name, SITE_B)])
+    assert each["refused"].isna().all()
+    assert each["action"].tolist() == inv.preview_move(name, SITE_B)["action"].tolist()
+    inv.delete_user(name)
+    assert inv.onboard_many([(name, SITE_A)])["number"].tolist() == ["1005"]   # reserved for them
+    with pytest.raises(numkit.InvalidOperation, match="is used by"):
+        inv.reserve_for("1005", "someone else")
+    assert inv.reserve_for("1005", name) is not None
+    assert inv.check().empty

@@ -56,7 +56,7 @@ from read_csv($path, all_varchar = true, header = true)
 """
 
 USERS_FROM_CSV = """
-insert into users
+insert into users (username, node)
 select "Username", "Located At" from read_csv($path, all_varchar = true, header = true)
 """
 

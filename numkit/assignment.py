@@ -65,7 +65,8 @@ def onboard(inv, username, node, number=None):
             rows = [row for row in candidates if row["reserved_for"]] or candidates[:1]
             if not rows:
                 raise NoNumberAvailable(f"no number is available for {username} at {node}")
-        op.con.execute("insert into users values ($u, $n)", {"u": username, "n": node})
+        op.con.execute("insert into users (username, node) values ($u, $n)",
+                       {"u": username, "n": node})
         op.log_user("onboard", username, after={"username": username, "node": node})
         op.write_rows("assign", [(row, given_to(row, username)) for row in rows], username)
     return [row["number"] for row in rows]

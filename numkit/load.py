@@ -73,7 +73,7 @@ def _keep_valid(con, role, problems, given):
     if not given:
         source = {"hierarchy": "select null::varchar as node, null::varchar as type, "
                                "null::varchar as name_raw where false",
-                  "users": "select username, node from users"}[role]
+                  "users": "select username, node, extra from users"}[role]
         con.execute(f"create or replace temp view valid_{role} as {source}")
         return
     rejected = sorted({row for _, row, *_ in problems if row is not None})
@@ -233,7 +233,8 @@ def _write(con, as_of, problems, files, users_given, hierarchy_given):
     if users_given:
         con.execute(statement("load/record_deleted_users"), {"as_of": as_of})
         con.execute("delete from users")
-        con.execute("insert into users select username, node from valid_users")
+        con.execute("insert into users (username, node, extra) "
+                    "select username, node, extra from valid_users")
     con.execute("insert into snapshot_numbers select $id, number, node, status, reserved_for, used_by "
                 "from numbers", {"id": load_id})
     con.execute("insert into snapshot_users select $id, username, node from users", {"id": load_id})

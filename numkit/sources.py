@@ -346,7 +346,7 @@ def _stage_view(con, role, staged, extras, source):
             selected.append(f"'{DEFAULTS[role, column]}' as {column}_raw")
         else:
             selected.append(f"null::varchar as {column}_raw")
-    if role == "numbers":
+    if role in ("numbers", "users"):
         pairs = ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}', {quoted(h)}" for h in extras)
         selected.append(f"json_object({pairs})::json as extra" if extras else "null::json as extra")
     con.execute(statement("load/trimmed"))

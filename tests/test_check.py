@@ -20,8 +20,8 @@ def test_sound_inventory_has_no_violations(inv):
     ("insert into numbers (number, node, status) values ('5', 'elsewhere', 'Available')", "unknown_node"),
     ("update numbers set status = 'Broken' where number = '2002'", "unknown_status"),
     ("update numbers set number = '\\+2002' where number = '2002'", "non_canonical_number"),
-    ("insert into users values ('zed', 'nowhere')", "user_unknown_node"),
-    (f"insert into users values ('ALICE', '{SITE_A}')", "duplicate_active_user"),
+    ("insert into users (username, node) values ('zed', 'nowhere')", "user_unknown_node"),
+    (f"insert into users (username, node) values ('ALICE', '{SITE_A}')", "duplicate_active_user"),
 ])
 def test_each_invariant_is_detected(inv, breakage, invariant):
     inv.con.execute(breakage)

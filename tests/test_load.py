@@ -40,6 +40,19 @@ def test_unknown_columns_are_kept(make_inventory):
     assert json.loads(inv.sql("select extra from numbers")["extra"][0]) == {"Carrier": "BT", "E164 Mask": "+44"}
 
 
+def test_unknown_user_columns_are_kept(make_inventory):
+    inv = make_inventory(numbers=f"number,node\n1,{SITE_A}\n",
+                         users=f"Username,Located At,Email,Department\nbob,{SITE_A},bob@example.com,Sales\n"
+                               f"carol,{SITE_B},,\n")
+    kept = {row["username"]: row["extra"] for row in inv._rows("select username, extra from users")}
+    assert json.loads(kept["bob"]) == {"Email": "bob@example.com", "Department": "Sales"}
+    assert json.loads(kept["carol"]) == {"Email": None, "Department": None}
+    inv.onboard("dave", SITE_A)       # a user numkit adds has none
+    assert inv._scalar("select extra from users where username = 'dave'") is None
+    inv.move_user("bob", SITE_B)
+    assert json.loads(inv._scalar("select extra from users where username = 'bob'"))["Email"] == "bob@example.com"
+
+
 def test_every_problem_of_every_file_is_reported_and_nothing_changes(inv, tmp_path):
     before = tables(inv)
     numbers = write(tmp_path, "bad-numbers.csv", f"""\

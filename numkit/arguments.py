@@ -1,6 +1,7 @@
 """Checking what callers pass: dates, whole days, usernames, single numbers."""
 
 import datetime as dt
+from numbers import Integral
 
 from .errors import InvalidOperation
 from .numbering import parse_numbers
@@ -19,16 +20,26 @@ def parse_date(value, what="date"):
         raise InvalidOperation(f"{what} {value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _whole_number(value):
+    """`value` as an int when it is a whole number (NumPy's, from a DataFrame, included;
+    not a bool, nor a float), else None."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        return None
+    return int(value)
+
+
 def whole_days(days, what="days"):
-    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+    whole = _whole_number(days)
+    if whole is None or whole < 0:
         raise InvalidOperation(f"{what} must be a whole number of days >= 0, not {days!r}")
-    return days
+    return whole
 
 
 def row_limit(limit):
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+    whole = _whole_number(limit)
+    if whole is None or whole < 0:
         raise InvalidOperation(f"limit must be a whole number >= 0, not {limit!r}")
-    return limit
+    return whole
 
 
 def clean_username(username):

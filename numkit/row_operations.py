@@ -105,7 +105,7 @@ def set_status(inv, numbers, status, node=None, days=None, notes=None):
     if days is not None:
         if target == AVAILABLE:
             raise InvalidOperation("days apply to Reserved and Cooling, not to Available")
-        whole_days(days)
+        days = whole_days(days)
     with inv._operation() as op:
         rows, missing = name_rows(inv, numbers, node)
         for row in rows:

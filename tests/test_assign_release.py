@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import numkit
@@ -69,6 +71,24 @@ def test_negative_days_are_refused(inv):
         inv.release("3001", cooling_days=-1)
     with pytest.raises(numkit.InvalidOperation):
         inv.settings["cooling_days"] = -3
+
+
+@pytest.mark.parametrize("days", [2.0, "2", True, -1, np.int64(-1)])
+def test_days_that_are_not_a_whole_number_are_refused(inv, days):
+    with pytest.raises(numkit.InvalidOperation, match="whole number of days"):
+        inv.release("3001", cooling_days=days)
+
+
+def test_days_from_a_dataframe_are_whole_numbers(inv):
+    """A count of days read from a DataFrame is NumPy's integer, not Python's."""
+    days = pd.Series([3])[0]
+    inv.release("3001", cooling_days=days)
+    assert row(inv, "3001", SITE_A)["release_date"] == inv.as_of + dt.timedelta(days=3)
+    inv.set_status("2003", "Reserved", days=np.int32(4))
+    assert row(inv, "2003", CUST1)["release_date"] == inv.as_of + dt.timedelta(days=4)
+    inv.settings["cooling_days"] = np.int64(7)
+    assert inv.settings["cooling_days"] == 7
+    assert len(inv.available_numbers("zed", SITE_A, limit=np.int64(1))) == 1
 
 
 def test_ambiguous_number_needs_a_node(inv):

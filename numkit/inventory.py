@@ -58,9 +58,9 @@ class _Host:
     """An in-memory DuckDB instance to which an inventory attaches its file for each
     operation, instead of opening an instance of the file: creating an instance costs
     several times what attaching a file does (benchmarks/README.md), and an inventory opens
-    its file again for every operation after a pause. Detaching checkpoints the file and releases its lock, as
-    closing a connection does; DuckDB refuses to open a file attached here a second time in
-    this process."""
+    its file again for every operation after a pause. Detaching checkpoints the file and
+    releases its lock, as closing a connection does; DuckDB refuses to open a file attached
+    here a second time in this process."""
 
     ALIAS = "inventory"
     # Rows per row group written through numkit (DuckDB's default is 122,880): a question

@@ -79,9 +79,16 @@ def test_move_preview_in_the_browser(lab, page):
     base_url, database = lab
     open_and_run_all(page, base_url, "02-move-preview.ipynb")
     user = page.get_by_placeholder("type to search the users")
+    pick_node(page, 0, SITE_C)
+    # a name from the list, then one that is not on it: the preview is of the name shown
+    user.fill("ilewis")
+    user.press("Enter")
+    user.fill("no.such.user")
+    user.press("Enter")
+    widget_button(page, "Preview move").click()
+    expect(page.get_by_text("no active user 'no.such.user'")).to_be_visible(timeout=30_000)
     user.fill("k.brown")
     user.press("Enter")
-    pick_node(page, 0, SITE_C)
     widget_button(page, "Preview move").click()
     expect(page.get_by_text("k.brown to sys.hcs.Prov-1.Cust-1.Site-C: 0 keep, 3 replace")).to_be_visible(
         timeout=30_000)

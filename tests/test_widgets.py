@@ -107,6 +107,27 @@ def test_move_preview_changes_nothing_until_confirmed(database):
     assert used_by(database, "k.brown") == ["1004", "1005", "1011"]
 
 
+def test_the_move_confirmed_is_the_move_asked_about(database):
+    panel = MovePreviewPanel(database, as_of=AS_OF)
+    panel.user.value = "k.brown"
+    panel.destination.value = SITE_C
+    panel.apply_button.click()
+    assert "Move k.brown to" in panel.confirmation.question.value
+    panel.user.value = "ilewis"            # changed while the question is asked
+    panel.confirmation.confirm_button.click()
+    assert used_by(database, "k.brown") == ["1004", "1005", "1011"]
+    assert used_by(database, "ilewis") != ["1004", "1005", "1011"]
+
+
+def test_any_username_can_be_typed_in_the_move_panel(database):
+    panel = MovePreviewPanel(database, as_of=AS_OF)
+    assert not panel.user.ensure_option and "k.brown" in panel.user.options
+    panel.user.value = "no.such.user"
+    panel.destination.value = SITE_C
+    panel.preview_button.click()
+    assert "would be refused" in panel.outcome.value and "no.such.user" in panel.outcome.value
+
+
 def test_refused_move_is_the_outcome_of_the_preview(database):
     panel = MovePreviewPanel(database, as_of=AS_OF)
     panel.user.value = "k.brown"

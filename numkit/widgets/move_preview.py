@@ -7,6 +7,10 @@ from ..codes import MOVE_POLICIES, STRANDED
 from ..errors import NumkitError
 from .common import Confirmation, NodePicker, Session, heading, in_plain_words, note, show, table
 
+# Usernames offered as the user is typed, when there are no more than this many: a list of
+# millions would take the browser minutes. Any username can be typed either way.
+USERS_OFFERED_AT_MOST = 5_000
+
 
 class MovePreviewPanel(w.VBox):
     """Pick a user, a destination and a policy; see each number's fate; apply if right."""
@@ -15,8 +19,12 @@ class MovePreviewPanel(w.VBox):
         self.session = Session(database, as_of)
         with self.session.reading() as inv:
             nodes = inv.nodes()
-            usernames = list(inv.users()["username"])
-        self.user = w.Combobox(description="User", options=usernames, ensure_option=True,
+            offered = inv.sql(f"select username from users order by lower(username) "
+                              f"limit {USERS_OFFERED_AT_MOST + 1}")["username"].tolist()
+        # not ensure_option: the browser would then keep the last listed name while showing
+        # what was typed, and a move would act on a user the box does not show
+        self.user = w.Combobox(description="User", ensure_option=False,
+                               options=offered if len(offered) <= USERS_OFFERED_AT_MOST else [],
                                placeholder="type to search the users")
         self.destination = NodePicker(nodes, description="Destination")
         self.policy = w.ToggleButtons(options=list(MOVE_POLICIES), description="Policy")
@@ -82,12 +90,12 @@ class MovePreviewPanel(w.VBox):
 
     def ask_apply(self, _=None):
         if self.preview():
-            username, destination, policy = self.move
+            move = username, destination, policy = self.move
+            # the move asked about is the one applied, whatever the boxes say by then
             self.confirmation.ask(f"Move {username} to {destination} ({policy})? "
-                                  "This changes the inventory.", self.apply)
+                                  "This changes the inventory.", lambda: self.apply(*move))
 
-    def apply(self):
-        username, destination, policy = self.move
+    def apply(self, username, destination, policy):
         try:
             with self.session.writing() as inv:
                 done = inv.move_user(username, destination, policy)
@@ -127,13 +135,14 @@ class MovePreviewPanel(w.VBox):
             self.bulk_outcome.value = note("error", f"Not applied: {conflicts} conflict(s); "
                                                     "fix or remove those moves first.")
             return
-        self.confirmation.ask(f"Apply {len(moves)} move(s) in this order? "
-                              "All of them are done, or none.", lambda: self.apply_bulk(moves))
+        policy = self.policy.value
+        self.confirmation.ask(f"Apply {len(moves)} move(s) in this order ({policy})? "
+                              "All of them are done, or none.", lambda: self.apply_bulk(moves, policy))
 
-    def apply_bulk(self, moves):
+    def apply_bulk(self, moves, policy):
         try:
             with self.session.writing() as inv:
-                done = whatif.apply_moves(inv, moves, self.policy.value)
+                done = whatif.apply_moves(inv, moves, policy)
         except NumkitError as error:
             self.bulk_outcome.value = note("error", in_plain_words(error))
             return

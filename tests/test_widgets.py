@@ -73,11 +73,68 @@ def test_reserve_a_range_and_clear_it(database):
     panel.create_missing.value = True
     panel.reserve_button.click()
     assert "Not done" not in panel.flag_result.value, panel.flag_result.value
+    assert "3 number(s) reserved for starter" in panel.flag_result.value
     with numkit.connect(database, read_only=True) as inv:
         assert len(inv.belonging_to("starter", SITE_B)) == 3
     panel.clear_button.click()
+    assert "Clear the Reserved For flag of 3 number(s)" in panel.confirmation.question.value
+    panel.confirmation.confirm_button.click()
     with numkit.connect(database, read_only=True) as inv:
         assert inv.belonging_to("starter").empty
+
+
+def test_reserving_names_rows_as_seen_from_the_site(database):
+    """1004 has a row at Cust-1 and one at Cust-2: from Site-B it is Cust-1's. A number only
+    another customer holds is not seen from the site and is left alone."""
+    panel = OnboardingPanel(database, as_of=AS_OF)
+    panel.site.value = SITE_B
+    panel.flag_numbers.value = "1004, +441154960010"
+    panel.flag_user.value = "new.hire"
+    panel.reserve_button.click()
+    assert "1 number(s) reserved for new.hire: 1004" in panel.flag_result.value
+    assert "not seen from sys.hcs.Prov-1.Cust-1.Site-B: +441154960010" in panel.flag_result.value
+    with numkit.connect(database, read_only=True) as inv:
+        flags = inv._rows("select node, reserved_for from numbers "
+                          "where number in ('1004', '+441154960010')")
+    assert {row["node"]: row["reserved_for"] for row in flags} == {
+        CUST1: "new.hire", "sys.hcs.Prov-1.Cust-2": None, SITE_D: "nfischer"}
+
+
+def test_taking_over_another_users_reservation_is_confirmed_first(database):
+    panel = OnboardingPanel(database, as_of=AS_OF)
+    panel.site.value = SITE_B
+    panel.flag_numbers.value = "1002"            # reserved for u.okafor
+    panel.flag_user.value = "someone.else"
+    panel.reserve_button.click()
+    assert "held for someone else (1002 for u.okafor)" in panel.confirmation.question.value
+    panel.confirmation.cancel_button.click()
+    with numkit.connect(database, read_only=True) as inv:
+        assert "1002" in inv.belonging_to("u.okafor")["number"].tolist()
+    panel.reserve_button.click()
+    panel.confirmation.confirm_button.click()
+    with numkit.connect(database, read_only=True) as inv:
+        assert inv.belonging_to("someone.else")["number"].tolist() == ["1002"]
+        assert "1002" not in inv.belonging_to("u.okafor")["number"].tolist()
+
+
+def test_nothing_is_picked_until_the_analyst_picks(database):
+    panel = OnboardingPanel(database, as_of=AS_OF)
+    assert panel.site.value is None
+    panel.username.value = "brand.new1"
+    panel.onboard_button.click()
+    assert "Pick a site" in panel.result.value
+    move = MovePreviewPanel(database, as_of=AS_OF)
+    move.user.value = "k.brown"
+    move.preview_button.click()
+    assert move.destination.value is None and "Pick a user and a destination" in move.outcome.value
+
+
+def test_flags_need_a_site_and_say_so(database):
+    panel = OnboardingPanel(database, as_of=AS_OF)
+    panel.flag_numbers.value = "1004"
+    panel.flag_user.value = "x"
+    panel.reserve_button.click()
+    assert "Pick a site first" in panel.flag_result.value and not panel.confirmation.pending
 
 
 def test_node_picker_filters_the_tree(database):

@@ -98,7 +98,9 @@ class NodePicker(w.VBox):
         self.nodes = nodes
         self.search = w.Text(placeholder="type to filter the nodes", description=description,
                              continuous_update=True)
-        self.select = w.Select(options=tree_options(nodes), rows=8,
+        # nothing picked until the analyst picks: the first node is the hierarchy's root,
+        # where nobody is onboarded or moved
+        self.select = w.Select(options=tree_options(nodes), value=None, rows=8,
                                layout=w.Layout(width="480px"))
         self.search.observe(self._filter, "value")
         super().__init__([self.search, self.select])

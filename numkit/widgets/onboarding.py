@@ -1,9 +1,13 @@
 """Onboarding panel: pick a site, type a username, see their numbers, onboard them."""
 
-import ipywidgets as w
+import re
 
-from ..errors import NumkitError
-from .common import NodePicker, Session, heading, in_plain_words, note, show, table
+import ipywidgets as w
+import pandas as pd
+
+from ..errors import InvalidOperation, NumkitError
+from ..numbering import parse_numbers
+from .common import Confirmation, NodePicker, Session, heading, in_plain_words, note, show, table
 
 LEAVE_TO_RULES = "leave it to the rules"
 CANDIDATES_SHOWN = 1000
@@ -28,13 +32,14 @@ class OnboardingPanel(w.VBox):
                                        icon="user-plus")
         self.result = w.HTML()
 
-        self.flag_numbers = w.Text(description="Numbers", placeholder="1000 or 1000-1009")
+        self.flag_numbers = w.Text(description="Numbers", placeholder="1000, 1002 or 1000-1009")
         self.flag_user = w.Text(description="For user", placeholder="username")
         self.create_missing = w.Checkbox(description="create missing numbers at the selected site",
                                          indent=False)
         self.reserve_button = w.Button(description="Reserve for user", icon="lock")
         self.clear_button = w.Button(description="Clear flag", icon="unlock")
         self.flag_result = w.HTML()
+        self.confirmation = Confirmation()
 
         self.site.observe_value(self.refresh)
         self.username.observe(self.refresh, "value")
@@ -48,7 +53,7 @@ class OnboardingPanel(w.VBox):
             w.HBox([self.number, self.onboard_button]), self.result,
             heading("Reserve numbers for a username, or clear the flag"),
             w.HBox([self.flag_numbers, self.flag_user]), self.create_missing,
-            w.HBox([self.reserve_button, self.clear_button]), self.flag_result,
+            w.HBox([self.reserve_button, self.clear_button]), self.confirmation, self.flag_result,
         ])
 
     @property
@@ -93,29 +98,99 @@ class OnboardingPanel(w.VBox):
         self.result.value = note("ok", f"Onboarded {username} at {node}: assigned {', '.join(given)}.")
         self.refresh()
 
-    def _flag(self, action):
+    def _flag_rows(self, clearing):
+        """(rows visible from the site among the numbers typed, numbers not visible), or None
+        with the reason shown: the panel names rows as the analyst sees them from the site."""
+        node = self.site.value
+        if not node:
+            self.flag_result.value = note("error", "Pick a site first: numbers are found as "
+                                                   "seen from it.")
+            return None
+        if not clearing and not self.flag_user.value.strip():
+            self.flag_result.value = note("error", "Type the username to reserve for.")
+            return None
         try:
-            with self.session.writing() as inv:
-                report = action(inv)
+            wanted = typed_numbers(self.flag_numbers.value)
+            with self.session.reading() as inv:
+                rows = inv.sql("select number, node, reserved_for from visible_numbers($node) "
+                               "where number in (select unnest($numbers))",
+                               {"node": node, "numbers": wanted})
+        except NumkitError as error:
+            self.flag_result.value = note("error", in_plain_words(error))
+            return None
+        return rows, [n for n in wanted if n not in set(rows["number"])]
+
+    def reserve(self, _=None):
+        found = self._flag_rows(clearing=False)
+        if found is None:
+            return
+        rows, unseen = found
+        username, site = self.flag_user.value.strip(), self.site.value
+        create = unseen if self.create_missing.value else []
+
+        def act(inv):
+            reports = [inv.reserve_for(list(at["number"]), username, node)
+                       for node, at in rows.groupby("node")]
+            if create:
+                reports.append(inv.reserve_for(create, username, site))
+            return reports
+        others = rows[rows["reserved_for"].notna()
+                      & (rows["reserved_for"].str.lower() != username.lower())]
+        skipped = [] if create else unseen
+        if len(others):
+            held = ", ".join(f"{n} for {r}" for n, r in zip(others["number"], others["reserved_for"]))
+            self.confirmation.ask(f"{len(others)} number(s) are held for someone else ({held}): "
+                                  f"reserve them for {username} instead?",
+                                  lambda: self._flag(act, f"reserved for {username}", skipped))
+            return
+        self._flag(act, f"reserved for {username}", skipped)
+
+    def clear(self, _=None):
+        found = self._flag_rows(clearing=True)
+        if found is None:
+            return
+        rows, unseen = found
+        flagged = rows[rows["reserved_for"].notna()]
+        if not len(flagged):
+            self.flag_result.value = note("info", "None of these numbers seen from the site is "
+                                                  "reserved for anyone: nothing to clear.")
+            return
+
+        def act(inv):
+            return [inv.clear_reserved_for(list(at["number"]), node)
+                    for node, at in flagged.groupby("node")]
+        held = ", ".join(f"{n} for {r}" for n, r in zip(flagged["number"], flagged["reserved_for"]))
+        self.confirmation.ask(f"Clear the Reserved For flag of {len(flagged)} number(s) ({held})?",
+                              lambda: self._flag(act, "cleared", unseen))
+
+    def _flag(self, action, done_words, unseen):
+        try:
+            with self.session.writing() as inv, inv.batch():
+                report = pd.concat(action(inv), ignore_index=True)
         except NumkitError as error:
             self.flag_result.value = note("error", in_plain_words(error))
             return
         done = report[report["result"] != "skipped"]
         skipped = report[report["result"] == "skipped"]
-        text = f"{len(done)} number(s) {', '.join(done['result'].unique())}: {', '.join(done['number'])}"
+        text = f"{len(done)} number(s) {done_words}: {', '.join(done['number'])}"
         if len(skipped):
             text += f"; skipped {', '.join(skipped['number'])} ({', '.join(skipped['reason'].unique())})"
+        if unseen:
+            text += (f"; not seen from {self.site.value}: {', '.join(unseen)} (no row there or "
+                     "above it)")
         self.flag_result.value = note("ok", text + ".")
         self.refresh()
 
-    def reserve(self, _=None):
-        numbers, username = self.flag_numbers.value.strip(), self.flag_user.value.strip()
-        node = self.site.value if self.create_missing.value else None
-        self._flag(lambda inv: inv.reserve_for(numbers, username, node))
 
-    def clear(self, _=None):
-        numbers = self.flag_numbers.value.strip()
-        self._flag(lambda inv: inv.clear_reserved_for(numbers))
+def typed_numbers(text):
+    """The numbers typed in the panel: numbers and ranges, separated by commas or semicolons."""
+    parts = [part.strip() for part in re.split(r"[,;]", text or "") if part.strip()]
+    if not parts:
+        raise InvalidOperation("type one or more numbers, e.g. 1000, 1002 or 1000-1009")
+    numbers = []
+    for part in parts:
+        numbers += parse_numbers(part)[0]
+    return list(dict.fromkeys(numbers))
 
 
 def describe_user(username, status):

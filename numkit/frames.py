@@ -52,3 +52,19 @@ def short_frame(result, numbered=False):
         rows = len(next(iter(columns.values()))) if columns else 0
         columns["position"] = np.arange(1, rows + 1)
     return pd.DataFrame(columns, copy=False)
+
+
+def for_display(frame):
+    """`frame` as a reader should see it, in a panel or a report: an empty cell where a value
+    is missing (pandas shows None, NaN, NaT or <NA> by column type), datetimes that are all
+    at midnight as dates."""
+    shown = frame.copy()
+    for name, column in frame.items():
+        if pd.api.types.is_datetime64_any_dtype(column):
+            present = column.dropna()
+            dates_only = bool((present == present.dt.normalize()).all())
+            text = column.dt.strftime("%Y-%m-%d" if dates_only else "%Y-%m-%d %H:%M:%S")
+            shown[name] = text.astype(object).where(column.notna(), "")
+        elif column.isna().any():
+            shown[name] = column.astype(object).where(column.notna(), "")
+    return shown

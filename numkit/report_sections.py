@@ -4,28 +4,14 @@ an HTML export or a headless run can show: no widgets, no JavaScript."""
 import base64
 import html
 
-import pandas as pd
-
 from .exports import write_tables
+from .frames import for_display
 from .reports import describe_changes, report_tables
 from .sample import PROJECT_ROOT, database_path
 from .inventory import connect
 from .widgets import charts
 
 ROWS_SHOWN = 200
-
-
-def _for_display(frame):
-    """`frame` as a reader should see it: an empty cell where a value is missing. (pandas
-    writes a column's missing values as "None", "<NA>" or nothing, depending on its type;
-    the reports' datetimes are dates.)"""
-    shown = frame.copy()
-    for name, column in frame.items():
-        if pd.api.types.is_datetime64_any_dtype(column):
-            shown[name] = column.dt.strftime("%Y-%m-%d").astype(object).where(column.notna(), "")
-        elif column.isna().any():
-            shown[name] = column.astype(object).where(column.notna(), "")
-    return shown
 
 
 class Section:
@@ -40,7 +26,7 @@ class Section:
             parts.append(f'<img alt="{html.escape(self.title)}" '
                          f'src="data:image/png;base64,{base64.b64encode(self.chart).decode()}">')
         if self.frame is not None and len(self.frame):
-            shown = _for_display(self.frame.head(ROWS_SHOWN))
+            shown = for_display(self.frame.head(ROWS_SHOWN))
             parts.append(shown.to_html(index=False, escape=True, border=0, classes="numkit-table"))
             if len(self.frame) > ROWS_SHOWN:
                 parts.append(f"<p>First {ROWS_SHOWN} of {len(self.frame)} rows; the CSV and XLSX "

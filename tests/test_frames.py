@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from numkit.frames import frame, short_frame
+from numkit.frames import for_display, frame, short_frame
 
 ROWS = """select * from (values
     ('a', null::varchar, 1, null::bigint, date '2026-01-01', null::date, true, null::boolean,
@@ -48,3 +48,19 @@ def test_a_numbered_short_frame_counts_its_rows_from_1(inv):
     pd.testing.assert_frame_equal(numbered, expected)
     empty = short_frame(inv.con.execute(query + " where false"), numbered=True)
     assert list(empty.columns)[-1] == "position" and empty.empty
+
+
+def test_for_display_shows_missing_values_as_empty_cells_and_dates_as_dates():
+    frame = pd.DataFrame({
+        "text": pd.Series(["a", None], dtype="str"),
+        "anything": [None, "b"],
+        "count": pd.array([1, None], dtype="Int64"),
+        "share": [0.5, float("nan")],
+        "day": pd.to_datetime(["2026-09-24", None]),
+        "at": pd.to_datetime(["2026-09-24 10:30:00", "2026-09-25 00:00:00"]),
+        "flag": [True, False],
+    })
+    shown = for_display(frame)
+    assert shown.iloc[1].tolist() == ["", "b", "", "", "", "2026-09-25 00:00:00", False]
+    assert shown.iloc[0].tolist() == ["a", "", 1, 0.5, "2026-09-24", "2026-09-24 10:30:00", True]
+    assert frame["text"].isna().tolist() == [False, True]        # the frame given is left as it was

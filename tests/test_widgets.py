@@ -255,3 +255,14 @@ def test_overview_counts_and_load(database, tmp_path):
     assert "loaded snapshot" in panel.load_result.value
     assert panel.progress.value == 1.0
     assert panel.by_customer.df["total"].tolist() == [1, 0]
+
+
+def test_an_export_folder_that_cannot_be_written_says_so(database, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    panel = CleanupReportPanel(database, as_of=AS_OF, older_than_days=30, out_dir=tmp_path / "out")
+    panel.export_button.click()
+    assert "Wrote" in panel.status.value
+    panel.out_dir.value = str(blocker / "reports")
+    panel.export_button.click()
+    assert "Not written" in panel.status.value and "a-file" in panel.status.value

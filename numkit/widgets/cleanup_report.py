@@ -82,7 +82,12 @@ class CleanupReportPanel(w.VBox):
                                  f"{len(alerts)} node(s) below the {alert_share:.0%} available alert.")
 
     def export(self, _=None):
-        written = write_tables(self.tables, self.out_dir.value)
+        try:
+            written = write_tables(self.tables, self.out_dir.value)
+        except OSError as error:    # a folder that cannot be made or written to
+            self.status.value = note("error", f"Not written: {error.strerror or error} "
+                                              f"({error.filename or self.out_dir.value}).")
+            return []
         self.status.value = note("ok", "Wrote " + ", ".join(str(Path(p)) for p in written))
         return written
 

@@ -10,6 +10,7 @@ from itables.widget import ITable
 
 from ..codes import REASON_WORDS
 from ..errors import NotAssignable, NumkitError
+from ..frames import for_display
 from ..inventory import connect
 from ..sample import database_path
 
@@ -70,11 +71,7 @@ def show(table_widget, frame):
 def _displayable(frame):
     if frame is None:
         return pd.DataFrame({"": []})
-    frame = frame.copy()
-    for column in frame.columns:   # dates and missing values read better as plain text
-        if frame[column].dtype == object or str(frame[column].dtype).startswith(("datetime", "string")):
-            frame[column] = frame[column].map(lambda v: "" if v is None or v != v else str(v))
-    return frame
+    return for_display(frame)
 
 
 def tree_options(nodes, filter_text=""):

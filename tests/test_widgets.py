@@ -1,6 +1,7 @@
 """The panels without a browser: set values, click buttons, check the panel and the inventory."""
 
 import datetime as dt
+import html
 
 import openpyxl
 
@@ -266,3 +267,15 @@ def test_an_export_folder_that_cannot_be_written_says_so(database, tmp_path):
     panel.out_dir.value = str(blocker / "reports")
     panel.export_button.click()
     assert "Not written" in panel.status.value and "a-file" in panel.status.value
+
+
+def test_bulk_lines_that_are_not_moves_are_named_not_dropped(database):
+    panel = MovePreviewPanel(database, as_of=AS_OF)
+    panel.bulk_text.value = (f"username,destination\nk.brown,{SITE_C}\nthis line is malformed\n\n"
+                             f"c.silva {SITE_C}\nilewis,{SITE_C},extra\n")
+    panel.bulk_preview_button.click()
+    assert html.unescape(panel.bulk_outcome.value).endswith(
+        "Not previewed: 3 line(s) are not username,destination (line 3: 'this line is "
+        f"malformed'; line 5: 'c.silva {SITE_C}'; line 6: 'ilewis,{SITE_C},extra').</div>")
+    panel.bulk_apply_button.click()
+    assert not panel.confirmation.pending

@@ -113,7 +113,14 @@ class MovePreviewPanel(w.VBox):
             self.bulk_text.value = bytes(files[0]["content"]).decode("utf-8-sig")
 
     def preview_bulk(self, _=None):
-        moves = whatif.parse_moves(self.bulk_text.value)
+        moves, unreadable = whatif.parse_moves(self.bulk_text.value)
+        if unreadable:
+            lines = "; ".join(f"line {number}: {line.strip()!r}" for number, line in unreadable[:5])
+            more = f" and {len(unreadable) - 5} more" if len(unreadable) > 5 else ""
+            self.bulk_outcome.value = note("error", f"Not previewed: {len(unreadable)} line(s) are "
+                                                    f"not username,destination ({lines}{more}).")
+            show(self.bulk_plan, None)
+            return None
         if not moves:
             self.bulk_outcome.value = note("error", "No moves: write one username,destination per line.")
             return None

@@ -279,3 +279,16 @@ def test_bulk_lines_that_are_not_moves_are_named_not_dropped(database):
         f"malformed'; line 5: 'c.silva {SITE_C}'; line 6: 'ilewis,{SITE_C},extra').</div>")
     panel.bulk_apply_button.click()
     assert not panel.confirmation.pending
+
+
+def test_onboarding_result_and_number_choice_follow_the_user_typed(database):
+    panel = OnboardingPanel(database, as_of=AS_OF)
+    panel.site.value = SITE_B
+    panel.username.value = "u.okafor"
+    assert panel.number.index == 0 and panel.number.value is None
+    panel.onboard_button.click()
+    assert "Onboarded u.okafor" in panel.result.value
+    panel.username.value = "zz.newperson"
+    assert panel.result.value == "" and panel.number.index == 0
+    panel.username.value = "k.brown"
+    assert "move preview" in panel.user_state.value

@@ -41,8 +41,8 @@ class OnboardingPanel(w.VBox):
         self.flag_result = w.HTML()
         self.confirmation = Confirmation()
 
-        self.site.observe_value(self.refresh)
-        self.username.observe(self.refresh, "value")
+        self.site.observe_value(self.picked)
+        self.username.observe(self.picked, "value")
         self.onboard_button.on_click(self.onboard)
         self.reserve_button.on_click(self.reserve)
         self.clear_button.on_click(self.clear)
@@ -60,6 +60,11 @@ class OnboardingPanel(w.VBox):
     def chosen(self):
         return self.username.value.strip(), self.site.value
 
+    def picked(self, *_):
+        """Another user or site: what was said about the last one no longer applies."""
+        self.result.value = ""
+        self.refresh()
+
     def refresh(self, *_):
         username, node = self.chosen
         if not username or not node:
@@ -67,6 +72,7 @@ class OnboardingPanel(w.VBox):
             show(self.belonging, None)
             show(self.candidates, None)
             self.number.options = [(LEAVE_TO_RULES, None)]
+            self.number.index = 0
             return
         with self.session.reading() as inv:
             status = inv.user_status(username)
@@ -83,6 +89,7 @@ class OnboardingPanel(w.VBox):
         first = candidates["number"].iloc[0] if len(candidates) else None
         self.number.options = [(f"{LEAVE_TO_RULES} (next available: {first or 'none'})", None)] + [
             (number, number) for number in candidates["number"].head(500)]
+        self.number.index = 0     # shown as chosen (a value of None alone shows an empty box)
 
     def onboard(self, _=None):
         username, node = self.chosen
@@ -195,7 +202,8 @@ def typed_numbers(text):
 
 def describe_user(username, status):
     if status["state"] == "active":
-        return f"{username} is an active user at {status['node']}."
+        return (f"{username} is an active user at {status['node']}: onboarding is for new and "
+                "deleted users (the move preview moves an active one).")
     if status["state"] == "deleted":
         return (f"{username} was deleted on {status['deleted_at']} (was at {status['node']}); "
                 "onboarding brings them back with their reserved numbers.")

@@ -292,3 +292,18 @@ def test_onboarding_result_and_number_choice_follow_the_user_typed(database):
     assert panel.result.value == "" and panel.number.index == 0
     panel.username.value = "k.brown"
     assert "move preview" in panel.user_state.value
+
+
+def test_a_replaced_number_reserved_for_the_mover_is_said_to_stay_reserved(database):
+    """rules.md: a replaced row keeps its Reserved For flag; seen from the destination it is a
+    stranded reservation once the move is done, though the preview's plan calls it replace."""
+    panel = MovePreviewPanel(database, as_of=AS_OF)
+    panel.user.value = "ilewis"
+    panel.destination.value = SITE_C
+    panel.preview_button.click()
+    assert "1 replaced number(s) stay reserved for ilewis (+442079460032)" in panel.outcome.value
+    panel.apply_button.click()
+    panel.confirmation.confirm_button.click()
+    with numkit.connect(database, read_only=True) as inv:
+        inv.as_of = AS_OF
+        assert "+442079460032" in set(inv.stranded_reservations()["number"])

@@ -75,6 +75,7 @@ class MovePreviewPanel(w.VBox):
             with self.session.reading() as inv:
                 plan = inv.preview_move(username, destination, policy)
                 candidates = inv.available_numbers(username, destination, limit=50)
+                held = inv.belonging_to(username)
         except NumkitError as error:
             self.outcome.value = note("error", f"The move would be refused. {in_plain_words(error)}")
             for widget in (self.plan, self.stranded, self.destination_candidates):
@@ -82,7 +83,9 @@ class MovePreviewPanel(w.VBox):
             return False
         stranded = plan[plan["action"] == STRANDED]
         moving = plan[plan["action"] != STRANDED]
-        self.outcome.value = note("info", summary(username, destination, moving, stranded))
+        reserved = set(zip(held["number"], held["node"]))
+        self.outcome.value = note("info", summary(username, destination, moving, stranded)
+                                  + kept_flags(username, moving, reserved))
         show(self.plan, moving)
         show(self.stranded, stranded[["number", "node"]])
         show(self.destination_candidates, candidates)
@@ -155,6 +158,18 @@ class MovePreviewPanel(w.VBox):
             return
         self.bulk_outcome.value = note("ok", f"Applied {len(moves)} move(s).")
         show(self.bulk_plan, done)
+
+
+def kept_flags(username, moving, reserved):
+    """A replaced number that is also reserved for the user keeps its flag when released
+    (rules.md): a reservation the user can no longer see from the destination."""
+    replaced = moving[moving["action"] == "replace"]
+    flagged = [number for number, node in zip(replaced["number"], replaced["node"])
+               if (number, node) in reserved]
+    if not flagged:
+        return ""
+    return (f" {len(flagged)} replaced number(s) stay reserved for {username} "
+            f"({', '.join(flagged)}) and will show as stranded reservations.")
 
 
 def summary(username, destination, moving, stranded):

@@ -234,6 +234,8 @@ def test_cleanup_action_dry_run_then_confirm(database):
     with numkit.connect(database, read_only=True) as inv:
         assert len(inv.cleanup_deleted_reservations(30)) == len(flagged)
     panel.clear_button.click()
+    assert "users deleted 30+ days ago" in panel.confirmation.question.value
+    panel.older_than.value = 1000          # changed while the question is asked
     panel.confirmation.confirm_button.click()
     assert f"Cleared {len(flagged)}" in panel.cleanup_outcome.value
     with numkit.connect(database, read_only=True) as inv:

@@ -92,24 +92,27 @@ class CleanupReportPanel(w.VBox):
         return written
 
     def dry_run(self, _=None):
+        days = self.older_than.value
         with self.session.reading() as inv:
-            concerned = inv.cleanup_deleted_reservations(self.older_than.value, dry_run=True)
+            concerned = inv.cleanup_deleted_reservations(days, dry_run=True)
         show(self.cleanup_rows, concerned)
         self.clear_button.disabled = concerned.empty
         self.cleanup_outcome.value = note("info", f"The cleanup would clear {len(concerned)} "
-                                                  "Reserved For flag(s); nothing is changed yet.")
+                                                  f"Reserved For flag(s) of users deleted {days}+ "
+                                                  "days ago; nothing is changed yet.")
         return concerned
 
     def ask_clear(self, _=None):
+        days = self.older_than.value
         concerned = self.dry_run()
-        if len(concerned):
+        if len(concerned):     # what is confirmed is what was counted, whatever the box says then
             self.confirmation.ask(f"Clear {len(concerned)} Reserved For flag(s) of users deleted "
-                                  f"{self.older_than.value}+ days ago?", self.clear)
+                                  f"{days}+ days ago?", lambda: self.clear(days))
 
-    def clear(self):
+    def clear(self, days):
         try:
             with self.session.writing() as inv:
-                cleared = inv.cleanup_deleted_reservations(self.older_than.value, dry_run=False)
+                cleared = inv.cleanup_deleted_reservations(days, dry_run=False)
         except NumkitError as error:
             self.cleanup_outcome.value = note("error", in_plain_words(error))
             return

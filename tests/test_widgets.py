@@ -250,6 +250,7 @@ def test_overview_counts_and_load(database, tmp_path):
     panel.paths["numbers"].value = str(bad)
     panel.load_button.click()
     assert "Nothing was loaded" in panel.load_result.value
+    assert panel.step.value == "" and panel.progress.value == 0    # no step left showing
     assert list(panel.problems.df["value"]) == ["not-a-number"]
     good = tmp_path / "more.csv"
     good.write_text(f"Internal Number,Located At,Status\n9999,{SITE_B},Available\n")

@@ -17,7 +17,15 @@ def deletion_age_histogram(deleted):
     axes = figure.subplots()
     days = deleted["days_since_deleted"].dropna()
     if len(days):
-        axes.hist(days, bins=min(20, max(5, days.nunique())), color="#5c6bc0")
+        # whole days: one bar per day (or per span of days), never fractions of one
+        low, high = int(days.min()), int(days.max())
+        width = max(1, -(-(high - low + 1) // 20))
+        axes.hist(days, bins=range(low, high + width + 1, width), color="#5c6bc0",
+                  edgecolor="white")
+        margin = width if high - low >= 10 else 5     # a few days either side of one bar
+        axes.set_xlim(max(0, low - margin), high + width + margin)
+        axes.xaxis.get_major_locator().set_params(integer=True)
+        axes.yaxis.get_major_locator().set_params(integer=True)
     else:
         axes.text(0.5, 0.5, "no reservations of deleted users", ha="center", transform=axes.transAxes)
     axes.set_xlabel("days since the user was deleted")
@@ -52,5 +60,6 @@ def status_chart(counts):
         axes.barh(labels, values, left=left, label=status.replace("_", "-"))
         left = [a + b for a, b in zip(left, values)]
     axes.set_xlabel("numbers")
-    axes.legend(loc="lower right", fontsize=7)
+    # beside the bars, not over them: the longest bars reach the right edge
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7)
     return _png(figure)

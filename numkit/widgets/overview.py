@@ -51,7 +51,7 @@ class OverviewPanel(w.VBox):
 
     def _progress(self, fraction, step):
         self.progress.value = fraction
-        self.step.value = note("info", step)
+        self.step.value = note("info", step) if step else ""
 
     def load(self, _=None):
         with tempfile.TemporaryDirectory() as folder:
@@ -65,11 +65,13 @@ class OverviewPanel(w.VBox):
                                       hierarchy=sources["hierarchy"], as_of=self.snapshot_date.value,
                                       progress=self._progress)
             except LoadError as error:
+                self._progress(0, "")      # the step it was at is over
                 self.load_result.value = note("error", f"Nothing was loaded: {len(error.problems)} "
                                                        "problem(s) in the export, listed below.")
                 show(self.problems, error.problems)
                 return
             except NumkitError as error:
+                self._progress(0, "")
                 self.load_result.value = note("error", in_plain_words(error))
                 return
         self.load_result.value = note("ok", str(report))

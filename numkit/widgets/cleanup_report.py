@@ -9,7 +9,7 @@ from ..exports import write_tables
 from ..reports import report_tables
 from ..sample import PROJECT_ROOT
 from . import charts
-from .common import Confirmation, Session, heading, in_plain_words, note, show, table
+from .common import FITTED, Confirmation, Session, heading, in_plain_words, note, show, table
 
 
 class CleanupReportPanel(w.VBox):
@@ -23,7 +23,7 @@ class CleanupReportPanel(w.VBox):
                                            style={"description_width": "initial"})
         self.out_dir = w.Text(value=str(out_dir), description="Export to")
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
-        self.export_button = w.Button(description="Export CSV + XLSX", icon="download")
+        self.export_button = w.Button(description="Export CSV + XLSX", icon="download", **FITTED)
         self.status = w.HTML()
         self.deleted_summary = w.HTML()
         self.deleted_chart = w.Image(format="png")
@@ -32,7 +32,7 @@ class CleanupReportPanel(w.VBox):
         self.stranded = table(caption="Reservations not visible from their user's node")
         self.usage_chart = w.Image(format="png")
         self.usage = table(caption="Numbers by effective status, per node")
-        self.dry_run_button = w.Button(description="Dry run cleanup", icon="search")
+        self.dry_run_button = w.Button(description="Dry run cleanup", icon="search", **FITTED)
         self.clear_button = w.Button(description="Clear these flags…", button_style="danger",
                                      disabled=True)
         self.cleanup_outcome = w.HTML()
@@ -46,8 +46,9 @@ class CleanupReportPanel(w.VBox):
             w.VBox([w.HBox([self.dry_run_button, self.clear_button]), self.confirmation,
                     self.cleanup_outcome, self.cleanup_rows]),
         ])
-        for index, title in enumerate(["Deleted users' reservations", "Stuck cooling",
-                                       "Stranded reservations", "Utilization", "Cleanup"]):
+        # short titles: a tab shows some 20 characters
+        for index, title in enumerate(["Held for leavers", "Stuck cooling", "Stranded",
+                                       "Utilization", "Cleanup"]):
             tabs.set_title(index, title)
         self.refresh_button.on_click(self.refresh)
         self.export_button.on_click(self.export)

@@ -54,6 +54,10 @@ def in_plain_words(error):
     return f"Not done: {error}"
 
 
+# Buttons, uploads and check boxes as wide as their words (ipywidgets cuts longer ones off)
+FITTED = {"layout": {"width": "auto"}}
+
+
 def heading(text):
     return w.HTML(f"<h4 style='margin:8px 0 2px'>{html.escape(text)}</h4>")
 

@@ -5,7 +5,8 @@ import ipywidgets as w
 from .. import whatif
 from ..codes import MOVE_POLICIES, STRANDED
 from ..errors import NumkitError
-from .common import Confirmation, NodePicker, Session, heading, in_plain_words, note, show, table
+from .common import (FITTED, Confirmation, NodePicker, Session, heading, in_plain_words, note,
+                     show, table)
 
 # Usernames offered as the user is typed, when there are no more than this many: a list of
 # millions would take the browser minutes. Any username can be typed either way.
@@ -38,7 +39,7 @@ class MovePreviewPanel(w.VBox):
 
         self.bulk_text = w.Textarea(placeholder="username,destination\njsmith,sys.hcs.Prov-1.Cust-1.Site-B",
                                     layout=w.Layout(width="640px", height="110px"))
-        self.bulk_upload = w.FileUpload(accept=".csv,.txt", multiple=False,
+        self.bulk_upload = w.FileUpload(accept=".csv,.txt", multiple=False, **FITTED,
                                         description="Upload moves")
         self.bulk_preview_button = w.Button(description="Preview all", icon="eye")
         self.bulk_apply_button = w.Button(description="Apply all…", button_style="warning")

@@ -7,7 +7,8 @@ import pandas as pd
 
 from ..errors import InvalidOperation, NumkitError
 from ..numbering import parse_numbers
-from .common import Confirmation, NodePicker, Session, heading, in_plain_words, note, show, table
+from .common import (FITTED, Confirmation, NodePicker, Session, heading, in_plain_words, note,
+                     show, table)
 
 LEAVE_TO_RULES = "leave it to the rules"
 CANDIDATES_SHOWN = 1000
@@ -35,8 +36,8 @@ class OnboardingPanel(w.VBox):
         self.flag_numbers = w.Text(description="Numbers", placeholder="1000, 1002 or 1000-1009")
         self.flag_user = w.Text(description="For user", placeholder="username")
         self.create_missing = w.Checkbox(description="create missing numbers at the selected site",
-                                         indent=False)
-        self.reserve_button = w.Button(description="Reserve for user", icon="lock")
+                                         indent=False, **FITTED)
+        self.reserve_button = w.Button(description="Reserve for user", icon="lock", **FITTED)
         self.clear_button = w.Button(description="Clear flag", icon="unlock")
         self.flag_result = w.HTML()
         self.confirmation = Confirmation()

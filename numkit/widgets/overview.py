@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..errors import LoadError, NumkitError
 from . import charts
-from .common import Session, heading, in_plain_words, note, show, table
+from .common import FITTED, Session, heading, in_plain_words, note, show, table
 
 ROLES = ("numbers", "users", "hierarchy")
 
@@ -20,9 +20,10 @@ class OverviewPanel(w.VBox):
         self.session = Session(database, as_of)
         self.paths = {role: w.Text(description=role.capitalize(), placeholder=f"path to {role}.csv/.xlsx",
                                    layout=w.Layout(width="520px")) for role in ROLES}
-        self.uploads = {role: w.FileUpload(accept=".csv,.xlsx", description=f"Upload {role}")
+        self.uploads = {role: w.FileUpload(accept=".csv,.xlsx", description=f"Upload {role}", **FITTED)
                         for role in ROLES}
-        self.snapshot_date = w.DatePicker(description="Snapshot date")
+        self.snapshot_date = w.DatePicker(description="Snapshot date",
+                                          style={"description_width": "initial"})
         self.load_button = w.Button(description="Load export", button_style="primary", icon="upload")
         self.progress = w.FloatProgress(min=0, max=1, description="", layout=w.Layout(width="420px"))
         self.step = w.HTML()

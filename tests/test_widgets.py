@@ -244,6 +244,7 @@ def test_cleanup_action_dry_run_then_confirm(database):
 
 def test_overview_counts_and_load(database, tmp_path):
     panel = OverviewPanel(database)
+    assert panel.problems.layout.display == "none"      # no empty problems table before a load
     assert list(panel.by_customer.df["node"]) == [CUST1, "sys.hcs.Prov-1.Cust-2"]
     bad = tmp_path / "numbers.csv"
     bad.write_text("number,node\nnot-a-number,x.y\n")
@@ -251,13 +252,14 @@ def test_overview_counts_and_load(database, tmp_path):
     panel.load_button.click()
     assert "Nothing was loaded" in panel.load_result.value
     assert panel.step.value == "" and panel.progress.value == 0    # no step left showing
+    assert panel.problems.layout.display == ""
     assert list(panel.problems.df["value"]) == ["not-a-number"]
     good = tmp_path / "more.csv"
     good.write_text(f"Internal Number,Located At,Status\n9999,{SITE_B},Available\n")
     panel.paths["numbers"].value = str(good)
     panel.load_button.click()
     assert "loaded snapshot" in panel.load_result.value
-    assert panel.progress.value == 1.0
+    assert panel.progress.value == 1.0 and panel.problems.layout.display == "none"
     assert panel.by_customer.df["total"].tolist() == [1, 0]
 
 

@@ -29,6 +29,7 @@ class OverviewPanel(w.VBox):
         self.step = w.HTML()
         self.load_result = w.HTML()
         self.problems = table(caption="Problems found in the export (nothing was loaded)")
+        self.problems.layout.display = "none"     # shown when a load is refused
         self.by_customer = table(caption="Numbers by effective status, per customer")
         self.by_site = table(caption="Numbers by effective status, per site")
         self.chart = w.Image(format="png")
@@ -70,6 +71,7 @@ class OverviewPanel(w.VBox):
                 self.load_result.value = note("error", f"Nothing was loaded: {len(error.problems)} "
                                                        "problem(s) in the export, listed below.")
                 show(self.problems, error.problems)
+                self.problems.layout.display = ""
                 return
             except NumkitError as error:
                 self._progress(0, "")
@@ -77,6 +79,7 @@ class OverviewPanel(w.VBox):
                 return
         self.load_result.value = note("ok", str(report))
         show(self.problems, None)
+        self.problems.layout.display = "none"
         self.refresh()
 
     def refresh(self):

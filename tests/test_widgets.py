@@ -312,3 +312,18 @@ def test_a_replaced_number_reserved_for_the_mover_is_said_to_stay_reserved(datab
     with numkit.connect(database, read_only=True) as inv:
         inv.as_of = AS_OF
         assert "+442079460032" in set(inv.stranded_reservations()["number"])
+
+
+def test_move_panel_shows_the_destination_after_a_move_and_forgets_stale_previews(database):
+    panel = MovePreviewPanel(database, as_of=AS_OF)
+    panel.user.value = "k.brown"
+    panel.destination.value = SITE_C
+    panel.preview_button.click()
+    assert "1004" in set(panel.destination_candidates.df["number"])
+    panel.policy.value = "carry"
+    assert panel.outcome.value == "" and panel.plan.df.empty      # the replace preview is gone
+    panel.policy.value = "replace"
+    panel.apply_button.click()
+    panel.confirmation.confirm_button.click()
+    assert "Moved" in panel.outcome.value
+    assert not {"1004", "1005", "1011"} & set(panel.destination_candidates.df["number"])

@@ -48,6 +48,9 @@ class MovePreviewPanel(w.VBox):
         self.confirmation = Confirmation()
 
         self.preview_button.on_click(self.preview)
+        for choice in (self.user, self.policy):
+            choice.observe(self._forget_preview, "value")
+        self.destination.observe_value(self._forget_preview)
         self.apply_button.on_click(self.ask_apply)
         self.bulk_upload.observe(self._uploaded, "value")
         self.bulk_preview_button.on_click(self.preview_bulk)
@@ -62,6 +65,12 @@ class MovePreviewPanel(w.VBox):
                                     self.bulk_apply_button]),
             self.bulk_outcome, self.bulk_plan,
         ])
+
+    def _forget_preview(self, *_):
+        """Another user, destination or policy: the last preview is not about it."""
+        self.outcome.value = ""
+        for widget in (self.plan, self.stranded, self.destination_candidates):
+            show(widget, None)
 
     @property
     def move(self):
@@ -103,13 +112,16 @@ class MovePreviewPanel(w.VBox):
         try:
             with self.session.writing() as inv:
                 done = inv.move_user(username, destination, policy)
+                candidates = inv.available_numbers(username, destination, limit=50)
         except NumkitError as error:
             self.outcome.value = note("error", in_plain_words(error))
             return
         moving = done[done["action"] != STRANDED]
-        self.outcome.value = note("ok", "Moved. " + summary(username, destination, moving,
-                                                           done[done["action"] == STRANDED]))
+        stranded = done[done["action"] == STRANDED]
+        self.outcome.value = note("ok", "Moved. " + summary(username, destination, moving, stranded))
         show(self.plan, moving)
+        show(self.stranded, stranded[["number", "node"]])
+        show(self.destination_candidates, candidates)     # what is left there now
 
     def _uploaded(self, change):
         files = change["new"]

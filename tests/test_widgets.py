@@ -238,6 +238,7 @@ def test_cleanup_action_dry_run_then_confirm(database):
     panel.older_than.value = 1000          # changed while the question is asked
     panel.confirmation.confirm_button.click()
     assert f"Cleared {len(flagged)}" in panel.cleanup_outcome.value
+    assert panel.cleanup_rows.caption == "Reserved For flags the cleanup cleared"
     with numkit.connect(database, read_only=True) as inv:
         assert inv.cleanup_deleted_reservations(30).empty
 

@@ -12,6 +12,9 @@ from . import charts
 from .common import FITTED, Confirmation, Session, heading, in_plain_words, note, show, table
 
 
+WOULD_CLEAR = "Reserved For flags the cleanup would clear"
+
+
 class CleanupReportPanel(w.VBox):
     """The periodic cleanup report, its exports, and clearing leavers' reservations."""
 
@@ -36,7 +39,7 @@ class CleanupReportPanel(w.VBox):
         self.clear_button = w.Button(description="Clear these flags…", button_style="danger",
                                      disabled=True)
         self.cleanup_outcome = w.HTML()
-        self.cleanup_rows = table(caption="Reserved For flags the cleanup would clear")
+        self.cleanup_rows = table(caption=WOULD_CLEAR)
         self.confirmation = Confirmation()
         self.tables = {}
 
@@ -97,6 +100,7 @@ class CleanupReportPanel(w.VBox):
         with self.session.reading() as inv:
             concerned = inv.cleanup_deleted_reservations(days, dry_run=True)
         show(self.cleanup_rows, concerned)
+        self.cleanup_rows.caption = WOULD_CLEAR
         self.clear_button.disabled = concerned.empty
         self.cleanup_outcome.value = note("info", f"The cleanup would clear {len(concerned)} "
                                                   f"Reserved For flag(s) of users deleted {days}+ "
@@ -120,6 +124,7 @@ class CleanupReportPanel(w.VBox):
         self.clear_button.disabled = True
         self.cleanup_outcome.value = note("ok", f"Cleared {len(cleared)} Reserved For flag(s).")
         show(self.cleanup_rows, cleared)
+        self.cleanup_rows.caption = "Reserved For flags the cleanup cleared"
         self.refresh()
 
 

@@ -48,18 +48,24 @@ def _rehearse(inv, moves, policy):
             lines.append((step, username, destination, None, None, None, None, None,
                           f"{type(refused).__name__}: {refused}"))
             continue
-        for entry in plan.itertuples(index=False):
-            lines.append((step, username, destination, entry.number, entry.node, entry.action,
-                          entry.new_number, entry.new_node, None))
-        if plan.empty:
-            lines.append((step, username, destination, None, None, "no numbers", None, None, None))
+        lines += _plan_lines(step, username, destination, plan)
     return pd.DataFrame(lines, columns=COLUMNS, dtype=object)
 
 
+def _plan_lines(step, username, destination, plan):
+    """A move's plan as lines of COLUMNS."""
+    if plan.empty:
+        return [(step, username, destination, None, None, "no numbers", None, None, None)]
+    return [(step, username, destination, entry.number, entry.node, entry.action,
+             entry.new_number, entry.new_node, None) for entry in plan.itertuples(index=False)]
+
+
 def apply_moves(inv, moves, policy="replace"):
-    """Do every move in order, in one transaction: all of them or none."""
-    plans = []
+    """Do every move in order, in one transaction: all of them or none. What each did, in
+    the columns of preview_moves (the conflict column empty)."""
+    lines = []
     with inv.batch():
-        for username, destination in moves:
-            plans.append(inv.move_user(username, destination, policy).assign(username=username))
-    return pd.concat(plans, ignore_index=True) if plans else pd.DataFrame()
+        for step, (username, destination) in enumerate(moves, start=1):
+            lines += _plan_lines(step, username, destination,
+                                 inv.move_user(username, destination, policy))
+    return pd.DataFrame(lines, columns=COLUMNS, dtype=object)

@@ -209,6 +209,8 @@ def test_bulk_what_if_flags_conflicts_and_applies_in_order(database):
     panel.bulk_apply_button.click()
     panel.confirmation.confirm_button.click()
     assert "Applied 2 move(s)" in panel.bulk_outcome.value
+    assert list(panel.bulk_plan.df.columns) == ["step", "username", "destination", "number", "node",
+                                                "action", "new_number", "new_node", "conflict"]
     assert used_by(database, "k.brown") == ["1004", "1005", "1011"]
     assert used_by(database, "ilewis") == ["+441144960000"]
 

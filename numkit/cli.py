@@ -38,6 +38,16 @@ def expected_errors(command):
     return wrapper
 
 
+def existing(db):
+    """`db`, refused when no file is there. A path given on the command line that names
+    nothing is a refused request like any other: one line, status 1 (click would print its
+    usage text and exit 2). Read-only openings refuse it themselves; writing ones would
+    create an empty database."""
+    if not Path(db).is_file():
+        raise InvalidOperation(f"no database at {db}")
+    return db
+
+
 def as_of_option(command):
     return click.option("--as-of", "as_of", metavar="DATE",
                         help="Evaluate the rules at this date (YYYY-MM-DD); default today.")(command)
@@ -68,13 +78,13 @@ class SaidOnStderr(logging.Handler):
 
 @main.command()
 @click.argument("db", type=click.Path(dir_okay=False))
-@click.option("--numbers", "numbers_file", type=click.Path(exists=True, dir_okay=False),
+@click.option("--numbers", "numbers_file", type=click.Path(dir_okay=False),
               help="The numbers export (CSV or XLSX).")
-@click.option("--users", "users_file", type=click.Path(exists=True, dir_okay=False),
+@click.option("--users", "users_file", type=click.Path(dir_okay=False),
               help="The users export; without it the active users stay as they are.")
-@click.option("--hierarchy", "hierarchy_file", type=click.Path(exists=True, dir_okay=False),
+@click.option("--hierarchy", "hierarchy_file", type=click.Path(dir_okay=False),
               help="The hierarchy export (node paths and types).")
-@click.option("--dir", "folder", type=click.Path(exists=True, file_okay=False),
+@click.option("--dir", "folder", type=click.Path(file_okay=False),
               help="An export folder (numbers.csv, users.csv, hierarchy.csv, manifest.json).")
 @snapshot_date_option
 @click.option("--no-strict", is_flag=True,
@@ -111,7 +121,7 @@ def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict,
 
 
 @main.command()
-@click.argument("db", type=click.Path(exists=True, dir_okay=False))
+@click.argument("db", type=click.Path(dir_okay=False))
 @as_of_option
 @expected_errors
 def check(db, as_of):
@@ -129,7 +139,7 @@ def check(db, as_of):
 
 
 @main.command()
-@click.argument("db", type=click.Path(exists=True, dir_okay=False))
+@click.argument("db", type=click.Path(dir_okay=False))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder for the report: an HTML page, one CSV per table, one XLSX workbook.")
 @as_of_option
@@ -153,7 +163,7 @@ def report(db, out_dir, as_of, older_than):
 
 
 @main.command()
-@click.argument("db", type=click.Path(exists=True, dir_okay=False))
+@click.argument("db", type=click.Path(dir_okay=False))
 @click.option("--from", "from_load", type=int, help="The earlier snapshot (load id); default the one before --to.")
 @click.option("--to", "to_load", type=int, help="The later snapshot (load id); default the latest.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Also write the changes to this CSV file.")
@@ -175,7 +185,7 @@ def diff(db, from_load, to_load, out_file):
 
 
 @main.command()
-@click.argument("db", type=click.Path(exists=True, dir_okay=False))
+@click.argument("db", type=click.Path(dir_okay=False))
 @click.option("--older-than", "older_than", type=click.IntRange(min=0), required=True,
               help="Clear the flags of users deleted at least this many days ago.")
 @as_of_option
@@ -184,7 +194,7 @@ def diff(db, from_load, to_load, out_file):
 @expected_errors
 def cleanup(db, older_than, as_of, apply_changes):
     """Clear Reserved For flags of users deleted long ago; a dry run unless --apply."""
-    with connect(db, read_only=not apply_changes) as inv:
+    with connect(existing(db), read_only=not apply_changes) as inv:
         if as_of:
             inv.as_of = as_of
         rows = inv.cleanup_deleted_reservations(older_than, dry_run=not apply_changes)

@@ -16,6 +16,8 @@ def load_folder(inv, directory, strict=True):
     that users who left between snapshots are recorded as deleted on the right date.
     """
     directory = Path(directory)
+    if not directory.is_dir():
+        raise InvalidOperation(f"no folder {directory}")
     numbers = source_path(directory, "numbers")
     hierarchy = source_path(directory, "hierarchy")
     users = source_path(directory, "users")

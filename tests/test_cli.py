@@ -104,9 +104,21 @@ def test_demo_writes_an_export_that_loads(tmp_path):
     assert run("check", tmp_path / "inv.duckdb").exit_code == 0
 
 
-@pytest.mark.parametrize("args", [["report", "missing.duckdb", "--out", "x"], ["check", "missing.duckdb"]])
-def test_missing_database_is_a_usage_error(args):
-    assert run(*args).exit_code == 2
+@pytest.mark.parametrize("args, says", [
+    (["report", "{tmp}/missing.duckdb", "--out", "{tmp}/x"], "no database at {tmp}/missing.duckdb"),
+    (["check", "{tmp}/missing.duckdb"], "no database at {tmp}/missing.duckdb"),
+    (["diff", "{tmp}/missing.duckdb"], "no database at {tmp}/missing.duckdb"),
+    (["cleanup", "{tmp}/missing.duckdb", "--older-than", "30", "--apply"],
+     "no database at {tmp}/missing.duckdb"),
+    (["load", "{tmp}/inv.duckdb", "--numbers", "{tmp}/nope.csv"], "{tmp}/nope.csv: file not found"),
+    (["load", "{tmp}/inv.duckdb", "--dir", "{tmp}/no-folder"], "no folder {tmp}/no-folder"),
+])
+def test_a_path_that_names_nothing_is_one_line_and_status_1(tmp_path, args, says):
+    """interface.md: a user error exits 1 with a one-line message (not click's usage text)."""
+    result = run(*[a.format(tmp=tmp_path) for a in args])
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: " + says.format(tmp=tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []      # nothing created
 
 
 def test_report_as_a_program_keeps_stderr_clean(database, tmp_path):

@@ -48,7 +48,8 @@ def reserve_for(inv, numbers, username, node=None):
                 number = min(conflicts, key=number_order)
                 raise InvalidOperation(f"cannot create {number} at {node}: a row at "
                                        f"{conflicts[number][0]} holds it on the same path")
-        key_of = user_keys(inv.con, [username] + [row["used_by"] for row in rows])
+        users = [row["used_by"] for row in rows if row["used_by"]]
+        key_of = user_keys(inv.con, [username] + users) if users else {}
         for row in rows:
             if row["used_by"] and key_of[row["used_by"]] != key_of[username]:
                 raise InvalidOperation(f"number {row['number']} at {row['node']} is used by "

@@ -120,9 +120,11 @@ class OnboardingPanel(w.VBox):
         try:
             wanted = typed_numbers(self.flag_numbers.value)
             with self.session.reading() as inv:
-                rows = inv.sql("select number, node, reserved_for from visible_numbers($node) "
-                               "where number in (select unnest($numbers))",
-                               {"node": node, "numbers": wanted})
+                # held_for_other compares usernames as the rules do (DuckDB's lower())
+                rows = inv.sql("select number, node, reserved_for, "
+                               "coalesce(lower(reserved_for) <> lower($user), false) as held_for_other "
+                               "from visible_numbers($node) where number in (select unnest($numbers))",
+                               {"node": node, "numbers": wanted, "user": self.flag_user.value.strip()})
         except NumkitError as error:
             self.flag_result.value = note("error", in_plain_words(error))
             return None
@@ -142,8 +144,7 @@ class OnboardingPanel(w.VBox):
             if create:
                 reports.append(inv.reserve_for(create, username, site))
             return reports
-        others = rows[rows["reserved_for"].notna()
-                      & (rows["reserved_for"].str.lower() != username.lower())]
+        others = rows[rows["held_for_other"]]
         skipped = [] if create else unseen
         if len(others):
             held = ", ".join(f"{n} for {r}" for n, r in zip(others["number"], others["reserved_for"]))

@@ -1,4 +1,4 @@
-"""Checking what callers pass: dates, whole days, usernames, single numbers."""
+"""Checking what callers pass: dates, whole days, usernames, single numbers, header names."""
 
 import datetime as dt
 from numbers import Integral
@@ -65,3 +65,19 @@ def user_keys(con, usernames):
         return {}
     return dict(con.execute("select name, lower(name) from unnest($names) as given(name)",
                             {"names": names}).fetchall())
+
+
+def extra_names(names):
+    """Header names to keep as extra columns, as a tuple: one name, or a list of names."""
+    if names is None:
+        return ()
+    if isinstance(names, str):
+        names = [names]
+    try:
+        names = tuple(names)
+    except TypeError:
+        raise InvalidOperation(f"extra_columns takes header names, not {names!r}") from None
+    for name in names:
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidOperation(f"extra_columns takes header names, not {name!r}")
+    return names

@@ -91,8 +91,12 @@ class SaidOnStderr(logging.Handler):
               help="Load the rows that pass and keep the others in load_rejects.")
 @click.option("--problems", type=click.Path(dir_okay=False),
               help="On a refused load, write every problem to this CSV file.")
+@click.option("--extra-column", "extra_columns", multiple=True, metavar="NAME",
+              help="Keep this header as an extra column though it looks like a misspelling "
+                   "of a known one (repeatable).")
 @expected_errors
-def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict, problems):
+def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict, problems,
+         extra_columns):
     """Load an inventory export into DB as a new snapshot (all or nothing)."""
     if numbers_file and folder:
         raise click.UsageError("give --numbers FILE or --dir FOLDER, not both")
@@ -106,18 +110,26 @@ def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict,
     try:
         with connect(db) as inv:
             if folder:
-                for report in load_folder(inv, folder, strict=not no_strict):
+                for report in load_folder(inv, folder, strict=not no_strict,
+                                          extra_columns=extra_columns):
                     landed = True
-                    click.echo(str(report))
+                    say_loaded(report)
             else:
                 report = inv.load(numbers_file, users=users_file, hierarchy=hierarchy_file,
-                                  as_of=parse_date(as_of, "--as-of"), strict=not no_strict)
+                                  as_of=parse_date(as_of, "--as-of"), strict=not no_strict,
+                                  extra_columns=extra_columns)
                 landed = True
-                click.echo(str(report))
+                say_loaded(report)
     finally:
         if new_file and not landed:     # a refused first load leaves no empty database behind
             for created in (Path(db), Path(f"{db}.wal")):
                 created.unlink(missing_ok=True)
+
+
+def say_loaded(report):
+    click.echo(str(report))
+    for line in report.describe_columns():
+        click.echo(f"  {line}")
 
 
 @main.command()

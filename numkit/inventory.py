@@ -16,7 +16,7 @@ from collections.abc import MutableMapping
 import duckdb
 
 from . import assignment, bulk, each_move, load, moves, row_operations
-from .arguments import parse_date, row_limit, single_number, whole_days
+from .arguments import extra_names, parse_date, row_limit, single_number, whole_days
 from .changes import ROW_FIELDS, Operation
 from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
 from .errors import InvalidOperation, InventoryLocked, NumkitError, UnknownNode, UnknownUser
@@ -548,15 +548,19 @@ class Inventory:
 
     # -- load ------------------------------------------------------------------------
     @writes
-    def load(self, numbers, users=None, hierarchy=None, *, as_of=None, strict=True, progress=None):
+    def load(self, numbers, users=None, hierarchy=None, *, as_of=None, strict=True, progress=None,
+             extra_columns=()):
         """Replace the inventory with a snapshot, all or nothing (README, "Loading exports").
 
         `progress(fraction, step)`, when given, is called as each step of the load begins.
+        `extra_columns` names headers to keep as extra columns though they look like
+        misspellings of known ones (which are refused otherwise).
         """
         with indexes_rebuilt(self.con):
             return load.load_snapshot(self, numbers, users, hierarchy,
                                       as_of=parse_date(as_of, "as_of") or self.as_of,
-                                      strict=strict, progress=progress)
+                                      strict=strict, progress=progress,
+                                      extra_columns=extra_names(extra_columns))
 
     # -- read ------------------------------------------------------------------------
     @reads

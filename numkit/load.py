@@ -17,6 +17,12 @@ from .sources import file_facts, stage
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "reason"]
 ROLES = ("hierarchy", "users", "numbers")   # checked in this order: numbers need the users
 REPORTED_ORDER = ("numbers", "users", "hierarchy")
+EXTRA_KEPT = ("numbers", "users")
+
+
+def _shown(text):
+    """`text` with its control characters written as escapes, never sent to a terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
 
 
 @dataclass
@@ -30,6 +36,21 @@ class LoadReport:
     rejected: int
     deleted_users: list = field(default_factory=list)
     files: dict = field(default_factory=dict)
+    # per role: {"file": ..., "read": {header as written: numkit column}, "extra": [header]}
+    columns: dict = field(default_factory=dict)
+
+    def describe_columns(self):
+        """One line per file: which header was read as which column, which were kept."""
+        lines = []
+        for role, seen in self.columns.items():
+            line = f"{_shown(Path(seen['file']).name)}: " + ", ".join(
+                f"{_shown(header)} -> {column}" for header, column in seen["read"].items())
+            if seen["extra"]:
+                # a hierarchy file has no extra column: what else it holds is not read
+                kept = "kept as extra" if role in EXTRA_KEPT else "not read"
+                line += f"; {kept}: " + ", ".join(map(_shown, seen["extra"]))
+            lines.append(line)
+        return lines
 
     def __str__(self):
         users = "users unchanged" if self.users is None else f"{self.users} users"
@@ -139,8 +160,10 @@ def _bounded_memory(con, enclosing):
                   enclosing)
 
 
-def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=None):
+def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=None,
+                  extra_columns=()):
     """Load one snapshot; `progress(fraction, step)` is told as each step begins.
+    `extra_columns` names headers kept as extra columns though they look misspelt.
 
     The whole load is one operation: a failure, a refusal (LoadError) or a kill leaves the
     inventory as it was, staging tables included.
@@ -163,7 +186,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
                 _keep_valid(con, role, [], given=False)
                 continue
             report_progress(len(staged) / 4, f"reading and checking {role}")
-            staged[role] = stage(con, source, role, facts[role])
+            staged[role] = stage(con, source, role, facts[role], extra_columns)
             if staged[role].aborted:    # the transaction takes no more statements
                 problems_of[role] = _check(con, role, staged[role])
                 break
@@ -203,7 +226,11 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
             deleted_users=[r[0] for r in con.execute(
                 "select username from deleted_users where deleted_at = $d and username in "
                 "(select username from temp.departed)", {"d": as_of}).fetchall()],
-            files=files)
+            files=files,
+            columns={role: {"file": staged[role].label,
+                            "read": {header: column for column, header in staged[role].headers.items()},
+                            "extra": list(staged[role].extras)}
+                     for role in REPORTED_ORDER if role in staged})
         con.execute(
             "update loads set numbers = $n, users = $u, nodes = $nodes, rejected = $r, "
             "deleted_users = $d where load_id = $id",

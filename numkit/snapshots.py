@@ -8,9 +8,10 @@ from .errors import InvalidOperation
 from .load import source_path
 
 
-def load_folder(inv, directory, strict=True):
+def load_folder(inv, directory, strict=True, extra_columns=()):
     """Load an export folder; with a manifest.json, its earlier snapshots first, in order
-    (those not older than the latest snapshot already loaded).
+    (those not older than the latest snapshot already loaded). `extra_columns` is passed
+    on to each load.
 
     Earlier snapshots reuse the folder's numbers and hierarchy with their own users file, so
     that users who left between snapshots are recorded as deleted on the right date.
@@ -30,8 +31,9 @@ def load_folder(inv, directory, strict=True):
         if latest is not None and earlier_as_of <= latest:
             continue    # loaded before: replaying it would record the same deletions again
         reports.append(inv.load(numbers, users=directory / earlier_users, hierarchy=hierarchy,
-                                as_of=earlier_as_of, strict=strict))
-    reports.append(inv.load(numbers, users=users, hierarchy=hierarchy, as_of=as_of, strict=strict))
+                                as_of=earlier_as_of, strict=strict, extra_columns=extra_columns))
+    reports.append(inv.load(numbers, users=users, hierarchy=hierarchy, as_of=as_of, strict=strict,
+                            extra_columns=extra_columns))
     return reports
 
 

@@ -39,6 +39,16 @@ HEADERS = {
         "name": ("name",),
     },
 }
+# How the headers above are written in VOSS exports, to name them in messages.
+WRITTEN = {"internalnumber": "Internal Number", "locatedat": "Located At",
+           "reservedfor": "Reserved For", "usedby": "Used By", "releasedate": "Release Date",
+           "coolingenddate": "Cooling End Date", "reservationnotes": "Reservation Notes"}
+# An unknown header this close to a known one (letters added, dropped, changed or swapped)
+# is taken for a misspelling: read as an extra column, its data would be lost in silence.
+# Two changes to a four-letter header change half of it (Role and Name are both two from
+# node), so short headers allow one.
+MISSPELT_WITHIN = 2
+SHORT_HEADER, SHORT_WITHIN = 4, 1
 REQUIRED = {"numbers": ("number", "node"), "users": ("username", "node"), "hierarchy": ("node",)}
 DEFAULTS = {("numbers", "status"): "Available"}
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -82,6 +92,7 @@ class Staged:
     # Lines the CSV reader refused, as (row, header, value, reason): those rows are not
     # staged, the others still are, and are checked as usual.
     rejects: list = field(default_factory=list)
+    extras: list = field(default_factory=list)      # headers kept as extra columns
     sheet_note: str = ""                              # which sheet was read, when it matters
     # DuckDB failed while reading: the load's transaction takes no more statements
     aborted: bool = False
@@ -315,25 +326,68 @@ def _frame_of(source, role, staged):
     return frame[~empty.to_numpy()], {row for row, gone in enumerate(empty, 2) if gone}
 
 
-def _map_headers(role, columns, staged):
-    """Match the file's headers to the role's columns; the others are extra columns."""
+def _distance(a, b):
+    """Edits (a letter added, dropped, changed, or two next to each other swapped) that
+    turn `a` into `b`."""
+    before, previous = None, list(range(len(b) + 1))
+    for i, letter in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (letter != other))
+            if i > 1 and j > 1 and letter == b[j - 2] and a[i - 2] == other:
+                best = min(best, before[j - 2] + 1)
+            current.append(best)
+        before, previous = previous, current
+    return previous[-1]
+
+
+def _resembled(role, header):
+    """(column, known header) that `header` (not known itself) looks like a misspelling of,
+    or None."""
+    name = normalised(header)
+    close = []
+    for column, aliases in HEADERS[role].items():
+        for alias in aliases:
+            within = SHORT_WITHIN if len(alias) <= SHORT_HEADER else MISSPELT_WITHIN
+            distance = _distance(name, alias)
+            if distance <= within:
+                close.append((distance, column, alias))
+    if not close:
+        return None
+    _, column, alias = min(close, key=lambda found: found[0])
+    return column, WRITTEN.get(alias, alias.capitalize())
+
+
+def _map_headers(role, columns, staged, extra_columns=()):
+    """Match the file's headers to the role's columns; the others are extra columns, except
+    one that looks like a misspelling of a known header and is not in `extra_columns`."""
     by_alias = {alias: column for column, aliases in HEADERS[role].items() for alias in aliases}
-    extras = []
+    kept = {normalised(name) for name in extra_columns}
+    resembled = set()
     for header in columns:
         column = by_alias.get(normalised(header))
         if column is None:
-            extras.append(header)
+            misspelt = None if normalised(header) in kept else _resembled(role, header)
+            if misspelt:
+                resembled.add(misspelt[0])
+                staged.problems.append((1, header, header, (
+                    f"header {header!r} looks like a misspelling of {misspelt[1]}: correct it, "
+                    f"or keep it as an extra column with extra_columns=[{header!r}] / "
+                    f"--extra-column {header!r}")))
+            else:
+                staged.extras.append(header)
         elif column in staged.headers:
             staged.problems.append((1, header, header, f"a second column for {column} "
                                     f"(already {staged.headers[column]!r})"))
         else:
             staged.headers[column] = header
     for column in REQUIRED[role]:
-        if column not in staged.headers:
+        # a header taken for its misspelling is named already
+        if column not in staged.headers and column not in resembled:
             expected = " / ".join(HEADERS[role][column])
             staged.problems.append((1, column, None, f"missing required column {column} "
                                     f"(a header like {expected}){staged.sheet_note}"))
-    return extras
+    return staged.extras
 
 
 def _stage_view(con, role, staged, extras, source):
@@ -354,11 +408,12 @@ def _stage_view(con, role, staged, extras, source):
                 f"select {', '.join(selected)} from {source}")
 
 
-def stage(con, source, role, facts=None):
+def stage(con, source, role, facts=None, extra_columns=()):
     """Read `source` into checked_<role> (sql/load/read_<role>.sql, in one pass, then
     numbered); header problems and refused lines are recorded in the returned Staged.
 
-    `facts` is file_facts(source), when it was asked for.
+    `facts` is file_facts(source), when it was asked for; `extra_columns` names headers to
+    keep as extra columns even though they look like misspellings of known ones.
     """
     staged = Staged(role, _label(source, role))
     is_frame = isinstance(source, pd.DataFrame)
@@ -378,7 +433,7 @@ def stage(con, source, role, facts=None):
         reason = str(error).strip().splitlines()[0]
         staged.problems.append((None, None, None, f"cannot read the file: {reason}"))
         return staged
-    extras = _map_headers(role, columns, staged)
+    extras = _map_headers(role, columns, staged, extra_columns)
     if staged.problems:
         return staged
     if frame is not None:

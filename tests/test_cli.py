@@ -152,3 +152,29 @@ def test_a_broken_manifest_is_one_line_naming_it_and_loads_nothing(tmp_path, man
     assert says in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert not (tmp_path / "inv.duckdb").exists()     # a refused load into a new file leaves none
+
+
+def test_load_keeps_a_named_extra_column_and_says_how_columns_were_read(tmp_path):
+    db = tmp_path / "inv.duckdb"
+    numbers = write(tmp_path, "numbers.csv", NUMBERS.replace("Used By", "Used").replace(
+        "Release Date", "Relase Date"))
+    refused = run("load", db, "--numbers", numbers, "--users", write(tmp_path, "users.csv", USERS))
+    assert refused.exit_code == 1
+    assert "header 'Used' looks like a misspelling of Used By" in refused.output
+    loaded = run("load", db, "--numbers", numbers, "--users", tmp_path / "users.csv",
+                 "--extra-column", "Used", "--extra-column", "relase date")
+    assert loaded.exit_code == 0, loaded.output
+    assert ("numbers.csv: Internal Number -> number, Located At -> node, Status -> status, "
+            "Reserved For -> reserved_for; kept as extra: Used, Relase Date") in loaded.output
+    assert "users.csv: Username -> username, Located At -> node" in loaded.output
+
+
+def test_load_dir_passes_extra_columns_on(tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    write(folder, "numbers.csv", NUMBERS.replace("Reserved For", "Reserverd For"))
+    write(folder, "users.csv", USERS)
+    assert run("load", tmp_path / "inv.duckdb", "--dir", folder).exit_code == 1
+    loaded = run("load", tmp_path / "inv.duckdb", "--dir", folder, "--extra-column", "Reserverd For")
+    assert loaded.exit_code == 0, loaded.output
+    assert "kept as extra: Reserverd For" in loaded.output

@@ -335,3 +335,37 @@ def test_a_load_failing_inside_a_batch_puts_its_settings_back_after_the_batch(tm
                    inv.con.execute("select index_name from duckdb_indexes()").fetchall()}
     assert indexes == {f.name.removesuffix(".sql") for f in index_files()}
     assert inv.sql("select count(*) as n from numbers")["n"][0] == 0
+
+
+def test_a_misspelt_header_is_kept_as_an_extra_column_when_asked(tmp_path):
+    numbers = write(tmp_path, "n.csv", f"Internal Number,Located At,Reserverd For\n1,{SITE_A},bob\n")
+    inv = numkit.connect()
+    with pytest.raises(numkit.LoadError, match="'Reserverd For' looks like a misspelling of Reserved For"):
+        inv.load(numbers, as_of=AS_OF)
+    report = inv.load(numbers, as_of=AS_OF, extra_columns=["reserverd_for"])
+    assert json.loads(inv._scalar("select extra from numbers")) == {"Reserverd For": "bob"}
+    assert inv._scalar("select reserved_for from numbers") is None
+    assert report.columns["numbers"]["extra"] == ["Reserverd For"]
+
+
+def test_a_misspelt_status_is_named_before_the_rows_it_would_break(inv, tmp_path):
+    numbers = write(tmp_path, "n.csv", f"number,node,Stauts,Used By\n1,{SITE_A},Used,alice\n")
+    with pytest.raises(numkit.LoadError) as refused:
+        inv.load(numbers)
+    assert str(refused.value).startswith(f"{numbers}, row 1, column Stauts: header 'Stauts' looks "
+                                         "like a misspelling of Status")
+
+
+def test_the_load_report_says_how_each_header_was_read(tmp_path):
+    inv = numkit.connect()
+    report = inv.load(write(tmp_path, "n.csv", f"Internal Number,Located At,Site Code\n1,{SITE_A},X\n"),
+                      users=write(tmp_path, "u.csv", f"Username,Hierarchy\nbob,{SITE_A}\n"), as_of=AS_OF)
+    assert report.columns == {
+        "numbers": {"file": str(tmp_path / "n.csv"),
+                    "read": {"Internal Number": "number", "Located At": "node"},
+                    "extra": ["Site Code"]},
+        "users": {"file": str(tmp_path / "u.csv"),
+                  "read": {"Username": "username", "Hierarchy": "node"}, "extra": []}}
+    assert report.describe_columns() == [
+        "n.csv: Internal Number -> number, Located At -> node; kept as extra: Site Code",
+        "u.csv: Username -> username, Hierarchy -> node"]

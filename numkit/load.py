@@ -160,6 +160,13 @@ def _bounded_memory(con, enclosing):
                   enclosing)
 
 
+def _about_files_first(problems):
+    """The problems about a whole file or its header (row 1) before those about its rows,
+    across files: a missing or misspelt header explains the row problems it causes, so the
+    error's message, which names the first problem, names it."""
+    return sorted(problems, key=lambda problem: problem[1] not in (None, 1))
+
+
 def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=None,
                   extra_columns=()):
     """Load one snapshot; `progress(fraction, step)` is told as each step begins.
@@ -201,7 +208,8 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
             role_problems = problems_of[role] = _check(con, role, staged[role])
             if not staged[role].problems:
                 _keep_valid(con, role, role_problems, given=True)
-        problems = [p for role in REPORTED_ORDER for p in problems_of.get(role, [])]
+        problems = _about_files_first(
+            [p for role in REPORTED_ORDER for p in problems_of.get(role, [])])
         unreadable = any(s.problems for s in staged.values())
         emptied = []
         if problems and not (strict or unreadable):

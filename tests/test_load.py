@@ -348,6 +348,17 @@ def test_a_misspelt_header_is_kept_as_an_extra_column_when_asked(tmp_path):
     assert report.columns["numbers"]["extra"] == ["Reserverd For"]
 
 
+def test_header_problems_come_first_in_the_load_error(inv, tmp_path):
+    # a row problem in the numbers file, a header problem in the users file
+    numbers = write(tmp_path, "n.csv", f"number,node,status\n1,{SITE_A},Sold\n")
+    users = write(tmp_path, "u.csv", f"Usrname,Located At\nalice,{SITE_A}\n")
+    with pytest.raises(numkit.LoadError) as refused:
+        inv.load(numbers, users=users)
+    problems = refused.value.problems
+    assert problems["row"].tolist()[:2] == [1, 2]
+    assert str(refused.value).startswith(f"{users}, row 1, column Usrname: header 'Usrname'")
+
+
 def test_a_misspelt_status_is_named_before_the_rows_it_would_break(inv, tmp_path):
     numbers = write(tmp_path, "n.csv", f"number,node,Stauts,Used By\n1,{SITE_A},Used,alice\n")
     with pytest.raises(numkit.LoadError) as refused:

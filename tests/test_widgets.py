@@ -330,3 +330,19 @@ def test_move_panel_shows_the_destination_after_a_move_and_forgets_stale_preview
     panel.confirmation.confirm_button.click()
     assert "Moved" in panel.outcome.value
     assert not {"1004", "1005", "1011"} & set(panel.destination_candidates.df["number"])
+
+
+def test_overview_says_how_columns_were_read_and_keeps_named_extra_columns(database, tmp_path):
+    panel = OverviewPanel(database)
+    export = tmp_path / "numbers.csv"
+    export.write_text(f"Internal Number,Located At,Status,Usd By\n9999,{SITE_B},Available,\n")
+    panel.paths["numbers"].value = str(export)
+    panel.load_button.click()
+    assert "Nothing was loaded" in panel.load_result.value
+    assert "misspelling of Used By" in " ".join(panel.problems.df["reason"])
+    panel.extra_columns.value = "Usd By"
+    panel.load_button.click()
+    shown = html.unescape(panel.load_result.value)
+    assert "loaded snapshot" in shown
+    assert "numbers.csv: Internal Number -> number, Located At -> node, Status -> status" in shown
+    assert "kept as extra: Usd By" in shown

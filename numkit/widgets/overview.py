@@ -24,6 +24,11 @@ class OverviewPanel(w.VBox):
                         for role in ROLES}
         self.snapshot_date = w.DatePicker(description="Snapshot date",
                                           style={"description_width": "initial"})
+        # a header near a known one is refused as a misspelling unless named here
+        self.extra_columns = w.Text(description="Extra columns",
+                                    placeholder="headers to keep as written, comma-separated",
+                                    style={"description_width": "initial"},
+                                    layout=w.Layout(width="520px"))
         self.load_button = w.Button(description="Load export", button_style="primary", icon="upload")
         self.progress = w.FloatProgress(min=0, max=1, description="", layout=w.Layout(width="420px"))
         self.step = w.HTML()
@@ -37,7 +42,7 @@ class OverviewPanel(w.VBox):
         super().__init__([
             heading("Load an export"),
             *[w.HBox([self.paths[role], self.uploads[role]]) for role in ROLES],
-            w.HBox([self.snapshot_date, self.load_button]), w.HBox([self.progress, self.step]),
+            self.extra_columns, w.HBox([self.snapshot_date, self.load_button]), w.HBox([self.progress, self.step]),
             self.load_result, self.problems,
             heading("Counts by status"), self.chart, self.by_customer, self.by_site,
         ])
@@ -50,6 +55,9 @@ class OverviewPanel(w.VBox):
             target.write_bytes(bytes(uploaded[0]["content"]))
             return target
         return self.paths[role].value.strip() or None
+
+    def _extra_columns(self):
+        return [name.strip() for name in self.extra_columns.value.split(",") if name.strip()]
 
     def _progress(self, fraction, step):
         self.progress.value = fraction
@@ -65,6 +73,7 @@ class OverviewPanel(w.VBox):
                 with self.session.writing() as inv:
                     report = inv.load(sources["numbers"], users=sources["users"],
                                       hierarchy=sources["hierarchy"], as_of=self.snapshot_date.value,
+                                      extra_columns=self._extra_columns(),
                                       progress=self._progress)
             except LoadError as error:
                 self._progress(0, "")      # the step it was at is over
@@ -77,7 +86,9 @@ class OverviewPanel(w.VBox):
                 self._progress(0, "")
                 self.load_result.value = note("error", in_plain_words(error))
                 return
-        self.load_result.value = note("ok", str(report))
+        self.load_result.value = "".join(note(kind, line) for kind, line in
+                                         [("ok", str(report))]
+                                         + [("info", line) for line in report.describe_columns()])
         show(self.problems, None)
         self.problems.layout.display = "none"
         self.refresh()

@@ -14,6 +14,7 @@ from .errors import InvalidOperation, LoadError, NumkitError
 from .exports import safe_for_spreadsheets
 from .inventory import connect
 from .scheduled import run_report
+from .schema import SCHEMA_VERSION
 from .snapshots import load_folder
 
 
@@ -118,6 +119,16 @@ def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict,
         if new_file and not landed:     # a refused first load leaves no empty database behind
             for created in (Path(db), Path(f"{db}.wal")):
                 created.unlink(missing_ok=True)
+
+
+@main.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@expected_errors
+def upgrade(db):
+    """Bring a database made by an older numkit up to this numkit's schema."""
+    with connect(existing(db)):     # a writer's open upgrades it
+        pass
+    click.echo(f"{db} is at schema {SCHEMA_VERSION}, as this numkit reads it")
 
 
 @main.command()

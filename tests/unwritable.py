@@ -35,7 +35,11 @@ def read_only_view(folder):
         subprocess.run(["mount", "-o", "remount,bind,ro", str(view)], check=True, capture_output=True)
         yield view
     finally:
-        subprocess.run(["umount", str(view)], check=True)
+        unmounted = subprocess.run(["umount", str(view)], capture_output=True)
+        if unmounted.returncode != 0:     # a file still open there: detach it anyway, then say so
+            subprocess.run(["umount", "--lazy", str(view)], check=True)
+            raise AssertionError(f"{view} was still in use when the test ended: "
+                                 f"{unmounted.stderr.decode().strip()}")
         view.rmdir()
 
 

@@ -2,7 +2,7 @@
 
 import logging
 
-from .errors import (AmbiguousNumber, InvalidOperation, InventoryLocked, LoadError,
+from .errors import (AmbiguousNumber, IncompatibleDatabase, InvalidOperation, InventoryLocked, LoadError,
                      MoveRefused, NoNumberAvailable, NotAssignable, NumkitError, UnknownNode,
                      UnknownNumber, UnknownUser, UserExists)
 from .inventory import Inventory, connect
@@ -16,5 +16,6 @@ __all__ = [
     "connect", "Inventory", "LoadReport", "NumkitError", "LoadError", "UnknownNode",
     "UnknownUser", "UnknownNumber", "UserExists", "NotAssignable", "NoNumberAvailable",
     "AmbiguousNumber", "MoveRefused", "InvalidOperation", "InventoryLocked",
+    "IncompatibleDatabase",
 ]
 __version__ = "0.1.0"

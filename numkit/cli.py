@@ -14,6 +14,7 @@ from .errors import InvalidOperation, LoadError, NumkitError
 from .exports import safe_for_spreadsheets
 from .inventory import connect
 from .scheduled import run_report
+from .schema import SCHEMA_VERSION
 from .snapshots import load_folder
 
 
@@ -130,6 +131,16 @@ def say_loaded(report):
     click.echo(str(report))
     for line in report.describe_columns():
         click.echo(f"  {line}")
+
+
+@main.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@expected_errors
+def upgrade(db):
+    """Bring a database made by an older numkit up to this numkit's schema."""
+    with connect(existing(db)):     # a writer's open upgrades it
+        pass
+    click.echo(f"{db} is at schema {SCHEMA_VERSION}, as this numkit reads it")
 
 
 @main.command()

@@ -65,3 +65,8 @@ class InvalidOperation(NumkitError):
 
 class InventoryLocked(NumkitError):
     """Another process holds the database longer than the wait allows."""
+
+
+class IncompatibleDatabase(NumkitError):
+    """The database was made by another numkit version: a newer one (upgrade numkit) or an
+    older one that only a writer may bring up to date."""

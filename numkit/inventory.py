@@ -21,8 +21,8 @@ from .changes import ROW_FIELDS, Operation
 from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
 from .errors import InvalidOperation, InventoryLocked, NumkitError, UnknownNode, UnknownUser
 from .frames import frame, short_frame
-from .schema import (built_digest, create_objects, indexes_rebuilt, refresh_derived,
-                     schema_digest)
+from .schema import (NEW, OLDER, create_objects, indexes_rebuilt, refresh_derived,
+                     refuse_older, schema_state)
 
 
 COPIED_TABLES = ("settings", "loads", "nodes", "numbers", "users", "deleted_users")
@@ -155,15 +155,6 @@ def _others_let_go(inventory):
             other._let_go_if_idle()
 
 
-def _upgrade(path, wait):
-    host = _Host(path)      # what it writes gets numkit's row groups too
-    con = _open(path, read_only=False, wait=wait, host=host)
-    try:
-        create_objects(con)
-    finally:
-        host.detach(con)
-
-
 def reads(method):
     """The method reads the database: it gets a connection for its duration."""
     @functools.wraps(method)
@@ -278,19 +269,16 @@ class Inventory:
             self._host.detach(con)
 
     def _prepare(self, con):
-        """Create or update the schema; a read-only open checks it is a numkit database."""
+        """Create or update the schema; a read-only open only checks that it is a numkit
+        database this numkit can read as it is, and never writes."""
         if not self.read_only:
-            create_objects(con)
+            create_objects(con, self.path)
             return con
-        tables = con.execute("select count(*) from duckdb_tables() "
-                             "where table_name in ('numbers', 'events')").fetchall()[0][0]
-        if tables != 2:
+        state = schema_state(con, self.path)
+        if state is NEW:
             raise InvalidOperation(f"{self.path} is not a numkit database (load an export first)")
-        if built_digest(con) != schema_digest():
-            self._close_file(con)     # built by an older numkit: bring its views up to date first
-            with contextlib.suppress(InventoryLocked):
-                _upgrade(self.path, self.wait)
-            con = self._open_file(True)
+        if state is OLDER:
+            refuse_older(self.path, con)
         return con
 
     def _use(self, con):

@@ -32,7 +32,8 @@ def run_report(database, out_dir, as_of=None, older_than_days=0):
     out.mkdir(parents=True, exist_ok=True)
     executed = out / "cleanup-report.ipynb"
     parameters = {"database": str(Path(database).resolve()), "as_of": str(as_of) if as_of else None,
-                  "older_than_days": older_than_days, "out_dir": str(out)}
+                  "older_than_days": older_than_days, "out_dir": str(out),
+                  "read_only": True}    # a report only reads: it runs on a file the user may only read
     try:
         with tempfile.TemporaryDirectory(prefix="numkit-kernel-") as sockets:
             papermill.execute_notebook(str(REPORT_NOTEBOOK), str(executed), parameters=parameters,

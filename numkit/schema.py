@@ -7,9 +7,25 @@ from importlib import resources
 
 import duckdb
 
+from .errors import IncompatibleDatabase
+
 SQL_ROOT = resources.files("numkit") / "sql"
 STATEMENT_DIRS = ("load", "statements")
 INDEX_LAYER = "12_indexes"
+
+# The version of the schema files (the numbered layers under sql/), stored in each
+# database's schema_version table. Bump it, and record the new digest below, whenever any
+# schema file changes: numkit refuses a database whose version is higher than its own (its
+# objects may not mean what this numkit thinks, and rewriting them would downgrade it), and
+# only a writer upgrades a lower one. Whether an older numkit could still read a changed
+# view is easy to get wrong, so every change counts; a test fails until both are updated.
+# The digest is schema_digest() of the files of that version.
+SCHEMA_VERSION = 1
+SCHEMA_DIGESTS = {
+    1: "dead0111ada1fdd033d95ae6803f3a4b120a4a9a3b49e3b9449ac35c4fa01842",
+}
+# What opening a database needs (schema_state).
+NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"
 
 
 def object_files():
@@ -60,23 +76,60 @@ def object_names():
 
 @cache
 def schema_digest():
+    """A digest of every schema file, names and text."""
     digest = hashlib.sha256()
     for sql_file in object_files():
         digest.update(sql_file.name.encode() + sql_file.read_bytes())
     return digest.hexdigest()
 
 
-def built_digest(con):
+def built_version(con):
+    """(version, digest) of the schema that built the database at `con`: (None, None) when
+    it holds no numkit tables; version 0 when numkit made it before versions were kept
+    (schema_version without its `version` column, or without a row)."""
     try:
-        rows = con.execute("select digest from schema_version").fetchall()
+        rows = con.execute("select version, digest from schema_version").fetchall()
     except duckdb.CatalogException:
-        return None
-    return rows[0][0] if rows else None
+        tables = con.execute("select count(*) from duckdb_tables() "
+                             "where table_name in ('numbers', 'events')").fetchall()[0][0]
+        return (0, None) if tables else (None, None)
+    except duckdb.BinderException:      # the table as numkit kept it before versions
+        return 0, None
+    return (rows[0][0] or 0, rows[0][1]) if rows else (0, None)
 
 
-def create_objects(con):
-    """Create or update every schema object, unless this version built them already."""
-    if built_digest(con) == schema_digest():
+def schema_state(con, path):
+    """What opening the database at `con` needs: CURRENT (nothing), STALE (rewriting the
+    objects: a writer only), OLDER (an upgrade: a writer only) or NEW (creating them).
+    A database made by a newer numkit is refused: rewriting its objects would downgrade
+    them, and reading them may not mean what this numkit thinks."""
+    version, digest = built_version(con)
+    if version is None:
+        return NEW
+    if version > SCHEMA_VERSION:
+        raise IncompatibleDatabase(
+            f"{path} was made by a newer numkit (schema {version}, this numkit knows "
+            f"{SCHEMA_VERSION}): upgrade numkit (pip install -U numkit)")
+    if version < SCHEMA_VERSION:
+        return OLDER
+    # The same version built from other SQL files: a checkout whose SQL changed without
+    # its version being bumped yet (a test fails until it is). Readers can use it as it is.
+    return CURRENT if digest == schema_digest() else STALE
+
+
+def refuse_older(path, con):
+    version, _ = built_version(con)
+    made = "before schema versions" if version == 0 else f"schema {version}"
+    raise IncompatibleDatabase(
+        f"{path} was made by an older numkit ({made}, this numkit knows {SCHEMA_VERSION}): "
+        f"open it once for writing (numkit.connect(path)) or run `numkit upgrade {path}`, "
+        "then read it")
+
+
+def create_objects(con, path=":memory:"):
+    """Create or update every schema object, unless this version built them already; a
+    database made by a newer numkit is refused untouched."""
+    if schema_state(con, path) is CURRENT:
         ensure_indexes(con)
         return
     con.begin()
@@ -84,7 +137,8 @@ def create_objects(con):
         con.execute(sql_file.read_text())
     refresh_derived(con)
     con.execute("delete from schema_version")
-    con.execute("insert into schema_version values ($d)", {"d": schema_digest()})
+    con.execute("insert into schema_version (version, digest) values ($v, $d)",
+                {"v": SCHEMA_VERSION, "d": schema_digest()})
     con.commit()
 
 

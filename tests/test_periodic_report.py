@@ -10,8 +10,10 @@ from click.testing import CliRunner
 
 import numkit
 from numkit.cli import main
+from numkit.widgets import CleanupReportPanel
 
 from browser import browser, need, page, save_screenshot  # noqa: F401  (fixtures)
+from unwritable import fingerprint, read_only_view
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 SITE_A = "sys.hcs.Prov-1.Cust-1.Site-A"
@@ -165,3 +167,38 @@ def test_cleanup_command_dry_run_then_apply(weekly, tmp_path):
         assert len(events) == events_before + would
         assert set(events["action"].iloc[-would:]) == {"cleanup_deleted_reservation"}
         assert inv.cleanup_deleted_reservations(30).empty
+
+
+@pytest.fixture
+def stored(sample_file, tmp_path):
+    """A copy of the sample inventory, alone in its folder."""
+    folder = tmp_path / "store"
+    folder.mkdir()
+    shutil.copy(sample_file, folder / "inventory.duckdb")
+    return folder / "inventory.duckdb"
+
+
+def test_report_on_a_database_the_user_may_only_read_writes_nothing_to_it(stored, tmp_path):
+    before = fingerprint(stored.parent)
+    with read_only_view(stored.parent) as view:
+        result = CliRunner().invoke(main, ["report", str(view / stored.name), "--out",
+                                           str(tmp_path / "out"), "--as-of", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "cleanup-report.html").is_file()
+    assert fingerprint(stored.parent) == before
+
+
+def test_the_report_runs_panel_only_reads(stored, tmp_path):
+    """The scheduled run shows the panel read-only: it opens the file for reading only,
+    and its cleanup is refused rather than opening the file for writing."""
+    before = fingerprint(stored.parent)
+    with read_only_view(stored.parent) as view:
+        panel = CleanupReportPanel(view / stored.name, as_of="2026-11-23", older_than_days=30,
+                                   out_dir=tmp_path / "out", read_only=True)
+        assert panel.session.inventory.read_only
+        assert len(panel.dry_run()) > 0
+        assert panel.clear_button.disabled
+        panel.clear(30)
+        assert "read-only" in panel.cleanup_outcome.value
+        panel.session.inventory.close()
+    assert fingerprint(stored.parent) == before

@@ -18,8 +18,12 @@ WOULD_CLEAR = "Reserved For flags the cleanup would clear"
 class CleanupReportPanel(w.VBox):
     """The periodic cleanup report, its exports, and clearing leavers' reservations."""
 
-    def __init__(self, database=None, as_of=None, older_than_days=30, out_dir=None):
-        self.session = Session(database, as_of)
+    def __init__(self, database=None, as_of=None, older_than_days=30, out_dir=None,
+                 read_only=False):
+        """`read_only`: open the database only to read (a scheduled report run); the
+        cleanup's dry run works, clearing is refused."""
+        self.session = Session(database, as_of, read_only=read_only)
+        self.read_only = read_only
         out_dir = out_dir or PROJECT_ROOT / "out" / "cleanup"
         self.older_than = w.BoundedIntText(value=older_than_days, min=0, max=100_000,
                                            description="Older than (days)",
@@ -101,7 +105,7 @@ class CleanupReportPanel(w.VBox):
             concerned = inv.cleanup_deleted_reservations(days, dry_run=True)
         show(self.cleanup_rows, concerned)
         self.cleanup_rows.caption = WOULD_CLEAR
-        self.clear_button.disabled = concerned.empty
+        self.clear_button.disabled = concerned.empty or self.read_only
         self.cleanup_outcome.value = note("info", f"The cleanup would clear {len(concerned)} "
                                                   f"Reserved For flag(s) of users deleted {days}+ "
                                                   "days ago; nothing is changed yet.")

@@ -21,9 +21,9 @@ class Session:
     """Where a panel's inventory lives. The file is opened for one action at a time, so that
     several notebooks can work on the same database."""
 
-    def __init__(self, database=None, as_of=None):
+    def __init__(self, database=None, as_of=None, read_only=False):
         self.database = database_path(database)
-        self.inventory = connect(self.database)
+        self.inventory = connect(self.database, read_only=read_only)
         if as_of:
             self.inventory.as_of = as_of
 

@@ -1,0 +1,147 @@
+"""The schema version kept in the database: a reader never writes, a database from a newer
+numkit is refused, an older one is brought up to date by a writer only."""
+
+import shutil
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+import numkit
+from numkit import schema
+from numkit.cli import main
+
+from unwritable import fingerprint, read_only_view
+
+
+@pytest.fixture
+def stored(sample_file, tmp_path):
+    """A copy of the sample inventory, alone in its folder."""
+    folder = tmp_path / "store"
+    folder.mkdir()
+    copy = folder / "inventory.duckdb"
+    shutil.copy(sample_file, copy)
+    return copy
+
+
+def stored_version(path):
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute("select version, digest from schema_version").fetchall()
+
+
+def made_by_a_newer_numkit(path):
+    with duckdb.connect(str(path)) as con:
+        con.execute("alter table schema_version add column if not exists version integer")
+        con.execute("update schema_version set version = $v, digest = 'a newer digest'",
+                    {"v": schema.SCHEMA_VERSION + 1})
+
+
+def made_by_an_older_numkit(path, how):
+    with duckdb.connect(str(path)) as con:
+        if how == "before versions":    # the table as numkit kept it before schema versions
+            con.execute("drop table schema_version")
+            con.execute("create table schema_version (digest varchar not null)")
+            con.execute("insert into schema_version values ('an older digest')")
+        else:
+            con.execute("delete from schema_version")
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_the_schema_digest_is_recorded_for_the_schema_version():
+    """Changing the SQL files means bumping SCHEMA_VERSION and recording its digest (see
+    numkit/schema.py): this fails until both are done."""
+    assert schema.SCHEMA_DIGESTS[schema.SCHEMA_VERSION] == schema.schema_digest()
+    assert max(schema.SCHEMA_DIGESTS) == schema.SCHEMA_VERSION
+    assert len(set(schema.SCHEMA_DIGESTS.values())) == len(schema.SCHEMA_DIGESTS)
+
+
+def test_a_new_database_records_the_schema_version(tmp_path):
+    numkit.connect(tmp_path / "new.duckdb").close()
+    assert stored_version(tmp_path / "new.duckdb") == [(schema.SCHEMA_VERSION, schema.schema_digest())]
+
+
+def test_a_read_only_open_of_a_database_the_user_may_only_read_changes_nothing(stored):
+    before = fingerprint(stored.parent)
+    with read_only_view(stored.parent) as view:
+        inv = numkit.connect(view / stored.name, read_only=True)
+        assert inv.check().empty
+        assert len(inv.users()) > 0
+        inv.close()
+    assert fingerprint(stored.parent) == before
+
+
+def test_opening_an_up_to_date_database_for_writing_writes_nothing(stored):
+    before = fingerprint(stored.parent)
+    inv = numkit.connect(stored)
+    assert len(inv.users()) > 0
+    inv.close()
+    assert fingerprint(stored.parent) == before
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_database_made_by_a_newer_numkit_is_refused_and_left_as_it_was(stored, read_only):
+    made_by_a_newer_numkit(stored)
+    before = fingerprint(stored.parent)
+    newer = schema.SCHEMA_VERSION + 1
+    with pytest.raises(numkit.IncompatibleDatabase,
+                       match=rf"made by a newer numkit \(schema {newer}, this numkit knows "
+                             rf"{schema.SCHEMA_VERSION}\): upgrade numkit \(pip install -U numkit\)"):
+        numkit.connect(stored, read_only=read_only)
+    assert fingerprint(stored.parent) == before
+
+
+@pytest.mark.parametrize("how", ["before versions", "no version row"])
+def test_an_older_database_is_refused_to_a_reader_and_left_as_it_was(stored, how):
+    made_by_an_older_numkit(stored, how)
+    before = fingerprint(stored.parent)
+    with pytest.raises(numkit.IncompatibleDatabase, match=r"made by an older numkit .*numkit upgrade"):
+        numkit.connect(stored, read_only=True)
+    assert fingerprint(stored.parent) == before
+
+
+@pytest.mark.parametrize("how", ["before versions", "no version row"])
+def test_an_older_database_is_upgraded_by_a_writer(stored, how):
+    made_by_an_older_numkit(stored, how)
+    inv = numkit.connect(stored)
+    assert inv.check().empty
+    inv.close()
+    assert stored_version(stored) == [(schema.SCHEMA_VERSION, schema.schema_digest())]
+    numkit.connect(stored, read_only=True).close()
+
+
+def test_a_numkit_from_before_versions_cannot_overwrite_a_versioned_database(stored):
+    """Such a numkit rewrites every object and then writes its digest alone into
+    schema_version: that insert fails, and its transaction with the rewrite is undone."""
+    with duckdb.connect(str(stored)) as con, pytest.raises(duckdb.BinderException):
+        con.execute("insert into schema_version values ('an older digest')")
+
+
+def test_check_on_a_database_made_by_a_newer_numkit_is_one_line(stored):
+    made_by_a_newer_numkit(stored)
+    before = fingerprint(stored.parent)
+    result = run("check", stored)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+    assert "newer numkit" in result.output
+    assert fingerprint(stored.parent) == before
+
+
+def test_check_on_an_older_database_says_to_upgrade_and_numkit_upgrade_does(stored):
+    made_by_an_older_numkit(stored, "before versions")
+    refused = run("check", stored)
+    assert refused.exit_code == 1 and "numkit upgrade" in refused.output
+    upgraded = run("upgrade", stored)
+    assert upgraded.exit_code == 0, upgraded.output
+    assert f"schema {schema.SCHEMA_VERSION}" in upgraded.output
+    assert run("check", stored).exit_code == 0
+
+
+def test_check_on_a_database_the_user_may_only_read(stored):
+    before = fingerprint(stored.parent)
+    with read_only_view(stored.parent) as view:
+        result = run("check", view / stored.name)
+    assert result.exit_code == 0, result.output
+    assert fingerprint(stored.parent) == before

@@ -28,11 +28,27 @@ def _whole_number(value):
     return int(value)
 
 
+# A century: more than any cooling period, reservation or age of a deletion means, and
+# far enough below Python's and DuckDB's date limits that a typo of a few digits is refused
+# where it enters rather than overflowing in the middle of an operation.
+MAX_DAYS = 36_500
+
+
 def whole_days(days, what="days"):
     whole = _whole_number(days)
     if whole is None or whole < 0:
         raise InvalidOperation(f"{what} must be a whole number of days >= 0, not {days!r}")
+    if whole > MAX_DAYS:
+        raise InvalidOperation(f"{what} must be at most {MAX_DAYS} days (a century), not {days!r}")
     return whole
+
+
+def days_after(date, days, what="the end date"):
+    """`date` + `days`; refused when that would be past the last date there is (9999-12-31)."""
+    try:
+        return date + dt.timedelta(days=days)
+    except OverflowError:
+        raise InvalidOperation(f"{what} would be {days} days after {date}, past the year 9999") from None
 
 
 def row_limit(limit):

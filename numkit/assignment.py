@@ -1,8 +1,7 @@
 """Giving numbers to users and taking them back: onboard, assign, release, delete user."""
 
-import datetime as dt
 
-from .arguments import clean_username, single_number
+from .arguments import clean_username, days_after, single_number
 from .changes import ROW_COLUMNS
 from .codes import AVAILABLE, COOLING, NOT_VISIBLE, USED
 from .errors import InvalidOperation, NoNumberAvailable, NotAssignable, UserExists
@@ -16,7 +15,7 @@ def given_to(row, username):
 def released(row, cooling_days, as_of):
     if cooling_days > 0:
         return {**row, "status": COOLING, "used_by": None,
-                "release_date": as_of + dt.timedelta(days=cooling_days)}
+                "release_date": days_after(as_of, cooling_days, "the cooling end date")}
     return {**row, "status": AVAILABLE, "used_by": None, "release_date": None}
 
 

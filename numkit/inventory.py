@@ -759,5 +759,9 @@ class Inventory:
     def cooling_days(self, cooling_days=None):
         """The cooling period of a release: the argument, else the setting."""
         if cooling_days is None:
-            return self.settings["cooling_days"]
+            try:
+                return whole_days(self.settings["cooling_days"], "the cooling_days setting")
+            except InvalidOperation as error:    # stored by plain SQL, or before the bound
+                raise InvalidOperation(f"{error} (set inv.settings['cooling_days'] again "
+                                       "to put it right)") from None
         return whole_days(cooling_days, "cooling_days")

@@ -1,10 +1,8 @@
 """Operations on rows themselves: Reserved For flags, adding and deleting, statuses, cleanup."""
 
-import datetime as dt
-
 import pandas as pd
 
-from .arguments import clean_username, user_keys, whole_days
+from .arguments import clean_username, days_after, user_keys, whole_days
 from .changes import ROW_FIELDS
 from .codes import (AVAILABLE, CONFLICT, COOLING, EXISTS, NOT_AVAILABLE, NOT_FOUND, RESERVED,
                     RESERVED_FOR_SOMEONE, SETTABLE_STATUSES, canonical_spelling)
@@ -115,9 +113,9 @@ def set_status(inv, numbers, status, node=None, days=None, notes=None):
                                        f"only {', '.join(SETTABLE_STATUSES)} numbers can be set "
                                        "(release a used number first)")
         if target == RESERVED:
-            end = None if days is None else op.as_of + dt.timedelta(days=days)
+            end = None if days is None else days_after(op.as_of, days)
         elif target == COOLING:
-            end = op.as_of + dt.timedelta(days=inv.cooling_days(days))
+            end = days_after(op.as_of, inv.cooling_days(days), "the cooling end date")
         else:
             end = None
         changes = []

@@ -164,3 +164,48 @@ def test_an_inventory_opened_read_only_refuses_every_change_and_keeps_reading(da
                         pass
         assert len(inv.events()) == events
         assert inv.user_status("new.user")["state"] == "new"
+
+
+HUGE_DAYS = 10**7
+
+
+@pytest.mark.parametrize("call", [
+    lambda inv: inv.release("3001", cooling_days=HUGE_DAYS),
+    lambda inv: inv.delete_user("alice", cooling_days=HUGE_DAYS),
+    lambda inv: inv.set_status("2001", "Reserved", days=HUGE_DAYS),
+    lambda inv: inv.set_status("2001", "Cooling", days=HUGE_DAYS),
+    lambda inv: inv.settings.__setitem__("cooling_days", HUGE_DAYS),
+    lambda inv: inv.deleted_user_reservations(older_than_days=10**20),
+    lambda inv: inv.cleanup_deleted_reservations(10**20, dry_run=False),
+], ids=["release", "delete_user", "set_status_reserved", "set_status_cooling", "setting",
+        "deleted_user_reservations", "cleanup"])
+def test_days_beyond_a_century_are_refused_where_they_enter(inv, call):
+    """A typo of a few digits used to raise OverflowError, or be stored and then break
+    every release."""
+    before = inv.sql("select * from numbers order by number, node")
+    with pytest.raises(numkit.InvalidOperation, match="at most 36500"):
+        call(inv)
+    assert inv.sql("select * from numbers order by number, node").equals(before)
+    assert inv.settings["cooling_days"] == 0
+
+
+def test_a_century_of_days_is_still_accepted(inv):
+    inv.release("3001", cooling_days=36_500)
+    assert row(inv, "3001", SITE_A)["release_date"] == AS_OF + dt.timedelta(days=36_500)
+
+
+def test_a_stored_cooling_period_out_of_bounds_is_refused_with_what_to_do(inv):
+    """A database written before the bound (or by plain SQL) may hold one."""
+    inv.sql("update settings set value = '10000000' where key = 'cooling_days'")
+    with pytest.raises(numkit.InvalidOperation, match="cooling_days"):
+        inv.release("3001")
+    assert row(inv, "3001", SITE_A)["status"] == "Used"
+
+
+def test_an_end_date_past_the_year_9999_is_refused(inv):
+    inv.as_of = "9999-12-30"
+    with pytest.raises(numkit.InvalidOperation, match="9999"):
+        inv.release("3001", cooling_days=5)
+    with pytest.raises(numkit.InvalidOperation, match="9999"):
+        inv.set_status("2001", "Reserved", days=5)
+    assert row(inv, "3001", SITE_A)["status"] == "Used"

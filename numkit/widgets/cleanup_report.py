@@ -4,6 +4,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from ..arguments import MAX_DAYS
 from ..errors import NumkitError
 from ..exports import write_tables
 from ..reports import report_tables
@@ -25,7 +26,7 @@ class CleanupReportPanel(w.VBox):
         self.session = Session(database, as_of, read_only=read_only)
         self.read_only = read_only
         out_dir = out_dir or PROJECT_ROOT / "out" / "cleanup"
-        self.older_than = w.BoundedIntText(value=older_than_days, min=0, max=100_000,
+        self.older_than = w.BoundedIntText(value=older_than_days, min=0, max=MAX_DAYS,
                                            description="Older than (days)",
                                            style={"description_width": "initial"})
         self.out_dir = w.Text(value=str(out_dir), description="Export to")

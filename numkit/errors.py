@@ -70,3 +70,14 @@ class InventoryLocked(NumkitError):
 class IncompatibleDatabase(NumkitError):
     """The database was made by another numkit version: a newer one (upgrade numkit) or an
     older one that only a writer may bring up to date."""
+
+
+class NotADatabase(InvalidOperation):
+    """The file is not a DuckDB database; `.looks_like` names what it seems to be, if known."""
+
+    def __init__(self, path, looks_like=None):
+        self.path = path
+        self.looks_like = looks_like
+        super().__init__(f"{path} is not a numkit database"
+                         + (f" (it looks like {looks_like}: an export to load, not a database)"
+                            if looks_like else ""))

@@ -19,6 +19,7 @@ from . import assignment, bulk, each_move, load, moves, row_operations
 from .arguments import extra_names, parse_date, row_limit, single_number, whole_days
 from .changes import ROW_FIELDS, Operation
 from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
+from .database_files import refuse_other_files
 from .errors import InvalidOperation, InventoryLocked, NumkitError, UnknownNode, UnknownUser
 from .frames import frame, short_frame
 from .schema import (NEW, OLDER, create_objects, indexes_rebuilt, refresh_derived,
@@ -100,6 +101,8 @@ def _open(path, read_only, wait=0.0, host=None):
     the file is attached to the host's instance."""
     if read_only and path != ":memory:" and not os.path.exists(path):
         raise InvalidOperation(f"no database at {path}")
+    if path != ":memory:":
+        refuse_other_files(path)
     started = time.monotonic()
     deadline = started + wait
     pause = 0.01

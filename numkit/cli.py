@@ -6,37 +6,91 @@ import sys
 from pathlib import Path
 
 import click
+import duckdb
 
 from . import demo as demo_data
 from . import reports
 from .arguments import parse_date
-from .errors import InvalidOperation, LoadError, NumkitError
-from .exports import safe_for_spreadsheets
+from .errors import InvalidOperation, LoadError, NotADatabase, NumkitError
+from .exports import problems_for_spreadsheets, safe_for_spreadsheets
 from .inventory import connect
 from .scheduled import run_report
 from .schema import SCHEMA_VERSION
 from .snapshots import load_folder
+from .terminal import visible, visible_frame, visible_lines
+
+
+def say(text, err=False):
+    """Print `text`: its lines as they are, every control character within them escaped.
+    Every line the command prints goes through here; a value from the data that may hold a
+    newline is passed through `visible` (or a table through `visible_frame`) first."""
+    click.echo(visible_lines(text), err=err)
+
+
+def refuse(message):
+    """The one `Error: ...` line on stderr, and exit status 1."""
+    say(f"Error: {visible(message)}", err=True)
+    sys.exit(1)
+
+
+def table(frame):
+    return visible_frame(frame).to_string(index=False, na_rep="")
+
+
+def write_csv(frame, path):
+    """Write a CSV the analyst asked for; InvalidOperation naming it when it cannot be."""
+    try:
+        frame.to_csv(path, index=False)
+    except OSError as error:
+        raise InvalidOperation(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def out_folder(path):
+    """The folder an output goes to, made if needed; InvalidOperation naming it when it
+    cannot be (under a file, on a read-only disk)."""
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InvalidOperation(f"cannot write to {path}: {error.strerror or error}") from None
+    return path
 
 
 def expected_errors(command):
-    """Expected errors become one line on stderr and exit status 1, never a traceback."""
+    """Expected errors become one line on stderr and exit status 1, never a traceback.
+
+    Besides numkit's own refusals, the command's edge catches what the disk and DuckDB may
+    raise under it: a damaged database file (duckdb.Error) or a file that cannot be read or
+    written (OSError), each said in one line naming the file."""
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
         except LoadError as error:
-            problems_file = kwargs.get("problems")
-            if problems_file:
-                error.problems.to_csv(problems_file, index=False)
-                where = f" (all {len(error.problems)} written to {problems_file})"
-            else:
-                where = " (--problems FILE writes them all)" if len(error.problems) > 1 else ""
-            click.echo(f"Error: {error}{where}", err=True)
-            sys.exit(1)
+            refuse(f"{error}{_where_problems_went(error, kwargs.get('problems'))}")
+        except NotADatabase as error:
+            hint = (f" (it looks like {error.looks_like}: did you mean --numbers {error.path}?)"
+                    if error.looks_like else "")
+            refuse(f"{error.path} is not a numkit database{hint}")
         except NumkitError as error:
-            click.echo(f"Error: {error}", err=True)
-            sys.exit(1)
+            refuse(str(error))
+        except duckdb.Error as error:
+            database = kwargs.get("db")
+            refuse(f"{database} could not be read or written: {str(error).splitlines()[0]}"
+                   if database else f"DuckDB failed: {str(error).splitlines()[0]}")
+        except OSError as error:
+            refuse(f"{error.filename}: {error.strerror}" if error.filename and error.strerror
+                   else str(error))
     return wrapper
+
+
+def _where_problems_went(error, problems_file):
+    if not problems_file:
+        return " (--problems FILE writes them all)" if len(error.problems) > 1 else ""
+    try:
+        write_csv(problems_for_spreadsheets(error.problems), problems_file)
+    except InvalidOperation as failed:      # the load's own error must still be said
+        return f"; the problems could not be written to {problems_file} ({failed})"
+    return f" (all {len(error.problems)} written to {problems_file})"
 
 
 def existing(db):
@@ -74,7 +128,7 @@ class SaidOnStderr(logging.Handler):
     line each on the stderr of the moment."""
 
     def emit(self, record):
-        click.echo(record.getMessage(), err=True)
+        say(visible(record.getMessage()), err=True)
 
 
 @main.command()
@@ -128,9 +182,9 @@ def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict,
 
 
 def say_loaded(report):
-    click.echo(str(report))
-    for line in report.describe_columns():
-        click.echo(f"  {line}")
+    say(visible(report))
+    for line in report.describe_columns():      # headers as written in the export
+        say(f"  {visible(line)}")
 
 
 @main.command()
@@ -140,7 +194,7 @@ def upgrade(db):
     """Bring a database made by an older numkit up to this numkit's schema."""
     with connect(existing(db)):     # a writer's open upgrades it
         pass
-    click.echo(f"{db} is at schema {SCHEMA_VERSION}, as this numkit reads it")
+    say(f"{visible(db)} is at schema {SCHEMA_VERSION}, as this numkit reads it")
 
 
 @main.command()
@@ -154,11 +208,10 @@ def check(db, as_of):
             inv.as_of = as_of
         violations = inv.check()
     if violations.empty:
-        click.echo("no invariant violations")
+        say("no invariant violations")
         return
-    click.echo(violations.to_string(index=False))
-    click.echo(f"Error: {len(violations)} invariant violation(s)", err=True)
-    sys.exit(1)
+    say(table(violations))
+    refuse(f"{len(violations)} invariant violation(s)")
 
 
 @main.command()
@@ -177,12 +230,14 @@ def report(db, out_dir, as_of, older_than):
         if as_of:
             inv.as_of = as_of
         tables = reports.report_tables(inv, older_than)
-        click.echo(f"numkit report for {db} as of {inv.as_of}")
+        reported_as_of = inv.as_of
+    out_folder(out_dir)     # before the summary: a folder that cannot be written is the one line said
+    say(f"numkit report for {visible(db)} as of {reported_as_of}")
     for line in reports.summary(tables):
-        click.echo(f"  {line}")
+        say(f"  {visible(line)}")
     page = run_report(db, out_dir, as_of=as_of, older_than_days=older_than)
     for path in sorted(page.parent.iterdir()):
-        click.echo(f"wrote {path}")
+        say(f"wrote {visible(path)}")
 
 
 @main.command()
@@ -197,14 +252,15 @@ def diff(db, from_load, to_load, out_file):
         snapshots = inv.snapshots().set_index("load_id")
         changes = inv.snapshot_changes(from_load, to_load)
     if len(snapshots) < 2 and from_load is None:
-        click.echo("only one snapshot is loaded: nothing to compare")
+        say("only one snapshot is loaded: nothing to compare")
         return
-    click.echo(reports.describe_changes(changes))
+    if out_file:    # first: a file that cannot be written is the one line said
+        write_csv(safe_for_spreadsheets(changes), out_file)
+    say(reports.describe_changes(changes))
     if len(changes):
-        click.echo(changes.fillna("").to_string(index=False))
+        say(table(changes.fillna("")))
     if out_file:
-        safe_for_spreadsheets(changes).to_csv(out_file, index=False)
-        click.echo(f"wrote {out_file}")
+        say(f"wrote {visible(out_file)}")
 
 
 @main.command()
@@ -222,11 +278,11 @@ def cleanup(db, older_than, as_of, apply_changes):
             inv.as_of = as_of
         rows = inv.cleanup_deleted_reservations(older_than, dry_run=not apply_changes)
     if len(rows):
-        click.echo(rows.to_string(index=False, na_rep=""))
+        say(table(rows))
     if apply_changes:
-        click.echo(f"cleared {len(rows)} Reserved For flag(s); each change is logged in events")
+        say(f"cleared {len(rows)} Reserved For flag(s); each change is logged in events")
     else:
-        click.echo(f"would clear {len(rows)} Reserved For flag(s) (dry run; --apply clears them)")
+        say(f"would clear {len(rows)} Reserved For flag(s) (dry run; --apply clears them)")
 
 
 @main.command()
@@ -244,12 +300,12 @@ def demo(out_dir, numbers, sites, seed, force):
     if not force and (Path(out_dir) / "numbers.csv").exists():
         raise InvalidOperation(f"{out_dir} already holds an export; add --force to overwrite it")
     try:
-        result = demo_data.generate(Path(out_dir), numbers=numbers, sites=sites, seed=seed)
+        result = demo_data.generate(Path(out_folder(out_dir)), numbers=numbers, sites=sites, seed=seed)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     counts = ", ".join(f"{count} {what.replace('_', ' ')}" for what, count in result["counts"].items()
                        if isinstance(count, int))
-    click.echo(f"wrote a demo inventory to {out_dir}: {counts}")
+    say(f"wrote a demo inventory to {visible(out_dir)}: {counts}")
 
 
 if __name__ == "__main__":

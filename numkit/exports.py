@@ -5,6 +5,7 @@ that came from an export (usernames, notes, descriptions, paths) is written with
 `'` when it begins so. Number columns keep their `+`: E.164 numbers begin with one.
 """
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,29 @@ def neutralised(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+# A cell a spreadsheet reads as a number, never as a call: a sign, then digits and spaces.
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9 ]*")
+
+
+def neutralised_unless_a_number(value):
+    if isinstance(value, str) and PLAIN_NUMBER.fullmatch(value):
+        return value
+    return neutralised(value)
+
+
+def problems_for_spreadsheets(problems):
+    """A copy of a load's problems (file, row, column, value, reason) safe to open in a
+    spreadsheet. Every text cell came from the export, headers and file names included.
+    The refused value is kept as it was when it is only a signed number (`+441134960000`
+    reads as written), and given a leading `'` otherwise: the column a value was refused
+    in cannot vouch for it, since the value is the one that broke that column's rule."""
+    problems = problems.copy()
+    for column in problems.columns:
+        rule = neutralised_unless_a_number if column == "value" else neutralised
+        problems[column] = problems[column].astype(object).map(rule)
+    return problems
 
 
 def safe_for_spreadsheets(frame):

@@ -273,7 +273,7 @@ def _write(con, as_of, problems, files, users_given, hierarchy_given):
     con.execute("insert into snapshot_numbers select $id, number, node, status, reserved_for, used_by "
                 "from numbers", {"id": load_id})
     con.execute("insert into snapshot_users select $id, username, node from users", {"id": load_id})
-    if problems:
+    if problems:    # kept raw, as data (see load_rejects.sql); files neutralise them
         frame = pd.DataFrame(problems, columns=PROBLEM_COLUMNS, dtype=object)
         con.register("problems", frame)
         try:

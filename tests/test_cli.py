@@ -7,12 +7,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from numkit.cli import main
 
-from conftest import NUMBERS, USERS, HIERARCHY, write
+from conftest import HIERARCHY, NUMBERS, SITE_C, USERS, write
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -178,3 +179,195 @@ def test_load_dir_passes_extra_columns_on(tmp_path):
     loaded = run("load", tmp_path / "inv.duckdb", "--dir", folder, "--extra-column", "Reserverd For")
     assert loaded.exit_code == 0, loaded.output
     assert "kept as extra: Reserverd For" in loaded.output
+
+
+# -- what the command writes and prints is safe to open and to show ----------------------
+
+FORMULA = "=cmd|' /C calc'!A0"
+
+
+def test_the_problems_file_neutralises_formulas_and_keeps_numbers_readable(tmp_path):
+    """A spreadsheet opening the problems file must not run a cell; a number that is only
+    a `+` and digits reads as it was written."""
+    numbers = write(tmp_path, "n.csv", "Internal Number,Located At,Status\n"
+                                       f"{FORMULA},sys.a,Available\n"
+                                       "+441134960000,sys.a,Available\n"
+                                       "+441134960000,sys.a,Available\n"
+                                       "1001,sys.a,@SUM(1)\n")
+    problems = tmp_path / "problems.csv"
+    result = run("load", tmp_path / "inv.duckdb", "--numbers", numbers, "--problems", problems)
+    assert result.exit_code == 1
+    written = pd.read_csv(problems, dtype=str, keep_default_na=False).set_index("row")["value"]
+    assert written["2"] == "'" + FORMULA
+    assert written["4"] == "+441134960000"
+    assert written["5"] == "'@SUM(1)"
+
+
+ESCAPE = "\x1b[2J\x1b[31mevil"
+NOTE = "line one\nline two\x07\x9b1m"        # a newline, a bell, a C1 control
+
+
+def terminal_safe(text):
+    """No control character but the newline between lines: no C0, no DEL, no C1."""
+    return [ch for ch in text if (ord(ch) < 0x20 and ch != "\n") or 0x7f <= ord(ch) <= 0x9f] == []
+
+
+@pytest.fixture
+def hostile_database(tmp_path):
+    """Two snapshots (u deleted by the second) whose usernames and flags hold escape
+    sequences, in a file whose own name holds one, and a used number whose user is gone."""
+    db = tmp_path / "inv\x1b[2J.duckdb"
+    hierarchy = write(tmp_path, "h.csv", HIERARCHY)
+    assert run("load", db, "--numbers", write(tmp_path, "n.csv", NUMBERS), "--hierarchy", hierarchy,
+               "--users", write(tmp_path, "u1.csv", USERS + f"u,{SITE_C}\n"),
+               "--as-of", "2026-10-01").exit_code == 0
+    assert run("load", db, "--numbers", write(tmp_path, "n.csv", NUMBERS), "--hierarchy", hierarchy,
+               "--users", write(tmp_path, "u2.csv", USERS), "--as-of", "2026-11-01").exit_code == 0
+    import numkit
+    with numkit.connect(db) as inv:     # the loader's view of such text is not what is tested here
+        for table, column in (("numbers", "reserved_for"), ("snapshot_numbers", "reserved_for"),
+                              ("deleted_users", "username"), ("snapshot_users", "username")):
+            inv.sql(f"update {table} set {column} = $evil where {column} = 'u'", {"evil": ESCAPE})
+        inv.sql("update numbers set reserved_for = $note where number = '2001'", {"note": NOTE})
+        inv.sql("update snapshot_numbers set reserved_for = $note where number = '2001' "
+                "and load_id = 2", {"note": NOTE})
+        inv.sql("update numbers set used_by = $evil where number = '3001'", {"evil": ESCAPE})
+        inv.settings["alert_share"] = 1.0
+    return db
+
+
+@pytest.mark.parametrize("command", [
+    ["check", "{db}", "--as-of", "2026-11-23"],
+    ["cleanup", "{db}", "--older-than", "0", "--as-of", "2026-11-23"],
+    ["diff", "{db}"],
+])
+def test_text_from_the_data_is_shown_escaped_never_sent_to_the_terminal(hostile_database, command):
+    result = run(*[str(hostile_database) if a == "{db}" else a for a in command])
+    never_a_traceback(result)
+    assert terminal_safe(result.output), repr(result.output)
+    assert "Traceback" not in result.output
+    assert r"\x1b[2J\x1b[31mevil" in result.output
+
+
+def test_diff_shows_a_newline_in_a_value_as_backslash_n(hostile_database):
+    result = run("diff", hostile_database)
+    assert r"line one\nline two\x07\x9b1m" in result.output, result.output
+
+
+def test_the_report_shows_its_database_path_escaped(hostile_database, tmp_path):
+    result = run("report", hostile_database, "--out", tmp_path / "out", "--as-of", "2026-11-23")
+    assert terminal_safe(result.output), repr(result.output)
+    assert r"numkit report for " in result.output and r"inv\x1b[2J.duckdb" in result.output
+
+
+def test_a_load_shows_a_path_with_an_escape_escaped(tmp_path):
+    result = run("load", tmp_path / "inv.duckdb", "--numbers", tmp_path / "n\x1b[2J.csv")
+    assert result.exit_code == 1 and terminal_safe(result.output), repr(result.output)
+    assert r"n\x1b[2J.csv: file not found" in result.output
+    refused = run("load", tmp_path / "inv.duckdb",
+                  "--numbers", write(tmp_path, "n\x1b[31m.csv", "number,node\nabc\x07,x\n"))
+    assert refused.exit_code == 1 and terminal_safe(refused.output), repr(refused.output)
+    assert r"n\x1b[31m.csv, row 2" in refused.output
+
+
+# -- one clear line, never a traceback --------------------------------------------------
+
+def never_a_traceback(result):
+    """CliRunner keeps an exception that escaped the command in .exception."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output, result.output
+
+
+def one_error_line(result):
+    never_a_traceback(result)
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    return lines[0]
+
+
+def damaged(tmp_path):
+    """A real database in which a data block of the numbers and of the snapshots is
+    overwritten in the middle: its checksum no longer matches."""
+    import duckdb
+    db = tmp_path / "inv.duckdb"
+    for as_of, users in (("2026-10-01", USERS + f"u,{SITE_C}\n"), ("2026-11-01", USERS)):
+        assert run("load", db, "--numbers", write(tmp_path, "n.csv", NUMBERS),
+                   "--users", write(tmp_path, "u.csv", users),
+                   "--hierarchy", write(tmp_path, "h.csv", HIERARCHY), "--as-of", as_of).exit_code == 0
+    con = duckdb.connect(str(db), read_only=True)
+    block_size = con.execute("select block_size from pragma_database_size()").fetchall()[0][0]
+    blocks = {block for table in ("numbers", "snapshot_numbers", "users", "snapshot_users")
+              for (block,) in con.execute(f"select distinct block_id from pragma_storage_info('{table}') "
+                                          "where block_id >= 0").fetchall()}
+    con.close()
+    with open(db, "r+b") as file:
+        for block in blocks:     # DuckDB's blocks follow its three 4 KiB headers
+            file.seek(3 * 4096 + block * block_size + 100)
+            file.write(b"\xff" * 64)
+    return db
+
+
+@pytest.mark.parametrize("command", [
+    ["check", "{db}"], ["report", "{db}", "--out", "{tmp}/out"], ["diff", "{db}"],
+    ["cleanup", "{db}", "--older-than", "0"], ["cleanup", "{db}", "--older-than", "0", "--apply"],
+])
+def test_a_damaged_data_block_is_one_line(tmp_path, command):
+    db = damaged(tmp_path)
+    line = one_error_line(run(*[a.format(db=db, tmp=tmp_path) for a in command]))
+    assert str(db) in line and "Corrupt database file" in line
+
+
+def test_a_load_into_a_damaged_database_is_never_a_traceback(tmp_path):
+    db = damaged(tmp_path)
+    result = run("load", db, "--numbers", write(tmp_path, "n.csv", NUMBERS))
+    never_a_traceback(result)
+    if result.exit_code:
+        one_error_line(result)
+
+
+def test_an_unwritable_problems_file_keeps_the_loads_own_error(tmp_path):
+    (tmp_path / "afile").write_text("")
+    result = run("load", tmp_path / "inv.duckdb", "--numbers",
+                 write(tmp_path, "n.csv", "number,node\nabc,x\n"), "--problems", tmp_path / "afile" / "p.csv")
+    line = one_error_line(result)
+    assert "row 2" in line and "abc" in line
+    assert f"the problems could not be written to {tmp_path / 'afile' / 'p.csv'}" in line
+
+
+@pytest.mark.parametrize("command", [
+    ["report", "{db}", "--out", "{tmp}/afile/out"],
+    ["diff", "{db}", "--out", "{tmp}/afile/changes.csv"],
+    ["demo", "--out", "{tmp}/afile/demo"],
+])
+def test_an_unwritable_out_is_one_line_naming_it(tmp_path, command):
+    """Tests run as root, whom permissions do not stop: a path under a regular file cannot
+    be written by anyone."""
+    db = tmp_path / "inv.duckdb"
+    for as_of in ("2026-10-01", "2026-11-01"):
+        assert run("load", db, "--numbers", write(tmp_path, "n.csv", NUMBERS),
+                   "--users", write(tmp_path, "u.csv", USERS), "--as-of", as_of).exit_code == 0
+    (tmp_path / "afile").write_text("")
+    line = one_error_line(run(*[a.format(db=db, tmp=tmp_path) for a in command]))
+    assert f"{tmp_path / 'afile'}" in line
+
+
+@pytest.mark.parametrize("command", [["check", "{csv}"], ["report", "{csv}", "--out", "{tmp}/out"],
+                                     ["diff", "{csv}"], ["cleanup", "{csv}", "--older-than", "1"],
+                                     ["load", "{csv}", "--numbers", "{csv}"]])
+def test_a_csv_given_as_the_database_says_so(tmp_path, command):
+    csv = write(tmp_path, "numbers.csv", NUMBERS)
+    before = csv.read_bytes()
+    line = one_error_line(run(*[a.format(csv=csv, tmp=tmp_path) for a in command]))
+    assert line == (f"Error: {csv} is not a numkit database (it looks like a CSV file: "
+                    f"did you mean --numbers {csv}?)")
+    assert csv.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", [["cleanup", "{db}", "--older-than", str(10**20)],
+                                     ["report", "{db}", "--out", "{tmp}/out", "--older-than", str(10**20)]])
+def test_a_huge_older_than_is_one_line(tmp_path, command):
+    db = tmp_path / "inv.duckdb"
+    assert run("load", db, "--numbers", write(tmp_path, "n.csv", NUMBERS),
+               "--users", write(tmp_path, "u.csv", USERS)).exit_code == 0
+    assert "at most 36500 days" in one_error_line(run(*[a.format(db=db, tmp=tmp_path) for a in command]))

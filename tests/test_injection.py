@@ -2,6 +2,7 @@
 headers are stored and matched as given, and never run."""
 
 import json
+from pathlib import Path
 
 import numkit
 
@@ -48,3 +49,20 @@ def test_hostile_settings_keys_and_numbers_are_refused_not_run():
         except numkit.NumkitError:
             pass
     assert "numbers" in set(inv.sql("select table_name from duckdb_tables()")["table_name"])
+
+
+FORMULA = "=cmd|' /C calc'!A0"
+
+
+def test_load_rejects_keep_a_formula_as_data_and_no_file_is_written_from_them(tmp_path):
+    """load_rejects is data, queried by SQL: the refused value is kept as it was in the
+    export. numkit writes no file from the table; a file it writes from problems goes
+    through exports.problems_for_spreadsheets (tests/test_cli.py)."""
+    inv = numkit.connect()
+    numbers = write(tmp_path, "n.csv", f"Internal Number,Located At,Status\n"
+                                       f"{FORMULA},sys.a,Available\n1001,sys.a,Available\n")
+    inv.load(numbers, strict=False)
+    assert inv.sql("select value from load_rejects")["value"].tolist() == [FORMULA]
+    written_from = [path for path in (Path(numkit.__file__).parent).rglob("*.py")
+                    if "load_rejects" in path.read_text() and path.name != "load.py"]
+    assert [path.name for path in written_from] == ["cli.py"]     # its --no-strict help text only

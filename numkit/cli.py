@@ -68,9 +68,8 @@ def expected_errors(command):
         except LoadError as error:
             refuse(f"{error}{_where_problems_went(error, kwargs.get('problems'))}")
         except NotADatabase as error:
-            hint = (f" (it looks like {error.looks_like}: did you mean --numbers {error.path}?)"
-                    if error.looks_like else "")
-            refuse(f"{error.path} is not a numkit database{hint}")
+            refuse(f"{error.path} is not a numkit database (it looks like {error.looks_like}: "
+                   f"did you mean --numbers {error.path}?)" if error.looks_like else str(error))
         except NumkitError as error:
             refuse(str(error))
         except duckdb.Error as error:

@@ -78,6 +78,6 @@ class NotADatabase(InvalidOperation):
     def __init__(self, path, looks_like=None):
         self.path = path
         self.looks_like = looks_like
-        super().__init__(f"{path} is not a numkit database"
-                         + (f" (it looks like {looks_like}: an export to load, not a database)"
-                            if looks_like else ""))
+        super().__init__(f"{path} is not a numkit database "
+                         + (f"(it looks like {looks_like}: an export to load, not a database)"
+                            if looks_like else "(nor any DuckDB database)"))

@@ -273,7 +273,11 @@ def _write(con, as_of, problems, files, users_given, hierarchy_given):
     con.execute("insert into snapshot_numbers select $id, number, node, status, reserved_for, used_by "
                 "from numbers", {"id": load_id})
     con.execute("insert into snapshot_users select $id, username, node from users", {"id": load_id})
-    if problems:    # kept raw, as data (see load_rejects.sql); files neutralise them
+    # load_rejects keeps each refused value exactly as the export gave it, even text a
+    # spreadsheet would run as a formula (`=cmd|...`): the table is data, queried by SQL.
+    # numkit writes no file from it; a file written from it must go through
+    # exports.problems_for_spreadsheets, as the --problems file does.
+    if problems:
         frame = pd.DataFrame(problems, columns=PROBLEM_COLUMNS, dtype=object)
         con.register("problems", frame)
         try:

@@ -26,11 +26,14 @@ def expected_errors(command):
             return command(*args, **kwargs)
         except LoadError as error:
             problems_file = kwargs.get("problems")
+            listed = len(error.problems)
+            which = "all" if error.total == listed else f"the first {listed:,} of {error.total:,}"
             if problems_file:
                 error.problems.to_csv(problems_file, index=False)
-                where = f" (all {len(error.problems)} written to {problems_file})"
+                where = f" ({which} written to {problems_file})"
             else:
-                where = " (--problems FILE writes them all)" if len(error.problems) > 1 else ""
+                where = (f" (--problems FILE writes {'them all' if which == 'all' else which})"
+                         if error.total > 1 else "")
             click.echo(f"Error: {error}{where}", err=True)
             sys.exit(1)
         except NumkitError as error:

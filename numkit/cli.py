@@ -83,13 +83,16 @@ def expected_errors(command):
 
 
 def _where_problems_went(error, problems_file):
+    listed = len(error.problems)
+    which = "all" if error.total == listed else f"the first {listed:,} of {error.total:,}"
     if not problems_file:
-        return " (--problems FILE writes them all)" if len(error.problems) > 1 else ""
+        return (f" (--problems FILE writes {'them all' if which == 'all' else which})"
+                if error.total > 1 else "")
     try:
         write_csv(problems_for_spreadsheets(error.problems), problems_file)
     except InvalidOperation as failed:      # the load's own error must still be said
         return f"; the problems could not be written to {problems_file} ({failed})"
-    return f" (all {len(error.problems)} written to {problems_file})"
+    return f" ({which} written to {problems_file})"
 
 
 def existing(db):

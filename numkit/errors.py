@@ -6,11 +6,15 @@ class NumkitError(Exception):
 
 
 class LoadError(NumkitError):
-    """An inventory export has problems; nothing was loaded."""
+    """An inventory export has problems; nothing was loaded.
 
-    def __init__(self, problems):
+    `problems` lists them (file, row, column, value, reason), at most the first 10,000;
+    `total` counts them all.
+    """
+
+    def __init__(self, problems, total=None):
         self.problems = problems
-        count = len(problems)
+        self.total = len(problems) if total is None else total
         first = problems.iloc[0]
         where = f"{first['file']}"
         if first["row"] is not None and first["row"] == first["row"]:
@@ -18,7 +22,11 @@ class LoadError(NumkitError):
         if first["column"]:
             where += f", column {first['column']}"
         value = "" if first["value"] is None else f" (value {first['value']!r})"
-        more = f"; and {count - 1} more problem(s)" if count > 1 else ""
+        if self.total > len(problems):
+            more = (f"; and {self.total - 1:,} more problems; the first {len(problems):,} "
+                    "are listed")
+        else:
+            more = f"; and {self.total - 1} more problem(s)" if self.total > 1 else ""
         super().__init__(f"{where}: {first['reason']}{value}{more}")
 
 

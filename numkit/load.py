@@ -15,6 +15,10 @@ from .schema import refresh_derived, statement
 from .sources import file_facts, stage
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "reason"]
+# A LoadError lists this many problems at most, and says how many there are: a file of
+# millions of bad rows would otherwise be millions of rows in Python. Which rows a
+# non-strict load rejects is decided in DuckDB, from all of them (load_problems).
+MAX_PROBLEMS_LISTED = 10_000
 ROLES = ("hierarchy", "users", "numbers")   # checked in this order: numbers need the users
 REPORTED_ORDER = ("numbers", "users", "hierarchy")
 EXTRA_KEPT = ("numbers", "users")
@@ -78,31 +82,60 @@ def _keeps_no_row(con, role):
 
 
 def _check(con, role, staged):
-    """Problems of a staged role as (file, row, column, value, reason) rows."""
+    """The problems of a staged role: (the first MAX_PROBLEMS_LISTED as (file, row, column,
+    value, reason) rows, in row order, how many there are).
+
+    Problems of the rows (the checks of load/<role>_problems and the lines the CSV reader
+    refused) are kept whole in load_problems; those that stop the file from being read
+    (staged.problems) are few, and are listed from Python: the reader may have aborted
+    the transaction.
+    """
     if staged.problems:
-        return [(staged.label, row, staged.header_of(column) if column else None, value, reason)
-                for row, column, value, reason in staged.problems]
-    found = [(row, staged.header_of(column), value, reason) for row, column, value, reason
-             in con.execute(statement(f"load/{role}_problems")).fetchall()]
+        listed = [(staged.label, row, staged.header_of(column) if column else None, value, reason)
+                  for row, column, value, reason in staged.problems]
+        return listed[:MAX_PROBLEMS_LISTED], len(listed)
+    found = {"role": role, "file": staged.label}
     if staged.rejects:   # lines the reader refused (columns already headers as written)
-        found = sorted(found + staged.rejects, key=lambda p: (p[0], p[1] or ""))
-    return [(staged.label, *problem) for problem in found]
+        rejects = pd.DataFrame(staged.rejects, columns=["row", "column", "value", "reason"],
+                               dtype=object)
+        con.register("refused_lines", rejects)
+        try:
+            con.execute("insert into load_problems select $role, $file, row, \"column\", "
+                        "shortened(value), reason from refused_lines", found)
+        finally:
+            con.unregister("refused_lines")
+    checks = statement(f"load/{role}_problems").strip().rstrip(";")
+    con.execute("insert into load_problems "
+                "select $role, $file, problems.row, coalesce(headers.header, problems.\"column\"), "
+                "shortened(problems.value), problems.reason "
+                f"from ({checks}) as problems "
+                "left join (select unnest($columns) as \"column\", unnest($headers) as header) "
+                "as headers on headers.\"column\" = problems.\"column\"",
+                {**found, "columns": list(staged.headers), "headers": list(staged.headers.values())})
+    listed = con.execute("select file, row, \"column\", value, reason from load_problems "
+                         "where role = $role order by row, \"column\" limit $most",
+                         {"role": role, "most": MAX_PROBLEMS_LISTED}).fetchall()
+    total = con.execute("select count(*) from load_problems where role = $role",
+                        {"role": role}).fetchall()[0][0]
+    return listed, total
 
 
-def _keep_valid(con, role, problems, given):
-    """valid_<role>: the rows the load keeps, as a view (no copy of millions of rows)."""
+def _keep_valid(con, role, given, problems=0):
+    """valid_<role>: the rows the load keeps, as a view (no copy of millions of rows): every
+    row with a problem in load_problems (`problems` of them) is left out, however many a
+    LoadError would list."""
     if not given:
         source = {"hierarchy": "select null::varchar as node, null::varchar as type, "
                                "null::varchar as name_raw where false",
                   "users": "select username, node, extra from users"}[role]
         con.execute(f"create or replace temp view valid_{role} as {source}")
         return
-    rejected = sorted({row for _, row, *_ in problems if row is not None})
-    if not rejected:
+    if not problems:
         con.execute(f"create or replace temp view valid_{role} as select * from checked_{role}")
         return
     con.execute(f"create or replace temp table rejected_{role} as "
-                "select unnest($rows)::bigint as row", {"rows": rejected})
+                "select distinct row from load_problems where role = $role and row is not null",
+                {"role": role})
     con.execute(f"create or replace temp view valid_{role} as select * from checked_{role} "
                 f"where _row not in (select row from rejected_{role})")
 
@@ -113,7 +146,11 @@ def _drop_temporaries(con):
         con.execute(f'drop view if exists temp."{name}"')
     for (name,) in con.execute("select table_name from duckdb_tables() where temporary").fetchall():
         con.execute(f'drop table if exists temp."{name}"')
-    con.execute("drop macro if exists temp.trimmed")
+    for (name, kind) in con.execute("select distinct function_name, function_type "
+                                    "from duckdb_functions() where database_name = 'temp' "
+                                    "and function_type like '%macro'").fetchall():
+        table = "table " if kind == "table_macro" else ""
+        con.execute(f'drop macro {table}if exists temp."{name}"')
 
 
 def _put_back(con, statement, enclosing):
@@ -187,10 +224,13 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
     problems_of = {}
     staged = {}
     with _load_settings(con, inv._current), inv._operation() as op:
+        con.execute(statement("load/shortened"))
+        con.execute(statement("load/node_path_problem"))
+        con.execute(statement("load/load_problems"))
         for role in ROLES:
             source = sources[role]
             if source is None:
-                _keep_valid(con, role, [], given=False)
+                _keep_valid(con, role, given=False)
                 continue
             report_progress(len(staged) / 4, f"reading and checking {role}")
             staged[role] = stage(con, source, role, facts[role], extra_columns)
@@ -205,32 +245,36 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
                           if users_unreadable else "select lower(username) from valid_users")
                 con.execute("create or replace temp view load_active_users as "
                             f"select * from ({active}) as active(user_key)")
-            role_problems = problems_of[role] = _check(con, role, staged[role])
+            problems_of[role] = _check(con, role, staged[role])
             if not staged[role].problems:
-                _keep_valid(con, role, role_problems, given=True)
+                _keep_valid(con, role, given=True, problems=problems_of[role][1])
         problems = _about_files_first(
-            [p for role in REPORTED_ORDER for p in problems_of.get(role, [])])
+            [p for role in REPORTED_ORDER for p in problems_of.get(role, ([], 0))[0]])
+        total = sum(count for _, count in problems_of.values())
         unreadable = any(s.problems for s in staged.values())
         emptied = []
-        if problems and not (strict or unreadable):
+        if total and not (strict or unreadable):
             # a non-strict load keeps the valid rows; keeping none of a file's would do what
             # a file with no rows does
             emptied = [(staged[role].label, None, None, None, EVERY_ROW_REJECTED[role])
                        for role in REPORTED_ORDER if role in staged and _keeps_no_row(con, role)]
-        if emptied or (problems and (strict or unreadable)):
+        if emptied or (total and (strict or unreadable)):
+            listed = (emptied + problems)[:MAX_PROBLEMS_LISTED]
             # object: an empty row or column stays None (not NaN, nor a row 3.0)
-            raise LoadError(pd.DataFrame(emptied + problems, columns=PROBLEM_COLUMNS, dtype=object))
+            raise LoadError(pd.DataFrame(listed, columns=PROBLEM_COLUMNS, dtype=object),
+                            total=len(emptied) + total)
         files = {role: {"file": staged[role].label,
                         "sha256": facts[role].result()[0] if facts[role] else None}
                  for role in staged}
         report_progress(0.75, "writing the snapshot")
-        load_id = _write(con, as_of, problems, files, users is not None, hierarchy is not None)
+        load_id = _write(con, as_of, files, users is not None, hierarchy is not None)
         report = LoadReport(
             load_id=load_id, as_of=as_of,
             numbers=con.execute("select count(*) from numbers").fetchall()[0][0],
             users=None if users is None else con.execute("select count(*) from users").fetchall()[0][0],
             nodes=con.execute("select count(*) from nodes").fetchall()[0][0],
-            rejected=len({(f, r) for f, r, *_ in problems}),
+            rejected=con.execute("select count(*) from (select distinct file, row "
+                                 "from load_problems)").fetchall()[0][0],
             deleted_users=[r[0] for r in con.execute(
                 "select username from deleted_users where deleted_at = $d and username in "
                 "(select username from temp.departed)", {"d": as_of}).fetchall()],
@@ -250,7 +294,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
     return report
 
 
-def _write(con, as_of, problems, files, users_given, hierarchy_given):
+def _write(con, as_of, files, users_given, hierarchy_given):
     load_id = con.execute(
         "insert into loads (loaded_at, as_of, files, numbers, users, nodes, rejected, deleted_users) "
         "values ($at, $as_of, $files, 0, null, 0, 0, 0) returning load_id",
@@ -273,18 +317,15 @@ def _write(con, as_of, problems, files, users_given, hierarchy_given):
     con.execute("insert into snapshot_numbers select $id, number, node, status, reserved_for, used_by "
                 "from numbers", {"id": load_id})
     con.execute("insert into snapshot_users select $id, username, node from users", {"id": load_id})
-    # load_rejects keeps each refused value exactly as the export gave it, even text a
+    # load_rejects keeps each refused value as the export gave it (past 100 characters
+    # shortened, saying how long it was), even text a
     # spreadsheet would run as a formula (`=cmd|...`): the table is data, queried by SQL.
     # numkit writes no file from it; a file written from it must go through
     # exports.problems_for_spreadsheets, as the --problems file does.
-    if problems:
-        frame = pd.DataFrame(problems, columns=PROBLEM_COLUMNS, dtype=object)
-        con.register("problems", frame)
-        try:
-            con.execute("insert into load_rejects select $id, file, row, \"column\", value, reason "
-                        "from problems", {"id": load_id})
-        finally:
-            con.unregister("problems")
+    # Every rejected row, not only the ones a LoadError would list.
+    # every rejected row, not only the ones a LoadError would list
+    con.execute("insert into load_rejects select $id, file, row, \"column\", value, reason "
+                "from load_problems order by file, row, \"column\"", {"id": load_id})
     return load_id
 
 

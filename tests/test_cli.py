@@ -60,6 +60,17 @@ def test_refused_load_is_one_line_and_exit_1(tmp_path):
     assert not db.exists() and not (tmp_path / "inv.duckdb.wal").exists()
 
 
+def test_a_refused_load_with_more_problems_than_listed_says_how_many_it_wrote(tmp_path):
+    numbers = "number,node\n" + "".join(f"x{i},a.b\n" for i in range(10_005))
+    result = run("load", tmp_path / "inv.duckdb", "--numbers", write(tmp_path, "n.csv", numbers),
+                 "--problems", tmp_path / "problems.csv")
+    assert result.exit_code == 1 and result.output.strip().count("\n") == 0
+    assert result.output.rstrip().endswith(
+        "; and 10,004 more problems; the first 10,000 are listed (the first 10,000 of 10,005 "
+        f"written to {tmp_path / 'problems.csv'})")
+    assert len((tmp_path / "problems.csv").read_text().splitlines()) == 1 + 10_000
+
+
 def test_a_refused_load_keeps_an_existing_database_as_it_was(tmp_path):
     db = tmp_path / "inv.duckdb"
     assert run("load", db, "--numbers", write(tmp_path, "n.csv", NUMBERS),

@@ -25,26 +25,99 @@ def temporaries(inv):
         "and function_type like '%macro'").fetchall()
 
 
-def test_a_number_three_times_at_one_node_is_reported_for_each_later_pair(inv, tmp_path):
+def test_a_number_three_times_at_one_node_is_reported_on_each_later_copy(inv, tmp_path):
     found = problems_of(inv, tmp_path, HEADER + f"7001,{SITE_A},Available,,,\n"
                                                 f"7001,{SITE_A},Available,,,\n"
                                                 f"7001,{SITE_A},Available,,,\n")
     assert sorted((row, reason) for row, _, _, reason in found) == [
         (3, f"duplicate number at node {SITE_A} (rows 2 and 3)"),
         (4, f"duplicate number at node {SITE_A} (rows 2 and 4)"),
-        (4, f"duplicate number at node {SITE_A} (rows 3 and 4)"),
     ]
 
 
-def test_a_number_at_a_site_its_customer_and_its_provider_clashes_twice_below(inv, tmp_path):
+def test_a_number_at_a_site_its_customer_and_its_provider_is_reported_once_a_row(inv, tmp_path):
     found = problems_of(inv, tmp_path, HEADER + f"7001,{SITE_A},Available,,,\n"
                                                 f"7001,{CUST1},Available,,,\n"
                                                 f"7001,{PROV},Available,,,\n")
     assert sorted((row, reason.split(",")[0]) for row, _, _, reason in found) == [
         (3, f"number also at {SITE_A} (row 2)"),
-        (4, f"number also at {CUST1} (row 3)"),
         (4, f"number also at {SITE_A} (row 2)"),
     ]
+
+
+def test_copies_of_one_row_give_one_problem_per_extra_copy(inv, tmp_path):
+    copies = 3_000
+    found = problems_of(inv, tmp_path, HEADER + f"7001,{SITE_A},Available,,,\n" * copies)
+    assert len(found) == copies - 1
+    assert found[0] == (3, "Internal Number", "7001",
+                        f"duplicate number at node {SITE_A} (rows 2 and 3)")
+    assert found[-1][3] == f"duplicate number at node {SITE_A} (rows 2 and {copies + 1})"
+
+
+def test_copies_at_a_customer_and_its_site_give_one_problem_per_later_row_and_check(inv, tmp_path):
+    copies = 1_500      # rows 2..1501 at the customer, 1502..3001 at the site
+    found = problems_of(inv, tmp_path, HEADER + f"7001,{CUST1},Available,,,\n" * copies
+                                              + f"7001,{SITE_A},Available,,,\n" * copies)
+    same_path = [(row, reason) for row, _, _, reason in found if "same path" in reason]
+    duplicates = [(row, reason) for row, _, _, reason in found if "duplicate" in reason]
+    assert len(found) == (copies - 1) + (copies - 1) + copies
+    assert [row for row, _ in same_path] == list(range(copies + 2, 2 * copies + 2))
+    assert {reason.split(",")[0] for _, reason in same_path} == {f"number also at {CUST1} (row 2)"}
+    assert duplicates[-1] == (2 * copies + 1, f"duplicate number at node {SITE_A} "
+                                              f"(rows {copies + 2} and {2 * copies + 1})")
+
+
+def test_copies_of_one_user_give_one_problem_per_extra_copy(inv, tmp_path):
+    copies = 3_000
+    with pytest.raises(numkit.LoadError) as refused:
+        inv.load(write(tmp_path, "n.csv", HEADER + f"7001,{SITE_A},Available,,,\n"),
+                 users=write(tmp_path, "u.csv", "Username,Located At\n"
+                             + f"alice,{SITE_A}\n" * copies), as_of=AS_OF)
+    assert refused.value.total == copies - 1
+
+
+def test_copies_of_one_node_with_other_types_give_one_problem_per_later_row(inv, tmp_path):
+    copies = 3_000
+    rows = "".join(f"{CUST1},{'Customer' if i % 2 else 'Site'}\n" for i in range(copies))
+    with pytest.raises(numkit.LoadError) as refused:
+        inv.load(write(tmp_path, "n.csv", HEADER + f"7001,{SITE_A},Available,,,\n"),
+                 hierarchy=write(tmp_path, "h.csv", "Hierarchy,Type\n" + rows), as_of=AS_OF)
+    problems = refused.value.problems
+    assert refused.value.total == copies // 2      # the rows that differ from the first
+    assert set(problems["reason"]) == {f"node {CUST1} has type Site at row 2"}
+
+
+def bad_rows(count, good=0):
+    return HEADER + "".join(f"x{i},{SITE_A},Available,,,\n" for i in range(count)) \
+        + "".join(f"{9000 + i},{SITE_A},Available,,,\n" for i in range(good))
+
+
+def test_a_load_error_lists_at_most_10000_problems_and_counts_them_all(inv, tmp_path):
+    with pytest.raises(numkit.LoadError) as refused:
+        inv.load(write(tmp_path, "n.csv", bad_rows(10_050)), as_of=AS_OF)
+    error = refused.value
+    assert len(error.problems) == 10_000 and error.total == 10_050
+    assert error.problems["row"].tolist() == list(range(2, 10_002))     # the first, in order
+    assert str(error).endswith("; and 10,049 more problems; the first 10,000 are listed")
+
+
+def test_a_load_error_under_the_cap_lists_every_problem(inv, tmp_path):
+    with pytest.raises(numkit.LoadError) as refused:
+        inv.load(write(tmp_path, "n.csv", bad_rows(3)), as_of=AS_OF)
+    assert len(refused.value.problems) == refused.value.total == 3
+    assert str(refused.value).endswith("; and 2 more problem(s)")
+
+
+def test_a_non_strict_load_rejects_every_bad_row_beyond_the_listed_ones(inv, tmp_path):
+    report = inv.load(write(tmp_path, "n.csv", bad_rows(10_050, good=5)), as_of=AS_OF,
+                      strict=False)
+    assert report.numbers == 5 and report.rejected == 10_050
+    assert sorted(inv.sql("select number from numbers")["number"]) == [
+        str(9000 + i) for i in range(5)]
+    assert inv.sql("select count(*) as n, count(distinct row) as rows from load_rejects "
+                   "where load_id = $id", {"id": report.load_id}).iloc[0].tolist() == [10_050] * 2
+    assert inv.sql("select rejected from loads where load_id = $id",
+                   {"id": report.load_id})["rejected"].tolist() == [10_050]
 
 
 def test_sibling_sites_and_a_number_written_two_ways_on_them_load(make_inventory):
@@ -139,3 +212,17 @@ def test_rows_keep_their_numbers_when_insertion_order_is_not_preserved(inv, tmp_
         found = problems_of(inv, tmp_path, HEADER + "\n".join(lines) + "\n")
         assert [(row, column) for row, column, _, _ in found] == [(199_002, "Internal Number")]
         assert inv.con.execute("select current_setting('preserve_insertion_order')").fetchall() == [(False,)]
+
+
+def test_a_non_strict_load_rejects_a_runaway_path_and_loads_the_rest(tmp_path):
+    deep = SITE_A + ".a" * 2995      # 3,000 levels: expanded, it would take gigabytes
+    inv = numkit.connect(tmp_path / "inventory.duckdb")
+    report = inv.load(write(tmp_path, "n.csv", HEADER + f"8001,{SITE_A},Available,,,\n"
+                                                        f"8002,{deep},Available,,,\n"),
+                      as_of=AS_OF, strict=False)
+    assert report.numbers == 1 and report.rejected == 1
+    assert inv.sql("select row, value, reason from load_rejects").values.tolist() == [
+        [3, deep[:100] + "… (6,018 characters)",
+         "a node path has 3,000 levels; at most 32 are allowed"]]
+    assert inv.sql("select max(len(string_split(node, '.'))) as levels from nodes"
+                   )["levels"].tolist() == [5]

@@ -77,8 +77,10 @@ class OverviewPanel(w.VBox):
                                       progress=self._progress)
             except LoadError as error:
                 self._progress(0, "")      # the step it was at is over
-                self.load_result.value = note("error", f"Nothing was loaded: {len(error.problems)} "
-                                                       "problem(s) in the export, listed below.")
+                listed = ("listed below" if error.total == len(error.problems)
+                          else f"the first {len(error.problems):,} listed below")
+                self.load_result.value = note("error", f"Nothing was loaded: {error.total:,} "
+                                                       f"problem(s) in the export, {listed}.")
                 show(self.problems, error.problems)
                 self.problems.layout.display = ""
                 return

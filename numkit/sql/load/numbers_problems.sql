@@ -1,29 +1,35 @@
--- Every problem of the number rows: (row, column, value, reason). Conflicts between two rows
--- are reported on the later row, so that a non-strict load keeps the first.
+-- Every problem of the number rows: (row, column, value, reason). Conflicts between rows
+-- are reported on each later row, naming the first row it clashes with, so that a
+-- non-strict load keeps the first; one problem per row and check, so that n copies of a
+-- row make n - 1 problems (pairing every copy with every other would make n²/2).
 -- Rows are millions and problems few: each check reads only the columns it needs, and the
 -- checks between rows first find the few rows that can clash, by a 64-bit hash of (node,
--- number) (much cheaper to count and join than the two strings), then pair those rows by
--- their strings, so that two pairs whose hashes merely collide are not reported.
+-- number) (much cheaper to count and join than the two strings), then match those rows by
+-- their strings, so that rows whose hashes merely collide are not reported.
 with
--- Paths are few next to rows: each distinct path is checked and split once.
+-- Paths are few next to rows: each distinct path is checked once, and split (below) only
+-- when it is sound, so that a runaway path is never expanded.
 paths as (
-    select node, string_split(node, '.') as segments,
-           starts_with(node, '.') or ends_with(node, '.') or contains(node, '..') as broken
+    select node, node_path_problem(node) as problem
     from checked_numbers
     where node is not null
     group by node
+),
+sound_paths as (
+    select node, string_split(node, '.') as segments
+    from paths
+    where problem is null
 ),
 -- (path, proper ancestor) where the ancestor holds numbers too: a number can be on the same
 -- path twice only through such a pair.
 held_ancestors as (
     select node, ancestor
     from (
-        select paths.node, array_to_string(paths.segments[1:level], '.') as ancestor
-        from paths
-        cross join unnest(range(1, len(paths.segments))) as levels(level)
-        where not paths.broken
+        select sound_paths.node, array_to_string(sound_paths.segments[1:level], '.') as ancestor
+        from sound_paths
+        cross join unnest(range(1, len(sound_paths.segments))) as levels(level)
     )
-    where ancestor in (select node from paths)
+    where ancestor in (select node from sound_paths)
 ),
 rows_at_held_ancestors as materialized (
     select _row, node, number, hash(node, number) as pair_hash
@@ -38,6 +44,47 @@ rows_below_a_holder_of_their_number as materialized (
       and hash(held_ancestors.ancestor, below.number) in
           (select pair_hash from rows_at_held_ancestors)
 ),
+rows_above_a_row_of_their_number as materialized (
+    select _row, node, number
+    from rows_at_held_ancestors
+    where pair_hash in (select hash(ancestor, number) from rows_below_a_holder_of_their_number)
+),
+-- Rows of one number at one node meet the rows at the other nodes of their path through
+-- the first row of each (node, number), never row by row.
+firsts_above as (
+    select node, number, min(_row) as first_row
+    from rows_above_a_row_of_their_number
+    group by node, number
+),
+firsts_below as (
+    select node, ancestor, number, min(_row) as first_row
+    from rows_below_a_holder_of_their_number
+    group by node, ancestor, number
+),
+-- Each (node, number) with the first row of each other node on its path holding the number.
+clashes as (
+    select below.node, below.number, above.node as other_node, above.first_row as other_row
+    from firsts_below as below
+    join firsts_above as above on above.node = below.ancestor and above.number = below.number
+    union all
+    select above.node, above.number, below.node, below.first_row
+    from firsts_below as below
+    join firsts_above as above on above.node = below.ancestor and above.number = below.number
+),
+first_clashes as (
+    select node, number, min(other_row) as other_row, arg_min(other_node, other_row) as other_node
+    from clashes
+    group by node, number
+),
+same_path_rows as (
+    select clashing._row, clashing.number, first_clashes.other_node, first_clashes.other_row
+    from (select _row, node, number from rows_above_a_row_of_their_number
+          union
+          select _row, node, number from rows_below_a_holder_of_their_number) as clashing
+    join first_clashes on first_clashes.node = clashing.node
+                      and first_clashes.number = clashing.number
+    where clashing._row > first_clashes.other_row
+),
 repeated_pair_hashes as (
     select hash(node, number) as pair_hash
     from checked_numbers
@@ -50,18 +97,11 @@ repeated_rows as materialized (
     from checked_numbers
     where number is not null and node is not null
       and hash(node, number) in (select pair_hash from repeated_pair_hashes)
-      and node not in (select node from paths where broken)
+      and node not in (select node from paths where problem is not null)
 ),
-same_path_pairs as (
-    select below._row as row_a, above._row as row_b,
-           below.number, below.node as node_a, above.node as node_b
-    from rows_below_a_holder_of_their_number as below
-    join rows_at_held_ancestors as above
-      on above.node = below.ancestor and above.number = below.number
-    union all
-    select a._row, b._row, a.number, a.node, b.node
-    from repeated_rows as a
-    join repeated_rows as b on a.node = b.node and a.number = b.number and a._row > b._row
+duplicate_rows as (
+    select _row, node, number, min(_row) over (partition by node, number) as first_row
+    from repeated_rows
 )
 select _row as row, 'number' as "column", number_raw as value, 'missing number' as reason
 from checked_numbers where number is null and number_raw is null
@@ -73,8 +113,10 @@ union all
 select _row, 'node', node, 'missing node'
 from checked_numbers where node is null
 union all
-select _row, 'node', node, 'a node path has an empty segment'
-from checked_numbers where node in (select node from paths where broken)
+select checked_numbers._row, 'node', checked_numbers.node, bad_paths.problem
+from checked_numbers
+join (select node, problem from paths where problem is not null) as bad_paths
+  on bad_paths.node = checked_numbers.node
 union all
 select _row, 'status', status_raw, 'empty status'
 from checked_numbers where status is null and status_raw is null
@@ -98,13 +140,12 @@ select _row, 'reserved_for', reserved_for,
 from checked_numbers
 where used_by is not null and reserved_for is not null and lower(used_by) <> lower(reserved_for)
 union all
-select greatest(row_a, row_b), 'number', number,
-       case when node_a = node_b
-            then 'duplicate number at node ' || node_a || ' (rows ' || least(row_a, row_b)
-                 || ' and ' || greatest(row_a, row_b) || ')'
-            else 'number also at ' || case when row_a > row_b then node_b else node_a end
-                 || ' (row ' || least(row_a, row_b) || '), on the same path: a number may be '
-                 || 'shared only by nodes that are not ancestor and descendant'
-       end
-from same_path_pairs
-order by row, "column";
+select _row, 'number', number,
+       'duplicate number at node ' || node || ' (rows ' || first_row || ' and ' || _row || ')'
+from duplicate_rows
+where _row > first_row
+union all
+select _row, 'number', number,
+       'number also at ' || other_node || ' (row ' || other_row || '), on the same path: a '
+       || 'number may be shared only by nodes that are not ancestor and descendant'
+from same_path_rows

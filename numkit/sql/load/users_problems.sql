@@ -1,13 +1,14 @@
 -- Every problem of the user rows: (row, column, value, reason). A username met again (in
--- any case) is reported on each later row, so that a non-strict load keeps the first.
+-- any case) is reported on each later row, once, so that a non-strict load keeps the first.
 with
 -- Paths are few next to users: each distinct path is checked once.
-broken_paths as (
-    select node
-    from checked_users
-    where node is not null
-    group by node
-    having starts_with(node, '.') or ends_with(node, '.') or contains(node, '..')
+path_problems as (
+    select node, problem
+    from (select node, node_path_problem(node) as problem
+          from checked_users
+          where node is not null
+          group by node)
+    where problem is not null
 ),
 -- Usernames held by more than one row: counted first, so that only those rows are ranked.
 repeated_names as (
@@ -33,6 +34,6 @@ union all
 select _row, 'node', node, 'missing node'
 from checked_users where node is null
 union all
-select _row, 'node', node, 'a node path has an empty segment'
-from checked_users where node in (select node from broken_paths)
-order by row, "column";
+select checked_users._row, 'node', checked_users.node, path_problems.problem
+from checked_users
+join path_problems on path_problems.node = checked_users.node

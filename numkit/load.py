@@ -317,13 +317,11 @@ def _write(con, as_of, files, users_given, hierarchy_given):
     con.execute("insert into snapshot_numbers select $id, number, node, status, reserved_for, used_by "
                 "from numbers", {"id": load_id})
     con.execute("insert into snapshot_users select $id, username, node from users", {"id": load_id})
-    # load_rejects keeps each refused value as the export gave it (past 100 characters
-    # shortened, saying how long it was), even text a
-    # spreadsheet would run as a formula (`=cmd|...`): the table is data, queried by SQL.
-    # numkit writes no file from it; a file written from it must go through
+    # load_rejects holds every rejected row, not only those a LoadError lists, each value
+    # as the export gave it (past 100 characters shortened, saying how long it was), even
+    # text a spreadsheet would run as a formula (`=cmd|...`): the table is data, queried by
+    # SQL. numkit writes no file from it; a file written from it must go through
     # exports.problems_for_spreadsheets, as the --problems file does.
-    # Every rejected row, not only the ones a LoadError would list.
-    # every rejected row, not only the ones a LoadError would list
     con.execute("insert into load_rejects select $id, file, row, \"column\", value, reason "
                 "from load_problems order by file, row, \"column\"", {"id": load_id})
     return load_id

@@ -235,6 +235,7 @@ class Inventory:
         self.wait = wait
         self._as_of = None
         self._current = None
+        self._indexes_dropped = False   # a bulk rewrite runs: its indexes come back at its end
         self._con = None
         self._con_writes = False
         self._held = False              # asked for by `con` or `holding()`: kept until let go
@@ -544,11 +545,26 @@ class Inventory:
         `extra_columns` names headers to keep as extra columns though they look like
         misspellings of known ones (which are refused otherwise).
         """
-        with indexes_rebuilt(self.con):
+        with self._bulk_rewrite():
             return load.load_snapshot(self, numbers, users, hierarchy,
                                       as_of=parse_date(as_of, "as_of") or self.as_of,
                                       strict=strict, progress=progress,
                                       extra_columns=extra_names(extra_columns))
+
+    @contextlib.contextmanager
+    def _bulk_rewrite(self):
+        """Indexes dropped for a bulk rewrite and built again after it; a rewrite inside
+        another (each snapshot of a folder) leaves that to the outer one, which builds them
+        once."""
+        if self._indexes_dropped:
+            yield
+            return
+        self._indexes_dropped = True
+        try:
+            with indexes_rebuilt(self.con):
+                yield
+        finally:
+            self._indexes_dropped = False
 
     # -- read ------------------------------------------------------------------------
     @reads

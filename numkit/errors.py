@@ -70,3 +70,8 @@ class InventoryLocked(NumkitError):
 class IncompatibleDatabase(NumkitError):
     """The database was made by another numkit version: a newer one (upgrade numkit) or an
     older one that only a writer may bring up to date."""
+
+
+class NotSaved(NumkitError):
+    """The disk failed while a change was being saved (no space left); the message says
+    what the database file holds now."""

@@ -2,9 +2,9 @@
 
 import logging
 
-from .errors import (AmbiguousNumber, IncompatibleDatabase, InvalidOperation, InventoryLocked, LoadError,
-                     MoveRefused, NoNumberAvailable, NotAssignable, NumkitError, UnknownNode,
-                     UnknownNumber, UnknownUser, UserExists)
+from .errors import (AmbiguousNumber, IncompatibleDatabase, InvalidOperation, InventoryLocked,
+                     LoadError, MoveRefused, NoNumberAvailable, NotAssignable, NotSaved,
+                     NumkitError, UnknownNode, UnknownNumber, UnknownUser, UserExists)
 from .inventory import Inventory, connect
 from .load import LoadReport
 
@@ -16,6 +16,6 @@ __all__ = [
     "connect", "Inventory", "LoadReport", "NumkitError", "LoadError", "UnknownNode",
     "UnknownUser", "UnknownNumber", "UserExists", "NotAssignable", "NoNumberAvailable",
     "AmbiguousNumber", "MoveRefused", "InvalidOperation", "InventoryLocked",
-    "IncompatibleDatabase",
+    "IncompatibleDatabase", "NotSaved",
 ]
 __version__ = "0.1.0"

@@ -89,3 +89,8 @@ class NotADatabase(InvalidOperation):
         super().__init__(f"{path} is not a numkit database "
                          + (f"(it looks like {looks_like}: an export to load, not a database)"
                             if looks_like else "(nor any DuckDB database)"))
+
+
+class NotSaved(NumkitError):
+    """The disk failed while a change was being saved (no space left); the message says
+    what the database file holds now."""

@@ -20,10 +20,12 @@ from .arguments import extra_names, parse_date, row_limit, single_number, whole_
 from .changes import ROW_FIELDS, Operation
 from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
 from .database_files import refuse_other_files
-from .errors import InvalidOperation, InventoryLocked, NumkitError, UnknownNode, UnknownUser
+from .errors import (InvalidOperation, InventoryLocked, NotSaved, NumkitError, UnknownNode,
+                     UnknownUser)
 from .frames import frame, short_frame
 from .schema import (NEW, OLDER, create_objects, indexes_rebuilt, refresh_derived,
                      refuse_older, schema_state)
+from .storage import storage_failure
 
 
 COPIED_TABLES = ("settings", "loads", "nodes", "numbers", "users", "deleted_users")
@@ -89,11 +91,23 @@ class _Host:
             raise
         return con
 
-    def detach(self, con):
+    def detach(self, con, quiet=False):
+        """Let go of the file. A checkpoint the disk cannot take loses nothing: DuckDB
+        detaches all the same and the committed changes stay in the file's .wal, applied
+        at the next opening; that is said (unless `quiet`), not raised."""
         try:
             con.close()
         finally:
-            self._instance.execute(f"detach if exists {self.ALIAS}")
+            try:
+                self._instance.execute(f"detach if exists {self.ALIAS}")
+            except duckdb.IOException as error:
+                if "CHECKPOINT during DETACH failed" not in str(error):
+                    raise
+                if not quiet:
+                    log.warning("%s could not be checkpointed (%s): its last changes are kept in "
+                                "%s.wal and are applied when it is next opened with space to spare",
+                                self.path, storage_failure(error, self.path) or "the disk failed",
+                                self.path)
 
 
 def _open(path, read_only, wait=0.0, host=None):
@@ -238,6 +252,7 @@ class Inventory:
         self.wait = wait
         self._as_of = None
         self._current = None
+        self._indexes_dropped = False   # a bulk rewrite runs: its indexes come back at its end
         self._con = None
         self._con_writes = False
         self._held = False              # asked for by `con` or `holding()`: kept until let go
@@ -265,11 +280,11 @@ class Inventory:
     def _open_file(self, read_only):
         return _open(self.path, read_only, self.wait, self._host)
 
-    def _close_file(self, con):
+    def _close_file(self, con, quiet=False):
         if self._host is None:
             con.close()
         else:
-            self._host.detach(con)
+            self._host.detach(con, quiet)
 
     def _prepare(self, con):
         """Create or update the schema; a read-only open only checks that it is a numkit
@@ -355,11 +370,11 @@ class Inventory:
             self._lingering.cancel()
             self._lingering = None
 
-    def _let_go(self):
+    def _let_go(self, quiet=False):
         self._stop_lingering()
         if self._con is not None:
             con, self._con = self._con, None
-            self._close_file(con)
+            self._close_file(con, quiet)
 
     @contextlib.contextmanager
     def holding(self, write=True):
@@ -420,7 +435,7 @@ class Inventory:
         return self.con.execute(query, params or {}).fetchall()[0][0]
 
     @contextlib.contextmanager
-    def _operation(self, rehearse=False, gathering=False):
+    def _operation(self, rehearse=False, gathering=False, what="the change"):
         """One all-or-nothing write: a transaction, committed only if nothing raised (and
         never when rehearsing).
 
@@ -428,6 +443,10 @@ class Inventory:
         operations (several moves, bulk onboarding) is all-or-nothing as a whole. A
         `gathering` operation (a batch, a rehearsal) writes the events of each operation
         run in it as that one ends, so that the log shows them before the whole ends.
+
+        When the disk fails it (no space left), what the file holds is read back: NotSaved
+        says `what` was not saved and nothing changed, or the operation ends as done when
+        DuckDB, though it reported the failure, did save it.
         """
         if self.read_only:
             raise InvalidOperation(f"{self.path} is open read-only (numkit.connect(..., "
@@ -454,6 +473,9 @@ class Inventory:
         if self._as_of is None:  # rules use today, and so must the change, even past midnight
             self.con.execute("set variable numkit_as_of = $d", {"d": self.as_of})
         self.con.begin()
+        operation_id = None
+        committing = False
+        disk_failed = None
         try:
             operation_id = self._scalar("select nextval('operation_ids')")
             self._current = Operation(self.con, operation_id, self.as_of, gathering)
@@ -468,16 +490,53 @@ class Inventory:
                 self.con.rollback()
             else:
                 self._current.write_events()
+                committing = True
                 self.con.commit()
-        except BaseException:
-            self.con.rollback()
-            raise
+        except BaseException as error:
+            disk_failed = storage_failure(error, self.path, committing)
+            try:
+                self.con.rollback()
+            except duckdb.TransactionException:
+                # a commit that failed has ended the transaction already
+                if disk_failed is None:
+                    raise
+            if disk_failed is None:
+                raise
+            failure = error
         finally:
             ended, self._current = self._current, None
             if self._as_of is None:
                 self.con.execute("reset variable numkit_as_of")
             for put_back in ended.after_end if ended is not None else ():
                 put_back()
+        if disk_failed is not None:
+            self._read_back(operation_id, what, disk_failed, failure, committing)
+
+    def _read_back(self, operation_id, what, reason, failure, committed_it_all):
+        """After the disk failed an operation: what the file holds, read afresh (a failed
+        commit may have saved it all the same, and a failed one invalidates the attached
+        file). Returns when the operation was saved whole; else NotSaved."""
+        self._let_go(quiet=True)
+        if self._host is None:      # a memory database has no file to read back
+            raise NotSaved(f"{what} was not saved: {reason}; nothing changed") from None
+        try:
+            con = self._open_file(True)
+        except NumkitError as error:
+            raise NotSaved(f"{what} may not have been saved: {reason}, and {self.path} could "
+                           f"not be read back ({error})") from failure
+        try:
+            saved = con.execute("select exists (select 1 from events where operation_id = $id)",
+                                {"id": operation_id}).fetchall()[0][0]
+        finally:
+            self._close_file(con, quiet=True)
+        if saved and committed_it_all:
+            log.warning("%s was saved, though DuckDB reported a failure (%s): free some space "
+                        "before the next change", what[0].upper() + what[1:], reason)
+            return
+        if saved:   # the operation raised before it was done, yet something was saved
+            raise NotSaved(f"{what} failed ({reason}) but part of it is in {self.path}: "
+                           "restore it from a copy") from failure
+        raise NotSaved(f"{what} was not saved: {reason}; nothing changed") from None
 
     @contextlib.contextmanager
     def batch(self):
@@ -547,11 +606,36 @@ class Inventory:
         `extra_columns` names headers to keep as extra columns though they look like
         misspellings of known ones (which are refused otherwise).
         """
-        with indexes_rebuilt(self.con):
+        with self._bulk_rewrite():
             return load.load_snapshot(self, numbers, users, hierarchy,
                                       as_of=parse_date(as_of, "as_of") or self.as_of,
                                       strict=strict, progress=progress,
                                       extra_columns=extra_names(extra_columns))
+
+    @contextlib.contextmanager
+    def _bulk_rewrite(self):
+        """Indexes dropped for a bulk rewrite and built again after it; a rewrite inside
+        another (each snapshot of a folder) leaves that to the outer one, which builds them
+        once."""
+        if self._indexes_dropped:
+            yield
+            return
+        self._indexes_dropped = True
+        rewritten = False
+        try:
+            with indexes_rebuilt(lambda: self.con):
+                yield
+                rewritten = True
+        except duckdb.Error as error:
+            reason = storage_failure(error, self.path)
+            if not rewritten or reason is None:
+                raise
+            # the rewrite is saved; an index is only a shortcut, and the next open builds it
+            self._let_go(quiet=True)
+            log.warning("%s: its indexes could not be built again (%s); they are built when it "
+                        "is next opened with space to spare", self.path, reason)
+        finally:
+            self._indexes_dropped = False
 
     # -- read ------------------------------------------------------------------------
     @reads

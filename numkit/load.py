@@ -166,9 +166,10 @@ def _put_back(con, statement, enclosing):
 
 @contextlib.contextmanager
 def _load_settings(con, enclosing):
-    """DuckDB settings for a load, put back after (or after `enclosing`, the operation the
-    load runs inside, if any): rows kept in the order read (staged rows are numbered by
-    their place), and memory bounded while a file database loads."""
+    """DuckDB settings for a load, put back as it ends (or after `enclosing`, the operation
+    it runs in, when a failed statement has aborted that one's transaction): rows kept in
+    the order read (staged rows are numbered by their place), and memory bounded while a
+    file database loads."""
     order = con.execute("select current_setting('preserve_insertion_order')").fetchall()[0][0]
     con.execute("set preserve_insertion_order = true")
     try:
@@ -223,7 +224,9 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
     facts = {role: file_facts(source) for role, source in sources.items() if source is not None}
     problems_of = {}
     staged = {}
-    with _load_settings(con, inv._current), inv._operation() as op:
+    # the settings come back inside the operation: a disk failure ends it by opening the
+    # file afresh, and the connection they were set on is gone then
+    with inv._operation(what="the load") as op, _load_settings(con, op):
         con.execute(statement("load/shortened"))
         con.execute(statement("load/node_path_problem"))
         con.execute(statement("load/load_problems"))

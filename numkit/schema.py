@@ -43,23 +43,25 @@ def index_files():
 
 
 @contextlib.contextmanager
-def indexes_rebuilt(con):
+def indexes_rebuilt(connection):
     """Drop the indexes for a bulk rewrite and build them again after, whatever happens:
     DuckDB keeps an index up to date row by row, which makes replacing millions of rows
     many times slower. (Outside the rewrite's transaction: a failed statement inside it
     must not stop the indexes coming back. A process killed in between leaves them to
-    ensure_indexes at the next open.)"""
+    ensure_indexes at the next open.) `connection()` gives the connection of the moment:
+    a disk failure during the rewrite makes the inventory open its file afresh."""
     for index_file in index_files():
-        con.execute(f"drop index if exists {index_file.name.removesuffix('.sql')}")
+        connection().execute(f"drop index if exists {index_file.name.removesuffix('.sql')}")
     try:
         yield
     except BaseException:
         # Inside a batch a failed statement leaves its transaction refusing every command
         # until rolled back; the rollback then brings back the indexes dropped inside it.
-        with contextlib.suppress(duckdb.TransactionException):
-            ensure_indexes(con)
+        # (a disk that failed the rewrite may take no index either: the next open builds them)
+        with contextlib.suppress(duckdb.TransactionException, duckdb.IOException):
+            ensure_indexes(connection())
         raise
-    ensure_indexes(con)
+    ensure_indexes(connection())
 
 
 def ensure_indexes(con):

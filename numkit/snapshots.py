@@ -14,7 +14,8 @@ def load_folder(inv, directory, strict=True, extra_columns=()):
     on to each load.
 
     Earlier snapshots reuse the folder's numbers and hierarchy with their own users file, so
-    that users who left between snapshots are recorded as deleted on the right date.
+    that users who left between snapshots are recorded as deleted on the right date. The
+    folder is one operation: every snapshot of it lands, or none does.
     """
     directory = Path(directory)
     if not directory.is_dir():
@@ -26,14 +27,17 @@ def load_folder(inv, directory, strict=True, extra_columns=()):
         raise InvalidOperation(f"{directory} holds no numbers.csv or numbers.xlsx")
     as_of, history = read_manifest(directory / "manifest.json")
     reports = []
-    latest = inv._scalar("select numkit_snapshot_date()")
-    for earlier_as_of, earlier_users in history:
-        if latest is not None and earlier_as_of <= latest:
-            continue    # loaded before: replaying it would record the same deletions again
-        reports.append(inv.load(numbers, users=directory / earlier_users, hierarchy=hierarchy,
-                                as_of=earlier_as_of, strict=strict, extra_columns=extra_columns))
-    reports.append(inv.load(numbers, users=users, hierarchy=hierarchy, as_of=as_of, strict=strict,
-                            extra_columns=extra_columns))
+    # the indexes come back once, after the whole folder, outside its transaction
+    with inv._session(write=True), inv._bulk_rewrite(), inv._operation(what="the load"):
+        latest = inv._scalar("select numkit_snapshot_date()")
+        for earlier_as_of, earlier_users in history:
+            if latest is not None and earlier_as_of <= latest:
+                continue    # loaded before: replaying it would record the same deletions again
+            reports.append(inv.load(numbers, users=directory / earlier_users, hierarchy=hierarchy,
+                                    as_of=earlier_as_of, strict=strict,
+                                    extra_columns=extra_columns))
+        reports.append(inv.load(numbers, users=users, hierarchy=hierarchy, as_of=as_of,
+                                strict=strict, extra_columns=extra_columns))
     return reports
 
 

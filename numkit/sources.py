@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .schema import statement
+from .storage import is_storage_failure
 
 # Export headers, normalised (lower case, no spaces, `_` or `-`), by role and column.
 HEADERS = {
@@ -430,6 +431,8 @@ def stage(con, source, role, facts=None, extra_columns=()):
             if columns is None:
                 return staged
     except (duckdb.Error, ValueError, OSError) as error:
+        if is_storage_failure(error):
+            raise   # the disk failed, not the file: the load is not saved
         reason = str(error).strip().splitlines()[0]
         staged.problems.append((None, None, None, f"cannot read the file: {reason}"))
         return staged
@@ -452,6 +455,8 @@ def stage(con, source, role, facts=None, extra_columns=()):
         try:
             con.execute(statement(f"load/read_{role}"))
         except duckdb.Error as error:   # what the headers did not show (rare)
+            if is_storage_failure(error):
+                raise   # the disk failed, not the file: the load is not saved
             reason = str(error).strip().splitlines()[0]
             staged.problems.append((None, None, None, f"cannot read the file: {reason}"))
             staged.aborted = True

@@ -29,8 +29,7 @@ class Sheet:
     title: str
     note: str = ""               # which sheet was read, when it is not the one named like the role
     headers: dict = field(default_factory=dict)     # column number -> header text
-    rows: list = field(default_factory=list)        # the data rows kept, in order (2, 3, ...)
-    columns: dict = field(default_factory=dict)     # header text -> values of `rows`
+    columns: dict = field(default_factory=dict)     # header text -> values of the rows kept
     holes: set = field(default_factory=set)         # data rows left out (empty or refused)
     problems: list = field(default_factory=list)    # (row, header, value, reason): the sheet
     rejects: list = field(default_factory=list)     # (row, header, value, reason): one row
@@ -50,6 +49,8 @@ class _CellParser(WorkSheetParser):
 
 def text_of(value):
     """A cell's value as the text an export means by it: 2001 not 2001.0, a date as ISO."""
+    if type(value) is str:
+        return value
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float) and value.is_integer():
@@ -61,27 +62,49 @@ def text_of(value):
     return str(value)
 
 
+@dataclass
+class _Cells:
+    """A sheet's cells holding something: texts by column then row (a dict each, so that a
+    sheet costs its cells, not its used range), and the cells that cannot be read as text."""
+    texts: dict = field(default_factory=dict)       # column -> {row: text}
+    refused: list = field(default_factory=list)     # (row, column, value, reason)
+    merged: list = field(default_factory=list)      # references of the merged ranges
+
+    def rows(self):
+        found = {row for by_row in self.texts.values() for row in by_row}
+        return found | {row for row, *_ in self.refused}
+
+    def columns(self):
+        return set(self.texts) | {column for _, column, *_ in self.refused}
+
+    def text(self, row, column):
+        return self.texts.get(column, {}).get(row)
+
+
 def _cells(book, sheet):
-    """(row, column, text, problem) of every cell holding something, and the merged ranges."""
     with book._archive.open(sheet._worksheet_path) as source:
         parser = _CellParser(source, sheet._shared_strings, data_only=True, epoch=book.epoch,
                              date_formats=book._date_formats,
                              timedelta_formats=book._timedelta_formats)
-        found = []
+        found = _Cells()
         for _, cells in parser.parse():
             for cell in cells:
                 value, formula = cell["value"], cell.get("formula")
-                if value is None and formula is None:
-                    continue    # a formatted empty cell
                 if value is None:
-                    found.append((cell["row"], cell["column"], formula, NO_STORED_VALUE))
+                    if formula is not None:
+                        found.refused.append((cell["row"], cell["column"], formula,
+                                              NO_STORED_VALUE))
                 elif cell["data_type"] == "e":
-                    found.append((cell["row"], cell["column"], value,
-                                  f"the cell holds the error {value} (a formula that failed)"))
+                    found.refused.append((cell["row"], cell["column"], value, "the cell holds "
+                                          f"the error {value} (a formula that failed)"))
                 else:
-                    found.append((cell["row"], cell["column"], text_of(value), None))
-        merged = parser.merged_cells.mergeCell if parser.merged_cells else []
-    return found, [cells.ref for cells in merged]
+                    column = found.texts.get(cell["column"])
+                    if column is None:
+                        column = found.texts[cell["column"]] = {}
+                    column[cell["row"]] = text_of(value)
+        if parser.merged_cells:
+            found.merged = [cells.ref for cells in parser.merged_cells.mergeCell]
+    return found
 
 
 def choose_sheet(book, is_named_like_the_role, role):
@@ -119,53 +142,53 @@ def read_sheet(path, is_named_like_the_role, role):
         if chosen is None:
             raise ValueError("the workbook has no visible sheet (hidden sheets are never read)")
         try:
-            found, merged = _cells(book, chosen)
+            found = _cells(book, chosen)
         except (ParseError, DefusedXmlException, KeyError) as error:
             raise ValueError(f"the sheet {chosen.title!r} is damaged ({error})") from None
     finally:
         book.close()
     sheet = Sheet(chosen.title, note)
-    _arrange(sheet, found, merged)
+    _arrange(sheet, found)
     return sheet
 
 
-def _far_larger(found):
+def _far_larger(found, rows):
     """The problem of a sheet whose used range is far larger than its rows, or None."""
-    rows = {row for row, *_ in found}
     last = max(rows)
     empty = last - len(rows)
     if empty <= FAR_EMPTY_ROWS or empty <= len(rows):
         return None
-    row, column, value, _ = max(found, key=lambda cell: (cell[0], cell[1]))
-    used = (f"{get_column_letter(min(c for _, c, *_ in found))}{min(rows)}:"
-            f"{get_column_letter(max(c for _, c, *_ in found))}{last}")
-    return (row, None, value, f"the sheet's used range {used} is far larger than its rows: "
+    columns = found.columns()
+    column = max(c for c in columns if found.text(last, c) is not None
+                 or any(r == last and k == c for r, k, *_ in found.refused))
+    value = found.text(last, column)
+    if value is None:
+        value = next(v for r, k, v, _ in found.refused if (r, k) == (last, column))
+    used = (f"{get_column_letter(min(columns))}{min(rows)}:"
+            f"{get_column_letter(max(columns))}{last}")
+    return (last, None, value, f"the sheet's used range {used} is far larger than its rows: "
             f"{len(rows):,} rows hold values, the last of them row {last:,} (cell "
-            f"{get_column_letter(column)}{row}): delete the stray cells below or beside the data")
+            f"{get_column_letter(column)}{last}): delete the stray cells below or beside the data")
 
 
-def _arrange(sheet, found, merged):
+def _arrange(sheet, found):
     """Fill `sheet` from its cells: headers, data rows by column, and their problems."""
-    if not found:
+    rows = found.rows()
+    if not rows:
         sheet.problems.append((None, None, None, f"the sheet {sheet.title!r} holds no values"))
         return
-    far = _far_larger(found)
+    far = _far_larger(found, rows)
     if far:
         sheet.problems.append(far)
         return
-    texts = {}
-    for row, column, value, problem in found:
-        if row == 1:
-            if problem:
-                sheet.problems.append((1, None, value, f"in the header, cell "
-                                       f"{get_column_letter(column)}1: {problem}"))
-            elif value.strip():
-                sheet.headers[column] = value
-        texts[row, column] = value
-    if 1 not in {row for row, *_ in found}:
+    if 1 not in rows:
         sheet.problems.append((1, None, None, "the first row is empty: the header must be on "
                                "row 1"))
         return
+    for column in sorted(found.columns()):
+        header = found.text(1, column)
+        if header is not None and header.strip():
+            sheet.headers[column] = header
     seen = {}
     for column, header in sheet.headers.items():
         if header in seen:
@@ -173,41 +196,38 @@ def _arrange(sheet, found, merged):
                                    f"(columns {get_column_letter(seen[header])} and "
                                    f"{get_column_letter(column)})"))
         seen.setdefault(header, column)
-    unnamed = set()
-    refused = {}
-    for row, column, value, problem in found:
-        if row == 1:
-            continue
-        header = sheet.headers.get(column)
-        if header is None and column not in unnamed and (problem or value.strip()):
-            unnamed.add(column)
+    for column in sorted(set(found.texts) - set(sheet.headers)):
+        below = [(row, text) for row, text in found.texts[column].items() if row > 1 and text.strip()]
+        if below:
+            row, value = min(below)
             sheet.problems.append((row, None, value, "a value in column "
                                    f"{get_column_letter(column)}, which has no header (cell "
                                    f"{get_column_letter(column)}{row}): give the column a header "
                                    "or delete the value"))
-        if problem:
-            refused.setdefault(row, []).append((header, value, problem))
-    last = max(row for row, *_ in found)
-    for reference in merged:
+    refused = {}
+    for row, column, value, reason in sorted(found.refused):
+        if row == 1:
+            sheet.problems.append((1, None, value, f"in the header, cell "
+                                   f"{get_column_letter(column)}1: {reason}"))
+        else:
+            refused.setdefault(row, []).append((sheet.headers.get(column), value, reason))
+    last = max(rows)
+    for reference in found.merged:
         low_column, low_row, high_column, high_row = range_boundaries(reference)
-        if (low_row, low_column) not in texts:
+        if found.text(low_row, low_column) is None:
             continue    # an empty merge hides nothing
         if low_row == 1:
-            sheet.problems.append((1, None, texts[1, low_column], MERGED.format(reference)))
+            sheet.problems.append((1, None, found.text(1, low_column), MERGED.format(reference)))
             continue
         for row in range(low_row, min(high_row, last) + 1):
             refused.setdefault(row, []).append((sheet.headers.get(low_column),
-                                                texts.get((row, low_column)),
+                                                found.text(row, low_column),
                                                 MERGED.format(reference)))
     sheet.rejects = [(row, *problem) for row in sorted(refused) for problem in refused[row]]
-    kept = sorted({row for (row, column), value in texts.items()
-                   if row > 1 and row not in refused and value.strip()})
-    sheet.rows = kept
+    kept = sorted({row for by_row in found.texts.values() for row, text in by_row.items()
+                   if row > 1 and row not in refused and text.strip()})
     sheet.holes = set(range(2, last + 1)) - set(kept)
-    position = {row: i for i, row in enumerate(kept)}
     for column, header in sheet.headers.items():
-        if header in sheet.columns:
-            continue
-        values = sheet.columns[header] = [None] * len(kept)
-        for row in kept:
-            values[position[row]] = texts.get((row, column))
+        if header not in sheet.columns:
+            by_row = found.texts.get(column, {})
+            sheet.columns[header] = [by_row.get(row) for row in kept]

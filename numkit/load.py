@@ -268,6 +268,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
                             total=len(emptied) + total)
         files = {role: {"file": staged[role].label,
                         "sha256": facts[role].result()[0] if facts[role] else None}
+                 | ({"sheet": staged[role].sheet} if staged[role].sheet else {})
                  for role in staged}
         report_progress(0.75, "writing the snapshot")
         load_id = _write(con, as_of, files, users is not None, hierarchy is not None)

@@ -5,7 +5,6 @@ import csv
 import hashlib
 import os
 import re
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ import pandas as pd
 
 from .schema import statement
 from .storage import is_storage_failure
+from .workbook import read_sheet
 
 # Export headers, normalised (lower case, no spaces, `_` or `-`), by role and column.
 HEADERS = {
@@ -94,6 +94,7 @@ class Staged:
     # staged, the others still are, and are checked as usual.
     rejects: list = field(default_factory=list)
     extras: list = field(default_factory=list)      # headers kept as extra columns
+    sheet: str | None = None                          # the sheet read, of a workbook
     sheet_note: str = ""                              # which sheet was read, when it matters
     # DuckDB failed while reading: the load's transaction takes no more statements
     aborted: bool = False
@@ -106,18 +107,6 @@ def _label(source, role):
     if isinstance(source, pd.DataFrame):
         return f"<{role} DataFrame>"
     return os.fspath(source)
-
-
-def _read_excel(path, role, staged):
-    try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
-    except (ValueError, zipfile.BadZipFile) as error:   # pandas' words for "not a workbook"
-        raise ValueError(f"not an XLSX workbook ({error})") from None
-    named = [name for name in sheets if normalised(name) == role]
-    if not named and len(sheets) > 1:
-        staged.sheet_note = (f" in sheet {next(iter(sheets))!r}, the first: no sheet is named "
-                             f"{role}")
-    return sheets[named[0] if named else next(iter(sheets))]
 
 
 def _head_problem(path):
@@ -318,13 +307,24 @@ def _number_rows(con, role, holes):
 
 
 def _frame_of(source, role, staged):
-    """The rows of a DataFrame or a workbook as text, and the sheet rows of its empty rows,
-    left out as DuckDB leaves out the empty lines of a CSV file."""
-    frame = source if isinstance(source, pd.DataFrame) else _read_excel(source, role, staged)
-    frame = frame.astype(object).where(frame.notna(), None).map(
+    """The rows of a DataFrame or a workbook as text, and the sheet rows left out: the empty
+    ones, as DuckDB leaves out the empty lines of a CSV file, and a workbook's refused rows
+    (in staged.rejects)."""
+    if not isinstance(source, pd.DataFrame):
+        return _frame_of_sheet(source, role, staged)
+    frame = source.astype(object).where(source.notna(), None).map(
         lambda v: None if v is None else str(v))
     empty = frame.map(lambda v: not isinstance(v, str) or not v.strip()).all(axis=1)
     return frame[~empty.to_numpy()], {row for row, gone in enumerate(empty, 2) if gone}
+
+
+def _frame_of_sheet(path, role, staged):
+    sheet = read_sheet(path, lambda title: normalised(title) == role, role)
+    staged.sheet, staged.sheet_note = sheet.title, sheet.note
+    staged.problems.extend(sheet.problems)
+    staged.rejects = sheet.rejects
+    return pd.DataFrame({header: pd.Series(values, dtype=object)
+                         for header, values in sheet.columns.items()}), sheet.holes
 
 
 def _distance(a, b):
@@ -425,6 +425,8 @@ def stage(con, source, role, facts=None, extra_columns=()):
         if is_frame or Path(source).suffix.lower() in EXCEL_SUFFIXES:
             frame, holes = _frame_of(source, role, staged)
             columns = list(frame.columns)
+            if staged.problems and not columns:   # a sheet not read: no header to name
+                return staged
         else:
             frame = None
             columns = _csv_headers(source, staged)

@@ -5,7 +5,9 @@ One folder per case: the files to load (`numbers.csv` or `numbers.xlsx`, and `us
 file,row,column,value,reason_contains: every problem the load must raise, none more (`row`
 empty = about the whole file; `reason_contains` a fragment of the reason). A file too big or
 too binary to keep is described in `generate.json` and made at run time:
-`{"numbers.xlsx": {"sheets": [{"name": ..., "rows": [[cell, ...], ...]}]}}` or
+`{"numbers.xlsx": {"sheets": [{"name": ..., "rows": [[cell, ...], ...]}]}}` (a sheet may also
+give `"state": "hidden"` or `"veryHidden"`, `"merge": ["D2:D4", ...]` and `"cells": {"XFD9": v}`;
+a text starting with `=` is written as a formula with no stored value, as a script writes it) or
 `{"numbers.csv": {"lines": [text or [piece, {"repeat": "x", "times": N}, ...], ...]}}`.
 A case whose expected.csv lists no problem is a control: it must load.
 """
@@ -96,6 +98,11 @@ def materialise(case, into):
                 page = book.create_sheet(sheet["name"])
                 for row in sheet["rows"]:
                     page.append(row)
+                for reference, value in sheet.get("cells", {}).items():
+                    page[reference] = value
+                for cells in sheet.get("merge", []):
+                    page.merge_cells(cells)
+                page.sheet_state = sheet.get("state", "visible")
             book.save(into / name)
         else:
             lines = ["".join(p if isinstance(p, str) else p["repeat"] * p["times"]

@@ -3,12 +3,15 @@
 Spreadsheets run a cell that begins with `=`, `+`, `-` or `@` as a formula, so free text
 that came from an export (usernames, notes, descriptions, paths) is written with a leading
 `'` when it begins so. Number columns keep their `+`: E.164 numbers begin with one.
+
+Files replace what is in the folder under their names, never writing through a link there.
 """
 
 import re
-from pathlib import Path
 
 import pandas as pd
+
+from .staging import Staging
 
 WORKBOOK = "numkit-report.xlsx"
 FREE_TEXT_COLUMNS = {"username", "reserved_for", "used_by", "reservation_notes", "description",
@@ -58,18 +61,14 @@ def safe_for_spreadsheets(frame):
 
 
 def write_tables(tables, out_dir):
-    """Write {name: DataFrame} as name.csv files and one workbook with a sheet per table."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    """Write {name: DataFrame} as name.csv files and one workbook with a sheet per table;
+    the files are put in place once all are written."""
     safe = {name: safe_for_spreadsheets(frame) for name, frame in tables.items()}
-    written = []
-    for name, frame in safe.items():
-        path = out / f"{name}.csv"
-        frame.to_csv(path, index=False)
-        written.append(path)
-    workbook = out / WORKBOOK
-    with pd.ExcelWriter(workbook, engine="openpyxl") as book:
+    names = [f"{name}.csv" for name in safe] + [WORKBOOK]
+    with Staging(out_dir) as staging:
         for name, frame in safe.items():
-            frame.to_excel(book, sheet_name=name[:31], index=False)
-    written.append(workbook)
-    return written
+            frame.to_csv(staging.path(f"{name}.csv"), index=False)
+        with pd.ExcelWriter(staging.path(WORKBOOK), engine="openpyxl") as book:
+            for name, frame in safe.items():
+                frame.to_excel(book, sheet_name=name[:31], index=False)
+        return [staging.place(name) for name in names]

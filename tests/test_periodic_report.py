@@ -202,3 +202,26 @@ def test_the_report_runs_panel_only_reads(stored, tmp_path):
         assert "read-only" in panel.cleanup_outcome.value
         panel.session.inventory.close()
     assert fingerprint(stored.parent) == before
+
+
+REPORT_FILES = ("cleanup-report.html", "cleanup-report.ipynb", "numkit-report.xlsx",
+                "deleted_user_reservations.csv", "stuck_cooling.csv", "stranded_reservations.csv",
+                "node_utilization.csv", "snapshot_changes.csv")
+
+
+def test_report_replaces_links_planted_in_its_folder_and_never_writes_through_them(weekly, tmp_path):
+    _, db, *_ = weekly
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "chosen").mkdir()
+    folder = tmp_path / "reports"
+    folder.symlink_to(tmp_path / "chosen")      # the folder itself may be a link the user chose
+    for name in REPORT_FILES:
+        (outside / name).write_text(f"precious {name}")
+        (folder / name).symlink_to(outside / name)
+    run("report", db, "--out", folder, "--as-of", "2026-11-30")
+    for name in REPORT_FILES:
+        assert (outside / name).read_text() == f"precious {name}", name
+        assert not (folder / name).is_symlink() and (folder / name).is_file(), name
+    assert {p.name for p in (tmp_path / "chosen").iterdir()} == set(REPORT_FILES)
+    assert openpyxl.load_workbook(folder / "numkit-report.xlsx").sheetnames[0] == "deleted_user_reservations"

@@ -4,6 +4,7 @@ import datetime as dt
 import html
 
 import openpyxl
+from pandas import read_csv
 
 import numkit
 from numkit.widgets import CleanupReportPanel, MovePreviewPanel, OnboardingPanel, OverviewPanel
@@ -346,3 +347,21 @@ def test_overview_says_how_columns_were_read_and_keeps_named_extra_columns(datab
     assert "loaded snapshot" in shown
     assert "numbers.csv: Internal Number -> number, Located At -> node, Status -> status" in shown
     assert "kept as extra: Usd By" in shown
+
+
+def test_cleanup_export_replaces_links_planted_in_its_folder(database, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for name in ("numkit-report.xlsx", "stuck_cooling.csv"):
+        (outside / name).write_text("precious")
+        (folder / name).symlink_to(outside / name)
+    panel = CleanupReportPanel(database, as_of=AS_OF, older_than_days=30, out_dir=folder)
+    panel.export_button.click()
+    assert "Wrote" in panel.status.value
+    for name in ("numkit-report.xlsx", "stuck_cooling.csv"):
+        assert (outside / name).read_text() == "precious"
+        assert (folder / name).is_file() and not (folder / name).is_symlink()
+    assert len(read_csv(folder / "stuck_cooling.csv")) == 10
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []   # nothing left over

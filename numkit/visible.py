@@ -3,7 +3,8 @@
 A load keeps every character a cell holds, and the CSV exports write them back exactly.
 What people look at cannot hold some of them: an XLSX cell (XML) has no way to store most
 control characters, a web page or a chart shows none of them. There each is written as an
-escape, `\\x01`, as the load's own messages show bytes.
+escape, `\\x01`, as the load's own messages show bytes; tabs and line breaks stay (a
+terminal needs those escaped too: numkit.terminal).
 """
 
 import re

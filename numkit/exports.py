@@ -3,18 +3,27 @@
 Spreadsheets run a cell that begins with `=`, `+`, `-` or `@` as a formula, so free text
 that came from an export (usernames, notes, descriptions, paths) is written with a leading
 `'` when it begins so. Number columns keep their `+`: E.164 numbers begin with one.
+
+The CSV files hold every value exactly. An XLSX cell cannot: it has no way to hold most
+control characters, and holds at most 32,767 characters. In the workbook a control character
+is written as an escape (`\\x01`) and a longer value is cut, saying so.
+
+Files replace what is in the folder under their names, never writing through a link there.
 """
 
 import re
-from pathlib import Path
 
 import pandas as pd
+
+from .staging import Staging
+from .visible import visible
 
 WORKBOOK = "numkit-report.xlsx"
 FREE_TEXT_COLUMNS = {"username", "reserved_for", "used_by", "reservation_notes", "description",
                      "node", "user_node", "new_node", "destination", "parent", "name", "before",
                      "after", "conflict", "reason", "usage"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CELL_LIMIT = 32_767
 
 
 def neutralised(value):
@@ -57,19 +66,35 @@ def safe_for_spreadsheets(frame):
     return frame
 
 
+def as_cell(value):
+    """A text value as a workbook cell can hold it: control characters as escapes, cut
+    to the cell's limit with a note of how long it was."""
+    if not isinstance(value, str):
+        return value
+    shown = visible(value)
+    if len(shown) <= CELL_LIMIT:
+        return shown
+    cut = f" [cut: {len(value):,} characters in all; the CSV holds the whole value]"
+    return shown[:CELL_LIMIT - len(cut)] + cut
+
+
+def for_workbook(frame):
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].astype(object).map(as_cell)
+    return frame
+
+
 def write_tables(tables, out_dir):
-    """Write {name: DataFrame} as name.csv files and one workbook with a sheet per table."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    """Write {name: DataFrame} as name.csv files and one workbook with a sheet per table;
+    the files are put in place once all are written."""
     safe = {name: safe_for_spreadsheets(frame) for name, frame in tables.items()}
-    written = []
-    for name, frame in safe.items():
-        path = out / f"{name}.csv"
-        frame.to_csv(path, index=False)
-        written.append(path)
-    workbook = out / WORKBOOK
-    with pd.ExcelWriter(workbook, engine="openpyxl") as book:
+    names = [f"{name}.csv" for name in safe] + [WORKBOOK]
+    with Staging(out_dir) as staging:
         for name, frame in safe.items():
-            frame.to_excel(book, sheet_name=name[:31], index=False)
-    written.append(workbook)
-    return written
+            frame.to_csv(staging.path(f"{name}.csv"), index=False)
+        with pd.ExcelWriter(staging.path(WORKBOOK), engine="openpyxl") as book:
+            for name, frame in safe.items():
+                for_workbook(frame).to_excel(book, sheet_name=name[:31], index=False)
+        return [staging.place(name) for name in names]

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from .visible import UNSHOWABLE, visible
+
 NULLABLE = {
     pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
     pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
@@ -54,12 +56,23 @@ def short_frame(result, numbered=False):
     return pd.DataFrame(columns, copy=False)
 
 
+def _is_text(column):
+    if column.dtype == object:     # text with gaps, or anything
+        return pd.api.types.infer_dtype(column, skipna=True) == "string"
+    return pd.api.types.is_string_dtype(column)
+
+
 def for_display(frame):
     """`frame` as a reader should see it, in a panel or a report: an empty cell where a value
     is missing (pandas shows None, NaN, NaT or <NA> by column type), datetimes that are all
-    at midnight as dates."""
+    at midnight as dates, control characters as escapes (`\\x01`: a page shows none)."""
     shown = frame.copy()
     for name, column in frame.items():
+        if _is_text(column):
+            unshowable = column.str.contains(UNSHOWABLE.pattern, regex=True, na=False)
+            if unshowable.any():
+                column = column.astype(object).where(~unshowable, column[unshowable].map(visible))
+                shown[name] = column
         if pd.api.types.is_datetime64_any_dtype(column):
             present = column.dropna()
             dates_only = bool((present == present.dt.normalize()).all())

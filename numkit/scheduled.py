@@ -8,10 +8,12 @@ from traitlets.config import Config
 
 from .errors import NumkitError
 from .sample import PROJECT_ROOT
+from .staging import Staging
 
 REPORT_NOTEBOOK = PROJECT_ROOT / "notebooks" / "03-cleanup-report.ipynb"
 # Cells that only make sense with a person at the keyboard, or that only configure the run.
 HIDDEN_CELL_TAGS = {"panel", "parameters", "injected-parameters"}
+EXECUTED, PAGE = "cleanup-report.ipynb", "cleanup-report.html"
 
 
 class ReportFailed(NumkitError):
@@ -29,23 +31,24 @@ def run_report(database, out_dir, as_of=None, older_than_days=0):
     import papermill
 
     out = Path(out_dir).resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    executed = out / "cleanup-report.ipynb"
+    # the notebook writes the CSV and XLSX files itself, each put in place the same way
     parameters = {"database": str(Path(database).resolve()), "as_of": str(as_of) if as_of else None,
                   "older_than_days": older_than_days, "out_dir": str(out),
                   "read_only": True}    # a report only reads: it runs on a file the user may only read
-    try:
-        with tempfile.TemporaryDirectory(prefix="numkit-kernel-") as sockets:
-            papermill.execute_notebook(str(REPORT_NOTEBOOK), str(executed), parameters=parameters,
-                                       kernel_name="python3", progress_bar=False,
-                                       cwd=str(REPORT_NOTEBOOK.parent),
-                                       config=_local_kernel(sockets))
-    except papermill.PapermillExecutionError as error:
-        raise ReportFailed(f"the report notebook failed ({error.ename}: {error.evalue}); "
-                           f"see {executed}") from None
-    page = out / "cleanup-report.html"
-    page.write_text(notebook_as_html(executed), encoding="utf-8")
-    return page
+    with Staging(out) as staging:
+        executed = staging.path(EXECUTED)
+        try:
+            with tempfile.TemporaryDirectory(prefix="numkit-kernel-") as sockets:
+                papermill.execute_notebook(str(REPORT_NOTEBOOK), str(executed), parameters=parameters,
+                                           kernel_name="python3", progress_bar=False,
+                                           cwd=str(REPORT_NOTEBOOK.parent),
+                                           config=_local_kernel(sockets))
+        except papermill.PapermillExecutionError as error:
+            raise ReportFailed(f"the report notebook failed ({error.ename}: {error.evalue}); "
+                               f"see {staging.place(EXECUTED)}") from None
+        staging.path(PAGE).write_text(notebook_as_html(executed), encoding="utf-8")
+        staging.place(EXECUTED)
+        return staging.place(PAGE)
 
 
 def notebook_as_html(path):

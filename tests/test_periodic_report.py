@@ -1,5 +1,6 @@
 """The weekly job: load the newest export, then report; twice, on two snapshots of the sample."""
 
+import html
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import numkit
 from numkit.cli import main
 from numkit.widgets import CleanupReportPanel
 
+import hostile
 from browser import browser, need, page, save_screenshot  # noqa: F401  (fixtures)
 from unwritable import fingerprint, read_only_view
 
@@ -202,3 +204,105 @@ def test_the_report_runs_panel_only_reads(stored, tmp_path):
         assert "read-only" in panel.cleanup_outcome.value
         panel.session.inventory.close()
     assert fingerprint(stored.parent) == before
+
+
+# A control character cannot be written in an XLSX cell (XML 1.0 has no way to hold it), nor
+# U+FFFE: the workbook shows each as an escape, the CSV holds the value exactly.
+XLSX_CONTROLS = r"\x01\x07\x1b[2J\x85\x7f"
+XLSX_ODD = hostile.ODD.replace("\ufffe", r"\ufffe")
+
+
+def xlsx_shows(tag):
+    return f"{tag}{XLSX_CONTROLS}{XLSX_ODD}"
+
+
+def sheet_rows(book, name):
+    sheet = book[name]
+    header = [cell.value for cell in sheet[1]]
+    return [dict(zip(header, (cell.value for cell in row))) for row in sheet.iter_rows(min_row=2)]
+
+
+@pytest.fixture(scope="module")
+def hostile_report(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    db = hostile.build(root / "export", root / "inventory.duckdb")
+    output = run("report", db, "--out", root / "report", "--as-of", "2026-11-30")
+    return root / "report", output
+
+
+def test_a_report_of_hostile_values_is_written_whole(hostile_report):
+    out, output = hostile_report
+    assert {"cleanup-report.html", "cleanup-report.ipynb", "numkit-report.xlsx",
+            "deleted_user_reservations.csv", "stuck_cooling.csv", "stranded_reservations.csv",
+            "node_utilization.csv", "snapshot_changes.csv"} <= {p.name for p in out.iterdir()}
+    assert "deleted-user reservations: 4 (1 deleted, 3 never onboarded)" in output
+
+
+def test_csv_files_hold_hostile_values_exactly(hostile_report):
+    out, _ = hostile_report
+    deleted = read(out / "deleted_user_reservations.csv").set_index("number")
+    assert deleted.loc["1001", "reserved_for"] == hostile.LEAVER
+    assert deleted.loc["1001", "reservation_notes"] == "'" + hostile.FORMULA_NOTE
+    assert deleted.loc["1002", "reservation_notes"] == hostile.hostile("note")
+    assert deleted.loc["1002", "node"] == hostile.LAB
+    stuck = read(out / "stuck_cooling.csv")
+    assert stuck["description"].tolist() == [hostile.LONG_DESCRIPTION]
+    stranded = read(out / "stranded_reservations.csv")
+    assert stranded[["reserved_for", "user_node"]].values.tolist() == [[hostile.MOVER, hostile.SITE_B]]
+    assert hostile.LAB in set(read(out / "node_utilization.csv")["node"])
+    changes = read(out / "snapshot_changes.csv").set_index("change")
+    assert changes.loc["user_onboarded", "username"] == hostile.STARTER
+    assert changes.loc["reserved_for_set", "after"] == hostile.NEWFLAG
+
+
+def test_xlsx_shows_control_characters_as_escapes(hostile_report):
+    out, _ = hostile_report
+    book = openpyxl.load_workbook(out / "numkit-report.xlsx")
+    deleted = {row["number"]: row for row in sheet_rows(book, "deleted_user_reservations")}
+    assert deleted["1001"]["reserved_for"] == xlsx_shows("leaver")
+    assert deleted["1002"]["reservation_notes"] == xlsx_shows("note")
+    assert deleted["1001"]["reservation_notes"] == ("'=cmd|' /C calc'!A0" + XLSX_CONTROLS
+                                                   + "\nsecond line")
+    assert deleted["1002"]["node"] == ("sys.hcs.Prov-1.Cust$1$<i>" + XLSX_CONTROLS + ".Lab$_$1"
+                                       + XLSX_CONTROLS + "😀\u202e")
+    changes = {row["change"]: row for row in sheet_rows(book, "snapshot_changes")}
+    assert changes["user_onboarded"]["username"] == xlsx_shows("starter")
+    # a spreadsheet cell holds 32,767 characters: a longer value is cut, and says so
+    description = sheet_rows(book, "stuck_cooling")[0]["description"]
+    assert len(description) <= 32_767 and description.startswith(xlsx_shows("long") + "xxx")
+    assert description.endswith(f"[cut: {len(hostile.LONG_DESCRIPTION):,} characters in all; "
+                                "the CSV holds the whole value]")
+    assert all(cell.data_type != "f" for sheet in book for row in sheet.iter_rows() for cell in row)
+
+
+def test_html_report_shows_hostile_values_as_escaped_text(hostile_report):
+    out, _ = hostile_report
+    page = (out / "cleanup-report.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page and "<i>" not in page
+    assert "\x01" not in page and "\x1b" not in page and "\x7f" not in page
+    assert html.escape(xlsx_shows("ghost")) in page
+    assert html.escape("Lab$_$1" + XLSX_CONTROLS + "😀\u202e") in page
+    assert page.count('src="data:image/png;base64,') >= 2     # both charts drawn
+
+
+REPORT_FILES = ("cleanup-report.html", "cleanup-report.ipynb", "numkit-report.xlsx",
+                "deleted_user_reservations.csv", "stuck_cooling.csv", "stranded_reservations.csv",
+                "node_utilization.csv", "snapshot_changes.csv")
+
+
+def test_report_replaces_links_planted_in_its_folder_and_never_writes_through_them(weekly, tmp_path):
+    _, db, *_ = weekly
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "chosen").mkdir()
+    folder = tmp_path / "reports"
+    folder.symlink_to(tmp_path / "chosen")      # the folder itself may be a link the user chose
+    for name in REPORT_FILES:
+        (outside / name).write_text(f"precious {name}")
+        (folder / name).symlink_to(outside / name)
+    run("report", db, "--out", folder, "--as-of", "2026-11-30")
+    for name in REPORT_FILES:
+        assert (outside / name).read_text() == f"precious {name}", name
+        assert not (folder / name).is_symlink() and (folder / name).is_file(), name
+    assert {p.name for p in (tmp_path / "chosen").iterdir()} == set(REPORT_FILES)
+    assert openpyxl.load_workbook(folder / "numkit-report.xlsx").sheetnames[0] == "deleted_user_reservations"

@@ -4,9 +4,12 @@ import datetime as dt
 import html
 
 import openpyxl
+import pandas as pd
 
 import numkit
-from numkit.widgets import CleanupReportPanel, MovePreviewPanel, OnboardingPanel, OverviewPanel
+from numkit.widgets import CleanupReportPanel, MovePreviewPanel, OnboardingPanel, OverviewPanel, charts
+
+import hostile
 
 AS_OF = "2026-11-23"
 CUST1 = "sys.hcs.Prov-1.Cust-1"
@@ -346,3 +349,70 @@ def test_overview_says_how_columns_were_read_and_keeps_named_extra_columns(datab
     assert "loaded snapshot" in shown
     assert "numbers.csv: Internal Number -> number, Located At -> node, Status -> status" in shown
     assert "kept as extra: Usd By" in shown
+
+
+def test_cleanup_export_replaces_links_planted_in_its_folder(database, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for name in ("numkit-report.xlsx", "stuck_cooling.csv"):
+        (outside / name).write_text("precious")
+        (folder / name).symlink_to(outside / name)
+    panel = CleanupReportPanel(database, as_of=AS_OF, older_than_days=30, out_dir=folder)
+    panel.export_button.click()
+    assert "Wrote" in panel.status.value
+    for name in ("numkit-report.xlsx", "stuck_cooling.csv"):
+        assert (outside / name).read_text() == "precious"
+        assert (folder / name).is_file() and not (folder / name).is_symlink()
+    assert len(pd.read_csv(folder / "stuck_cooling.csv")) == 10
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []   # nothing left over
+
+
+def shown(value):
+    """A value as panels and workbooks show it: control characters (and U+FFFE) as escapes."""
+    return value.replace(hostile.CONTROLS, r"\x01\x07\x1b[2J\x85\x7f").replace("\ufffe", r"\ufffe")
+
+
+def test_panels_show_hostile_values_as_text_and_export_them(tmp_path):
+    database = hostile.build(tmp_path / "export", tmp_path / "hostile.duckdb")
+    panel = CleanupReportPanel(database, as_of="2026-11-30", older_than_days=0, out_dir=tmp_path / "out")
+    assert bytes(panel.usage_chart.value)[:4] == b"\x89PNG" and bytes(panel.deleted_chart.value)[:4] == b"\x89PNG"
+    assert set(panel.deleted.df["reserved_for"]) >= {shown(hostile.LEAVER), shown(hostile.GHOST)}
+    panel.export_button.click()
+    assert "Wrote" in panel.status.value and "<script>" not in panel.status.value
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "numkit-report.xlsx")["stranded_reservations"]
+    assert sheet["C2"].value == shown(hostile.MOVER)
+    panel.dry_run_button.click()
+    assert list(panel.cleanup_rows.df["number"]) == ["1001"]
+    panel.clear_button.click()
+    panel.confirmation.confirm_button.click()
+    assert "Cleared 1" in panel.cleanup_outcome.value
+
+    overview = OverviewPanel(database)
+    assert bytes(overview.chart.value)[:4] == b"\x89PNG"
+    assert shown(hostile.LAB) in set(overview.by_site.df["node"])
+    onboarding = OnboardingPanel(database, as_of="2026-11-30")
+    onboarding.site.search.value = "Lab$_$1"
+    onboarding.site.value = hostile.LAB
+    onboarding.username.value = hostile.GHOST
+    assert html.escape(shown(hostile.GHOST)) in onboarding.user_state.value
+    assert any(shown("Lab$_$1" + hostile.CONTROLS) in label for label, _ in onboarding.site.select.options)
+    onboarding.onboard_button.click()
+    assert "assigned 1002" in onboarding.result.value
+    move = MovePreviewPanel(database, as_of="2026-11-30")
+    move.user.value = hostile.MOVER
+    move.destination.value = hostile.LAB
+    move.preview_button.click()
+    assert "<script>" not in move.outcome.value and "1005" in set(move.plan.df["number"])
+
+
+def test_charts_draw_names_as_written():
+    assert charts.label("Lab$_$1\x01") == "Lab$_$1\\x01"
+    assert charts.label("x" * 500) == "x" * 39 + "…"
+    nodes = ["C.Lab$_$1", "C.$\\frac{1}{0}$", "C." + "y" * 100_000, "C.\\", "C.😀\u202e"]
+    counts = pd.DataFrame({"node": nodes, "type": "Site", "total": 4, "available": 1, "used": 1,
+                           "used_utility": 0, "reserved": 1, "cooling": 1, "inactive": 0,
+                           "share_available": 0.25, "alert": True})
+    assert bytes(charts.utilization_chart(counts, 0.3))[:4] == b"\x89PNG"
+    assert bytes(charts.status_chart(counts))[:4] == b"\x89PNG"

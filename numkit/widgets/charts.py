@@ -1,8 +1,38 @@
-"""Static charts as PNG bytes, for Image widgets and for reports that run without a browser."""
+"""Static charts as PNG bytes, for Image widgets and for reports that run without a browser.
 
+Labels are node names from the export, shown as written: matplotlib would read text between
+two `$` as a formula (and fail on `Lab$_$1`), so formulas are off; a control character is
+shown as an escape and a long name is cut, so that no label makes a chart too wide to draw.
+"""
+
+import functools
 import io
+import warnings
 
+import matplotlib
 from matplotlib.figure import Figure
+
+from ..visible import visible
+
+LITERAL_TEXT = {"text.parse_math": False, "text.usetex": False}
+LABEL_LIMIT = 40
+
+
+def label(text):
+    """A name as a chart shows it."""
+    shown = visible(text)
+    return shown if len(shown) <= LABEL_LIMIT else shown[:LABEL_LIMIT - 1] + "…"
+
+
+def _literal(chart):
+    """Build and draw `chart` with every text as written (text made while drawing too)."""
+    @functools.wraps(chart)
+    def drawn(*args, **kwargs):
+        with matplotlib.rc_context(LITERAL_TEXT), warnings.catch_warnings():
+            # a character the font lacks (an emoji) is drawn as a box; the tables show it
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+            return chart(*args, **kwargs)
+    return drawn
 
 
 def _png(figure):
@@ -11,6 +41,7 @@ def _png(figure):
     return buffer.getvalue()
 
 
+@_literal
 def deletion_age_histogram(deleted):
     """Histogram of days since deletion of the deleted users' reservations."""
     figure = Figure(figsize=(6, 2.6))
@@ -33,14 +64,17 @@ def deletion_age_histogram(deleted):
     return _png(figure)
 
 
+@_literal
 def utilization_chart(utilization, alert_share):
     """Share available per node, with the alert threshold as a line."""
     shown = utilization[utilization["total"] > 0].sort_values("share_available")
     figure = Figure(figsize=(6.5, 0.3 * len(shown) + 1.2))
     axes = figure.subplots()
     colors = ["#c62828" if alert else "#2e7d32" for alert in shown["alert"]]
-    axes.barh([node.rsplit(".", 2)[-2] + "." + node.rsplit(".", 1)[-1] if node.count(".") else node
-               for node in shown["node"]], shown["share_available"].astype(float), color=colors)
+    # bars by position, labels beside: two nodes whose labels are alike keep a bar each
+    rows = range(len(shown))
+    axes.barh(rows, shown["share_available"].astype(float), color=colors)
+    axes.set_yticks(rows, [label(".".join(node.split(".")[-2:])) for node in shown["node"]])
     axes.axvline(alert_share, color="#e65100", linestyle="--", label=f"alert below {alert_share:.0%}")
     axes.set_xlim(0, 1)
     axes.set_xlabel("share of numbers available")
@@ -48,17 +82,19 @@ def utilization_chart(utilization, alert_share):
     return _png(figure)
 
 
+@_literal
 def status_chart(counts):
     """Stacked bars of numbers by effective status per node."""
     statuses = ["available", "used", "used_utility", "reserved", "cooling", "inactive"]
     figure = Figure(figsize=(6.5, 0.35 * len(counts) + 1.2))
     axes = figure.subplots()
     left = [0] * len(counts)
-    labels = [node.rsplit(".", 1)[-1] for node in counts["node"]]
+    rows = range(len(counts))
     for status in statuses:
         values = counts[status].astype(int).tolist()
-        axes.barh(labels, values, left=left, label=status.replace("_", "-"))
+        axes.barh(rows, values, left=left, label=status.replace("_", "-"))
         left = [a + b for a, b in zip(left, values)]
+    axes.set_yticks(rows, [label(node.rsplit(".", 1)[-1]) for node in counts["node"]])
     axes.set_xlabel("numbers")
     # beside the bars, not over them: the longest bars reach the right edge
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7)

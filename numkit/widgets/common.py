@@ -13,6 +13,7 @@ from ..errors import NotAssignable, NumkitError
 from ..frames import for_display
 from ..inventory import connect
 from ..sample import database_path
+from ..visible import visible
 
 COLORS = {"ok": "#1b5e20", "error": "#b71c1c", "info": "#37474f", "warning": "#e65100"}
 
@@ -40,9 +41,9 @@ class Session:
 
 
 def note(kind, text):
-    """A one-line message; the text is escaped, never live HTML."""
+    """A one-line message; the text is escaped, never live HTML, control characters shown."""
     return (f'<div class="numkit-note numkit-{kind}" style="color:{COLORS[kind]};'
-            f'font-weight:600">{html.escape(str(text))}</div>')
+            f'font-weight:600">{html.escape(visible(str(text)))}</div>')
 
 
 def in_plain_words(error):
@@ -86,9 +87,9 @@ def tree_options(nodes, filter_text=""):
         kind = f" ({node_type})" if isinstance(node_type, str) else ""
         if wanted:
             if wanted in node.lower():
-                options.append((f"{node}{kind}", node))
+                options.append((visible(f"{node}{kind}"), node))
         else:
-            options.append(("\u00a0\u00a0" * depth + node.rsplit(".", 1)[-1] + kind, node))
+            options.append((visible("\u00a0\u00a0" * depth + node.rsplit(".", 1)[-1] + kind), node))
     return options
 
 

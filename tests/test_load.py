@@ -303,6 +303,20 @@ def test_snapshot_changes_between_two_loads(inv, tmp_path):
         inv.snapshot_changes(9)
 
 
+def test_snapshot_changes_report_a_number_passing_from_one_user_to_another(inv, tmp_path):
+    from numkit.reports import describe_changes
+    users = USERS + f"bob,{SITE_A}\n"
+    inv.load(write(tmp_path, "n1.csv", NUMBERS), users=write(tmp_path, "u1.csv", users),
+             as_of="2026-11-30")
+    handed_over = NUMBERS.replace(f"3001,{SITE_A},Used,,alice,", f"3001,{SITE_A},Used,,bob,")
+    inv.load(write(tmp_path, "n2.csv", handed_over), users=write(tmp_path, "u2.csv", users),
+             as_of="2026-12-07")
+    changes = inv.snapshot_changes()
+    assert records(changes, "change", "number", "node", "username", "before", "after") == [
+        ("used_by_changed", "3001", SITE_A, "bob", "alice", "bob")]
+    assert describe_changes(changes) == "1 Used By change(s)"
+
+
 def test_dataframe_with_empty_cells():
     inv = numkit.connect()
     report = inv.load(pd.DataFrame({"number": ["1000", "1001"], "node": ["a.b", "a.b"],

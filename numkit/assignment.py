@@ -109,7 +109,7 @@ def delete_user(inv, username, cooling_days=None):
                          {"u": user["username"]})
         release_rows(op, rows, days)
         op.con.execute("delete from users where lower(username) = lower($u)", {"u": user["username"]})
-        op.con.execute("insert into deleted_users values ($u, $n, $d)",
+        op.con.execute("insert into deleted_users (username, node, deleted_at) values ($u, $n, $d)",
                        {"u": user["username"], "n": user["node"], "d": op.as_of})
         op.log_user("delete_user", user["username"], before=user,
                     after={**user, "deleted_at": op.as_of})

@@ -151,9 +151,11 @@ class SaidOnStderr(logging.Handler):
 @click.option("--extra-column", "extra_columns", multiple=True, metavar="NAME",
               help="Keep this header as an extra column though it looks like a misspelling "
                    "of a known one (repeatable).")
+@click.option("--allow-future-date", "allow_future", is_flag=True,
+              help="Load a snapshot dated after tomorrow (refused otherwise, as a probable typo).")
 @expected_errors
 def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict, problems,
-         extra_columns):
+         extra_columns, allow_future):
     """Load an inventory export into DB as a new snapshot (all or nothing)."""
     if numbers_file and folder:
         raise click.UsageError("give --numbers FILE or --dir FOLDER, not both")
@@ -168,13 +170,14 @@ def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict,
         with connect(db) as inv:
             if folder:
                 for report in load_folder(inv, folder, strict=not no_strict,
-                                          extra_columns=extra_columns):
+                                          extra_columns=extra_columns,
+                                          allow_future=allow_future):
                     landed = True
                     say_loaded(report)
             else:
                 report = inv.load(numbers_file, users=users_file, hierarchy=hierarchy_file,
                                   as_of=parse_date(as_of, "--as-of"), strict=not no_strict,
-                                  extra_columns=extra_columns)
+                                  extra_columns=extra_columns, allow_future=allow_future)
                 landed = True
                 say_loaded(report)
     finally:
@@ -197,6 +200,18 @@ def upgrade(db):
     with connect(existing(db)):     # a writer's open upgrades it
         pass
     say(f"{visible(db)} is at schema {SCHEMA_VERSION}, as this numkit reads it")
+
+
+@main.command("forget-snapshot")
+@click.argument("db", type=click.Path(dir_okay=False))
+@expected_errors
+def forget_snapshot(db):
+    """Forget the latest snapshot: DB goes back to the snapshot before it (all or nothing)."""
+    with connect(existing(db)) as inv:
+        forgotten = inv.forget_latest_snapshot()
+    back = forgotten["back_to"]
+    say(f"forgot snapshot {forgotten['load_id']} as of {forgotten['as_of']}: back to "
+        f"snapshot {back['load_id']} as of {back['as_of']} (logged in events)")
 
 
 @main.command()

@@ -15,7 +15,7 @@ from collections.abc import MutableMapping
 
 import duckdb
 
-from . import assignment, bulk, each_move, load, moves, row_operations
+from . import assignment, bulk, each_move, forget, load, moves, row_operations
 from .arguments import extra_names, parse_date, row_limit, single_number, whole_days
 from .changes import ROW_FIELDS, Operation
 from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
@@ -599,18 +599,29 @@ class Inventory:
     # -- load ------------------------------------------------------------------------
     @writes
     def load(self, numbers, users=None, hierarchy=None, *, as_of=None, strict=True, progress=None,
-             extra_columns=()):
+             extra_columns=(), allow_future=False):
         """Replace the inventory with a snapshot, all or nothing (README, "Loading exports").
 
         `progress(fraction, step)`, when given, is called as each step of the load begins.
         `extra_columns` names headers to keep as extra columns though they look like
-        misspellings of known ones (which are refused otherwise).
+        misspellings of known ones (which are refused otherwise). A snapshot date after
+        tomorrow is refused unless `allow_future`.
         """
+        as_of = parse_date(as_of, "as_of") or self.as_of
+        load.refuse_future_date(as_of, allow_future)
         with self._bulk_rewrite():
-            return load.load_snapshot(self, numbers, users, hierarchy,
-                                      as_of=parse_date(as_of, "as_of") or self.as_of,
+            return load.load_snapshot(self, numbers, users, hierarchy, as_of=as_of,
                                       strict=strict, progress=progress,
                                       extra_columns=extra_names(extra_columns))
+
+    @writes
+    def forget_latest_snapshot(self):
+        """Go back to the snapshot before the latest, all or nothing: its numbers, users and
+        nodes, the deletions the latest load recorded taken back (logged in events). Refused
+        when there is none before, or when operations were made after the latest load.
+        Returns {"load_id", "as_of", "back_to": {"load_id", "as_of"}}."""
+        with self._bulk_rewrite():
+            return forget.forget_latest_snapshot(self)
 
     @contextlib.contextmanager
     def _bulk_rewrite(self):

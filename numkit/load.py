@@ -205,6 +205,16 @@ def _about_files_first(problems):
     return sorted(problems, key=lambda problem: problem[1] not in (None, 1))
 
 
+def refuse_future_date(as_of, allow_future, what="the snapshot date"):
+    """A snapshot date after tomorrow is a typo until said otherwise: loaded, it would make
+    every later load, with the right date, "out of date order"."""
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    if as_of > tomorrow and not allow_future:
+        raise InvalidOperation(f"{what} {as_of} is after tomorrow: a typo? (to load a snapshot "
+                               "dated in the future, allow it: allow_future=True, "
+                               "--allow-future-date)")
+
+
 def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=None,
                   extra_columns=()):
     """Load one snapshot; `progress(fraction, step)` is told as each step begins.
@@ -314,13 +324,13 @@ def _write(con, as_of, files, users_given, hierarchy_given):
     con.execute("create or replace temp table departed as select username from users "
                 "where lower(username) not in (select lower(username) from valid_users)")
     if users_given:
-        con.execute(statement("load/record_deleted_users"), {"as_of": as_of})
+        con.execute(statement("load/record_deleted_users"), {"as_of": as_of, "load_id": load_id})
         con.execute("delete from users")
         con.execute("insert into users (username, node, extra) "
                     "select username, node, extra from valid_users")
-    con.execute("insert into snapshot_numbers select $id, number, node, status, reserved_for, used_by "
-                "from numbers", {"id": load_id})
-    con.execute("insert into snapshot_users select $id, username, node from users", {"id": load_id})
+    con.execute("set variable numkit_kept_load = $id", {"id": load_id})
+    con.execute(statement("load/keep_snapshot"))
+    con.execute("reset variable numkit_kept_load")
     # load_rejects holds every rejected row, not only those a LoadError lists, each value
     # as the export gave it (past 100 characters shortened, saying how long it was), even
     # text a spreadsheet would run as a formula (`=cmd|...`): the table is data, queried by

@@ -4,7 +4,8 @@ CHANGE_WORDS = {
     "number_added": "number(s) added", "number_removed": "number(s) removed",
     "status_changed": "status change(s)", "reserved_for_set": "Reserved For flag(s) set",
     "reserved_for_cleared": "Reserved For flag(s) cleared",
-    "reserved_for_changed": "Reserved For flag(s) changed", "user_onboarded": "user(s) onboarded",
+    "reserved_for_changed": "Reserved For flag(s) changed", "used_by_changed": "Used By change(s)",
+    "user_onboarded": "user(s) onboarded",
     "user_deleted": "user(s) deleted", "user_moved": "user(s) moved",
 }
 

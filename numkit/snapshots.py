@@ -5,13 +5,14 @@ from pathlib import Path
 
 from .arguments import parse_date
 from .errors import InvalidOperation
-from .load import source_path
+from .load import refuse_future_date, source_path
 
 
-def load_folder(inv, directory, strict=True, extra_columns=()):
+def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=False):
     """Load an export folder; with a manifest.json, its earlier snapshots first, in order
     (those not older than the latest snapshot already loaded). `extra_columns` is passed
-    on to each load.
+    on to each load. A manifest date after tomorrow is refused, before anything is loaded,
+    unless `allow_future`.
 
     Earlier snapshots reuse the folder's numbers and hierarchy with their own users file, so
     that users who left between snapshots are recorded as deleted on the right date. The
@@ -26,6 +27,10 @@ def load_folder(inv, directory, strict=True, extra_columns=()):
     if numbers is None:
         raise InvalidOperation(f"{directory} holds no numbers.csv or numbers.xlsx")
     as_of, history = read_manifest(directory / "manifest.json")
+    for date, what in [(as_of, "manifest.json's as_of")] + [
+            (date, f"manifest.json's history date for {users}") for date, users in history]:
+        if date is not None:
+            refuse_future_date(date, allow_future, what)
     reports = []
     # the indexes come back once, after the whole folder, outside its transaction
     with inv._session(write=True), inv._bulk_rewrite(), inv._operation(what="the load"):
@@ -35,9 +40,10 @@ def load_folder(inv, directory, strict=True, extra_columns=()):
                 continue    # loaded before: replaying it would record the same deletions again
             reports.append(inv.load(numbers, users=directory / earlier_users, hierarchy=hierarchy,
                                     as_of=earlier_as_of, strict=strict,
-                                    extra_columns=extra_columns))
+                                    extra_columns=extra_columns, allow_future=allow_future))
         reports.append(inv.load(numbers, users=users, hierarchy=hierarchy, as_of=as_of,
-                                strict=strict, extra_columns=extra_columns))
+                                strict=strict, extra_columns=extra_columns,
+                                allow_future=allow_future))
     return reports
 
 

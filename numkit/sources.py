@@ -13,6 +13,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from .csv_dialect import (QUOTE_OPTIONS, HeaderUnreadable, duckdb_reason, first_mixed_line_end,
+                          line_end_kinds, mixed_line_ends_reason, read_header)
 from .schema import statement
 from .storage import is_storage_failure
 from .workbook import read_sheet
@@ -56,9 +58,13 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 # DuckDB's own default, said here so that the reason can name it: a longer line is refused.
 MAX_LINE_BYTES = 2_000_000
 # store_rejects keeps reading past a bad line (wrong number of values, bytes that are not
-# UTF-8, a line too long) and says which line it was and why. The file is named by a
-# variable so that the staging view (a view takes no parameters) reads the one asked for.
-READ_CSV = ("read_csv(getvariable('numkit_load_source'), all_varchar = true, header = true, "
+# UTF-8, a line too long) and says which line it was and why. The file, its delimiter and
+# its columns (read from the header by csv_dialect: DuckDB is told the dialect, never left
+# to guess it) are named by variables so that the staging view (a view takes no
+# parameters) reads the one asked for.
+READ_CSV = ("read_csv(getvariable('numkit_load_source'), header = true, auto_detect = false, "
+            "columns = getvariable('numkit_load_columns'), "
+            f"delim = getvariable('numkit_load_delimiter'), {QUOTE_OPTIONS}, "
             f"max_line_size = {MAX_LINE_BYTES}, store_rejects = true, "
             "rejects_table = 'csv_rejects', rejects_scan = 'csv_scans')")
 LONG_LINE = (f"the line is longer than {MAX_LINE_BYTES:,} bytes, the most a line may hold: "
@@ -96,6 +102,7 @@ class Staged:
     extras: list = field(default_factory=list)      # headers kept as extra columns
     sheet: str | None = None                          # the sheet read, of a workbook
     sheet_note: str = ""                              # which sheet was read, when it matters
+    delimiter: str = ","                              # a CSV file's, as sniffed
     # DuckDB failed while reading: the load's transaction takes no more statements
     aborted: bool = False
 
@@ -133,15 +140,6 @@ def _head_problem(path):
     except UnicodeDecodeError as error:
         return 1, None, header.decode("utf-8", "backslashreplace"), (
             f"the header is not UTF-8 text (byte 0x{header[error.start]:02X}): {NOT_UTF8}")
-    return None
-
-
-def _first_long_line(path):
-    """The number of the first line longer than MAX_LINE_BYTES (a physical line)."""
-    with open(path, "rb") as handle:
-        for number, line in enumerate(iter(lambda: handle.readline(MAX_LINE_BYTES + 2), b""), 1):
-            if len(line.rstrip(b"\r\n")) > MAX_LINE_BYTES:
-                return number
     return None
 
 
@@ -188,6 +186,9 @@ def _rejected_lines(con, path, width):
             rejects.append((line, column, *_not_utf8(path, line_start, delimiter)))
         elif kind == "LINE SIZE OVER MAXIMUM":
             rejects.append((line, None, None, LONG_LINE))
+        elif kind == "UNQUOTED VALUE" and "unterminated" in message:
+            rejects.append((line, None, text, "a quoted value is never closed (the file ends "
+                            "inside it): a truncated or broken line"))
         elif kind == "UNQUOTED VALUE":
             rejects.append((line, column, text, "a quote inside a value that is not quoted as a "
                             "whole: quote the value and double the quotes inside it"))
@@ -206,18 +207,23 @@ def _holds_empty_line(text):
 
 
 def _file_facts(path):
-    """(sha256 of the file, whether it holds an empty line), in one reading of the file."""
+    """(sha256 of the file, whether it holds an empty line, the kinds of line end in it,
+    quotes aside), in one reading of the file."""
     digest = hashlib.sha256()
     empty_line = False
+    kinds = set()
     previous = b""
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
+        block = handle.read(1 << 22)
+        while block:
+            following = handle.read(1 << 22)
             digest.update(block)
-            if not empty_line:
-                # a pair of line ends may straddle two blocks
-                empty_line = _holds_empty_line(previous + block)
-                previous = block[-2:]
-    return digest.hexdigest(), empty_line
+            # a pair of line ends may straddle two blocks
+            empty_line = empty_line or _holds_empty_line(previous + block)
+            kinds |= line_end_kinds(previous + block, carried=bool(previous), at_end=not following)
+            previous = block[-2:]
+            block = following
+    return digest.hexdigest(), empty_line, kinds
 
 
 _reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="numkit-file-facts")
@@ -231,42 +237,47 @@ def file_facts(source):
     return _reader.submit(_file_facts, source)
 
 
-def _empty_lines(scratch, path, facts):
+def _empty_lines(path, facts, delimiter):
     """Rows of the empty lines, which DuckDB skips without counting them; rare, so the file
-    is parsed again (with the dialect DuckDB sniffs) only when it holds an empty line."""
+    is parsed again (with the dialect DuckDB read it with) only when it holds an empty line."""
     if facts is None or not facts.result()[1]:
         return []
-    delimiter, quote = scratch.execute("select Delimiter, Quote from sniff_csv($path, "
-                                       "ignore_errors = true)", {"path": os.fspath(path)}).fetchall()[0]
-    quoting = {"quoting": csv.QUOTE_NONE} if quote == "(empty)" else {"quotechar": quote}
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as text:
         try:
-            return [row for row, record in enumerate(csv.reader(text, delimiter=delimiter,
-                                                                **quoting), 1) if not record]
+            return [row for row, record in enumerate(csv.reader(
+                text, delimiter=delimiter, quotechar='"', doublequote=True), 1) if not record]
         except csv.Error:   # a value longer than Python's csv allows: leave the rows as read
             return []
 
 
-def _csv_headers(path, staged):
-    """The file's headers as DuckDB reads them, or None with the problem recorded.
-
-    Asked of a connection of its own: a file DuckDB cannot sniff raises an error, and an
-    error inside the load's transaction would abort it.
-    """
+def _csv_headers(path, staged, facts):
+    """The file's headers, or None with the problem recorded: what would stop DuckDB from
+    reading it (its first bytes, mixed line endings, a header that is not CSV)."""
     problem = _head_problem(path)
     if problem:
         staged.problems.append(problem)
         return None
-    with duckdb.connect() as scratch:
-        scratch.execute("set variable numkit_load_source = $path", {"path": os.fspath(path)})
-        try:
-            return [row[0] for row in scratch.execute(f"describe select * from {READ_CSV}").fetchall()]
-        except duckdb.InvalidInputException as error:
-            if "maximum line size" not in str(error).lower():
-                raise
-            # A long line among the first rows stops DuckDB's dialect sniffing, before any row.
-            staged.problems.append((_first_long_line(path), None, None, LONG_LINE))
+    if facts is None or len(facts.result()[2]) > 1:
+        # DuckDB cannot read a file whose lines end in more than one way
+        mixed = first_mixed_line_end(path)
+        if mixed:
+            row, first, kind = mixed
+            staged.problems.append((row, None, None, mixed_line_ends_reason(first, kind)))
             return None
+    try:
+        staged.delimiter, columns = read_header(path, MAX_LINE_BYTES, LONG_LINE)
+    except HeaderUnreadable as error:
+        staged.problems.append((1, None, None, str(error)))
+        return None
+    return columns
+
+
+def _use_source(con, path, delimiter, columns):
+    """READ_CSV reads `path`, split by `delimiter` into `columns` (text), on `con`."""
+    con.execute("set variable numkit_load_source = $path", {"path": os.fspath(path)})
+    con.execute("set variable numkit_load_delimiter = $delimiter", {"delimiter": delimiter})
+    con.execute("set variable numkit_load_columns = $columns",
+                {"columns": {column: "varchar" for column in columns}})
 
 
 def _csv_holes(con, path, staged, facts, width):
@@ -274,8 +285,7 @@ def _csv_holes(con, path, staged, facts, width):
     (which become staged.rejects) and the empty ones."""
     staged.rejects = _rejected_lines(con, path, width)
     con.execute("drop table if exists temp.csv_rejects; drop table if exists temp.csv_scans")
-    with duckdb.connect() as scratch:
-        return {row for row, *_ in staged.rejects} | set(_empty_lines(scratch, path, facts))
+    return {row for row, *_ in staged.rejects} | set(_empty_lines(path, facts, staged.delimiter))
 
 
 def _number_rows(con, role, holes):
@@ -429,13 +439,13 @@ def stage(con, source, role, facts=None, extra_columns=()):
                 return staged
         else:
             frame = None
-            columns = _csv_headers(source, staged)
+            columns = _csv_headers(source, staged, facts)
             if columns is None:
                 return staged
     except (duckdb.Error, ValueError, OSError) as error:
         if is_storage_failure(error):
             raise   # the disk failed, not the file: the load is not saved
-        reason = str(error).strip().splitlines()[0]
+        reason = duckdb_reason(error)
         staged.problems.append((None, None, None, f"cannot read the file: {reason}"))
         return staged
     extras = _map_headers(role, columns, staged, extra_columns)
@@ -452,18 +462,20 @@ def stage(con, source, role, facts=None, extra_columns=()):
         con.execute(f"drop view stage_{role}; drop table raw_{role}")
     else:
         con.execute("drop table if exists temp.csv_rejects; drop table if exists temp.csv_scans")
-        con.execute("set variable numkit_load_source = $path", {"path": os.fspath(source)})
+        _use_source(con, source, staged.delimiter, columns)
         _stage_view(con, role, staged, extras, READ_CSV)
         try:
             con.execute(statement(f"load/read_{role}"))
         except duckdb.Error as error:   # what the headers did not show (rare)
             if is_storage_failure(error):
                 raise   # the disk failed, not the file: the load is not saved
-            reason = str(error).strip().splitlines()[0]
+            reason = duckdb_reason(error)
             staged.problems.append((None, None, None, f"cannot read the file: {reason}"))
             staged.aborted = True
             return staged
-        con.execute(f"reset variable numkit_load_source; drop view stage_{role}")
+        con.execute(f"reset variable numkit_load_source; reset variable numkit_load_delimiter; "
+                    "reset variable numkit_load_columns; "
+                    f"drop view stage_{role}")
         holes = _csv_holes(con, source, staged, facts, len(columns))
     _number_rows(con, role, holes)
     if not staged.rejects and not con.execute(f"select count(*) from checked_{role}").fetchall()[0][0]:

@@ -160,8 +160,8 @@ def test_without_users_file_active_users_stay(inv, tmp_path):
 
 
 def test_load_as_of_becomes_the_snapshot_date_not_inv_as_of(inv, tmp_path):
-    inv.load(write(tmp_path, "n2.csv", f"number,node\n42,{SITE_B}\n"), as_of="2027-01-01")
-    assert inv._scalar("select numkit_snapshot_date()") == dt.date(2027, 1, 1)
+    inv.load(write(tmp_path, "n2.csv", f"number,node\n42,{SITE_B}\n"), as_of="2026-11-28")
+    assert inv._scalar("select numkit_snapshot_date()") == dt.date(2026, 11, 28)
     assert inv.as_of == AS_OF
     loads = inv.sql("select as_of, files from loads order by load_id")
     assert len(loads) == 2 and len(json.loads(loads["files"].iloc[-1])["numbers"]["sha256"]) == 64
@@ -174,11 +174,11 @@ def test_the_snapshot_date_is_a_constant_that_follows_each_load(inv, tmp_path):
     assert str(AS_OF) in definition and "loads" not in definition
     refused = write(tmp_path, "bad.csv", "number,node\nnot-a-number,sys\n")
     with pytest.raises(numkit.LoadError):
-        inv.load(refused, as_of="2027-03-01")
+        inv.load(refused, as_of="2026-11-29")
     assert inv._scalar("select numkit_snapshot_date()") == AS_OF
     with inv.rehearsal():
-        inv.load(write(tmp_path, "n2.csv", f"number,node\n42,{SITE_B}\n"), as_of="2027-02-01")
-        assert inv._scalar("select numkit_snapshot_date()") == dt.date(2027, 2, 1)
+        inv.load(write(tmp_path, "n2.csv", f"number,node\n42,{SITE_B}\n"), as_of="2026-11-27")
+        assert inv._scalar("select numkit_snapshot_date()") == dt.date(2026, 11, 27)
     assert inv._scalar("select numkit_snapshot_date()") == AS_OF
     assert inv.scratch_copy()._scalar("select numkit_snapshot_date()") == AS_OF
 
@@ -301,6 +301,20 @@ def test_snapshot_changes_between_two_loads(inv, tmp_path):
     assert inv.snapshot_changes(1, 1).empty
     with pytest.raises(numkit.InvalidOperation, match="no snapshot 9"):
         inv.snapshot_changes(9)
+
+
+def test_snapshot_changes_report_a_number_passing_from_one_user_to_another(inv, tmp_path):
+    from numkit.reports import describe_changes
+    users = USERS + f"bob,{SITE_A}\n"
+    inv.load(write(tmp_path, "n1.csv", NUMBERS), users=write(tmp_path, "u1.csv", users),
+             as_of="2026-11-30")
+    handed_over = NUMBERS.replace(f"3001,{SITE_A},Used,,alice,", f"3001,{SITE_A},Used,,bob,")
+    inv.load(write(tmp_path, "n2.csv", handed_over), users=write(tmp_path, "u2.csv", users),
+             as_of="2026-12-01")
+    changes = inv.snapshot_changes()
+    assert records(changes, "change", "number", "node", "username", "before", "after") == [
+        ("used_by_changed", "3001", SITE_A, "bob", "alice", "bob")]
+    assert describe_changes(changes) == "1 Used By change(s)"
 
 
 def test_dataframe_with_empty_cells():

@@ -1,4 +1,5 @@
--- What each loaded snapshot held, so that two snapshots can be compared later.
+-- What each loaded snapshot held, so that two snapshots can be compared later, and the
+-- latest forgotten (forget_latest_snapshot) by writing back the one before, every column.
 create table if not exists snapshot_numbers (
     load_id bigint not null,
     number varchar not null,
@@ -7,3 +8,9 @@ create table if not exists snapshot_numbers (
     reserved_for varchar,
     used_by varchar
 );
+-- databases built before snapshots kept every column (their snapshots cannot be written back)
+alter table snapshot_numbers add column if not exists usage varchar;
+alter table snapshot_numbers add column if not exists release_date date;
+alter table snapshot_numbers add column if not exists reservation_notes varchar;
+alter table snapshot_numbers add column if not exists description varchar;
+alter table snapshot_numbers add column if not exists extra json;

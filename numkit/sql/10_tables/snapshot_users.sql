@@ -4,3 +4,5 @@ create table if not exists snapshot_users (
     username varchar not null,
     node varchar not null
 );
+-- databases built before snapshots kept the users' other columns
+alter table snapshot_users add column if not exists extra json;

@@ -1,5 +1,7 @@
 -- What changed between two loaded snapshots: numbers added and removed, status changes,
--- Reserved For flags set, cleared or changed, users onboarded, deleted or moved.
+-- Reserved For flags set, cleared or changed, numbers passed from one user to another
+-- (Used By changed; usernames compare without regard to case), users onboarded, deleted or
+-- moved.
 create or replace macro snapshot_changes(from_load, to_load) as table
 with earlier as (
     select * from snapshot_numbers where load_id = from_load
@@ -16,7 +18,9 @@ paired as (
         earlier.status as status_before,
         later.status as status_after,
         earlier.reserved_for as flag_before,
-        later.reserved_for as flag_after
+        later.reserved_for as flag_after,
+        earlier.used_by as used_by_before,
+        later.used_by as used_by_after
     from earlier
     full join later on later.number = earlier.number and later.node = earlier.node
 ),
@@ -43,6 +47,10 @@ changes as (
     from paired
     where not removed and flag_before is distinct from flag_after
       and not (added and flag_after is null)
+    union all
+    select 'used_by_changed', number, node, used_by_after, used_by_before, used_by_after
+    from paired
+    where lower(used_by_before) <> lower(used_by_after)
     union all
     select 'user_onboarded', null, users_later.node, users_later.username, null, users_later.node
     from users_later

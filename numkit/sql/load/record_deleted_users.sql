@@ -1,5 +1,6 @@
--- Users active before and missing from the new snapshot were deleted by the snapshot date.
-insert into deleted_users (username, node, deleted_at)
-select users.username, users.node, $as_of
+-- Users active before and missing from the new snapshot were deleted by the snapshot date;
+-- the load that found them missing is named, so that forgetting it takes them back.
+insert into deleted_users (username, node, deleted_at, load_id)
+select users.username, users.node, $as_of, $load_id
 from users
 where lower(users.username) not in (select lower(username) from valid_users);

@@ -12,7 +12,8 @@ Times, in this one process, on the same demo export:
       numbers       the number rows written from the CSV in node-id order, with their node ids
                     and number order;
       users         the user rows written from their CSV;
-      snapshot      the rows kept to compare snapshots later (snapshot_numbers, snapshot_users);
+      snapshot      the rows kept to compare snapshots later and to go back to (snapshot_numbers,
+                    snapshot_users, snapshot_nodes, every column);
       commit        the transaction committed;
       indexes       numkit's three indexes built;
       close         the file written out (detached);
@@ -31,7 +32,7 @@ import duckdb
 import numkit
 from numkit import demo
 from numkit.load import LOAD_MEMORY_LIMIT
-from numkit.schema import ensure_indexes, index_files
+from numkit.schema import SQL_ROOT, ensure_indexes, index_files
 
 from run import export_folder, export_options, load_export, new_database, timed
 
@@ -67,10 +68,10 @@ select count(*), sum(hash(number, node, status, reserved_for, used_by, release_d
 from numbers
 """
 
+# every column, as a load keeps it (numkit/sql/load/keep_snapshot.sql)
 SNAPSHOT = """
-insert into snapshot_numbers select 1, number, node, status, reserved_for, used_by from numbers;
-insert into snapshot_users select 1, username, node from users;
-"""
+set variable numkit_kept_load = 1;
+""" + (SQL_ROOT / "load" / "keep_snapshot.sql").read_text()
 
 
 def floor_steps(database, export, memory_limit):

@@ -13,6 +13,7 @@ import pandas as pd
 from .errors import InvalidOperation, LoadError
 from .schema import refresh_derived, statement
 from .sources import file_facts, stage
+from .visible import on_one_line
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "reason"]
 # A LoadError lists this many problems at most, and says how many there are: a file of
@@ -22,11 +23,6 @@ MAX_PROBLEMS_LISTED = 10_000
 ROLES = ("hierarchy", "users", "numbers")   # checked in this order: numbers need the users
 REPORTED_ORDER = ("numbers", "users", "hierarchy")
 EXTRA_KEPT = ("numbers", "users")
-
-
-def _shown(text):
-    """`text` with its control characters written as escapes, never sent to a terminal."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
 
 
 @dataclass
@@ -47,12 +43,12 @@ class LoadReport:
         """One line per file: which header was read as which column, which were kept."""
         lines = []
         for role, seen in self.columns.items():
-            line = f"{_shown(Path(seen['file']).name)}: " + ", ".join(
-                f"{_shown(header)} -> {column}" for header, column in seen["read"].items())
+            line = f"{on_one_line(Path(seen['file']).name)}: " + ", ".join(
+                f"{on_one_line(header)} -> {column}" for header, column in seen["read"].items())
             if seen["extra"]:
                 # a hierarchy file has no extra column: what else it holds is not read
                 kept = "kept as extra" if role in EXTRA_KEPT else "not read"
-                line += f"; {kept}: " + ", ".join(map(_shown, seen["extra"]))
+                line += f"; {kept}: " + ", ".join(map(on_one_line, seen["extra"]))
             lines.append(line)
         return lines
 

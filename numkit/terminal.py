@@ -1,26 +1,6 @@
-"""Text from the data, made safe to print on a terminal.
+"""Text from the data, made safe to print on a terminal (the escapes: numkit.visible)."""
 
-A username, note or path may hold control characters: ESC starts a sequence that clears the
-screen, moves the cursor or retitles the window; a newline forges an output line; C1
-controls (U+0080-U+009F) act as ESC on some terminals. Every value the command echoes shows
-them as escapes (`\\x1b`, `\\n`) and never sends them. A backslash itself is shown as it is, so
-VOSS's `\\+44...` reads as in the export.
-"""
-
-import re
-
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape(match):
-    character = match.group()
-    return NAMED.get(character, f"\\x{ord(character):02x}")
-
-
-def visible(value):
-    """`value` as text, each control character shown as its escape: one line, always."""
-    return CONTROL.sub(_escape, str(value))
+from .visible import on_one_line as visible
 
 
 def visible_lines(text):

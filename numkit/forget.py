@@ -23,7 +23,8 @@ def forget_latest_snapshot(inv):
             raise InvalidOperation("no snapshot is loaded: there is nothing to forget")
         if len(loads) == 1:
             raise InvalidOperation(f"only one snapshot is loaded (as of {loads[0][1]}): there is "
-                                   "no snapshot before it to go back to")
+                                   "no snapshot before it to go back to (to start again, load "
+                                   "the export into a new database file)")
         (latest, latest_as_of), (previous, previous_as_of) = loads
         for load_id in (latest, previous):
             if not con.execute("select count(*) from snapshot_nodes where load_id = $id",

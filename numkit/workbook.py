@@ -14,6 +14,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 # either a formula or its stored value, and no merged cells; the parser sees all three.
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
+from numkit.cell_format import Formats, shown, unsure
+
 # A stray cell far below the data (XFD1048576 in a 5 KB file) would make a million empty
 # rows to number: more empty rows than this, and than rows holding values, are refused.
 FAR_EMPTY_ROWS = 1000
@@ -87,6 +89,7 @@ def _cells(book, sheet):
                              date_formats=book._date_formats,
                              timedelta_formats=book._timedelta_formats)
         found = _Cells()
+        formats = Formats(book)
         for _, cells in parser.parse():
             for cell in cells:
                 value, formula = cell["value"], cell.get("formula")
@@ -98,10 +101,18 @@ def _cells(book, sheet):
                     found.refused.append((cell["row"], cell["column"], value, "the cell holds "
                                           f"the error {value} (a formula that failed)"))
                 else:
+                    text = text_of(value)
+                    if cell["data_type"] == "n":    # a date's format made it a date already
+                        code = formats.code(cell["style_id"])
+                        if shown(value, text, code) is None:
+                            found.refused.append((cell["row"], cell["column"], text,
+                                                  unsure(text, code)))
+                            continue
+                        text = shown(value, text, code)
                     column = found.texts.get(cell["column"])
                     if column is None:
                         column = found.texts[cell["column"]] = {}
-                    column[cell["row"]] = text_of(value)
+                    column[cell["row"]] = text
         if parser.merged_cells:
             found.merged = [cells.ref for cells in parser.merged_cells.mergeCell]
     return found

@@ -6,7 +6,8 @@ file,row,column,value,reason_contains: every problem the load must raise, none m
 empty = about the whole file; `reason_contains` a fragment of the reason). A file too big or
 too binary to keep is described in `generate.json` and made at run time:
 `{"numbers.xlsx": {"sheets": [{"name": ..., "rows": [[cell, ...], ...]}]}}` (a sheet may also
-give `"state": "hidden"` or `"veryHidden"`, `"merge": ["D2:D4", ...]` and `"cells": {"XFD9": v}`;
+give `"state": "hidden"` or `"veryHidden"`, `"merge": ["D2:D4", ...]`, `"cells": {"XFD9": v}`
+and `"formats": {"A2": "0000"}`, the number format a cell shows with;
 a text starting with `=` is written as a formula with no stored value, as a script writes it) or
 `{"numbers.csv": {"lines": [text or [piece, {"repeat": "x", "times": N}, ...], ...]}}`.
 A case whose expected.csv lists no problem is a control: it must load.
@@ -100,6 +101,8 @@ def materialise(case, into):
                     page.append(row)
                 for reference, value in sheet.get("cells", {}).items():
                     page[reference] = value
+                for reference, code in sheet.get("formats", {}).items():
+                    page[reference].number_format = code
                 for cells in sheet.get("merge", []):
                     page.merge_cells(cells)
                 page.sheet_state = sheet.get("state", "visible")

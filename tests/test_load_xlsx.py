@@ -159,3 +159,48 @@ def test_xlsx_with_no_visible_sheet_is_refused(tmp_path):
             book.writestr(part, data)
     [(row, column, value, reason)] = refused(path)
     assert "no visible sheet" in reason
+
+
+def formatted(path, rows, formats):
+    """A workbook of `rows` whose cells named in `formats` show with that number format."""
+    book = openpyxl.Workbook()
+    book.active.title = "Numbers"
+    for row in rows:
+        book.active.append(row)
+    for reference, code in formats.items():
+        book.active[reference].number_format = code
+    book.save(path)
+    return path
+
+
+def test_xlsx_number_zero_padded_or_with_a_literal_prefix_reads_as_it_shows(tmp_path):
+    path = formatted(tmp_path / "n.xlsx", [
+        HEADER, [100, SITE_A, "Available"], [442079460999, SITE_A, "Available"],
+        [5, SITE_A, "Available"], [12345, SITE_A, "Available"], [2001, SITE_A, "Available"],
+        [2002, SITE_A, "Available"], [2003.0, SITE_A, "Available"], [0, SITE_A, "Available"]],
+        {"A2": "0000", "A3": '"+"0', "A4": '\\+00', "A5": "0000", "A6": "General", "A7": "@",
+         "A8": "0", "A9": '"44"000'})
+    inv = numkit.connect()
+    inv.load(path, as_of=AS_OF)
+    assert sorted(inv.sql("select number from numbers")["number"].tolist()) == sorted([
+        "0100", "+442079460999", "+05", "12345", "2001", "2002", "2003", "44000"])
+
+
+@pytest.mark.parametrize("value, code", [
+    (2001, "#,##0"), (2001, "0.00"), (2001, "0.0E+00"), (2001, "[Red]0"), (2001, "0000;-0"),
+    (-5, "0000"), (-5, '"+"0'), (100.5, "0000"), (100.5, "0"), (2001, "00 00"), (2001, "0%")])
+def test_xlsx_number_with_a_format_that_may_show_it_otherwise_is_a_problem(tmp_path, value,
+                                                                            code):
+    path = formatted(tmp_path / "n.xlsx", [HEADER, [2001, SITE_A, "Available"],
+                                           [value, SITE_A, "Available"]], {"A3": code})
+    [(row, column, shown, reason)] = refused(path)
+    assert (row, column, shown) == (3, "Internal Number", str(value))
+    assert f"the number format {code!r}" in reason and "store the number as text" in reason
+
+
+def test_xlsx_number_with_a_format_in_a_text_column_is_a_problem_too(tmp_path):
+    path = formatted(tmp_path / "n.xlsx", [HEADER, [2001, SITE_A, "Reserved", 42, None]],
+                     {"D2": "0.00"})
+    [(row, column, shown, reason)] = refused(path)
+    assert (row, column, shown) == (2, "Reserved For", "42")
+    assert "'0.00'" in reason

@@ -204,3 +204,11 @@ def test_xlsx_number_with_a_format_in_a_text_column_is_a_problem_too(tmp_path):
     [(row, column, shown, reason)] = refused(path)
     assert (row, column, shown) == (2, "Reserved For", "42")
     assert "'0.00'" in reason
+
+
+def test_xlsx_number_whose_style_the_workbook_lacks_is_a_problem(tmp_path):
+    path = workbook(tmp_path / "n.xlsx", [HEADER, [2001, SITE_A, "Available"]])
+    rewrite_sheet(path, lambda xml: xml.replace('<c r="A2" t="n">', '<c r="A2" t="n" s="99">'))
+    [(row, column, shown, reason)] = refused(path)
+    assert (row, column, shown) == (2, "Internal Number", "2001")
+    assert "a number format the workbook does not define" in reason

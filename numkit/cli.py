@@ -11,12 +11,13 @@ import duckdb
 from . import demo as demo_data
 from . import reports
 from .arguments import parse_date
-from .errors import InvalidOperation, LoadError, NotADatabase, NumkitError
+from .errors import InvalidOperation, LoadError, NotADatabase, NotSaved, NumkitError
 from .exports import problems_for_spreadsheets, safe_for_spreadsheets
 from .inventory import connect
 from .scheduled import run_report
 from .schema import SCHEMA_VERSION
 from .snapshots import load_folder
+from .storage import storage_failure
 from .terminal import visible, visible_frame, visible_lines
 
 
@@ -64,22 +65,33 @@ def expected_errors(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
-        except LoadError as error:
-            refuse(f"{error}{_where_problems_went(error, kwargs.get('problems'))}")
-        except NotADatabase as error:
-            refuse(f"{error.path} is not a numkit database (it looks like {error.looks_like}: "
-                   f"did you mean --numbers {error.path}?)" if error.looks_like else str(error))
-        except NumkitError as error:
-            refuse(str(error))
-        except duckdb.Error as error:
-            database = kwargs.get("db")
-            refuse(f"{database} could not be read or written: {str(error).splitlines()[0]}"
-                   if database else f"DuckDB failed: {str(error).splitlines()[0]}")
-        except OSError as error:
-            refuse(f"{error.filename}: {error.strerror}" if error.filename and error.strerror
-                   else str(error))
+            done = refused_in_one_line(command, *args, **kwargs)
+        except BaseException:
+            STDERR.drop_held()      # the Error line alone says what the file holds
+            raise
+        STDERR.say_held()
+        return done
     return wrapper
+
+
+def refused_in_one_line(command, *args, **kwargs):
+    """Run `command`; an expected error becomes its one `Error:` line (exit status 1)."""
+    try:
+        return command(*args, **kwargs)
+    except LoadError as error:
+        refuse(f"{error}{_where_problems_went(error, kwargs.get('problems'))}")
+    except NotADatabase as error:
+        refuse(f"{error.path} is not a numkit database (it looks like {error.looks_like}: "
+               f"did you mean --numbers {error.path}?)" if error.looks_like else str(error))
+    except NumkitError as error:
+        refuse(str(error))
+    except duckdb.Error as error:
+        database = kwargs.get("db")
+        refuse(f"{database} could not be read or written: {str(error).splitlines()[0]}"
+               if database else f"DuckDB failed: {str(error).splitlines()[0]}")
+    except OSError as error:
+        refuse(f"{error.filename}: {error.strerror}" if error.filename and error.strerror
+               else str(error))
 
 
 def _where_problems_went(error, problems_file):
@@ -121,16 +133,42 @@ def snapshot_date_option(command):
 def main():
     """numkit: a telephone-number inventory (VOSS Automate rules) in DuckDB."""
     logger = logging.getLogger("numkit")
-    if not any(isinstance(handler, SaidOnStderr) for handler in logger.handlers):
-        logger.addHandler(SaidOnStderr())
+    if STDERR not in logger.handlers:
+        logger.addHandler(STDERR)
 
 
 class SaidOnStderr(logging.Handler):
     """What numkit says while it works (waiting for a file another process holds), one
-    line each on the stderr of the moment."""
+    line each on the stderr of the moment.
+
+    That a file's last changes wait in its .wal is held until the command ends: said once
+    when it succeeds and the .wal is still there (a later checkpoint may have taken it in);
+    dropped when it fails, for its Error line says what the file holds (and a refused first
+    load removes the file the note speaks of)."""
+
+    def __init__(self):
+        super().__init__()
+        self.held = {}      # line -> the database file it speaks of
 
     def emit(self, record):
-        say(visible(record.getMessage()), err=True)
+        line = visible(record.getMessage())
+        database = getattr(record, "wal_kept", None)
+        if database is None:
+            say(line, err=True)
+        else:
+            self.held[line] = database
+
+    def say_held(self):
+        held, self.held = self.held, {}
+        for line, database in held.items():
+            if Path(f"{database}.wal").exists():
+                say(line, err=True)
+
+    def drop_held(self):
+        self.held = {}
+
+
+STDERR = SaidOnStderr()
 
 
 @main.command()
@@ -180,10 +218,23 @@ def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict,
                                   extra_columns=extra_columns, allow_future=allow_future)
                 landed = True
                 say_loaded(report)
+    except (NotSaved, duckdb.Error) as failed:
+        # a disk too small for the schema fails the opening itself, before any load
+        reason = failed.reason if isinstance(failed, NotSaved) else storage_failure(failed, db)
+        if not new_file or landed or reason is None:
+            raise
+        remove_new_file(db)
+        raise NotSaved(f"the load was not saved: {reason}; {db} was not created: nothing of "
+                       "it is left", "the load", reason) from None
     finally:
-        if new_file and not landed:     # a refused first load leaves no empty database behind
-            for created in (Path(db), Path(f"{db}.wal")):
-                created.unlink(missing_ok=True)
+        if new_file and not landed:
+            remove_new_file(db)
+
+
+def remove_new_file(db):
+    """A refused first load leaves no empty database behind, nor its .wal."""
+    for created in (Path(db), Path(f"{db}.wal")):
+        created.unlink(missing_ok=True)
 
 
 def say_loaded(report):

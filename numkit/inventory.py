@@ -104,10 +104,11 @@ class _Host:
                 if "CHECKPOINT during DETACH failed" not in str(error):
                     raise
                 if not quiet:
+                    # marked: a program may hold it until it knows the file is kept
                     log.warning("%s could not be checkpointed (%s): its last changes are kept in "
                                 "%s.wal and are applied when it is next opened with space to spare",
                                 self.path, storage_failure(error, self.path) or "the disk failed",
-                                self.path)
+                                self.path, extra={"wal_kept": self.path})
 
 
 def _open(path, read_only, wait=0.0, host=None):
@@ -518,12 +519,13 @@ class Inventory:
         file). Returns when the operation was saved whole; else NotSaved."""
         self._let_go(quiet=True)
         if self._host is None:      # a memory database has no file to read back
-            raise NotSaved(f"{what} was not saved: {reason}; nothing changed") from None
+            raise NotSaved(f"{what} was not saved: {reason}; nothing changed", what,
+                           reason) from None
         try:
             con = self._open_file(True)
         except NumkitError as error:
             raise NotSaved(f"{what} may not have been saved: {reason}, and {self.path} could "
-                           f"not be read back ({error})") from failure
+                           f"not be read back ({error})", what, reason) from failure
         try:
             saved = con.execute("select exists (select 1 from events where operation_id = $id)",
                                 {"id": operation_id}).fetchall()[0][0]
@@ -535,8 +537,8 @@ class Inventory:
             return
         if saved:   # the operation raised before it was done, yet something was saved
             raise NotSaved(f"{what} failed ({reason}) but part of it is in {self.path}: "
-                           "restore it from a copy") from failure
-        raise NotSaved(f"{what} was not saved: {reason}; nothing changed") from None
+                           "restore it from a copy", what, reason) from failure
+        raise NotSaved(f"{what} was not saved: {reason}; nothing changed", what, reason) from None
 
     @contextlib.contextmanager
     def batch(self):

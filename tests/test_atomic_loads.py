@@ -206,3 +206,50 @@ def test_a_full_spill_folder_is_not_saved_and_changes_nothing(small_db, big_expo
                                   "folder where DuckDB puts what does not fit in memory; "
                                   "nothing changed")
     assert_same_tables(before, every_table(db))
+
+
+# -- a disk too small for even a first snapshot -------------------------------------------
+
+# 1 MB takes the schema but not the load; 64 KB not even the schema
+@pytest.mark.parametrize("size_kb", [1024, 64])
+def test_a_first_load_on_a_full_disk_is_one_line_and_leaves_nothing(small_disk, size_kb):
+    """A refused first load removes the new file: no line may speak of a .wal that is gone,
+    and the Error line says that nothing is left."""
+    disk = small_disk(size_kb)
+    db = disk / "db.duckdb"
+    result = CliRunner().invoke(main, ["load", str(db), "--dir", str(SAMPLE)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"Error: the load was not saved: no space left on device "
+                                     f"at {disk}; {db} was not created: nothing of it is left")
+    assert list(disk.iterdir()) == []
+
+
+def test_a_load_on_a_full_disk_into_an_existing_file_is_one_line(small_disk):
+    """The file exists (its schema waiting in its .wal, for the disk cannot take a
+    checkpoint): the load says one line, and the file holds what it held."""
+    disk = small_disk(1024)
+    db = disk / "db.duckdb"
+    numkit.connect(db).close()
+    kept = sorted(path.name for path in disk.iterdir())
+    before = every_table(db)
+    result = CliRunner().invoke(main, ["load", str(db), "--dir", str(SAMPLE)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"Error: the load was not saved: no space left on device "
+                                     f"at {disk}; nothing changed")
+    assert sorted(path.name for path in disk.iterdir()) == kept
+    assert_same_tables(before, every_table(db))
+
+
+def test_a_first_load_that_lands_on_a_full_disk_says_once_that_its_wal_is_kept(small_disk):
+    """The load is saved, in the .wal the disk had no room to take in: said once, and true."""
+    disk = small_disk(2048)
+    db = disk / "db.duckdb"
+    result = CliRunner().invoke(main, ["load", str(db), "--dir", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == (
+        f"{db} could not be checkpointed (no space left on device at {disk}): its last changes "
+        f"are kept in {db}.wal and are applied when it is next opened with space to spare")
+    assert Path(f"{db}.wal").exists()
+    grow(disk)
+    with numkit.connect(db, read_only=True) as inv:
+        assert len(inv.snapshots()) == 4

@@ -337,7 +337,7 @@ def _frame_of_sheet(path, role, staged):
                          for header, values in sheet.columns.items()}), sheet.holes
 
 
-def _distance(a, b):
+def edit_distance(a, b):
     """Edits (a letter added, dropped, changed, or two next to each other swapped) that
     turn `a` into `b`."""
     before, previous = None, list(range(len(b) + 1))
@@ -360,7 +360,7 @@ def _resembled(role, header):
     for column, aliases in HEADERS[role].items():
         for alias in aliases:
             within = SHORT_WITHIN if len(alias) <= SHORT_HEADER else MISSPELT_WITHIN
-            distance = _distance(name, alias)
+            distance = edit_distance(name, alias)
             if distance <= within:
                 close.append((distance, column, alias))
     if not close:

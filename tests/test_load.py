@@ -450,3 +450,29 @@ def test_a_folder_may_hold_other_files_and_the_history_files_its_manifest_names(
     inv = numkit.connect()
     first, last = load_folder(inv, folder)
     assert last.deleted_users == ["bob"]
+
+
+def test_a_hierarchy_column_not_known_is_refused_unless_named_as_extra(tmp_path):
+    numbers = write(tmp_path, "n.csv", f"number,node\n1,{SITE_A}\n")
+    hierarchy = write(tmp_path, "h.csv", "\n".join(
+        line + ",Owner" if line.startswith("Hierarchy") else line + ",x"
+        for line in HIERARCHY.strip().splitlines()) + "\n")
+    inv = numkit.connect()
+    with pytest.raises(numkit.LoadError, match="header 'Owner' is not a hierarchy column "
+                                               r"\(known: Node, Hierarchy, Path, Type, Name\)"):
+        inv.load(numbers, hierarchy=hierarchy, as_of=AS_OF)
+    report = inv.load(numbers, hierarchy=hierarchy, as_of=AS_OF, extra_columns=["Owner"])
+    assert report.describe_columns()[-1] == "h.csv: Hierarchy -> node, Type -> type; not read: Owner"
+    assert inv._scalar("select type from nodes where node = $n", {"n": SITE_A}) == "Site"
+
+
+def test_fullwidth_and_zero_width_letters_in_a_header_read_as_the_header(tmp_path):
+    numbers = write(tmp_path, "n.csv", "Internal Number,Located\u200bAt,Status,"
+                    "\uff35\uff53\uff45\uff44 \uff22\uff59\n"
+                    f"1,{SITE_A},Used,alice\n")
+    inv = numkit.connect()
+    report = inv.load(numbers, users=write(tmp_path, "u.csv", USERS), as_of=AS_OF)
+    assert report.columns["numbers"]["read"] == {
+        "Internal Number": "number", "Located\u200bAt": "node", "Status": "status",
+        "\uff35\uff53\uff45\uff44 \uff22\uff59": "used_by"}
+    assert inv._scalar("select used_by from numbers") == "alice"

@@ -20,6 +20,14 @@ LINE_ENDS = {"crlf": "\\r\\n (Windows)", "lf": "\\n (Unix)", "cr": "\\r alone (o
 SNIFF_DELIMITER = ("select Delimiter from sniff_csv($path, all_varchar = true, header = true, "
                    f"{QUOTE_OPTIONS}, max_line_size = $max_line, ignore_errors = true)")
 BLOCK = 1 << 22
+# VOSS exports have some dozens of columns; DuckDB takes seconds and gigabytes for each ten
+# thousand, so a header wider than this is refused before any row is read.
+MAX_COLUMNS = 1000
+
+
+def too_many_columns(count):
+    return (f"the header has {count:,} columns, more than the {MAX_COLUMNS:,} an export may "
+            "have: a broken export?")
 
 
 class HeaderUnreadable(ValueError):
@@ -44,6 +52,9 @@ def read_header(path, max_line_bytes, too_long):
     header = line.removeprefix(codecs.BOM_UTF8).decode("utf-8", "replace")
     splits = {delimiter: _fields(header, delimiter) for delimiter in DELIMITERS}
     splitting = [d for d, fields in splits.items() if isinstance(fields, list) and len(fields) > 1]
+    widest = max((len(splits[d]) for d in splitting), default=1)
+    if widest > MAX_COLUMNS:    # refused before sniffing: DuckDB would read every column
+        raise HeaderUnreadable(too_many_columns(widest))
     if not splitting:
         delimiter = ","     # one column: any delimiter reads it
     elif len(splitting) == 1:

@@ -337,10 +337,16 @@ def _write(con, as_of, files, users_given, hierarchy_given):
     return load_id
 
 
+ROLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+
+
 def source_path(directory, role):
-    """The file for `role` in an export folder (`numbers.csv`, `users.xlsx`, ...), or None."""
-    for suffix in (".csv", ".xlsx", ".xlsm"):
-        candidate = Path(directory) / f"{role}{suffix}"
-        if candidate.is_file():
-            return os.fspath(candidate)
-    return None
+    """The file for `role` in an export folder (`numbers.csv`, `Users.xlsx`, ...: the name in
+    any case), or None. Two files for one role are refused: which one is meant cannot be told."""
+    found = sorted(path for path in Path(directory).iterdir()
+                   if path.is_file() and path.stem.lower() == role
+                   and path.suffix.lower() in ROLE_SUFFIXES)
+    if len(found) > 1:
+        raise InvalidOperation(f"{directory} holds more than one {role} file ("
+                               + ", ".join(path.name for path in found) + "): keep the one to load")
+    return os.fspath(found[0]) if found else None

@@ -5,7 +5,13 @@ from pathlib import Path
 
 from .arguments import parse_date
 from .errors import InvalidOperation
-from .load import refuse_future_date, source_path
+from .load import ROLE_SUFFIXES, refuse_future_date, source_path
+from .sources import edit_distance
+
+# A file named this close to a role (`hierachy.csv`, `user.csv`) is taken for a misnamed role
+# file: left unread, its role would load as absent (users unchanged, no leaver recorded).
+MISNAMED_WITHIN = 2
+ROLES = ("numbers", "users", "hierarchy")
 
 
 def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=False):
@@ -21,12 +27,13 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
     directory = Path(directory)
     if not directory.is_dir():
         raise InvalidOperation(f"no folder {directory}")
+    as_of, history = read_manifest(directory / "manifest.json")
+    refuse_misnamed_files(directory, [users for _, users in history])
     numbers = source_path(directory, "numbers")
     hierarchy = source_path(directory, "hierarchy")
     users = source_path(directory, "users")
     if numbers is None:
         raise InvalidOperation(f"{directory} holds no numbers.csv or numbers.xlsx")
-    as_of, history = read_manifest(directory / "manifest.json")
     for date, what in [(as_of, "manifest.json's as_of")] + [
             (date, f"manifest.json's history date for {users}") for date, users in history]:
         if date is not None:
@@ -45,6 +52,22 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
                                 strict=strict, extra_columns=extra_columns,
                                 allow_future=allow_future))
     return reports
+
+
+def refuse_misnamed_files(directory, named):
+    """Refuse a CSV or workbook at the top of the folder named almost like a role file and
+    not one (nor a file `named` by the manifest): it would be left unread in silence."""
+    allowed = {(directory / name).resolve() for name in named}
+    for path in sorted(directory.iterdir()):
+        stem = path.stem.lower()
+        if (not path.is_file() or path.suffix.lower() not in ROLE_SUFFIXES or stem in ROLES
+                or path.resolve() in allowed):
+            continue
+        close = min(ROLES, key=lambda role: edit_distance(stem, role))
+        if edit_distance(stem, close) <= MISNAMED_WITHIN:
+            raise InvalidOperation(f"{directory} holds {path.name}, which looks like the {close} "
+                                   f"file but is not read: name it {close}{path.suffix.lower()}, "
+                                   "or move it out of the folder")
 
 
 def read_manifest(path):

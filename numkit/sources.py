@@ -5,6 +5,7 @@ import csv
 import hashlib
 import os
 import re
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,9 @@ HEADERS = {
         "name": ("name",),
     },
 }
+# A hierarchy file's values are all read: a header not known there is refused, not ignored.
+KNOWN_HIERARCHY = ", ".join(alias.capitalize() for aliases in HEADERS["hierarchy"].values()
+                            for alias in aliases)
 # How the headers above are written in VOSS exports, to name them in messages.
 WRITTEN = {"internalnumber": "Internal Number", "locatedat": "Located At",
            "reservedfor": "Reserved For", "usedby": "Used By", "releasedate": "Release Date",
@@ -81,7 +85,11 @@ NO_ROWS = {
 
 
 def normalised(header):
-    return re.sub(r"[\s_\-]+", "", str(header)).lower()
+    """A header as matched: compatibility forms folded (`Ｕｓｅｄ Ｂｙ` is Used By), invisible
+    format characters (zero-width spaces) dropped, no spaces, `_` or `-`, lower case."""
+    text = unicodedata.normalize("NFKC", str(header))
+    text = "".join(letter for letter in text if unicodedata.category(letter) != "Cf")
+    return re.sub(r"[\s_\-]+", "", text).lower()
 
 
 def quoted(identifier):
@@ -337,7 +345,7 @@ def _frame_of_sheet(path, role, staged):
                          for header, values in sheet.columns.items()}), sheet.holes
 
 
-def _distance(a, b):
+def edit_distance(a, b):
     """Edits (a letter added, dropped, changed, or two next to each other swapped) that
     turn `a` into `b`."""
     before, previous = None, list(range(len(b) + 1))
@@ -360,7 +368,7 @@ def _resembled(role, header):
     for column, aliases in HEADERS[role].items():
         for alias in aliases:
             within = SHORT_WITHIN if len(alias) <= SHORT_HEADER else MISSPELT_WITHIN
-            distance = _distance(name, alias)
+            distance = edit_distance(name, alias)
             if distance <= within:
                 close.append((distance, column, alias))
     if not close:
@@ -385,6 +393,11 @@ def _map_headers(role, columns, staged, extra_columns=()):
                     f"header {header!r} looks like a misspelling of {misspelt[1]}: correct it, "
                     f"or keep it as an extra column with extra_columns=[{header!r}] / "
                     f"--extra-column {header!r}")))
+            elif role == "hierarchy" and normalised(header) not in kept:
+                staged.problems.append((1, header, header, (
+                    f"header {header!r} is not a hierarchy column (known: {KNOWN_HIERARCHY}): "
+                    "a hierarchy file keeps no other column, so its values would be lost; "
+                    f"to leave it unread, extra_columns=[{header!r}] / --extra-column {header!r}")))
             else:
                 staged.extras.append(header)
         elif column in staged.headers:

@@ -14,7 +14,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 # either a formula or its stored value, and no merged cells; the parser sees all three.
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
-from numkit.cell_format import Formats, shown, unsure
+from .cell_format import Formats, shown, unsure
+from .csv_dialect import MAX_COLUMNS, too_many_columns
 
 # A stray cell far below the data (XFD1048576 in a 5 KB file) would make a million empty
 # rows to number: more empty rows than this, and than rows holding values, are refused.
@@ -200,6 +201,9 @@ def _arrange(sheet, found):
         header = found.text(1, column)
         if header is not None and header.strip():
             sheet.headers[column] = header
+    if len(sheet.headers) > MAX_COLUMNS:
+        sheet.problems.append((1, None, None, too_many_columns(len(sheet.headers))))
+        return
     seen = {}
     for column, header in sheet.headers.items():
         if header in seen:

@@ -195,6 +195,24 @@ def test_load_dir_passes_extra_columns_on(tmp_path):
     assert "kept as extra: Reserverd For" in loaded.output
 
 
+
+def test_load_dir_refuses_a_file_named_almost_like_a_role_in_one_line(tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    write(folder, "numbers.csv", NUMBERS)
+    write(folder, "Users.csv", USERS)
+    write(folder, "hierachy.csv", HIERARCHY)
+    refused = run("load", tmp_path / "inv.duckdb", "--dir", folder)
+    assert refused.exit_code == 1 and len(refused.output.strip().splitlines()) == 1
+    assert refused.output.startswith("Error: ") and "hierachy.csv" in refused.output
+    assert "looks like the hierarchy file" in refused.output
+    assert not (tmp_path / "inv.duckdb").exists()
+    (folder / "hierachy.csv").rename(folder / "HIERARCHY.csv")
+    loaded = run("load", tmp_path / "inv.duckdb", "--dir", folder)
+    assert loaded.exit_code == 0, loaded.output
+    assert "  Users.csv: Username -> username" in loaded.output     # the file read for each role
+    assert "  HIERARCHY.csv: Hierarchy -> node, Type -> type" in loaded.output
+
 # -- what the command writes and prints is safe to open and to show ----------------------
 
 FORMULA = "=cmd|' /C calc'!A0"

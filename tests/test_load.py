@@ -394,3 +394,85 @@ def test_the_load_report_says_how_each_header_was_read(tmp_path):
     assert report.describe_columns() == [
         "n.csv: Internal Number -> number, Located At -> node; kept as extra: Site Code",
         "u.csv: Username -> username, Hierarchy -> node"]
+
+
+def _export_folder(tmp_path, files):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    for name, text in files.items():
+        write(folder, name, text)
+    return folder
+
+
+def test_a_folder_role_file_is_found_whatever_the_case_of_its_name(tmp_path):
+    from numkit.snapshots import load_folder
+    folder = _export_folder(tmp_path, {"Numbers.CSV": NUMBERS, "USERS.csv": USERS,
+                                       "Hierarchy.csv": HIERARCHY})
+    inv = numkit.connect()
+    report, = load_folder(inv, folder)
+    assert report.users == 1 and set(report.columns) == {"numbers", "users", "hierarchy"}
+    assert report.columns["users"]["file"] == str(folder / "USERS.csv")
+
+
+def test_a_folder_with_two_files_for_one_role_is_refused_naming_both(tmp_path):
+    from numkit.snapshots import load_folder
+    folder = _export_folder(tmp_path, {"numbers.csv": NUMBERS, "USERS.csv": USERS})
+    pd.DataFrame({"Internal Number": ["1"], "Located At": [SITE_A]}).to_excel(
+        folder / "numbers.xlsx", index=False, sheet_name="numbers")
+    inv = numkit.connect()
+    with pytest.raises(numkit.InvalidOperation, match="more than one numbers file") as refused:
+        load_folder(inv, folder)
+    assert "numbers.csv" in str(refused.value) and "numbers.xlsx" in str(refused.value)
+    assert inv._scalar("select count(*) from loads") == 0
+
+
+@pytest.mark.parametrize("misnamed, role", [("hierachy.csv", "hierarchy"), ("user.xlsx", "users"),
+                                            ("Numbrs.csv", "numbers")])
+def test_a_folder_file_named_almost_like_a_role_is_refused(tmp_path, misnamed, role):
+    from numkit.snapshots import load_folder
+    files = {"numbers.csv": NUMBERS, "users.csv": USERS, "hierarchy.csv": HIERARCHY}
+    files = {name: text for name, text in files.items() if not name.startswith(role)}
+    folder = _export_folder(tmp_path, files | {misnamed: "anything\n"})
+    inv = numkit.connect()
+    with pytest.raises(numkit.InvalidOperation, match=f"{misnamed}.*{role}") as refused:
+        load_folder(inv, folder)
+    assert "README" not in str(refused.value)
+    assert inv._scalar("select count(*) from loads") == 0
+
+
+def test_a_folder_may_hold_other_files_and_the_history_files_its_manifest_names(tmp_path):
+    from numkit.snapshots import load_folder
+    folder = _export_folder(tmp_path, {
+        "numbers.csv": NUMBERS, "users.csv": USERS, "hierarchy.csv": HIERARCHY,
+        "README.txt": "notes\n", "notes.csv": "a\n", "user1.csv": USERS + f"bob,{SITE_B}\n",
+        "manifest.json": json.dumps({"as_of": AS_OF.isoformat(),
+                                     "history": [{"as_of": "2026-11-16", "users": "user1.csv"}]})})
+    inv = numkit.connect()
+    first, last = load_folder(inv, folder)
+    assert last.deleted_users == ["bob"]
+
+
+def test_a_hierarchy_column_not_known_is_refused_unless_named_as_extra(tmp_path):
+    numbers = write(tmp_path, "n.csv", f"number,node\n1,{SITE_A}\n")
+    hierarchy = write(tmp_path, "h.csv", "\n".join(
+        line + ",Owner" if line.startswith("Hierarchy") else line + ",x"
+        for line in HIERARCHY.strip().splitlines()) + "\n")
+    inv = numkit.connect()
+    with pytest.raises(numkit.LoadError, match="header 'Owner' is not a hierarchy column "
+                                               r"\(known: Node, Hierarchy, Path, Type, Name\)"):
+        inv.load(numbers, hierarchy=hierarchy, as_of=AS_OF)
+    report = inv.load(numbers, hierarchy=hierarchy, as_of=AS_OF, extra_columns=["Owner"])
+    assert report.describe_columns()[-1] == "h.csv: Hierarchy -> node, Type -> type; not read: Owner"
+    assert inv._scalar("select type from nodes where node = $n", {"n": SITE_A}) == "Site"
+
+
+def test_fullwidth_and_zero_width_letters_in_a_header_read_as_the_header(tmp_path):
+    numbers = write(tmp_path, "n.csv", "Internal Number,Located\u200bAt,Status,"
+                    "\uff35\uff53\uff45\uff44 \uff22\uff59\n"
+                    f"1,{SITE_A},Used,alice\n")
+    inv = numkit.connect()
+    report = inv.load(numbers, users=write(tmp_path, "u.csv", USERS), as_of=AS_OF)
+    assert report.columns["numbers"]["read"] == {
+        "Internal Number": "number", "Located\u200bAt": "node", "Status": "status",
+        "\uff35\uff53\uff45\uff44 \uff22\uff59": "used_by"}
+    assert inv._scalar("select used_by from numbers") == "alice"

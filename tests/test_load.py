@@ -317,6 +317,22 @@ def test_snapshot_changes_report_a_number_passing_from_one_user_to_another(inv, 
     assert describe_changes(changes) == "1 Used By change(s)"
 
 
+def test_snapshot_changes_report_used_by_set_and_cleared(inv, tmp_path):
+    """A number taken into use (Used By empty before) and one let go (empty after) are Used By
+    changes too: one side being empty must not hide them."""
+    inv.load(write(tmp_path, "n1.csv", NUMBERS), users=write(tmp_path, "u1.csv", USERS),
+             as_of="2026-11-30")
+    swapped = (NUMBERS.replace(f"3001,{SITE_A},Used,,alice,", f"3001,{SITE_A},Available,,,")
+               .replace(f"2001,{SITE_A},Available,,,", f"2001,{SITE_A},Used,,alice,"))
+    inv.load(write(tmp_path, "n2.csv", swapped), users=write(tmp_path, "u2.csv", USERS),
+             as_of="2026-12-01")
+    changes = inv.snapshot_changes()
+    changes = changes[changes["change"] == "used_by_changed"]
+    assert records(changes, "change", "number", "username", "before", "after") == [
+        ("used_by_changed", "2001", "alice", None, "alice"),
+        ("used_by_changed", "3001", "alice", "alice", None)]
+
+
 def test_dataframe_with_empty_cells():
     inv = numkit.connect()
     report = inv.load(pd.DataFrame({"number": ["1000", "1001"], "node": ["a.b", "a.b"],

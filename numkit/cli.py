@@ -307,8 +307,9 @@ def cleanup(db, older_than, as_of, apply_changes):
               help="Folder to write numbers.csv, users.csv and hierarchy.csv into.")
 @click.option("--numbers", default=400, show_default=True, type=click.IntRange(min=50),
               help="How many numbers.")
-@click.option("--sites", default=6, show_default=True, type=click.IntRange(min=5),
-              help="How many sites.")
+@click.option("--sites", default=6, show_default=True,
+              type=click.IntRange(min=5, max=demo_data.MAX_SITES),
+              help="How many sites (eight numbers each at least, so at most --numbers / 8).")
 @click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
 @click.option("--force", is_flag=True, help="Overwrite the files of an earlier export in DIR.")
 @expected_errors

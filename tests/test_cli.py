@@ -116,6 +116,14 @@ def test_demo_writes_an_export_that_loads(tmp_path):
     assert run("check", tmp_path / "inv.duckdb").exit_code == 0
 
 
+def test_demo_refuses_sites_past_its_cap(tmp_path):
+    result = run("demo", "--out", tmp_path / "demo", "--numbers", 50, "--sites", 100_000_000)
+    assert result.exit_code == 2
+    assert "Error: Invalid value for '--sites': 100000000 is not in the range 5<=x<=100000" \
+        in result.output
+    assert not (tmp_path / "demo").exists()
+
+
 @pytest.mark.parametrize("args, says", [
     (["report", "{tmp}/missing.duckdb", "--out", "{tmp}/x"], "no database at {tmp}/missing.duckdb"),
     (["check", "{tmp}/missing.duckdb"], "no database at {tmp}/missing.duckdb"),

@@ -2,6 +2,7 @@
 
 import functools
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -23,8 +24,23 @@ from .terminal import visible, visible_frame, visible_lines
 def say(text, err=False):
     """Print `text`: its lines as they are, every control character within them escaped.
     Every line the command prints goes through here; a value from the data that may hold a
-    newline is passed through `visible` (or a table through `visible_frame`) first."""
-    click.echo(visible_lines(text), err=err)
+    newline is passed through `visible` (or a table through `visible_frame`) first.
+
+    A reader that has gone (`numkit load ... | head -1`) does not stop the command: what it
+    did is done, or is still to do, whether anyone reads about it; the rest of its output
+    is dropped and it exits with its own status."""
+    try:
+        click.echo(visible_lines(text), err=err)
+    except BrokenPipeError:
+        _write_nowhere(sys.stderr if err else sys.stdout)
+
+
+def _write_nowhere(stream):
+    """Send `stream` to the null device from now on (Python's advice for a closed pipe): its
+    pending bytes, flushed at exit, would raise again."""
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(nowhere, stream.fileno())
+    os.close(nowhere)
 
 
 def refuse(message):

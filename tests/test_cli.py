@@ -35,6 +35,21 @@ def test_numkit_help_as_a_program():
     assert result.returncode == 0 and "load" in result.stdout
 
 
+def test_a_reader_gone_after_the_first_line_is_no_failure(tmp_path):
+    """`numkit load ... | head -1`: the reader closing the pipe does not turn a load that
+    landed into `Error: [Errno 32] Broken pipe` and status 1; it exits as the load did."""
+    db = tmp_path / "inv.duckdb"
+    load = subprocess.Popen(
+        [sys.executable, "-m", "numkit", "load", str(db), "--numbers",
+         str(write(tmp_path, "n.csv", NUMBERS)), "--users", str(write(tmp_path, "u.csv", USERS))],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    load.stdout.close()     # the reader is gone before the first line is written
+    stderr = load.stderr.read().decode()
+    assert load.wait() == 0, stderr
+    assert stderr == ""
+    assert run("check", db).exit_code == 0
+
+
 def test_load_check_report(tmp_path):
     db = tmp_path / "inv.duckdb"
     loaded = run("load", db, "--numbers", write(tmp_path, "n.csv", NUMBERS), "--users",

@@ -111,6 +111,31 @@ def _where_problems_went(error, problems_file):
     return f" ({which} written to {problems_file})"
 
 
+def _same_file(a, b):
+    try:
+        return os.path.samefile(a, b)
+    except OSError:     # one is not there (yet): the paths, resolved, say it
+        return Path(a).resolve() == Path(b).resolve()
+
+
+def refuse_overwriting(option, output, db, inputs=()):
+    """Refuse an output path that is the database, its write-ahead log or a file the command
+    reads, however it is spelled: writing it would destroy what the command works on, even
+    when the command itself is refused. Checked before anything runs."""
+    if not output:
+        return
+    guarded = [(db, f"the database {db}"),
+               (f"{db}.wal", f"the database's write-ahead log {db}.wal"),
+               *((path, f"the input file {path}") for path in inputs if path)]
+    for path, what in guarded:
+        if _same_file(output, path):
+            raise InvalidOperation(f"{option} {output} is {what}: give another file")
+
+
+def _files_under(folder):
+    return [path for path in Path(folder).rglob("*") if path.is_file()] if folder else []
+
+
 def existing(db):
     """`db`, refused when no file is there. A path given on the command line that names
     nothing is a refused request like any other: one line, status 1 (click would print its
@@ -180,6 +205,8 @@ def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict,
     if folder and (users_file or hierarchy_file or as_of):
         raise click.UsageError("--dir takes its files and dates from the folder; "
                                "drop --users, --hierarchy and --as-of")
+    refuse_overwriting("--problems", problems, db,
+                       [numbers_file, users_file, hierarchy_file, *_files_under(folder)])
     new_file = not Path(db).exists()
     landed = False
     try:
@@ -281,6 +308,7 @@ def report(db, out_dir, as_of, older_than):
 @expected_errors
 def diff(db, from_load, to_load, out_file):
     """What changed between two loaded snapshots: numbers, statuses, flags, users."""
+    refuse_overwriting("--out", out_file, db)
     with connect(db, read_only=True) as inv:
         snapshots = inv.snapshots().set_index("load_id")
         changes = inv.snapshot_changes(from_load, to_load)

@@ -410,3 +410,45 @@ def test_the_load_report_says_how_each_header_was_read(tmp_path):
     assert report.describe_columns() == [
         "n.csv: Internal Number -> number, Located At -> node; kept as extra: Site Code",
         "u.csv: Username -> username, Hierarchy -> node"]
+
+
+TWO_USERS = USERS + f"bob,{SITE_A}\n"
+
+
+@pytest.mark.parametrize("alice", [f"alice,{SITE_A},extra",      # refused by the CSV reader
+                                   "alice,",                      # its node is missing
+                                   f"ALICE,{SITE_B},extra"])     # named in another case
+def test_a_non_strict_load_keeps_a_user_whose_row_is_rejected(inv, tmp_path, alice):
+    """A user whose row could not be read is not a user who left: they stay active at their
+    node, their numbers stay, and the report says so."""
+    inv.load(write(tmp_path, "n1.csv", NUMBERS), users=write(tmp_path, "u1.csv", TWO_USERS),
+             as_of="2026-11-30")
+    broken = TWO_USERS.replace(f"alice,{SITE_A}", alice)
+    report = inv.load(write(tmp_path, "n2.csv", NUMBERS), users=write(tmp_path, "u2.csv", broken),
+                      as_of="2026-12-01", strict=False)
+    assert report.deleted_users == [] and inv.sql("select * from deleted_users").empty
+    assert report.kept_users == ["alice"]
+    assert "1 users kept as they were (their rows were rejected)" in str(report)
+    assert records(inv.sql("select username, node from users order by username"),
+                   "username", "node") == [("alice", SITE_A), ("bob", SITE_A)]
+    assert report.numbers == len(NUMBERS.splitlines()) - 1
+
+
+@pytest.mark.parametrize("users, row", [
+    (f"Username,Located At\n,{SITE_A}\nbob,{SITE_A}\n", 2),                 # no username
+    (f"Located At,Username\n{SITE_A},alice,x\n{SITE_A},bob\n", 2),          # not first
+    (f'Username,Located At\nbob,{SITE_A}\n"alice,{SITE_A}\ncarol,{SITE_A}\n', 3),  # never closed
+])
+def test_a_non_strict_load_refuses_a_users_row_whose_user_is_unknown(inv, tmp_path, users, row):
+    """A rejected users row whose username cannot be known might be any active user's:
+    loading without it would record that user as deleted, so the load is refused."""
+    inv.load(write(tmp_path, "n1.csv", NUMBERS), users=write(tmp_path, "u1.csv", TWO_USERS),
+             as_of="2026-11-30")
+    before = tables(inv)
+    with pytest.raises(numkit.LoadError) as refused:
+        inv.load(write(tmp_path, "n2.csv", NUMBERS), users=write(tmp_path, "u2.csv", users),
+                 as_of="2026-12-01", strict=False)
+    unknown = refused.value.problems
+    unknown = unknown[unknown["reason"].str.startswith("cannot tell who this row is")]
+    assert unknown["row"].tolist() == [row]
+    assert_unchanged(inv, before)

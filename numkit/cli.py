@@ -2,6 +2,7 @@
 
 import functools
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -24,8 +25,23 @@ from .terminal import visible, visible_frame, visible_lines
 def say(text, err=False):
     """Print `text`: its lines as they are, every control character within them escaped.
     Every line the command prints goes through here; a value from the data that may hold a
-    newline is passed through `visible` (or a table through `visible_frame`) first."""
-    click.echo(visible_lines(text), err=err)
+    newline is passed through `visible` (or a table through `visible_frame`) first.
+
+    A reader that has gone (`numkit load ... | head -1`) does not stop the command: what it
+    did is done, or is still to do, whether anyone reads about it; the rest of its output
+    is dropped and it exits with its own status."""
+    try:
+        click.echo(visible_lines(text), err=err)
+    except BrokenPipeError:
+        _write_nowhere(sys.stderr if err else sys.stdout)
+
+
+def _write_nowhere(stream):
+    """Send `stream` to the null device from now on (Python's advice for a closed pipe): its
+    pending bytes, flushed at exit, would raise again."""
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(nowhere, stream.fileno())
+    os.close(nowhere)
 
 
 def refuse(message):
@@ -105,6 +121,31 @@ def _where_problems_went(error, problems_file):
     except InvalidOperation as failed:      # the load's own error must still be said
         return f"; the problems could not be written to {problems_file} ({failed})"
     return f" ({which} written to {problems_file})"
+
+
+def _same_file(a, b):
+    try:
+        return os.path.samefile(a, b)
+    except OSError:     # one is not there (yet): the paths, resolved, say it
+        return Path(a).resolve() == Path(b).resolve()
+
+
+def refuse_overwriting(option, output, db, inputs=()):
+    """Refuse an output path that is the database, its write-ahead log or a file the command
+    reads, however it is spelled: writing it would destroy what the command works on, even
+    when the command itself is refused. Checked before anything runs."""
+    if not output:
+        return
+    guarded = [(db, f"the database {db}"),
+               (f"{db}.wal", f"the database's write-ahead log {db}.wal"),
+               *((path, f"the input file {path}") for path in inputs if path)]
+    for path, what in guarded:
+        if _same_file(output, path):
+            raise InvalidOperation(f"{option} {output} is {what}: give another file")
+
+
+def _files_under(folder):
+    return [path for path in Path(folder).rglob("*") if path.is_file()] if folder else []
 
 
 def existing(db):
@@ -202,6 +243,8 @@ def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict,
     if folder and (users_file or hierarchy_file or as_of):
         raise click.UsageError("--dir takes its files and dates from the folder; "
                                "drop --users, --hierarchy and --as-of")
+    refuse_overwriting("--problems", problems, db,
+                       [numbers_file, users_file, hierarchy_file, *_files_under(folder)])
     new_file = not Path(db).exists()
     landed = False
     try:
@@ -316,6 +359,7 @@ def report(db, out_dir, as_of, older_than):
 @expected_errors
 def diff(db, from_load, to_load, out_file):
     """What changed between two loaded snapshots: numbers, statuses, flags, users."""
+    refuse_overwriting("--out", out_file, db)
     with connect(db, read_only=True) as inv:
         snapshots = inv.snapshots().set_index("load_id")
         changes = inv.snapshot_changes(from_load, to_load)
@@ -358,8 +402,9 @@ def cleanup(db, older_than, as_of, apply_changes):
               help="Folder to write numbers.csv, users.csv and hierarchy.csv into.")
 @click.option("--numbers", default=400, show_default=True, type=click.IntRange(min=50),
               help="How many numbers.")
-@click.option("--sites", default=6, show_default=True, type=click.IntRange(min=5),
-              help="How many sites.")
+@click.option("--sites", default=6, show_default=True,
+              type=click.IntRange(min=5, max=demo_data.MAX_SITES),
+              help="How many sites (eight numbers each at least, so at most --numbers / 8).")
 @click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
 @click.option("--force", is_flag=True, help="Overwrite the files of an earlier export in DIR.")
 @expected_errors

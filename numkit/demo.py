@@ -53,6 +53,8 @@ HELD_BY_USER = np.array([0.85, 0.10, 0.80])  # share of Used rows held by a pers
 SITES_PER_CUSTOMER, SITES_PER_REGION = 50, 12
 REGIONS = ["North", "South", "East", "West", "Central"]
 MIN_SITE_NUMBERS, MIN_EXTENSIONS, MIN_POOL = 8, 6, 3   # room for the planted cases below
+# The most sites a demo export has: each site's nodes and rows are built in memory.
+MAX_SITES = 100_000
 EXTENSION_SHARE, POOL_SHARE, MAX_EXTENSIONS = 0.25, 0.10, 9000  # 4 digits from 1000
 HOLDERS_PER_DID = 0.3
 
@@ -125,6 +127,10 @@ def generate(out_dir, numbers=400, sites=6, seed=1, as_of=AS_OF) -> dict:
     as_of = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
     if sites < 5:
         raise ValueError("sites must be at least 5 (Cust-1 has Site-A/B/C, Cust-2 two more)")
+    if sites > MAX_SITES:
+        raise ValueError(f"sites must be at most {MAX_SITES:,}")
+    # refused before the hierarchy is built: its size is the sites asked for
+    _enough_numbers(numbers, sites, _customers(sites))
     rng = np.random.default_rng(seed)
     tree = _hierarchy(sites)
     rows = _number_rows(tree, numbers, rng)
@@ -146,8 +152,20 @@ def _letters(i):
     return label
 
 
+def _customers(n_sites):
+    return max(2, round(n_sites / SITES_PER_CUSTOMER))
+
+
+def _enough_numbers(numbers, n_sites, n_customers):
+    """The fewest numbers for that many sites and customers; ValueError when `numbers` is fewer."""
+    n_min = MIN_SITE_NUMBERS * n_sites + (MIN_EXTENSIONS + MIN_POOL) * n_customers
+    if numbers < n_min:
+        raise ValueError(f"numbers must be at least {n_min} for {n_sites} sites")
+    return n_min
+
+
 def _hierarchy(n_sites):
-    n_customers = max(2, round(n_sites / SITES_PER_CUSTOMER))
+    n_customers = _customers(n_sites)
     nodes = [("sys", ""), ("sys.hcs", ""), (PROVIDER, "Provider")]
     customers, site_paths, site_customer = [], [], []
     for c in range(n_customers):
@@ -177,9 +195,7 @@ def _hierarchy(n_sites):
 
 def _number_rows(tree, numbers, rng):
     n_sites, n_customers = len(tree["sites"]), len(tree["customers"])
-    n_min = MIN_SITE_NUMBERS * n_sites + (MIN_EXTENSIONS + MIN_POOL) * n_customers
-    if numbers < n_min:
-        raise ValueError(f"numbers must be at least {n_min} for {n_sites} sites")
+    n_min = _enough_numbers(numbers, n_sites, n_customers)
     weight = 1 + 0.6 * rng.random(n_sites)          # sites differ in size
     customer_share = np.bincount(tree["site_customer"], weight) / weight.sum()
     spare = numbers - n_min

@@ -35,6 +35,8 @@ class LoadReport:
     nodes: int
     rejected: int
     deleted_users: list = field(default_factory=list)
+    # active users whose rows were rejected (a non-strict load): kept as they were
+    kept_users: list = field(default_factory=list)
     files: dict = field(default_factory=dict)
     # per role: {"file": ..., "read": {header as written: numkit column}, "extra": [header]}
     columns: dict = field(default_factory=dict)
@@ -56,7 +58,10 @@ class LoadReport:
         users = "users unchanged" if self.users is None else f"{self.users} users"
         return (f"loaded snapshot {self.load_id} as of {self.as_of}: {self.numbers} numbers, "
                 f"{users}, {self.nodes} nodes, {self.rejected} rejected rows, "
-                f"{len(self.deleted_users)} users recorded as deleted")
+                f"{len(self.deleted_users)} users recorded as deleted"
+                + (f", {len(self.kept_users)} users kept as they were (their rows were "
+                   f"rejected): {', '.join(map(on_one_line, self.kept_users))}"
+                   if self.kept_users else ""))
 
 
 # A file database spills to disk past this while loading, rather than growing with the
@@ -134,6 +139,38 @@ def _keep_valid(con, role, given, problems=0):
                 {"role": role})
     con.execute(f"create or replace temp view valid_{role} as select * from checked_{role} "
                 f"where _row not in (select row from rejected_{role})")
+
+
+UNKNOWN_USER = ("cannot tell who this row is (its username cannot be read exactly): loading "
+                "without it would record that user as deleted; fix it or load strictly")
+
+
+def _keep_rejected_users(con, staged, rejected):
+    """load_users: the users the load keeps. Those of the rows kept, and each active user
+    whose row was rejected, as they were: a row that could not be read is no sign that its
+    user left. Returns the rejected rows whose user cannot be known, as problems: any
+    active user could be theirs."""
+    known = [name for name in staged.refused_users.values() if name is not None]
+    con.execute("create or replace temp table rejected_user_keys as "
+                "select distinct lower(trimmed(name)) as user_key from unnest($names) as n(name) "
+                "where trimmed(name) is not null", {"names": known or [None]})
+    rejected_rows = ("select row from rejected_users" if rejected
+                     else "select null::bigint where false")
+    con.execute("insert into rejected_user_keys select distinct lower(username) from checked_users "
+                f"where _row in ({rejected_rows}) and username is not null")
+    con.execute("create or replace temp view load_users as "
+                "select username, node, extra from valid_users union all "
+                "select username, node, extra from users "
+                "where lower(username) in (select user_key from rejected_user_keys) "
+                "and lower(username) not in (select lower(username) from valid_users)")
+    unknown = [row for row, name in staged.refused_users.items() if name is None]
+    unknown += [row for (row,) in con.execute(
+        f"select _row from checked_users where _row in ({rejected_rows}) and username is null"
+    ).fetchall()]
+    unknown += [row for row, name in staged.refused_users.items()
+                if name is not None and not con.execute(
+                    "select trimmed($name) is not null", {"name": name}).fetchall()[0][0]]
+    return [(staged.label, row, None, None, UNKNOWN_USER) for row in sorted(set(unknown))]
 
 
 def _drop_temporaries(con):
@@ -230,6 +267,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
     facts = {role: file_facts(source) for role, source in sources.items() if source is not None}
     problems_of = {}
     staged = {}
+    unknown_users = []
     # the settings come back inside the operation: a disk failure ends it by opening the
     # file afresh, and the connection they were set on is gone then
     with inv._operation(what="the load") as op, _load_settings(con, op):
@@ -240,6 +278,8 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
             source = sources[role]
             if source is None:
                 _keep_valid(con, role, given=False)
+                if role == "users":
+                    con.execute("create or replace temp view load_users as select * from valid_users")
                 continue
             report_progress(len(staged) / 4, f"reading and checking {role}")
             staged[role] = stage(con, source, role, facts[role], extra_columns)
@@ -251,12 +291,15 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
                 # used_by against: that check waits until the users file reads.
                 users_unreadable = "users" in staged and staged["users"].problems
                 active = ("select distinct lower(used_by) from checked_numbers"
-                          if users_unreadable else "select lower(username) from valid_users")
+                          if users_unreadable else "select lower(username) from load_users")
                 con.execute("create or replace temp view load_active_users as "
                             f"select * from ({active}) as active(user_key)")
             problems_of[role] = _check(con, role, staged[role])
             if not staged[role].problems:
                 _keep_valid(con, role, given=True, problems=problems_of[role][1])
+                if role == "users":
+                    unknown_users = _keep_rejected_users(con, staged[role],
+                                                         rejected=problems_of[role][1] > 0)
         problems = _about_files_first(
             [p for role in REPORTED_ORDER for p in problems_of.get(role, ([], 0))[0]])
         total = sum(count for _, count in problems_of.values())
@@ -267,6 +310,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
             # a file with no rows does
             emptied = [(staged[role].label, None, None, None, EVERY_ROW_REJECTED[role])
                        for role in REPORTED_ORDER if role in staged and _keeps_no_row(con, role)]
+            emptied += unknown_users
         if emptied or (total and (strict or unreadable)):
             listed = (emptied + problems)[:MAX_PROBLEMS_LISTED]
             # object: an empty row or column stays None (not NaN, nor a row 3.0)
@@ -277,6 +321,9 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
                  | ({"sheet": staged[role].sheet} if staged[role].sheet else {})
                  for role in staged}
         report_progress(0.75, "writing the snapshot")
+        kept_users = [r[0] for r in con.execute(
+            "select username from load_users where lower(username) not in "
+            "(select lower(username) from valid_users) order by lower(username)").fetchall()]
         load_id = _write(con, as_of, files, users is not None, hierarchy is not None)
         report = LoadReport(
             load_id=load_id, as_of=as_of,
@@ -288,6 +335,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
             deleted_users=[r[0] for r in con.execute(
                 "select username from deleted_users where deleted_at = $d and username in "
                 "(select username from temp.departed)", {"d": as_of}).fetchall()],
+            kept_users=kept_users,
             files=files,
             columns={role: {"file": staged[role].label,
                             "read": {header: column for column, header in staged[role].headers.items()},
@@ -318,12 +366,16 @@ def _write(con, as_of, files, users_given, hierarchy_given):
     con.execute(statement("load/numbers_to_write"))
     con.execute(statement("load/replace_numbers_as_read" if in_node_order else "load/replace_numbers"))
     con.execute("create or replace temp table departed as select username from users "
-                "where lower(username) not in (select lower(username) from valid_users)")
+                "where lower(username) not in (select lower(username) from load_users)")
     if users_given:
         con.execute(statement("load/record_deleted_users"), {"as_of": as_of, "load_id": load_id})
+        # load_users reads the users table for those kept as they were: copied before it goes
+        con.execute("create or replace temp table load_users_kept as select * from load_users "
+                    "where lower(username) not in (select lower(username) from valid_users)")
         con.execute("delete from users")
         con.execute("insert into users (username, node, extra) "
-                    "select username, node, extra from valid_users")
+                    "select username, node, extra from valid_users union all "
+                    "select username, node, extra from load_users_kept")
     con.execute("set variable numkit_kept_load = $id", {"id": load_id})
     con.execute(statement("load/keep_snapshot"))
     con.execute("reset variable numkit_kept_load")

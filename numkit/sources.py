@@ -16,6 +16,7 @@ import pandas as pd
 
 from .csv_dialect import (QUOTE_OPTIONS, HeaderUnreadable, duckdb_reason, first_mixed_line_end,
                           line_end_kinds, mixed_line_ends_reason, read_header)
+from .refused_users import username_of_refused_line
 from .schema import statement
 from .storage import is_storage_failure
 from .workbook import read_sheet
@@ -108,6 +109,8 @@ class Staged:
     # staged, the others still are, and are checked as usual.
     rejects: list = field(default_factory=list)
     extras: list = field(default_factory=list)      # headers kept as extra columns
+    # of a users file: refused row -> the username it holds, None when that is unknown
+    refused_users: dict = field(default_factory=dict)
     sheet: str | None = None                          # the sheet read, of a workbook
     sheet_note: str = ""                              # which sheet was read, when it matters
     delimiter: str = ","                              # a CSV file's, as sniffed
@@ -490,6 +493,11 @@ def stage(con, source, role, facts=None, extra_columns=()):
                     "reset variable numkit_load_columns; "
                     f"drop view stage_{role}")
         holes = _csv_holes(con, source, staged, facts, len(columns))
+    if role == "users":     # a workbook's refused row is not read at all: its user is unknown
+        staged.refused_users = {
+            row: None if frame is not None else username_of_refused_line(
+                text, reason, columns, staged.headers.get("username"), staged.delimiter)
+            for row, _, text, reason in staged.rejects}
     _number_rows(con, role, holes)
     if not staged.rejects and not con.execute(f"select count(*) from checked_{role}").fetchall()[0][0]:
         staged.problems.append((None, None, None, NO_ROWS[role]))

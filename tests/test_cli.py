@@ -35,6 +35,51 @@ def test_numkit_help_as_a_program():
     assert result.returncode == 0 and "load" in result.stdout
 
 
+def test_a_reader_gone_after_the_first_line_is_no_failure(tmp_path):
+    """`numkit load ... | head -1`: the reader closing the pipe does not turn a load that
+    landed into `Error: [Errno 32] Broken pipe` and status 1; it exits as the load did."""
+    db = tmp_path / "inv.duckdb"
+    load = subprocess.Popen(
+        [sys.executable, "-m", "numkit", "load", str(db), "--numbers",
+         str(write(tmp_path, "n.csv", NUMBERS)), "--users", str(write(tmp_path, "u.csv", USERS))],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    load.stdout.close()     # the reader is gone before the first line is written
+    stderr = load.stderr.read().decode()
+    assert load.wait() == 0, stderr
+    assert stderr == ""
+    assert run("check", db).exit_code == 0
+
+
+@pytest.mark.parametrize("command, target, named", [
+    ("load", "{db}", "the database {db}"),
+    ("load", "{db}.wal", "the database's write-ahead log {db}.wal"),
+    ("load", "{numbers}", "the input file {numbers}"),
+    ("load", "{users}", "the input file {users}"),
+    ("diff", "{db}", "the database {db}"),
+    ("diff", "{db}.wal", "the database's write-ahead log {db}.wal"),
+])
+def test_an_output_file_that_is_the_database_or_an_input_is_refused_first(
+        database, tmp_path, command, target, named):
+    """--problems or --out naming the database, its WAL or a file being read would overwrite
+    it (a refused load once replaced the inventory with its problems CSV): refused before
+    anything runs, whatever the spelling of the path."""
+    numbers = write(tmp_path, "n.csv", NUMBERS)
+    users = write(tmp_path, "u.csv", USERS.replace("Username", "Usrename"))   # refused load
+    (tmp_path / "inventory.duckdb.wal").write_bytes(b"")
+    spelled = {"db": tmp_path / "." / "inventory.duckdb", "numbers": numbers, "users": users}
+    target = target.format(**spelled)
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir() if path.is_file()}
+    args = (["load", database, "--numbers", numbers, "--users", users, "--problems", target]
+            if command == "load" else ["diff", database, "--out", target])
+    result = run(*args)
+    option = "--problems" if command == "load" else "--out"
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"Error: {option} {target} is "
+                                     + named.format(**{**spelled, "db": database})
+                                     + ": give another file")
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir() if path.is_file()} == before
+
+
 def test_load_check_report(tmp_path):
     db = tmp_path / "inv.duckdb"
     loaded = run("load", db, "--numbers", write(tmp_path, "n.csv", NUMBERS), "--users",
@@ -114,6 +159,14 @@ def test_demo_writes_an_export_that_loads(tmp_path):
     loaded = run("load", tmp_path / "inv.duckdb", "--dir", tmp_path / "demo")
     assert loaded.exit_code == 0, loaded.output
     assert run("check", tmp_path / "inv.duckdb").exit_code == 0
+
+
+def test_demo_refuses_sites_past_its_cap(tmp_path):
+    result = run("demo", "--out", tmp_path / "demo", "--numbers", 50, "--sites", 100_000_000)
+    assert result.exit_code == 2
+    assert "Error: Invalid value for '--sites': 100000000 is not in the range 5<=x<=100000" \
+        in result.output
+    assert not (tmp_path / "demo").exists()
 
 
 @pytest.mark.parametrize("args, says", [

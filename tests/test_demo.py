@@ -241,6 +241,21 @@ def test_too_small_is_refused(tmp_path):
         demo.generate(tmp_path, numbers=57, sites=5)
 
 
+def test_more_sites_than_the_numbers_allow_are_refused_before_anything_is_built(tmp_path):
+    """--sites far beyond what --numbers can fill is refused from the two numbers alone: the
+    hierarchy of 100 million sites would take gigabytes before the numbers were counted."""
+    import tracemalloc
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match="numbers must be at least"):
+            demo.generate(tmp_path, numbers=50, sites=90_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
+    assert not list(tmp_path.iterdir())
+
+
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(sites=st.integers(5, 130), extra=st.integers(0, 3000), seed=st.integers(0, 2**32 - 1))

@@ -317,6 +317,22 @@ def test_snapshot_changes_report_a_number_passing_from_one_user_to_another(inv, 
     assert describe_changes(changes) == "1 Used By change(s)"
 
 
+def test_snapshot_changes_report_used_by_set_and_cleared(inv, tmp_path):
+    """A number taken into use (Used By empty before) and one let go (empty after) are Used By
+    changes too: one side being empty must not hide them."""
+    inv.load(write(tmp_path, "n1.csv", NUMBERS), users=write(tmp_path, "u1.csv", USERS),
+             as_of="2026-11-30")
+    swapped = (NUMBERS.replace(f"3001,{SITE_A},Used,,alice,", f"3001,{SITE_A},Available,,,")
+               .replace(f"2001,{SITE_A},Available,,,", f"2001,{SITE_A},Used,,alice,"))
+    inv.load(write(tmp_path, "n2.csv", swapped), users=write(tmp_path, "u2.csv", USERS),
+             as_of="2026-12-01")
+    changes = inv.snapshot_changes()
+    changes = changes[changes["change"] == "used_by_changed"]
+    assert records(changes, "change", "number", "username", "before", "after") == [
+        ("used_by_changed", "2001", "alice", None, "alice"),
+        ("used_by_changed", "3001", "alice", "alice", None)]
+
+
 def test_dataframe_with_empty_cells():
     inv = numkit.connect()
     report = inv.load(pd.DataFrame({"number": ["1000", "1001"], "node": ["a.b", "a.b"],
@@ -476,3 +492,45 @@ def test_fullwidth_and_zero_width_letters_in_a_header_read_as_the_header(tmp_pat
         "Internal Number": "number", "Located\u200bAt": "node", "Status": "status",
         "\uff35\uff53\uff45\uff44 \uff22\uff59": "used_by"}
     assert inv._scalar("select used_by from numbers") == "alice"
+
+
+TWO_USERS = USERS + f"bob,{SITE_A}\n"
+
+
+@pytest.mark.parametrize("alice", [f"alice,{SITE_A},extra",      # refused by the CSV reader
+                                   "alice,",                      # its node is missing
+                                   f"ALICE,{SITE_B},extra"])     # named in another case
+def test_a_non_strict_load_keeps_a_user_whose_row_is_rejected(inv, tmp_path, alice):
+    """A user whose row could not be read is not a user who left: they stay active at their
+    node, their numbers stay, and the report says so."""
+    inv.load(write(tmp_path, "n1.csv", NUMBERS), users=write(tmp_path, "u1.csv", TWO_USERS),
+             as_of="2026-11-30")
+    broken = TWO_USERS.replace(f"alice,{SITE_A}", alice)
+    report = inv.load(write(tmp_path, "n2.csv", NUMBERS), users=write(tmp_path, "u2.csv", broken),
+                      as_of="2026-12-01", strict=False)
+    assert report.deleted_users == [] and inv.sql("select * from deleted_users").empty
+    assert report.kept_users == ["alice"]
+    assert "1 users kept as they were (their rows were rejected)" in str(report)
+    assert records(inv.sql("select username, node from users order by username"),
+                   "username", "node") == [("alice", SITE_A), ("bob", SITE_A)]
+    assert report.numbers == len(NUMBERS.splitlines()) - 1
+
+
+@pytest.mark.parametrize("users, row", [
+    (f"Username,Located At\n,{SITE_A}\nbob,{SITE_A}\n", 2),                 # no username
+    (f"Located At,Username\n{SITE_A},alice,x\n{SITE_A},bob\n", 2),          # not first
+    (f'Username,Located At\nbob,{SITE_A}\n"alice,{SITE_A}\ncarol,{SITE_A}\n', 3),  # never closed
+])
+def test_a_non_strict_load_refuses_a_users_row_whose_user_is_unknown(inv, tmp_path, users, row):
+    """A rejected users row whose username cannot be known might be any active user's:
+    loading without it would record that user as deleted, so the load is refused."""
+    inv.load(write(tmp_path, "n1.csv", NUMBERS), users=write(tmp_path, "u1.csv", TWO_USERS),
+             as_of="2026-11-30")
+    before = tables(inv)
+    with pytest.raises(numkit.LoadError) as refused:
+        inv.load(write(tmp_path, "n2.csv", NUMBERS), users=write(tmp_path, "u2.csv", users),
+                 as_of="2026-12-01", strict=False)
+    unknown = refused.value.problems
+    unknown = unknown[unknown["reason"].str.startswith("cannot tell who this row is")]
+    assert unknown["row"].tolist() == [row]
+    assert_unchanged(inv, before)

@@ -48,9 +48,12 @@ changes as (
     where not removed and flag_before is distinct from flag_after
       and not (added and flag_after is null)
     union all
-    select 'used_by_changed', number, node, used_by_after, used_by_before, used_by_after
+    -- taken into use or let go (one side empty) is a change too; the user named is the one
+    -- who has the number, or who had it
+    select 'used_by_changed', number, node, coalesce(used_by_after, used_by_before),
+           used_by_before, used_by_after
     from paired
-    where lower(used_by_before) <> lower(used_by_after)
+    where not added and not removed and lower(used_by_before) is distinct from lower(used_by_after)
     union all
     select 'user_onboarded', null, users_later.node, users_later.username, null, users_later.node
     from users_later

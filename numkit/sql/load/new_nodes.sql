@@ -6,7 +6,7 @@ with paths as (
     select node from valid_hierarchy
     union select node from nodes where not $hierarchy_given
     union select node from valid_numbers
-    union select node from valid_users
+    union select node from load_users
 ),
 prefixes as (
     select distinct array_to_string(string_split(paths.node, '.')[1:level], '.') as node

@@ -3,4 +3,4 @@
 insert into deleted_users (username, node, deleted_at, load_id)
 select users.username, users.node, $as_of, $load_id
 from users
-where lower(users.username) not in (select lower(username) from valid_users);
+where lower(users.username) not in (select lower(username) from load_users);

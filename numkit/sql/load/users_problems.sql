@@ -20,7 +20,8 @@ repeated_names as (
 ),
 repeats as (
     select _row, username,
-           row_number() over (partition by lower(username) order by _row) as nth
+           row_number() over (partition by lower(username) order by _row) as nth,
+           min(_row) over (partition by lower(username)) as first_row
     from checked_users
     where lower(username) in (select user_key from repeated_names)
 )
@@ -28,7 +29,8 @@ select _row as row, 'username' as "column", username as value, 'missing username
 from checked_users where username is null
 union all
 select _row, 'username', username,
-       'duplicate username (usernames are unique, compared case-insensitively)'
+       'duplicate username (usernames are unique, compared case-insensitively): first at row '
+       || first_row
 from repeats where nth > 1
 union all
 select _row, 'node', node, 'missing node'

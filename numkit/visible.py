@@ -12,8 +12,9 @@ a terminal line escapes them too (`\\n`). A backslash itself is shown as it is, 
 
 import re
 
-# C0 controls, DEL, C1 controls, and the two code points XML forbids
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
+# C0 controls, DEL, C1 controls, the two code points XML forbids, and the direction
+# embeddings, overrides and isolates: on a terminal line they make the rest read backwards
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 # the same but for tab and line breaks, which a page or a cell shows as layout
 UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}

@@ -456,3 +456,12 @@ def test_a_huge_older_than_is_one_line(tmp_path, command):
     assert run("load", db, "--numbers", write(tmp_path, "n.csv", NUMBERS),
                "--users", write(tmp_path, "u.csv", USERS)).exit_code == 0
     assert "at most 36500 days" in one_error_line(run(*[a.format(db=db, tmp=tmp_path) for a in command]))
+
+
+def test_direction_overrides_are_shown_escaped_on_a_terminal_line():
+    """A right-to-left override in a username would make the rest of the printed line read
+    backwards; a page keeps them (Hebrew and Arabic text use them), a terminal line shows them."""
+    from numkit.terminal import visible
+    from numkit.visible import visible as on_a_page
+    assert visible("u.\u202eevil\u2066x") == "u.\\u202eevil\\u2066x"
+    assert on_a_page("u.\u202eevil") == "u.\u202eevil"

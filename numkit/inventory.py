@@ -611,7 +611,7 @@ class Inventory:
         """
         as_of = parse_date(as_of, "as_of") or self.as_of
         load.refuse_future_date(as_of, allow_future)
-        with self._bulk_rewrite():
+        with self._bulk_rewrite("the load"):
             return load.load_snapshot(self, numbers, users, hierarchy, as_of=as_of,
                                       strict=strict, progress=progress,
                                       extra_columns=extra_names(extra_columns))
@@ -622,25 +622,31 @@ class Inventory:
         nodes, the deletions the latest load recorded taken back (logged in events). Refused
         when there is none before, or when operations were made after the latest load.
         Returns {"load_id", "as_of", "back_to": {"load_id", "as_of"}}."""
-        with self._bulk_rewrite():
+        with self._bulk_rewrite("forgetting the snapshot"):
             return forget.forget_latest_snapshot(self)
 
     @contextlib.contextmanager
-    def _bulk_rewrite(self):
+    def _bulk_rewrite(self, what):
         """Indexes dropped for a bulk rewrite and built again after it; a rewrite inside
         another (each snapshot of a folder) leaves that to the outer one, which builds them
-        once."""
+        once. `what` names the rewrite ("the load") for a disk failure."""
         if self._indexes_dropped:
             yield
             return
         self._indexes_dropped = True
-        rewritten = False
+        begun = rewritten = False
         try:
             with indexes_rebuilt(lambda: self.con):
+                begun = True
                 yield
                 rewritten = True
         except duckdb.Error as error:
             reason = storage_failure(error, self.path)
+            if reason is not None and not begun:
+                # dropping an index is a change of its own: a full disk refuses it first
+                self._let_go(quiet=True)
+                raise NotSaved(f"{what} was not saved: {reason}; nothing changed", what,
+                               reason) from None
             if not rewritten or reason is None:
                 raise
             # the rewrite is saved; an index is only a shortcut, and the next open builds it

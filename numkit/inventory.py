@@ -770,6 +770,27 @@ class Inventory:
                                 {"a": from_load, "b": to_load}).df()
 
     @reads
+    def pending_changes(self):
+        """The decisions made in numkit that VOSS does not have yet: the difference between
+        the inventory and the snapshot it was last loaded from, one row per changed field
+        (README, "Round trip with VOSS"): kind (row_added, row_removed, row_changed,
+        user_added, user_deleted, user_moved), number, node, username, field, voss_value
+        (as last loaded), numkit_value (now), decided_at (the earliest event that made it),
+        event_ids."""
+        return frame(self.con.sql("select * from pending_changes"))
+
+    @reads
+    def reconciliations(self, load_id=None):
+        """What a load (default: the latest) did with the changes pending before it, one row
+        per field: outcome (applied, pending, conflict, discarded) and the change's columns,
+        with export_value (what the export showed) and, for a conflict, the reason."""
+        return frame(self.con.sql(
+            "select * from reconciliations "
+            "where load_id = coalesce($id, (select max(load_id) from loads)) "
+            "order by outcome, number is null, number_value(number), number, node, kind, field, "
+            "lower(username)", params={"id": load_id}))
+
+    @reads
     def nodes(self):
         """The hierarchy: node, parent, type, depth (0 for a root), in path order."""
         return self.sql("select node, parent, type, len(string_split(node, '.')) - 1 as depth "

@@ -1,0 +1,127 @@
+-- The decisions made in numkit that VOSS does not have yet: the difference between the
+-- inventory now and the snapshot it was last loaded from (README, "Round trip with VOSS").
+-- One row per changed field: of a number row (`status`, `reserved_for`, `used_by`,
+-- `release_date`, `reservation_notes`, `usage`, `description`), added, removed or changed,
+-- and of a user (`node`), added, deleted or moved. Usernames compare without regard to
+-- case. An operation undone by a later one leaves nothing here: the two states are
+-- compared, the events are not replayed.
+--
+-- Only rows an event has touched since the load (or that the load re-applied, still
+-- pending) are compared: every change an operation makes is an event, and comparing ten
+-- million untouched rows would only find them equal. Each change keeps the events that
+-- made it, those re-applied by loads included, and the time of the earliest (`decided_at`).
+create or replace view pending_changes as
+with latest as (
+    select max(load_id) as load_id from loads
+),
+load_operation as (
+    select max(operation_id) as operation_id
+    from events
+    where action = 'load' and (after ->> 'load_id')::bigint = (select load_id from latest)
+),
+since as (
+    select event_id, "at", number, node, username, before, after
+    from events
+    where operation_id > coalesce((select operation_id from load_operation), -1)
+),
+carried as (
+    select kind, number, node, username, field, event_ids
+    from reconciliations
+    where load_id = (select load_id from latest) and outcome = 'pending'
+),
+row_events as (
+    select event_id, number, node from since where number is not null
+    union
+    select event_id, number, before ->> 'node' from since where number is not null and before is not null
+    union
+    select event_id, number, after ->> 'node' from since where number is not null and after is not null
+    union
+    select unnest(event_ids), number, node from carried where number is not null
+),
+touched as (
+    select distinct number, node from row_events where node is not null
+),
+now_rows as (
+    select numbers.number, numbers.node, status, usage, reserved_for, used_by,
+           release_date::varchar as release_date, reservation_notes, description
+    from numbers
+    semi join touched on touched.number = numbers.number and touched.node = numbers.node
+),
+was_rows as (
+    select snapshot_numbers.number, snapshot_numbers.node, status, usage, reserved_for, used_by,
+           release_date::varchar as release_date, reservation_notes, description
+    from snapshot_numbers
+    semi join touched on touched.number = snapshot_numbers.number and touched.node = snapshot_numbers.node
+    where snapshot_numbers.load_id = (select load_id from latest)
+),
+paired as (
+    select
+        coalesce(now_rows.number, was_rows.number) as number,
+        coalesce(now_rows.node, was_rows.node) as node,
+        case when was_rows.number is null then 'row_added'
+             when now_rows.number is null then 'row_removed'
+             else 'row_changed' end as kind,
+        coalesce(now_rows.used_by, was_rows.used_by, now_rows.reserved_for, was_rows.reserved_for)
+            as username,
+        [was_rows.status, was_rows.reserved_for, was_rows.used_by, was_rows.release_date,
+         was_rows.reservation_notes, was_rows.usage, was_rows.description] as voss_values,
+        [now_rows.status, now_rows.reserved_for, now_rows.used_by, now_rows.release_date,
+         now_rows.reservation_notes, now_rows.usage, now_rows.description] as numkit_values
+    from now_rows
+    full join was_rows on was_rows.number = now_rows.number and was_rows.node = now_rows.node
+),
+row_fields as (
+    select number, node, kind, username,
+           ['status', 'reserved_for', 'used_by', 'release_date', 'reservation_notes', 'usage',
+            'description'][position] as field,
+           voss_values[position] as voss_value,
+           numkit_values[position] as numkit_value
+    from paired, range(1, 8) as positions(position)
+),
+row_changes as (
+    select kind, number, node, username, field, voss_value, numkit_value from row_fields
+    where case when field in ('reserved_for', 'used_by')
+               then lower(voss_value) is distinct from lower(numkit_value)
+               else voss_value is distinct from numkit_value end
+),
+was_users as (
+    select lower(username) as user_key, username, node
+    from snapshot_users where load_id = (select load_id from latest)
+),
+now_users as (
+    select lower(username) as user_key, username, node from users
+),
+user_changes as (
+    select case when was_users.user_key is null then 'user_added'
+                when now_users.user_key is null then 'user_deleted'
+                else 'user_moved' end as kind,
+           null::varchar as number, coalesce(now_users.node, was_users.node) as node,
+           coalesce(now_users.username, was_users.username) as username,
+           'node' as field, was_users.node as voss_value, now_users.node as numkit_value
+    from now_users
+    full join was_users on was_users.user_key = now_users.user_key
+    where now_users.node is distinct from was_users.node
+),
+user_events as (
+    select event_id, lower(username) as user_key from since where number is null and username is not null
+    union
+    select unnest(event_ids), lower(username) from carried where number is null
+),
+changes as (
+    select row_changes.*,
+           (select list(distinct row_events.event_id order by row_events.event_id) from row_events
+            where row_events.number = row_changes.number and row_events.node = row_changes.node)
+               as event_ids
+    from row_changes
+    union all
+    select user_changes.*,
+           (select list(distinct user_events.event_id order by user_events.event_id) from user_events
+            where user_events.user_key = lower(user_changes.username)) as event_ids
+    from user_changes
+)
+select kind, number, node, username, field, voss_value, numkit_value,
+       (select min(events."at") from events where events.event_id in (select unnest(changes.event_ids)))
+           as decided_at,
+       coalesce(event_ids, []::bigint[]) as event_ids
+from changes
+order by number is null, number_value(number), number, node, kind, field, lower(username);

@@ -232,9 +232,12 @@ STDERR = SaidOnStderr()
                    "of a known one (repeatable).")
 @click.option("--allow-future-date", "allow_future", is_flag=True,
               help="Load a snapshot dated after tomorrow (refused otherwise, as a probable typo).")
+@click.option("--discard-pending", is_flag=True,
+              help="Drop the changes made in numkit and not yet seen in VOSS, instead of "
+                   "reconciling them with the export (the events stay).")
 @expected_errors
 def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict, problems,
-         extra_columns, allow_future):
+         extra_columns, allow_future, discard_pending):
     """Load an inventory export into DB as a new snapshot (all or nothing)."""
     if numbers_file and folder:
         raise click.UsageError("give --numbers FILE or --dir FOLDER, not both")
@@ -247,18 +250,20 @@ def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict,
                        [numbers_file, users_file, hierarchy_file, *_files_under(folder)])
     new_file = not Path(db).exists()
     landed = False
+    pending = "discard" if discard_pending else "keep"
     try:
         with connect(db) as inv:
             if folder:
                 for report in load_folder(inv, folder, strict=not no_strict,
                                           extra_columns=extra_columns,
-                                          allow_future=allow_future):
+                                          allow_future=allow_future, pending=pending):
                     landed = True
                     say_loaded(report)
             else:
                 report = inv.load(numbers_file, users=users_file, hierarchy=hierarchy_file,
                                   as_of=parse_date(as_of, "--as-of"), strict=not no_strict,
-                                  extra_columns=extra_columns, allow_future=allow_future)
+                                  extra_columns=extra_columns, allow_future=allow_future,
+                                  pending=pending)
                 landed = True
                 say_loaded(report)
     except (NotSaved, duckdb.Error) as failed:
@@ -284,6 +289,7 @@ def say_loaded(report):
     say(visible(report))
     for line in report.describe_columns():      # headers as written in the export
         say(f"  {visible(line)}")
+    say(f"  {report.describe_reconciliation()}")
 
 
 @main.command()

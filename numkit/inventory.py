@@ -15,7 +15,7 @@ from collections.abc import MutableMapping
 
 import duckdb
 
-from . import assignment, bulk, each_move, forget, load, moves, row_operations
+from . import assignment, bulk, each_move, forget, load, moves, reconcile, row_operations
 from .arguments import extra_names, parse_date, row_limit, single_number, whole_days
 from .changes import ROW_FIELDS, Operation
 from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
@@ -601,8 +601,10 @@ class Inventory:
     # -- load ------------------------------------------------------------------------
     @writes
     def load(self, numbers, users=None, hierarchy=None, *, as_of=None, strict=True, progress=None,
-             extra_columns=(), allow_future=False):
+             extra_columns=(), allow_future=False, pending="keep"):
         """Replace the inventory with a snapshot, all or nothing (README, "Loading exports").
+        The changes pending before it are reconciled with the export (README, "Round trip
+        with VOSS"), or dropped with `pending="discard"`.
 
         `progress(fraction, step)`, when given, is called as each step of the load begins.
         `extra_columns` names headers to keep as extra columns though they look like
@@ -611,10 +613,12 @@ class Inventory:
         """
         as_of = parse_date(as_of, "as_of") or self.as_of
         load.refuse_future_date(as_of, allow_future)
+        pending = reconcile.pending_choice(pending)
         with self._bulk_rewrite("the load"):
             return load.load_snapshot(self, numbers, users, hierarchy, as_of=as_of,
                                       strict=strict, progress=progress,
-                                      extra_columns=extra_names(extra_columns))
+                                      extra_columns=extra_names(extra_columns),
+                                      pending=pending)
 
     @writes
     def forget_latest_snapshot(self):

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from . import reconcile
 from .errors import InvalidOperation, LoadError
 from .schema import refresh_derived, statement
 from .sources import file_facts, stage
@@ -40,6 +41,19 @@ class LoadReport:
     files: dict = field(default_factory=dict)
     # per role: {"file": ..., "read": {header as written: numkit column}, "extra": [header]}
     columns: dict = field(default_factory=dict)
+    # the changes pending before the load (a number row or a user each): done in VOSS,
+    # re-applied and still pending, dropped because VOSS decided otherwise, or discarded
+    applied: int = 0
+    still_pending: int = 0
+    conflicts: int = 0
+    discarded: int = 0
+
+    def describe_reconciliation(self):
+        """One line: what became of the changes pending before the load."""
+        if self.discarded:
+            return f"pending changes: {self.discarded} discarded"
+        return (f"pending changes: {self.applied} applied in VOSS, {self.still_pending} still "
+                f"pending (re-applied), {self.conflicts} conflicts (VOSS decided otherwise)")
 
     def describe_columns(self):
         """One line per file: which header was read as which column, which were kept."""
@@ -128,8 +142,10 @@ def _keep_valid(con, role, given, problems=0):
     if not given:
         source = {"hierarchy": "select null::varchar as node, null::varchar as type, "
                                "null::varchar as name_raw where false",
-                  "users": "select username, node, extra from users"}[role]
-        con.execute(f"create or replace temp view valid_{role} as {source}")
+                  "users": _last_loaded_users(con)}[role]
+        # a table: the users table it may read is rewritten by the load
+        kind = "table" if role == "users" else "view"
+        con.execute(f"create or replace temp {kind} valid_{role} as {source}")
         return
     if not problems:
         con.execute(f"create or replace temp view valid_{role} as select * from checked_{role}")
@@ -139,6 +155,21 @@ def _keep_valid(con, role, given, problems=0):
                 {"role": role})
     con.execute(f"create or replace temp view valid_{role} as select * from checked_{role} "
                 f"where _row not in (select row from rejected_{role})")
+
+
+def _last_loaded_users(con):
+    """Without a users file, VOSS's users are taken to be as last loaded, and those onboarded,
+    moved or deleted in numkit since stay pending (README, "Round trip with VOSS"). A
+    database whose latest load kept no users (made by an earlier numkit) keeps the active
+    users as they are."""
+    con.execute("create or replace temp table last_loaded_users as "
+                "select username, node, extra from snapshot_users "
+                "where load_id = (select max(load_id) from loads)")
+    kept = con.execute("select exists (select 1 from last_loaded_users) or exists "
+                       "(select 1 from loads where load_id = (select max(load_id) from loads) "
+                       "and users = 0)").fetchall()[0][0]
+    return ("select username, node, extra from last_loaded_users" if kept
+            else "select username, node, extra from users")
 
 
 UNKNOWN_USER = ("cannot tell who this row is (its username cannot be read exactly): loading "
@@ -249,9 +280,11 @@ def refuse_future_date(as_of, allow_future, what="the snapshot date"):
 
 
 def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=None,
-                  extra_columns=()):
+                  extra_columns=(), pending="keep"):
     """Load one snapshot; `progress(fraction, step)` is told as each step begins.
     `extra_columns` names headers kept as extra columns though they look misspelt.
+    The changes pending before the load are reconciled with the export (`pending="keep"`)
+    or dropped (`pending="discard"`).
 
     The whole load is one operation: a failure, a refusal (LoadError) or a kill leaves the
     inventory as it was, staging tables included.
@@ -321,10 +354,15 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
                  | ({"sheet": staged[role].sheet} if staged[role].sheet else {})
                  for role in staged}
         report_progress(0.75, "writing the snapshot")
+        # what is pending is read before the export replaces anything, with the events of
+        # this operation so far (an earlier snapshot of the same folder) written first
+        op.write_events()
+        reconcile.capture(con)
         kept_users = [r[0] for r in con.execute(
             "select username from load_users where lower(username) not in "
             "(select lower(username) from valid_users) order by lower(username)").fetchall()]
-        load_id = _write(con, as_of, files, users is not None, hierarchy is not None)
+        load_id, outcomes = _write(con, as_of, files, users is not None, hierarchy is not None,
+                                   pending)
         report = LoadReport(
             load_id=load_id, as_of=as_of,
             numbers=con.execute("select count(*) from numbers").fetchall()[0][0],
@@ -340,7 +378,8 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
             columns={role: {"file": staged[role].label,
                             "read": {header: column for column, header in staged[role].headers.items()},
                             "extra": list(staged[role].extras)}
-                     for role in REPORTED_ORDER if role in staged})
+                     for role in REPORTED_ORDER if role in staged},
+            **outcomes.__dict__)
         con.execute(
             "update loads set numbers = $n, users = $u, nodes = $nodes, rejected = $r, "
             "deleted_users = $d where load_id = $id",
@@ -352,7 +391,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
     return report
 
 
-def _write(con, as_of, files, users_given, hierarchy_given):
+def _write(con, as_of, files, users_given, hierarchy_given, pending):
     load_id = con.execute(
         "insert into loads (loaded_at, as_of, files, numbers, users, nodes, rejected, deleted_users) "
         "values ($at, $as_of, $files, 0, null, 0, 0, 0) returning load_id",
@@ -366,19 +405,23 @@ def _write(con, as_of, files, users_given, hierarchy_given):
     con.execute(statement("load/numbers_to_write"))
     con.execute(statement("load/replace_numbers_as_read" if in_node_order else "load/replace_numbers"))
     con.execute("create or replace temp table departed as select username from users "
-                "where lower(username) not in (select lower(username) from load_users)")
+                "where lower(username) not in (select lower(username) from load_users) "
+                "and lower(username) not in (select user_key from numkit_only_users)")
     if users_given:
         con.execute(statement("load/record_deleted_users"), {"as_of": as_of, "load_id": load_id})
-        # load_users reads the users table for those kept as they were: copied before it goes
-        con.execute("create or replace temp table load_users_kept as select * from load_users "
-                    "where lower(username) not in (select lower(username) from valid_users)")
-        con.execute("delete from users")
-        con.execute("insert into users (username, node, extra) "
-                    "select username, node, extra from valid_users union all "
-                    "select username, node, extra from load_users_kept")
+    # load_users reads the users table for those kept as they were: copied before it goes.
+    # Without a users file the users are those last loaded, and the reconciliation below
+    # applies again what numkit changed since.
+    con.execute("create or replace temp table load_users_kept as select * from load_users "
+                "where lower(username) not in (select lower(username) from valid_users)")
+    con.execute("delete from users")
+    con.execute("insert into users (username, node, extra) "
+                "select username, node, extra from valid_users union all "
+                "select username, node, extra from load_users_kept")
     con.execute("set variable numkit_kept_load = $id", {"id": load_id})
     con.execute(statement("load/keep_snapshot"))
     con.execute("reset variable numkit_kept_load")
+    outcomes = reconcile.reconcile(con, load_id, pending)
     # load_rejects holds every rejected row, not only those a LoadError lists, each value
     # as the export gave it (past 100 characters shortened, saying how long it was), even
     # text a spreadsheet would run as a formula (`=cmd|...`): the table is data, queried by
@@ -386,7 +429,7 @@ def _write(con, as_of, files, users_given, hierarchy_given):
     # exports.problems_for_spreadsheets, as the --problems file does.
     con.execute("insert into load_rejects select $id, file, row, \"column\", value, reason "
                 "from load_problems order by file, row, \"column\"", {"id": load_id})
-    return load_id
+    return load_id, outcomes
 
 
 ROLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")

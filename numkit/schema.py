@@ -20,7 +20,7 @@ INDEX_LAYER = "12_indexes"
 # only a writer upgrades a lower one. Whether an older numkit could still read a changed
 # view is easy to get wrong, so every change counts; a test fails until both are updated.
 # The digest is schema_digest() of the files of that version.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SCHEMA_DIGESTS = {
     1: "dead0111ada1fdd033d95ae6803f3a4b120a4a9a3b49e3b9449ac35c4fa01842",
     # snapshots keep every column and their nodes, deletions name their load, and
@@ -28,6 +28,8 @@ SCHEMA_DIGESTS = {
     2: "a476edd4d170035ef79faaaf47f078e4a5df83bca0d7bb30a14dafc2f82efa5d",
     # snapshot_changes reports a Used By set or cleared (one side empty)
     3: "974f7815e8dbaca3b9355fc5459c65977b4d9c3d02491d07412c11caafdea2e2",
+    # pending_changes and reconciliations: the round trip with VOSS
+    4: "543f5b188efbba63df5288b206f8bac372747ad83ce4c0e14d48f25d671d1fd1",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"

@@ -14,10 +14,12 @@ MISNAMED_WITHIN = 2
 ROLES = ("numbers", "users", "hierarchy")
 
 
-def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=False):
+def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=False,
+                pending="keep"):
     """Load an export folder; with a manifest.json, its earlier snapshots first, in order
     (those not older than the latest snapshot already loaded). `extra_columns` is passed
-    on to each load. A manifest date after tomorrow is refused, before anything is loaded,
+    on to each load, and `pending` (keep or discard the changes pending before it) to the
+    first. A manifest date after tomorrow is refused, before anything is loaded,
     unless `allow_future`.
 
     Earlier snapshots reuse the folder's numbers and hierarchy with their own users file, so
@@ -47,10 +49,12 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
                 continue    # loaded before: replaying it would record the same deletions again
             reports.append(inv.load(numbers, users=directory / earlier_users, hierarchy=hierarchy,
                                     as_of=earlier_as_of, strict=strict,
-                                    extra_columns=extra_columns, allow_future=allow_future))
+                                    extra_columns=extra_columns, allow_future=allow_future,
+                                    pending=pending))
+            pending = "keep"    # the first load dropped them: nothing is left to drop
         reports.append(inv.load(numbers, users=users, hierarchy=hierarchy, as_of=as_of,
                                 strict=strict, extra_columns=extra_columns,
-                                allow_future=allow_future))
+                                allow_future=allow_future, pending=pending))
     return reports
 
 

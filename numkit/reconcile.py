@@ -1,0 +1,81 @@
+"""Reconciling the changes pending before a load with the export it loads (README, "Round
+trip with VOSS"): each is applied (VOSS did it), still pending (re-applied on top of the
+export) or a conflict (VOSS decided otherwise: the export stands), or, when the load is told
+so, discarded. Part of the load's transaction: all or nothing."""
+
+from dataclasses import dataclass
+
+from .errors import InvalidOperation
+from .schema import statement
+
+PENDING_CHOICES = ("keep", "discard")
+OUTCOMES = ("applied", "pending", "conflict", "discarded")
+ROW_STATEMENTS = ("stage_row_changes", "delete_rows", "update_rows", "insert_rows")
+
+
+def pending_choice(pending):
+    if pending not in PENDING_CHOICES:
+        raise InvalidOperation(f"pending must be one of {', '.join(PENDING_CHOICES)}, "
+                               f"not {pending!r}")
+    return pending
+
+
+@dataclass
+class Outcomes:
+    """How many changes (a number row, or a user) a load found in each outcome."""
+    applied: int = 0
+    still_pending: int = 0
+    conflicts: int = 0
+    discarded: int = 0
+
+
+def capture(con):
+    """Before the export replaces anything: what is pending, and numkit's rows and users."""
+    con.execute(statement("load/pending_at_load"))
+
+
+def reconcile(con, load_id, pending):
+    """Judge every change captured against the export now in the tables, re-apply those
+    still pending (none when `pending` is "discard"), and record each outcome in
+    `reconciliations`. Returns the Outcomes."""
+    # (a failure aborts the load's transaction; the variable is harmless until the next load)
+    con.execute("set variable numkit_reconciled_load = $id", {"id": load_id})
+    con.execute(statement("load/reconcile_outcomes"))
+    if pending == "discard":
+        con.execute("update reconciled set outcome = 'discarded', reason = null")
+    else:
+        _reapply(con)
+    con.execute("insert into reconciliations by name "
+                "select $id as load_id, outcome, kind, number, node, username, field, "
+                "voss_value, numkit_value, export_value, decided_at, event_ids, reason "
+                "from reconciled", {"id": load_id})
+    counts = dict(con.execute(
+        "select outcome, count(distinct coalesce(number || chr(0) || node, lower(username))) "
+        "from reconciled group by outcome").fetchall())
+    con.execute("reset variable numkit_reconciled_load")
+    return Outcomes(applied=counts.get("applied", 0), still_pending=counts.get("pending", 0),
+                    conflicts=counts.get("conflict", 0), discarded=counts.get("discarded", 0))
+
+
+def _reapply(con):
+    """Apply the pending changes on top of the export; a change that would break an
+    invariant becomes a conflict, and the others are applied again without it (one may
+    have leant on another: a number given to a user whose onboarding is now a conflict)."""
+    while True:
+        _apply_pending(con)
+        con.execute(statement("load/reapplied_violations"))
+        if not con.execute("select count(*) from broken_changes").fetchall()[0][0]:
+            return
+        con.execute(statement("load/demote_broken_changes"))
+        con.execute(statement("load/restore_export"))
+
+
+def _apply_pending(con):
+    con.execute(statement("load/reapplied_row_changes"))
+    try:
+        for name in ROW_STATEMENTS:
+            con.execute(statement(name))
+    finally:
+        con.execute("drop table if exists temp.row_changes")
+        con.execute("drop view if exists temp.new_row_changes")
+    con.execute(statement("load/reapply_users"))

@@ -1,0 +1,127 @@
+-- Each change pending before the load, judged against the new export (README, "Round trip
+-- with VOSS"), a row's changed fields together and user by user:
+--   the export shows numkit's value                -> applied (VOSS did it)
+--   the export shows the value as last loaded      -> pending (numkit's value re-applied)
+--   anything else, or the row or user is gone      -> conflict (the export's value kept)
+-- A row added in numkit and absent from the export, or removed in numkit and still there
+-- as loaded, is pending. A number given to a user is judged with that user: when the
+-- export shows the user active and holding a number they did not hold as last loaded,
+-- but not this one, VOSS gave them another: a conflict.
+create or replace temp table reconciled as
+with keys as (
+    select distinct number, node from pending_at_load where number is not null
+),
+export_rows as (
+    select numbers.number, numbers.node, status, usage, reserved_for, used_by,
+           release_date::varchar as release_date, reservation_notes, description
+    from numbers
+    semi join keys on keys.number = numbers.number and keys.node = numbers.node
+),
+row_fields as (
+    select pending.*,
+           export_rows.number is not null as in_export,
+           case pending.field
+               when 'status' then export_rows.status
+               when 'reserved_for' then export_rows.reserved_for
+               when 'used_by' then export_rows.used_by
+               when 'release_date' then export_rows.release_date
+               when 'reservation_notes' then export_rows.reservation_notes
+               when 'usage' then export_rows.usage
+               when 'description' then export_rows.description
+           end as export_value
+    from pending_at_load as pending
+    left join export_rows on export_rows.number = pending.number and export_rows.node = pending.node
+    where pending.number is not null
+),
+row_judged as (
+    select *,
+           case when field in ('reserved_for', 'used_by')
+                then lower(export_value) is not distinct from lower(numkit_value)
+                else export_value is not distinct from numkit_value end as shows_numkit,
+           case when field in ('reserved_for', 'used_by')
+                then lower(export_value) is not distinct from lower(voss_value)
+                else export_value is not distinct from voss_value end as shows_voss
+    from row_fields
+),
+row_outcomes as (
+    select number, node,
+           case
+               when bool_and(kind = 'row_removed') then
+                   case when not bool_or(in_export) then 'applied'
+                        when bool_and(shows_voss) then 'pending'
+                        else 'conflict' end
+               when bool_and(kind = 'row_added') and not bool_or(in_export) then 'pending'
+               when bool_and(in_export) and bool_and(shows_numkit) then 'applied'
+               when bool_and(kind = 'row_changed') and bool_and(in_export) and bool_and(shows_voss)
+                   then 'pending'
+               else 'conflict'
+           end as outcome,
+           case
+               when bool_and(kind = 'row_changed') and not bool_or(in_export)
+                   then 'the export no longer has this row'
+               when bool_and(kind = 'row_added') then 'the export has this row with other values'
+               when bool_and(kind = 'row_removed') then 'the export has this row with other values'
+               else 'the export shows other values'
+           end as conflict_reason
+    from row_judged
+    group by number, node
+),
+previous_load as (
+    select max(load_id) as load_id from loads where load_id < getvariable('numkit_reconciled_load')
+),
+given_elsewhere as (
+    -- rows whose change gives the number to a user VOSS gave another number instead
+    select distinct row_judged.number, row_judged.node, row_judged.numkit_value as username
+    from row_judged
+    where row_judged.field = 'used_by' and row_judged.numkit_value is not null
+      and lower(row_judged.numkit_value) in (select lower(username) from users)
+      and exists (
+          select 1 from numbers as held
+          where lower(held.used_by) = lower(row_judged.numkit_value)
+            and not (held.number = row_judged.number and held.node = row_judged.node)
+            and not exists (
+                select 1 from snapshot_numbers as was
+                where was.load_id = (select load_id from previous_load)
+                  and was.number = held.number and was.node = held.node
+                  and lower(was.used_by) = lower(held.used_by)))
+),
+user_judged as (
+    select pending.*, export_users.node as export_value,
+           case
+               when pending.kind = 'user_added' then
+                   case when export_users.node is null then 'pending'
+                        when export_users.node = pending.numkit_value then 'applied'
+                        else 'conflict' end
+               when pending.kind = 'user_deleted' then
+                   case when export_users.node is null then 'applied'
+                        when export_users.node = pending.voss_value then 'pending'
+                        else 'conflict' end
+               else
+                   case when export_users.node = pending.numkit_value then 'applied'
+                        when export_users.node = pending.voss_value then 'pending'
+                        else 'conflict' end
+           end as outcome
+    from pending_at_load as pending
+    left join (select lower(username) as user_key, node from users) as export_users
+        on export_users.user_key = lower(pending.username)
+    where pending.number is null
+)
+select row_judged.kind, row_judged.number, row_judged.node, row_judged.username,
+       row_judged.field, row_judged.voss_value, row_judged.numkit_value,
+       row_judged.export_value, row_judged.decided_at, row_judged.event_ids,
+       case when row_outcomes.outcome = 'pending' and given_elsewhere.number is not null
+            then 'conflict' else row_outcomes.outcome end as outcome,
+       case when row_outcomes.outcome = 'pending' and given_elsewhere.number is not null
+                then 'VOSS gave ' || given_elsewhere.username || ' another number'
+            when row_outcomes.outcome = 'conflict' then row_outcomes.conflict_reason end as reason
+from row_judged
+join row_outcomes on row_outcomes.number = row_judged.number and row_outcomes.node = row_judged.node
+left join given_elsewhere
+    on given_elsewhere.number = row_judged.number and given_elsewhere.node = row_judged.node
+union all
+select kind, number, node, username, field, voss_value, numkit_value, export_value, decided_at,
+       event_ids, outcome,
+       case when outcome = 'conflict' then
+           case when export_value is null then 'the export no longer has this user'
+                else 'the export has this user at ' || export_value end end
+from user_judged;

@@ -28,6 +28,7 @@ from .voss_workbook import ACTIONS, read_mapping, sheet_name, write_workbook
 CHANGES = "changes.csv"
 WORKBOOK = "voss-bulk-load.xlsx"
 USERS = "users-to-action.csv"
+FILES = (CHANGES, WORKBOOK, USERS)
 ACTION_OF_ROW = {"row_added": "add", "row_changed": "modify", "row_removed": "delete"}
 ACTION_OF_USER = {"user_added": "onboard", "user_deleted": "delete", "user_moved": "move"}
 USER_COLUMNS = ["action", "username", "from_node", "to_node", "decided_at", "number",
@@ -55,7 +56,7 @@ def export_changes(inv, out_dir, mapping=None):
         changes_for_csv(pending).to_csv(staging.path(CHANGES), index=False)
         write_workbook(staging.path(WORKBOOK), rows, mapping)
         safe_users(users).to_csv(staging.path(USERS), index=False)
-        paths = [staging.place(name) for name in (CHANGES, WORKBOOK, USERS)]
+        paths = [staging.place(name) for name in FILES]
     return ChangesWritten(paths=paths, changes=len(pending), users=len(users),
                           sheets={sheet_name(action, mapping): len(rows[action])
                                   for action in ACTIONS})

@@ -10,7 +10,7 @@ import click
 import duckdb
 
 from . import demo as demo_data
-from . import reports
+from . import handoff, reports
 from .arguments import parse_date
 from .errors import InvalidOperation, LoadError, NotADatabase, NotSaved, NumkitError
 from .exports import problems_for_spreadsheets, safe_for_spreadsheets
@@ -18,6 +18,7 @@ from .inventory import connect
 from .scheduled import run_report
 from .schema import SCHEMA_VERSION
 from .snapshots import load_folder
+from .voss_workbook import read_mapping
 from .storage import storage_failure
 from .terminal import visible, visible_frame, visible_lines
 
@@ -379,6 +380,32 @@ def diff(db, from_load, to_load, out_file):
         say(table(changes.fillna("")))
     if out_file:
         say(f"wrote {visible(out_file)}")
+
+
+@main.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for changes.csv, voss-bulk-load.xlsx and users-to-action.csv.")
+@click.option("--mapping", "mapping", type=click.Path(dir_okay=False),
+              help="A JSON file of VOSS field names for the workbook (default numkit's "
+                   "voss_fields.json).")
+@expected_errors
+def changes(db, out_dir, mapping):
+    """Write the changes decided in numkit and not yet in VOSS, for loading into VOSS."""
+    for name in handoff.FILES:
+        refuse_overwriting("--out", Path(out_dir) / name, db, [mapping])
+    fields = read_mapping(mapping)    # a mapping that cannot be used is refused before DIR is made
+    with connect(db, read_only=True) as inv:
+        written = inv.export_changes(out_folder(out_dir), mapping=fields)
+    if written.changes:
+        say(f"{written.changes} pending change(s), one row each in {handoff.CHANGES}")
+    else:
+        say("nothing pending: the files hold their header rows only")
+    say(f"{handoff.WORKBOOK}: " + ", ".join(
+        f"{sheet.split(' ', 1)[0]}: {rows} row(s)" for sheet, rows in written.sheets.items()))
+    say(f"{handoff.USERS}: {written.users} row(s)")
+    for path in written.paths:
+        say(f"wrote {visible(path)}")
 
 
 @main.command()

@@ -100,3 +100,7 @@ class NotSaved(NumkitError):
         super().__init__(message)
         self.what = what
         self.reason = reason
+
+
+class BadMapping(NumkitError):
+    """The VOSS field mapping cannot be used: not readable, or a needed entry is missing."""

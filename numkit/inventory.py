@@ -15,7 +15,8 @@ from collections.abc import MutableMapping
 
 import duckdb
 
-from . import assignment, bulk, each_move, forget, load, moves, reconcile, row_operations
+from . import (assignment, bulk, each_move, forget, handoff, load, moves, reconcile,
+               row_operations)
 from .arguments import extra_names, parse_date, row_limit, single_number, whole_days
 from .changes import ROW_FIELDS, Operation
 from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
@@ -782,6 +783,14 @@ class Inventory:
         (as last loaded), numkit_value (now), decided_at (the earliest event that made it),
         event_ids."""
         return frame(self.con.sql("select * from pending_changes"))
+
+    @reads
+    def export_changes(self, out_dir, mapping=None):
+        """Write the pending changes for VOSS into `out_dir` (README, "Carrying decisions to
+        VOSS"): changes.csv, voss-bulk-load.xlsx (its field names from `mapping`, a JSON
+        file or dict; default numkit's voss_fields.json) and users-to-action.csv. Returns
+        what was written (paths, changes, users, rows per sheet); nothing is sent."""
+        return handoff.export_changes(self, out_dir, mapping)
 
     @reads
     def reconciliations(self, load_id=None):

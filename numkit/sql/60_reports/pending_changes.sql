@@ -107,21 +107,33 @@ user_events as (
     union
     select unnest(event_ids), lower(username) from carried where number is null
 ),
+row_event_lists as (
+    select row_events.number, row_events.node,
+           list(distinct row_events.event_id order by row_events.event_id) as event_ids,
+           min(events."at") as decided_at
+    from row_events
+    join events on events.event_id = row_events.event_id
+    group by row_events.number, row_events.node
+),
+user_event_lists as (
+    select user_events.user_key,
+           list(distinct user_events.event_id order by user_events.event_id) as event_ids,
+           min(events."at") as decided_at
+    from user_events
+    join events on events.event_id = user_events.event_id
+    group by user_events.user_key
+),
 changes as (
-    select row_changes.*,
-           (select list(distinct row_events.event_id order by row_events.event_id) from row_events
-            where row_events.number = row_changes.number and row_events.node = row_changes.node)
-               as event_ids
+    select row_changes.*, row_event_lists.decided_at, row_event_lists.event_ids
     from row_changes
+    left join row_event_lists
+        on row_event_lists.number = row_changes.number and row_event_lists.node = row_changes.node
     union all
-    select user_changes.*,
-           (select list(distinct user_events.event_id order by user_events.event_id) from user_events
-            where user_events.user_key = lower(user_changes.username)) as event_ids
+    select user_changes.*, user_event_lists.decided_at, user_event_lists.event_ids
     from user_changes
+    left join user_event_lists on user_event_lists.user_key = lower(user_changes.username)
 )
-select kind, number, node, username, field, voss_value, numkit_value,
-       (select min(events."at") from events where events.event_id in (select unnest(changes.event_ids)))
-           as decided_at,
+select kind, number, node, username, field, voss_value, numkit_value, decided_at,
        coalesce(event_ids, []::bigint[]) as event_ids
 from changes
 order by number is null, number_value(number), number, node, kind, field, lower(username);

@@ -101,3 +101,42 @@ def test_each_change_keeps_its_events_and_the_time_of_the_earliest(inv):
     ids = list(changes["event_ids"][0])
     assert len(ids) == 2 and all(list(ids) == list(e) for e in changes["event_ids"])
     assert (changes["decided_at"] == events.loc[ids, "at"].min()).all()
+
+
+def test_assigning_is_the_number_taken_into_use(inv):
+    inv.assign("2001", "alice")
+    assert pending(inv) == [("row_changed", "2001", SITE_A, "status", "Available", "Used"),
+                            ("row_changed", "2001", SITE_A, "used_by", None, "alice")]
+
+
+def test_a_replacing_move_is_the_user_moved_the_old_number_released_and_a_new_one_taken(inv):
+    inv.move_user("alice", SITE_C)      # 3001 at Site-A is not visible from Site-C
+    assert pending(inv) == [
+        ("row_changed", "2003", CUST1, "status", "Available", "Used"),
+        ("row_changed", "2003", CUST1, "used_by", None, "alice"),
+        ("row_changed", "3001", SITE_A, "status", "Used", "Available"),
+        ("row_changed", "3001", SITE_A, "used_by", "alice", None),
+        ("user_moved", None, SITE_C, "node", SITE_A, SITE_C),
+    ]
+
+
+def test_cleaning_up_leavers_flags_is_each_flag_cleared(make_inventory):
+    inv = make_inventory(users=f"Username,Located At\nalice,{SITE_A}\nu,{SITE_B}\n")
+    inv.delete_user("u")
+    inv.as_of = inv.as_of.replace(day=inv.as_of.day + 5)
+    inv.cleanup_deleted_reservations(0, dry_run=False)
+    changes = pending(inv, "kind", "number", "field", "voss_value", "numkit_value")
+    assert [c for c in changes if c[2] == "reserved_for"] == [
+        ("row_changed", "1001", "reserved_for", "u", None),
+        ("row_changed", "1002", "reserved_for", "u", None),
+        ("row_changed", "1003", "reserved_for", "u", None),
+    ]
+    assert ("user_deleted", None, "node", SITE_B, None) in changes
+
+
+def test_onboarding_many_is_the_net_effect_of_each(inv):
+    inv.onboard_many([("p1", SITE_B), ("p2", SITE_B)])
+    kinds = pending(inv, "kind", "number", "username", "field")
+    assert [k for k in kinds if k[0] == "user_added"] == [("user_added", None, "p1", "node"),
+                                                          ("user_added", None, "p2", "node")]
+    assert {(k[1], k[2]) for k in kinds if k[3] == "used_by"} == {("2002", "p1"), ("2003", "p2")}

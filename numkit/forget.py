@@ -4,9 +4,11 @@ For a load that should not have been made (a snapshot dated 2062 by a typo block
 later load, which must come in date order). Refused when there is no snapshot before, when
 either snapshot was loaded by a numkit that did not keep all of it, and when operations
 were made after the load: their changes would be lost without a word (undo them, or load
-a new snapshot instead).
+a new snapshot instead). The changes that were pending when the forgotten load began come
+back as they were, still pending.
 """
 
+from . import reconcile
 from .errors import InvalidOperation
 from .schema import refresh_derived, statement
 
@@ -45,8 +47,12 @@ def forget_latest_snapshot(inv):
         con.execute("set variable numkit_latest_load = $id", {"id": latest})
         con.execute("set variable numkit_previous_load = $id", {"id": previous})
         con.execute(statement("restore_previous_snapshot"))
-        con.execute("reset variable numkit_latest_load; reset variable numkit_previous_load")
         refresh_derived(con)
+        con.execute(statement("decisions_before_forgotten_load"))
+        reconcile.apply_pending(con)
+        con.execute("drop table temp.reconciled; drop table temp.numkit_rows_at_load; "
+                    "drop table temp.numkit_users_at_load")
+        con.execute("reset variable numkit_latest_load; reset variable numkit_previous_load")
         op.log("forget_snapshot", {"forgotten": {"load_id": latest, "as_of": latest_as_of},
                                    "back_to": {"load_id": previous, "as_of": previous_as_of}})
     return {"load_id": latest, "as_of": latest_as_of,

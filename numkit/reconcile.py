@@ -62,7 +62,7 @@ def _reapply(con):
     invariant becomes a conflict, and the others are applied again without it (one may
     have leant on another: a number given to a user whose onboarding is now a conflict)."""
     while True:
-        _apply_pending(con)
+        apply_pending(con)
         con.execute(statement("load/reapplied_violations"))
         if not con.execute("select count(*) from broken_changes").fetchall()[0][0]:
             return
@@ -70,7 +70,8 @@ def _reapply(con):
         con.execute(statement("load/restore_export"))
 
 
-def _apply_pending(con):
+def apply_pending(con):
+    """Apply the changes of `reconciled` whose outcome is pending (rows, then users)."""
     con.execute(statement("load/reapplied_row_changes"))
     try:
         for name in ROW_STATEMENTS:

@@ -268,3 +268,27 @@ def test_the_cli_prints_the_three_counts_and_discards_when_asked(tmp_path):
     result = CliRunner().invoke(main, args + ["--discard-pending"])
     assert result.exit_code == 0, result.output
     assert "1 discarded" in result.output
+
+
+def test_forgetting_a_reconciling_load_gives_back_every_decision_pending_before_it(inv, reload):
+    inv.onboard("new.person", SITE_B)
+    inv.add_numbers("5001", SITE_C)
+    inv.delete_numbers("2001")
+    inv.reserve_for("1003", "bob")
+    before = inv.pending_changes()
+    rows_before = inv.sql("select * exclude (extra, node_id, number_order) from numbers "
+                          "order by number, node")
+    # VOSS did one, contradicted one; the load is then forgotten (a wrong snapshot date, say)
+    reload(inv, export(replace={f"1003,{SITE_A.rsplit('.', 1)[0]}":
+                                f"1003,{SITE_A.rsplit('.', 1)[0]},Available,carol,,"},
+                       drop={f"2001,{SITE_A}"}))
+    assert inv.reconciliations()["outcome"].isin(["conflict"]).any()
+    inv.forget_latest_snapshot()
+    assert records(inv.pending_changes(), "kind", "number", "node", "field", "voss_value",
+                   "numkit_value", "decided_at") == \
+        records(before, "kind", "number", "node", "field", "voss_value", "numkit_value",
+                "decided_at")
+    assert inv.sql("select * exclude (extra, node_id, number_order) from numbers "
+                   "order by number, node").equals(rows_before)
+    assert inv.user_status("new.person")["state"] == "active"
+    assert inv.check().empty

@@ -25,7 +25,7 @@ from .errors import (InvalidOperation, InventoryLocked, NotSaved, NumkitError, U
                      UnknownUser)
 from .frames import frame, short_frame
 from .schema import (NEW, OLDER, create_objects, indexes_rebuilt, refresh_derived,
-                     refuse_older, schema_state)
+                     refuse_older, schema_state, statement)
 from .storage import storage_failure
 
 
@@ -783,6 +783,14 @@ class Inventory:
         (as last loaded), numkit_value (now), decided_at (the earliest event that made it),
         event_ids."""
         return frame(self.con.sql("select * from pending_changes"))
+
+    @reads
+    def pending_summary(self):
+        """How much is pending, at a glance: {"changes" (one per changed field), "rows"
+        (number rows concerned), "users" (users concerned), "oldest" (the earliest
+        decided_at, None when nothing is pending), "oldest_days" (its age in whole days at
+        as_of)}."""
+        return self._rows(statement("pending_summary"))[0]
 
     @reads
     def export_changes(self, out_dir, mapping=None):

@@ -140,3 +140,18 @@ def test_onboarding_many_is_the_net_effect_of_each(inv):
     assert [k for k in kinds if k[0] == "user_added"] == [("user_added", None, "p1", "node"),
                                                           ("user_added", None, "p2", "node")]
     assert {(k[1], k[2]) for k in kinds if k[3] == "used_by"} == {("2002", "p1"), ("2003", "p2")}
+
+
+def test_the_summary_counts_changes_rows_users_and_the_oldest_age(inv):
+    assert inv.pending_summary() == {"changes": 0, "rows": 0, "users": 0, "oldest": None,
+                                     "oldest_days": None}
+    inv.onboard("new.person", SITE_B)
+    inv.reserve_for("2001", "bob")
+    inv.con.execute("""update events set "at" = timestamp '2026-11-20 09:30' where action = 'onboard'""")
+    inv.as_of = "2026-11-23"
+    summary = inv.pending_summary()
+    assert summary == {"changes": 4, "rows": 2, "users": 1,
+                       "oldest": summary["oldest"], "oldest_days": 3}
+    assert str(summary["oldest"]) == "2026-11-20 09:30:00"
+    inv.as_of = "2026-11-01"       # decided after the date looked at: not older than new
+    assert inv.pending_summary()["oldest_days"] == 0

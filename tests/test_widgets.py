@@ -10,6 +10,7 @@ import numkit
 from numkit.widgets import CleanupReportPanel, MovePreviewPanel, OnboardingPanel, OverviewPanel, charts
 
 import hostile
+from next_export import write_next_export
 
 AS_OF = "2026-11-23"
 CUST1 = "sys.hcs.Prov-1.Cust-1"
@@ -416,3 +417,118 @@ def test_charts_draw_names_as_written():
                            "share_available": 0.25, "alert": True})
     assert bytes(charts.utilization_chart(counts, 0.3))[:4] == b"\x89PNG"
     assert bytes(charts.status_chart(counts))[:4] == b"\x89PNG"
+
+
+# -- the round trip with VOSS: pending changes, their export, the next load's reconciliation
+
+NEXT_AS_OF = dt.date(2026, 11, 30)
+
+
+def decide_in_numkit(database, days_ago=None):
+    """Onboard u.okafor at Site-B and reserve two numbers there for new.hire, through the API;
+    with `days_ago`, the decisions are dated that many days before AS_OF."""
+    with numkit.connect(database) as inv:
+        inv.as_of = AS_OF
+        inv.onboard("u.okafor", SITE_B)
+        inv.reserve_for(["+441134960007", "+441134960009"], "new.hire", SITE_B)
+        if days_ago is not None:
+            moment = dt.datetime.fromisoformat(AS_OF) - dt.timedelta(days=days_ago)
+            inv.con.execute('update events set "at" = $at where action <> \'load\'', {"at": moment})
+        return inv.pending_changes()
+
+
+def next_week(tmp_path):
+    """VOSS did the new.hire flag on 0009 and onboarded u.okafor; it reserved 0007 for
+    someone else; it has not given u.okafor the numbers numkit gave."""
+    return write_next_export(tmp_path / "next-week", {
+        ("+441134960007", SITE_B): {"Reserved For": "other.person"},
+        ("+441134960009", SITE_B): {"Reserved For": "new.hire"},
+    }, users=[("u.okafor", SITE_B)])
+
+
+def load_in_panel(panel, paths):
+    for role, path in paths.items():
+        panel.paths[role].value = str(path)
+    panel.snapshot_date.value = NEXT_AS_OF
+    panel.load_button.click()
+    assert "loaded snapshot" in panel.load_result.value, panel.load_result.value
+
+
+def test_panels_show_how_many_changes_are_pending_and_the_oldest(database):
+    overview = OverviewPanel(database, as_of=AS_OF)
+    assert "Nothing pending" in overview.pending.summary.value
+    pending = decide_in_numkit(database, days_ago=9)
+    rows = len(pending[pending["number"].notna()][["number", "node"]].drop_duplicates())
+    assert (len(pending), rows) == (7, 4)
+    for panel in (OverviewPanel(database, as_of=AS_OF),
+                  CleanupReportPanel(database, as_of=AS_OF, older_than_days=30)):
+        said = html.unescape(panel.pending.summary.value)
+        assert "7 pending change(s): 4 number row(s), 1 user(s)" in said
+        assert "the oldest decided 9 day(s) ago (2026-11-14)" in said
+        shown = panel.pending.changes.df
+        assert list(shown.columns) == ["kind", "number", "node", "username", "field", "voss_value",
+                                       "numkit_value", "decided_at"]
+        assert sorted(filter(None, shown["number"])) == sorted(pending["number"].dropna())
+    # an operation made in the panel's kernel is counted at the next refresh
+    overview.refresh()
+    assert "7 pending change(s)" in overview.pending.summary.value
+
+
+def test_the_export_button_writes_the_three_files_where_the_analyst_says(database, tmp_path):
+    decide_in_numkit(database)
+    panel = OverviewPanel(database, as_of=AS_OF)
+    assert panel.pending.out_dir.value == str(database.parent / "voss-changes")
+    panel.pending.out_dir.value = str(tmp_path / "to-voss")
+    panel.pending.export_button.click()
+    said = html.unescape(panel.pending.outcome.value)
+    assert "Wrote 7 pending change(s)" in said, said
+    for name in ("changes.csv", "voss-bulk-load.xlsx", "users-to-action.csv"):
+        assert (tmp_path / "to-voss" / name).is_file()
+        assert str(tmp_path / "to-voss" / name) in said
+    assert len(pd.read_csv(tmp_path / "to-voss" / "changes.csv")) == 7
+    assert list(pd.read_csv(tmp_path / "to-voss" / "users-to-action.csv")["username"].unique()) == ["u.okafor"]
+    cleanup = CleanupReportPanel(database, as_of=AS_OF, older_than_days=30)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    cleanup.pending.out_dir.value = str(blocker / "to-voss")
+    cleanup.pending.export_button.click()
+    assert "Not written" in cleanup.pending.outcome.value and "a-file" in cleanup.pending.outcome.value
+
+
+def test_a_load_in_the_overview_shows_what_became_of_the_pending_changes(database, tmp_path):
+    decide_in_numkit(database)
+    panel = OverviewPanel(database, as_of=AS_OF)
+    assert panel.reconciliation.layout.display == "none"     # no load made since the decisions
+    assert panel.discard.value is False
+    load_in_panel(panel, next_week(tmp_path))
+    said = html.unescape(panel.reconciliation.summary.value)
+    assert "2 applied in VOSS, 2 still pending (re-applied), 1 conflict(s)" in said, said
+    assert panel.reconciliation.layout.display == ""
+    applied = panel.reconciliation.applied.df
+    assert sorted(applied["kind"]) == ["row_changed", "user_added"]
+    assert list(filter(None, applied["number"])) == ["+441134960009"]
+    assert sorted(set(panel.reconciliation.still_pending.df["number"])) == ["+441134960000", "1002"]
+    conflicts = panel.reconciliation.conflicts.df
+    assert list(conflicts["number"]) == ["+441134960007"]
+    assert list(conflicts["export_value"]) == ["other.person"]
+    assert conflicts["reason"].iloc[0] == "the export shows other values"
+    # what stays pending is what was re-applied on the export
+    assert "4 pending change(s): 2 number row(s), 0 user(s)" in html.unescape(panel.pending.summary.value)
+    cleanup = CleanupReportPanel(database, as_of=NEXT_AS_OF, older_than_days=30)
+    assert list(cleanup.reconciliation.conflicts.df["number"]) == ["+441134960007"]
+
+
+def test_the_discard_checkbox_drops_the_pending_changes(database, tmp_path):
+    decide_in_numkit(database)
+    panel = OverviewPanel(database, as_of=AS_OF)
+    panel.discard.value = True
+    load_in_panel(panel, next_week(tmp_path))
+    assert "5 discarded" in html.unescape(panel.reconciliation.summary.value)
+    assert len(set(filter(None, panel.reconciliation.discarded.df["number"]))) == 4
+    assert "Nothing pending" in panel.pending.summary.value
+    assert panel.discard.value is False       # discarding is asked for one load at a time
+    with numkit.connect(database, read_only=True) as inv:
+        assert inv.pending_changes().empty
+        assert set(inv.reconciliations()["outcome"]) == {"discarded"}
+        assert inv.rows_of(["+441134960007"], SITE_B)[0]["reserved_for"] == "other.person"
+        assert inv.rows_of(["1002"], CUST1)[0]["used_by"] is None

@@ -11,6 +11,7 @@ from ..reports import report_tables
 from ..sample import PROJECT_ROOT
 from . import charts
 from .common import FITTED, Confirmation, Session, heading, in_plain_words, note, show, table
+from .round_trip import PendingChanges, Reconciliation
 
 
 WOULD_CLEAR = "Reserved For flags the cleanup would clear"
@@ -46,6 +47,8 @@ class CleanupReportPanel(w.VBox):
         self.cleanup_outcome = w.HTML()
         self.cleanup_rows = table(caption=WOULD_CLEAR)
         self.confirmation = Confirmation()
+        self.pending = PendingChanges(self.session)
+        self.reconciliation = Reconciliation()
         self.tables = {}
 
         tabs = w.Tab(children=[
@@ -53,10 +56,11 @@ class CleanupReportPanel(w.VBox):
             self.stuck, self.stranded, w.VBox([self.usage_chart, self.usage]),
             w.VBox([w.HBox([self.dry_run_button, self.clear_button]), self.confirmation,
                     self.cleanup_outcome, self.cleanup_rows]),
+            w.VBox([self.pending, self.reconciliation]),
         ])
         # short titles: a tab shows some 20 characters
         for index, title in enumerate(["Held for leavers", "Stuck cooling", "Stranded",
-                                       "Utilization", "Cleanup"]):
+                                       "Utilization", "Cleanup", "Not yet in VOSS"]):
             tabs.set_title(index, title)
         self.refresh_button.on_click(self.refresh)
         self.export_button.on_click(self.export)
@@ -72,6 +76,8 @@ class CleanupReportPanel(w.VBox):
             self.tables = report_tables(inv, self.older_than.value)
             alert_share = inv.settings["alert_share"]
             as_of = inv.as_of
+            self.pending.read(inv)
+            self.reconciliation.read(inv)
         deleted = self.tables["deleted_user_reservations"]
         usage = self.tables["node_utilization"]
         counts = deleted["category"].value_counts()

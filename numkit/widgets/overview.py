@@ -9,6 +9,7 @@ import pandas as pd
 from ..errors import LoadError, NumkitError
 from . import charts
 from .common import FITTED, Session, heading, in_plain_words, note, show, table
+from .round_trip import PendingChanges, Reconciliation
 
 ROLES = ("numbers", "users", "hierarchy")
 
@@ -29,6 +30,9 @@ class OverviewPanel(w.VBox):
                                     placeholder="headers to keep as written, comma-separated",
                                     style={"description_width": "initial"},
                                     layout=w.Layout(width="520px"))
+        # off by default: the decisions pending are kept, reconciled with the export
+        self.discard = w.Checkbox(value=False, indent=False, **FITTED,
+                                  description="Discard pending changes (the export stands)")
         self.load_button = w.Button(description="Load export", button_style="primary", icon="upload")
         self.progress = w.FloatProgress(min=0, max=1, description="", layout=w.Layout(width="420px"))
         self.step = w.HTML()
@@ -38,12 +42,15 @@ class OverviewPanel(w.VBox):
         self.by_customer = table(caption="Numbers by effective status, per customer")
         self.by_site = table(caption="Numbers by effective status, per site")
         self.chart = w.Image(format="png")
+        self.pending = PendingChanges(self.session)
+        self.reconciliation = Reconciliation()
         self.load_button.on_click(self.load)
         super().__init__([
             heading("Load an export"),
             *[w.HBox([self.paths[role], self.uploads[role]]) for role in ROLES],
-            self.extra_columns, w.HBox([self.snapshot_date, self.load_button]), w.HBox([self.progress, self.step]),
-            self.load_result, self.problems,
+            self.extra_columns, w.HBox([self.snapshot_date, self.discard, self.load_button]),
+            w.HBox([self.progress, self.step]), self.load_result, self.problems,
+            self.reconciliation, self.pending,
             heading("Counts by status"), self.chart, self.by_customer, self.by_site,
         ])
         self.refresh()
@@ -74,7 +81,8 @@ class OverviewPanel(w.VBox):
                     report = inv.load(sources["numbers"], users=sources["users"],
                                       hierarchy=sources["hierarchy"], as_of=self.snapshot_date.value,
                                       extra_columns=self._extra_columns(),
-                                      progress=self._progress)
+                                      progress=self._progress,
+                                      pending="discard" if self.discard.value else "keep")
             except LoadError as error:
                 self._progress(0, "")      # the step it was at is over
                 listed = ("listed below" if error.total == len(error.problems)
@@ -89,16 +97,19 @@ class OverviewPanel(w.VBox):
                 self.load_result.value = note("error", in_plain_words(error))
                 return
         self.load_result.value = "".join(note(kind, line) for kind, line in
-                                         [("ok", str(report))]
+                                         [("ok", str(report)), ("info", report.describe_reconciliation())]
                                          + [("info", line) for line in report.describe_columns()])
         show(self.problems, None)
         self.problems.layout.display = "none"
+        self.discard.value = False      # asked for one load, never carried to the next
         self.refresh()
 
     def refresh(self):
         with self.session.reading() as inv:
             customers = inv.utilization("Customer")
             sites = inv.utilization("Site")
+            self.pending.read(inv)
+            self.reconciliation.read(inv)
         columns = ["node", "total", "available", "used", "used_utility", "reserved", "cooling",
                    "inactive", "share_available", "alert"]
         show(self.by_customer, customers[columns])

@@ -1,0 +1,126 @@
+"""The round trip with VOSS as panels show it: what is decided in numkit and not yet in VOSS
+(with its export for VOSS), and what the last load did with what was pending before it."""
+
+from pathlib import Path
+
+import ipywidgets as w
+
+from ..errors import NumkitError
+from .common import FITTED, heading, in_plain_words, note, show, table
+
+CHANGE_COLUMNS = ["kind", "number", "node", "username", "field", "voss_value", "numkit_value",
+                  "decided_at"]
+OUTCOME_COLUMNS = ["kind", "number", "node", "username", "field", "voss_value", "numkit_value",
+                   "export_value", "decided_at"]
+# a short table: the export holds them all
+CHANGES_SHOWN = 1000
+OUT_FOLDER = "voss-changes"
+
+
+class PendingChanges(w.VBox):
+    """How many changes wait for VOSS, the oldest's age, the changes, and their export."""
+
+    def __init__(self, session):
+        self.session = session
+        self.summary = w.HTML()
+        self.changes = table(caption="Decided in numkit, not yet in VOSS (one row per field)")
+        # beside the database: the analyst finds the files where the inventory is
+        self.out_dir = w.Text(value=str(Path(session.database).parent / OUT_FOLDER),
+                              description="Export to", layout=w.Layout(width="520px"))
+        self.export_button = w.Button(description="Export for VOSS", icon="download", **FITTED)
+        self.outcome = w.HTML()
+        self.export_button.on_click(self.export)
+        super().__init__([heading("Decided in numkit, not yet in VOSS"), self.summary,
+                          w.HBox([self.out_dir, self.export_button]), self.outcome, self.changes])
+
+    def read(self, inv):
+        """Read what is pending from `inv` (held by the caller) and show it."""
+        summary = inv.pending_summary()
+        changes = inv.pending_changes() if summary["changes"] else None
+        self.summary.value = note(*describe_pending(summary))
+        show(self.changes, None if changes is None else changes[CHANGE_COLUMNS].head(CHANGES_SHOWN))
+
+    def export(self, _=None):
+        folder = self.out_dir.value.strip()
+        if not folder:
+            self.outcome.value = note("error", "Type the folder to write the files into.")
+            return None
+        try:
+            with self.session.reading() as inv:
+                written = inv.export_changes(folder)
+                self.read(inv)
+        except OSError as error:    # a folder that cannot be made or written to
+            self.outcome.value = note("error", f"Not written: {error.strerror or error} "
+                                               f"({error.filename or folder}).")
+            return None
+        except NumkitError as error:
+            self.outcome.value = note("error", in_plain_words(error))
+            return None
+        what = (f"{written.changes} pending change(s)" if written.changes
+                else "nothing pending (header rows only)")
+        self.outcome.value = (note("ok", f"Wrote {what}, {written.users} user line(s); "
+                                         "load them into VOSS:")
+                              + "".join(note("info", str(path)) for path in written.paths))
+        return written
+
+
+def describe_pending(summary):
+    """(kind, text) of a pending_summary."""
+    if not summary["changes"]:
+        return "info", "Nothing pending: the inventory is as last loaded from VOSS."
+    oldest = summary["oldest"]
+    return "warning", (f"{summary['changes']} pending change(s): {summary['rows']} number row(s), "
+                       f"{summary['users']} user(s); the oldest decided {summary['oldest_days']} "
+                       f"day(s) ago ({oldest:%Y-%m-%d}).")
+
+
+class Reconciliation(w.VBox):
+    """What the latest load did with the changes pending before it: three lists."""
+
+    def __init__(self):
+        self.summary = w.HTML()
+        self.applied = table(caption="Applied: VOSS has numkit's value")
+        self.still_pending = table(caption="Still pending: VOSS unchanged, numkit's value "
+                                           "re-applied on the export")
+        self.conflicts = table(caption="Conflicts: VOSS decided otherwise; the export stands")
+        self.discarded = table(caption="Discarded at the load")
+        super().__init__([heading("The last load and the pending changes"), self.summary,
+                          self.applied, self.still_pending, self.conflicts, self.discarded],
+                         layout=w.Layout(display="none"))
+
+    def read(self, inv):
+        """Read the latest load's reconciliation from `inv` (held by the caller) and show it;
+        hidden when that load found nothing pending."""
+        outcomes = inv.reconciliations()
+        if outcomes.empty:
+            self.layout.display = "none"
+            return
+        latest = inv.snapshots().iloc[-1]
+        counted = changes_by_outcome(outcomes)
+        if counted.get("discarded"):
+            words = f"{counted['discarded']} discarded"
+        else:
+            words = (f"{counted.get('applied', 0)} applied in VOSS, "
+                     f"{counted.get('pending', 0)} still pending (re-applied), "
+                     f"{counted.get('conflict', 0)} conflict(s) (VOSS decided otherwise)")
+        self.summary.value = note("warning" if counted.get("conflict") else "info",
+                                  f"Snapshot {latest['load_id']} as of {latest['as_of']:%Y-%m-%d}, "
+                                  f"changes pending before it (a number row or a user each): "
+                                  f"{words}.")
+        for widget, outcome, columns in (
+                (self.applied, "applied", OUTCOME_COLUMNS),
+                (self.still_pending, "pending", OUTCOME_COLUMNS),
+                (self.conflicts, "conflict", OUTCOME_COLUMNS + ["reason"]),
+                (self.discarded, "discarded", OUTCOME_COLUMNS)):
+            these = outcomes[outcomes["outcome"] == outcome]
+            show(widget, these[columns])
+            widget.layout.display = "" if len(these) else "none"
+        self.layout.display = ""
+
+
+def changes_by_outcome(outcomes):
+    """{outcome: changes}, a change being a number row or a user (its fields counted once),
+    as the load counts them."""
+    keys = outcomes["number"].fillna("") + "\x00" + outcomes["node"].fillna("")
+    keys = keys.where(outcomes["number"].notna(), "\x01" + outcomes["username"].str.lower())
+    return outcomes.assign(change=keys).groupby("outcome")["change"].nunique().to_dict()

@@ -1,8 +1,10 @@
-"""End to end in a real browser: JupyterLab, the onboarding and move-preview notebooks, clicks."""
+"""End to end in a real browser: JupyterLab, the notebooks' panels, clicks; the round trip with
+VOSS (decide, see it pending, export it, load next week's export, see what became of it)."""
 
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import numkit
@@ -16,6 +18,7 @@ from browser import (  # noqa: F401  (browser and page are fixtures)
     page,
     save_screenshot,
 )
+from next_export import write_next_export
 
 expect = need("playwright.sync_api").expect
 
@@ -35,6 +38,15 @@ def lab(tmp_path_factory):
         inv.reserve_for("+441134960090", HOSTILE, node=SITE_B)
     with jupyter_lab(root, env={DATABASE_VARIABLE: str(database)}) as base_url:
         yield base_url, database
+
+
+def next_week(tmp_path):
+    """VOSS did the new.hire flag on 0009 and onboarded u.okafor; it reserved 0007 for
+    someone else; it has not given u.okafor the numbers numkit gave."""
+    return write_next_export(tmp_path / "next-week", {
+        ("+441134960007", SITE_B): {"Reserved For": "other.person"},
+        ("+441134960009", SITE_B): {"Reserved For": "new.hire"},
+    }, users=[("u.okafor", SITE_B)])
 
 
 def used_by(database, username):
@@ -110,3 +122,69 @@ def test_other_panels_render(lab, page, notebook, shown):
     open_and_run_all(page, base_url, notebook)
     expect(page.get_by_text(shown).first).to_be_visible(timeout=30_000)
     save_screenshot(page, notebook.removesuffix(".ipynb"))
+
+
+@pytest.fixture(scope="module")
+def round_trip_lab(tmp_path_factory):
+    """A Lab of its own: the other tests' onboardings and moves would be pending here too."""
+    root = tmp_path_factory.mktemp("round-trip-lab")
+    for notebook in NOTEBOOKS.glob("*.ipynb"):
+        shutil.copy(notebook, root / notebook.name)
+    database = build_sample(root / "inventory.duckdb")
+    with jupyter_lab(root, env={DATABASE_VARIABLE: str(database)}) as base_url:
+        yield base_url, root, database
+
+
+def test_the_round_trip_with_voss_in_the_browser(round_trip_lab, page, tmp_path):
+    """Decide in the onboarding panel; see it pending in the overview, export it for VOSS,
+    load next week's export and see what became of each decision."""
+    base_url, root, database = round_trip_lab
+    open_and_run_all(page, base_url, "01-onboarding.ipynb")
+    pick_node(page, 0, SITE_B)
+    username = page.get_by_placeholder("e.g. jsmith")
+    username.fill("u.okafor")
+    username.press("Enter")
+    expect(page.get_by_text("u.okafor was deleted on")).to_be_visible(timeout=30_000)
+    widget_button(page, "Onboard").click()
+    expect(page.get_by_text("Onboarded u.okafor at")).to_be_visible(timeout=30_000)
+    numbers = page.get_by_placeholder("1000, 1002 or 1000-1009")
+    numbers.fill("+441134960007, +441134960009")
+    numbers.press("Enter")
+    flag_user = page.get_by_placeholder("username", exact=True)
+    flag_user.fill("new.hire")
+    flag_user.press("Enter")
+    widget_button(page, "Reserve for user").click()
+    expect(page.get_by_text("2 number(s) reserved for new.hire")).to_be_visible(timeout=30_000)
+
+    open_and_run_all(page, base_url, "00-overview.ipynb")
+    expect(page.get_by_text("7 pending change(s): 4 number row(s), 1 user(s); the oldest decided "
+                            "0 day(s) ago")).to_be_visible(timeout=30_000)
+    page.get_by_text("Decided in numkit, not yet in VOSS").first.scroll_into_view_if_needed()
+    save_screenshot(page, "overview-pending-changes")
+    widget_button(page, "Export for VOSS").click()
+    expect(page.get_by_text("Wrote 7 pending change(s)")).to_be_visible(timeout=30_000)
+    written = root / "voss-changes"
+    for name in ("changes.csv", "voss-bulk-load.xlsx", "users-to-action.csv"):
+        assert (written / name).is_file()
+        expect(page.get_by_text(str(written / name), exact=True)).to_be_visible()
+    assert len(pd.read_csv(written / "changes.csv")) == 7
+
+    paths = next_week(tmp_path)
+    for role, path in paths.items():
+        box = page.get_by_placeholder(f"path to {role}.csv/.xlsx")
+        box.fill(str(path))
+        box.press("Enter")
+    widget_button(page, "Load export").click()
+    expect(page.get_by_text("changes pending before it (a number row or a user each): 2 applied "
+                            "in VOSS, 2 still pending (re-applied), 1 conflict(s)")).to_be_visible(
+        timeout=60_000)
+    expect(page.get_by_text("Conflicts: VOSS decided otherwise")).to_be_visible()
+    expect(page.get_by_text("the export shows other values")).to_be_visible()
+    expect(page.get_by_text("4 pending change(s): 2 number row(s), 0 user(s)")).to_be_visible()
+    page.get_by_text("The last load and the pending changes").scroll_into_view_if_needed()
+    save_screenshot(page, "overview-reconciliation")
+    with numkit.connect(database, read_only=True) as inv:
+        outcomes = inv.reconciliations()
+    conflict = outcomes[outcomes["outcome"] == "conflict"]
+    assert list(conflict["number"]) == ["+441134960007"]
+    assert set(outcomes[outcomes["outcome"] == "pending"]["number"]) == {"1002", "+441134960000"}

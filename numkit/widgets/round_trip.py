@@ -15,6 +15,10 @@ OUTCOME_COLUMNS = ["kind", "number", "node", "username", "field", "voss_value", 
 # a short table: the export holds them all
 CHANGES_SHOWN = 1000
 OUT_FOLDER = "voss-changes"
+LISTS = {"applied": "Applied: VOSS has numkit's value",
+         "pending": "Still pending: VOSS unchanged, numkit's value re-applied on the export",
+         "conflict": "Conflicts: VOSS decided otherwise, the export stands",
+         "discarded": "Discarded at the load: the export stands"}
 
 
 class PendingChanges(w.VBox):
@@ -79,14 +83,14 @@ class Reconciliation(w.VBox):
 
     def __init__(self):
         self.summary = w.HTML()
-        self.applied = table(caption="Applied: VOSS has numkit's value")
-        self.still_pending = table(caption="Still pending: VOSS unchanged, numkit's value "
-                                           "re-applied on the export")
-        self.conflicts = table(caption="Conflicts: VOSS decided otherwise; the export stands")
-        self.discarded = table(caption="Discarded at the load")
+        # a table's caption is not shown in every front end: each list has a title above it
+        self.lists = {outcome: table() for outcome in LISTS}
+        self.applied, self.still_pending, self.conflicts, self.discarded = self.lists.values()
+        self.titles = {outcome: w.HTML() for outcome in LISTS}
+        self.sections = {outcome: w.VBox([self.titles[outcome], self.lists[outcome]])
+                         for outcome in LISTS}
         super().__init__([heading("The last load and the pending changes"), self.summary,
-                          self.applied, self.still_pending, self.conflicts, self.discarded],
-                         layout=w.Layout(display="none"))
+                          *self.sections.values()], layout=w.Layout(display="none"))
 
     def read(self, inv):
         """Read the latest load's reconciliation from `inv` (held by the caller) and show it;
@@ -107,14 +111,13 @@ class Reconciliation(w.VBox):
                                   f"Snapshot {latest['load_id']} as of {latest['as_of']:%Y-%m-%d}, "
                                   f"changes pending before it (a number row or a user each): "
                                   f"{words}.")
-        for widget, outcome, columns in (
-                (self.applied, "applied", OUTCOME_COLUMNS),
-                (self.still_pending, "pending", OUTCOME_COLUMNS),
-                (self.conflicts, "conflict", OUTCOME_COLUMNS + ["reason"]),
-                (self.discarded, "discarded", OUTCOME_COLUMNS)):
+        for outcome, title in LISTS.items():
             these = outcomes[outcomes["outcome"] == outcome]
-            show(widget, these[columns])
-            widget.layout.display = "" if len(these) else "none"
+            columns = OUTCOME_COLUMNS + (["reason"] if outcome == "conflict" else [])
+            show(self.lists[outcome], these[columns])
+            self.titles[outcome].value = (f"<b>{title}</b> ({counted.get(outcome, 0)} "
+                                          "number row(s) or user(s))")
+            self.sections[outcome].layout.display = "" if len(these) else "none"
         self.layout.display = ""
 
 

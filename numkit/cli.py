@@ -432,7 +432,7 @@ def cleanup(db, older_than, as_of, apply_changes):
 
 @main.command()
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Folder to write numbers.csv, users.csv and hierarchy.csv into.")
+              help="Folder to write numbers.csv, users.csv, hierarchy.csv (and next-week/) into.")
 @click.option("--numbers", default=400, show_default=True, type=click.IntRange(min=50),
               help="How many numbers.")
 @click.option("--sites", default=6, show_default=True,
@@ -446,12 +446,14 @@ def demo(out_dir, numbers, sites, seed, force):
     if not force and (Path(out_dir) / "numbers.csv").exists():
         raise InvalidOperation(f"{out_dir} already holds an export; add --force to overwrite it")
     try:
-        result = demo_data.generate(Path(out_folder(out_dir)), numbers=numbers, sites=sites, seed=seed)
+        result = demo_data.generate(Path(out_folder(out_dir)), numbers=numbers, sites=sites, seed=seed,
+                                    next_week=True)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     counts = ", ".join(f"{count} {what.replace('_', ' ')}" for what, count in result["counts"].items()
                        if isinstance(count, int))
-    say(f"wrote a demo inventory to {visible(out_dir)}: {counts}")
+    say(f"wrote a demo inventory to {visible(out_dir)}: {counts}; and next week's export "
+        f"to {visible(str(Path(out_dir) / 'next-week'))}")
 
 
 if __name__ == "__main__":

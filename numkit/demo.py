@@ -10,6 +10,8 @@
 - ``history/users-YYYY-MM-DD.csv``: earlier users snapshots. Loading them oldest first, each
   with the current numbers and hierarchy, then the current files, records the deletions;
 - ``manifest.json``  the snapshot dates and the history files, oldest first.
+- with ``next_week=True`` (as ``numkit demo`` writes it), ``next-week/``: the export of a
+  week later, answering the decisions of the README's round trip (numkit.next_week).
 
 Every phone number is fictitious: Ofcom's drama ranges, the US 555-01xx block, and beyond
 those the unassigned country code +999. The data always contains the cases the rules are
@@ -122,8 +124,10 @@ NOTES_BY_ROLE = ["colleague", "starter", "starter", "starter", "returning",
                  "leaver", "leaver", "leaver", "starter"]
 
 
-def generate(out_dir, numbers=400, sites=6, seed=1, as_of=AS_OF) -> dict:
-    """Write a fake inventory into out_dir; return the manifest plus counts."""
+def generate(out_dir, numbers=400, sites=6, seed=1, as_of=AS_OF, next_week=False) -> dict:
+    """Write a fake inventory into out_dir; return the manifest plus counts. With
+    `next_week`, also the export of a week later in out_dir/next-week (numkit.next_week),
+    and under "next_week" the outcomes its load gives after the decisions it answers."""
     as_of = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
     if sites < 5:
         raise ValueError("sites must be at least 5 (Cust-1 has Site-A/B/C, Cust-2 two more)")
@@ -139,7 +143,11 @@ def generate(out_dir, numbers=400, sites=6, seed=1, as_of=AS_OF) -> dict:
     _reservations(tree, rows, people, rng)
     _plant_rule_examples(tree, rows, people)
     _dates_notes_and_descriptions(rows, rng)
-    return _write(Path(out_dir), tree, rows, people, as_of)
+    result = _write(Path(out_dir), tree, rows, people, as_of)
+    if next_week:
+        from .next_week import write_next_week     # it builds on this module's helpers
+        result["next_week"] = write_next_week(Path(out_dir) / "next-week", tree, rows, people, as_of)
+    return result
 
 
 def _letters(i):
@@ -471,13 +479,14 @@ def _numbers_table(rows, node_paths, names, as_of):
     return pa.table(columns, names=NUMBER_HEADERS)
 
 
-def _write(out, tree, rows, people, as_of):
-    (out / "history").mkdir(parents=True, exist_ok=True)
-    node_paths = pa.array(tree["sites"] + tree["customers"])
+def _write_hierarchy(tree, path):
     _write_csv(pa.table({"Hierarchy": [p for p, _ in tree["nodes"]],
-                         "Type": [t for _, t in tree["nodes"]]}), out / "hierarchy.csv")
+                         "Type": [t for _, t in tree["nodes"]]}), path)
 
-    names = people["name"]
+
+def _write_numbers(rows, tree, names, as_of, path):
+    """numbers.csv of `rows`, release dates counted in days from `as_of`."""
+    node_paths = pa.array(tree["sites"] + tree["customers"])
     # written a slice at a time: one text column of 100 million numbers would not fit the
     # 2 GB an arrow string array can hold, and slices keep the memory down
     writer = None
@@ -486,21 +495,37 @@ def _write(out, tree, rows, people, as_of):
                 for key, value in rows.items()}
         table = _numbers_table(part, node_paths, names, as_of)
         if writer is None:
-            writer = pacsv.CSVWriter(out / "numbers.csv", table.schema, write_options=pacsv.WriteOptions(
+            writer = pacsv.CSVWriter(path, table.schema, write_options=pacsv.WriteOptions(
                 quoting_style="none", quoting_header="none"))
         writer.write_table(table)
     writer.close()
 
-    site_paths = pa.array(tree["sites"])
-    by_site = np.lexsort((np.arange(len(people["role"])), people["site"]))
+
+def _write_users(tree, usernames, sites, path):
+    """users.csv: each username at its site (an index into tree["sites"])."""
+    _write_csv(pa.table({"Username": usernames, "Located At": pa.array(tree["sites"]).take(sites)}),
+               path)
+
+
+def _by_site(people):
+    """People in users-file order: by site, then as drawn."""
+    return np.lexsort((np.arange(len(people["role"])), people["site"]))
+
+
+def _write(out, tree, rows, people, as_of):
+    (out / "history").mkdir(parents=True, exist_ok=True)
+    _write_hierarchy(tree, out / "hierarchy.csv")
+    names = people["name"]
+    _write_numbers(rows, tree, names, as_of, out / "numbers.csv")
+
+    by_site = _by_site(people)
     present = PRESENCE[people["role"][by_site]]
     snapshots = [as_of - dt.timedelta(days=d) for d in HISTORY_DAYS_BEFORE]
     history = [{"as_of": day.isoformat(), "users": f"history/users-{day.isoformat()}.csv"}
                for day in snapshots]
     for k, path in enumerate([h["users"] for h in history] + ["users.csv"]):
         who = by_site[present[:, k]]
-        _write_csv(pa.table({"Username": names.take(who),
-                             "Located At": site_paths.take(people["site"][who])}), out / path)
+        _write_users(tree, names.take(who), people["site"][who], out / path)
     manifest = {"as_of": as_of.isoformat(), "history": history}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
 

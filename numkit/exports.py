@@ -21,7 +21,8 @@ from .visible import visible
 WORKBOOK = "numkit-report.xlsx"
 FREE_TEXT_COLUMNS = {"username", "reserved_for", "used_by", "reservation_notes", "description",
                      "node", "user_node", "new_node", "destination", "parent", "name", "before",
-                     "after", "conflict", "reason", "usage"}
+                     "after", "conflict", "reason", "usage", "voss_value", "numkit_value",
+                     "export_value"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CELL_LIMIT = 32_767
 

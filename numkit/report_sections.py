@@ -6,7 +6,7 @@ import html
 
 from .exports import write_tables
 from .frames import for_display
-from .reports import describe_changes, report_tables
+from .reports import OVERDUE_AFTER_DAYS, decisions, describe_changes, report_tables
 from .sample import PROJECT_ROOT, database_path
 from .inventory import connect
 from .widgets import charts
@@ -15,13 +15,16 @@ ROWS_SHOWN = 200
 
 
 class Section:
-    """A titled block of the report, rendered as escaped HTML."""
+    """A titled block of the report, rendered as escaped HTML; `parts` are sections within
+    it, shown after its own table under smaller headings."""
 
-    def __init__(self, title, text, frame=None, chart=None):
+    def __init__(self, title, text, frame=None, chart=None, parts=(), level=2):
         self.title, self.text, self.frame, self.chart = title, text, frame, chart
+        self.parts, self.level = parts, level
 
     def _repr_html_(self):
-        parts = [f"<h2>{html.escape(self.title)}</h2>", f"<p>{html.escape(self.text)}</p>"]
+        heading = f"h{self.level}"
+        parts = [f"<{heading}>{html.escape(self.title)}</{heading}>", f"<p>{html.escape(self.text)}</p>"]
         if self.chart:
             parts.append(f'<img alt="{html.escape(self.title)}" '
                          f'src="data:image/png;base64,{base64.b64encode(self.chart).decode()}">')
@@ -31,6 +34,7 @@ class Section:
             if len(self.frame) > ROWS_SHOWN:
                 parts.append(f"<p>First {ROWS_SHOWN} of {len(self.frame)} rows; the CSV and XLSX "
                              "files hold them all.</p>")
+        parts.extend(part._repr_html_() for part in self.parts)
         return "\n".join(parts)
 
     def __repr__(self):
@@ -62,7 +66,10 @@ class CleanupReport:
                        f"{self.database.name}, {snapshot}. {len(deleted)} number(s) held for users "
                        f"who are not active, {len(self.tables['stuck_cooling'])} stuck in cooling, "
                        f"{len(self.tables['stranded_reservations'])} stranded reservation(s), "
-                       f"{alerts} node(s) below the {self.alert_share:.0%} available alert.")
+                       f"{alerts} node(s) below the {self.alert_share:.0%} available alert; "
+                       f"{decisions(self.tables['not_yet_in_voss'])} decided in numkit over a week "
+                       "ago and not yet in VOSS, "
+                       f"{decisions(self.tables['last_load_conflicts'])} conflict(s) at the last load.")
 
     def since_last_snapshot(self):
         changes = self.tables["snapshot_changes"]
@@ -72,6 +79,18 @@ class CleanupReport:
                        f"From snapshot {self.previous['load_id']} ({self.previous['as_of']:%Y-%m-%d}) "
                        f"to {self.snapshot['load_id']} ({self.snapshot['as_of']:%Y-%m-%d}): "
                        f"{describe_changes(changes)}.", changes)
+
+    def not_yet_in_voss(self):
+        waiting, conflicts = self.tables["not_yet_in_voss"], self.tables["last_load_conflicts"]
+        return Section(
+            "Decided in numkit, not yet in VOSS",
+            f"{decisions(waiting)} change(s) decided in numkit more than {OVERDUE_AFTER_DAYS} days "
+            "ago that the last export did not show yet (one line per field, with its age in "
+            "days): carry them into VOSS.", waiting,
+            parts=[Section("Conflicts at the last load",
+                           f"{decisions(conflicts)} decision(s) the last export contradicted "
+                           "(VOSS decided otherwise): the export stands, numkit's value was "
+                           "dropped.", conflicts, level=3)])
 
     def deleted_user_reservations(self):
         deleted = self.tables["deleted_user_reservations"]

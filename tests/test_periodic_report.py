@@ -1,5 +1,6 @@
 """The weekly job: load the newest export, then report; twice, on two snapshots of the sample."""
 
+import datetime as dt
 import html
 import shutil
 from pathlib import Path
@@ -75,10 +76,11 @@ def test_each_run_writes_html_csv_and_one_workbook(weekly):
         names = {p.name for p in (root / report).iterdir()}
         assert {"cleanup-report.html", "numkit-report.xlsx", "deleted_user_reservations.csv",
                 "stuck_cooling.csv", "stranded_reservations.csv", "node_utilization.csv",
-                "snapshot_changes.csv"} <= names
+                "snapshot_changes.csv", "not_yet_in_voss.csv", "last_load_conflicts.csv"} <= names
         book = openpyxl.load_workbook(root / report / "numkit-report.xlsx")
         assert book.sheetnames == ["deleted_user_reservations", "stuck_cooling", "stranded_reservations",
-                                   "node_utilization", "snapshot_changes"]
+                                   "node_utilization", "snapshot_changes", "not_yet_in_voss",
+                                   "last_load_conflicts"]
 
 
 def test_the_diff_between_the_two_weeks(weekly):
@@ -287,7 +289,8 @@ def test_html_report_shows_hostile_values_as_escaped_text(hostile_report):
 
 REPORT_FILES = ("cleanup-report.html", "cleanup-report.ipynb", "numkit-report.xlsx",
                 "deleted_user_reservations.csv", "stuck_cooling.csv", "stranded_reservations.csv",
-                "node_utilization.csv", "snapshot_changes.csv")
+                "node_utilization.csv", "snapshot_changes.csv", "not_yet_in_voss.csv",
+                "last_load_conflicts.csv")
 
 
 def test_report_replaces_links_planted_in_its_folder_and_never_writes_through_them(weekly, tmp_path):
@@ -306,3 +309,80 @@ def test_report_replaces_links_planted_in_its_folder_and_never_writes_through_th
         assert not (folder / name).is_symlink() and (folder / name).is_file(), name
     assert {p.name for p in (tmp_path / "chosen").iterdir()} == set(REPORT_FILES)
     assert openpyxl.load_workbook(folder / "numkit-report.xlsx").sheetnames[0] == "deleted_user_reservations"
+
+
+# Decided in numkit, not yet in VOSS: a decision of 8 days before the report's as_of, one of
+# that day, and a decision the next export contradicted.
+OLD, NEW, CONTRADICTED = "+442079460013", "+441134960007", "+442079460010"
+SECTION = "Decided in numkit, not yet in VOSS"
+
+
+def decided_on(inv, number, when):
+    """Date the events of the decision on `number` as if it was made at `when`."""
+    ids = inv.pending_changes().query("number == @number")["event_ids"].iloc[0]
+    inv.sql('update events set "at" = $at where list_contains($ids, event_id)',
+            {"at": when, "ids": [int(i) for i in ids]})
+
+
+@pytest.fixture(scope="module")
+def decided(tmp_path_factory):
+    root = tmp_path_factory.mktemp("decided")
+    week1 = root / "week1"
+    shutil.copytree(SAMPLE, week1)
+    db = root / "inventory.duckdb"
+    run("load", db, "--dir", week1)
+    with numkit.connect(db) as inv:
+        inv.reserve_for(CONTRADICTED, "bob", node=SITE_A)
+    week2 = root / "week2"
+    week2.mkdir()
+    numbers = read(week1 / "numbers.csv")
+    numbers.loc[numbers["Internal Number"] == "\\" + CONTRADICTED, "Reserved For"] = HOSTILE
+    numbers.to_csv(week2 / "numbers.csv", index=False)
+    loaded = run("load", db, "--numbers", week2 / "numbers.csv", "--users", week1 / "users.csv",
+                 "--hierarchy", week1 / "hierarchy.csv", "--as-of", "2026-11-30")
+    assert "1 conflicts" in loaded
+    with numkit.connect(db) as inv:
+        inv.reserve_for(OLD, "old.decision", node=SITE_A)
+        inv.reserve_for(NEW, "new.decision", node=SITE_B)
+        decided_on(inv, OLD, dt.datetime(2026, 11, 22, 9))
+        decided_on(inv, NEW, dt.datetime(2026, 11, 30, 9))
+    output = run("report", db, "--out", root / "report", "--as-of", "2026-11-30")
+    return root / "report", output
+
+
+def test_the_section_lists_decisions_older_than_a_week_in_csv(decided):
+    out, _ = decided
+    waiting = read(out / "not_yet_in_voss.csv")
+    assert waiting[["number", "field", "voss_value", "numkit_value", "age_days"]].values.tolist() == [
+        [OLD, "reserved_for", "", "old.decision", "8"]]
+
+
+def test_the_section_lists_the_last_load_s_conflicts_formula_safe_in_csv(decided):
+    out, _ = decided
+    conflicts = read(out / "last_load_conflicts.csv")
+    assert conflicts[["number", "field", "voss_value", "numkit_value", "export_value"]].values.tolist() == [
+        [CONTRADICTED, "reserved_for", "", "bob", "'" + HOSTILE]]
+    assert conflicts["reason"].iloc[0]
+
+
+def test_the_section_is_in_the_workbook(decided):
+    out, _ = decided
+    book = openpyxl.load_workbook(out / "numkit-report.xlsx")
+    waiting = sheet_rows(book, "not_yet_in_voss")
+    assert [(row["number"], row["numkit_value"], row["age_days"]) for row in waiting] == [
+        (OLD, "old.decision", 8)]
+    conflicts = sheet_rows(book, "last_load_conflicts")
+    assert [(row["number"], row["numkit_value"], row["export_value"]) for row in conflicts] == [
+        (CONTRADICTED, "bob", "'" + HOSTILE)]
+    assert all(cell.data_type != "f" for sheet in book for row in sheet.iter_rows() for cell in row)
+
+
+def test_the_section_is_on_the_page_and_counted_in_the_summaries(decided):
+    out, output = decided
+    page = (out / "cleanup-report.html").read_text(encoding="utf-8")
+    section = page.split(SECTION, 1)[1].split("<h2", 1)[0]
+    assert OLD in section and "old.decision" in section and NEW not in section
+    assert CONTRADICTED in section and HOSTILE in section      # text in a cell: no HTML to escape
+    assert "1 decided in numkit over a week ago and not yet in VOSS, 1 conflict(s) at the last load" in page
+    assert "decided in numkit over a week ago, not yet in VOSS: 1" in output
+    assert "conflicts at the last load: 1" in output

@@ -64,3 +64,39 @@ def test_sql_examples_run_on_the_sample_and_show_rows(tmp_path):
             rows = con.execute(statement).fetchall()
             if statement in queries:
                 assert rows, statement
+
+
+def test_the_round_trip_tour_prints_what_the_readme_says(tmp_path, monkeypatch):
+    """The README's round trip, run line by line in a folder holding data/sample: the last
+    load prints the counts the README states, and the inventory is sound."""
+    import contextlib
+    import io
+    import shlex
+
+    from click.testing import CliRunner
+    from numkit.cli import main
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### Next week's export", 1)[1]
+    block = section.split("```bash\n", 1)[1].split("```", 1)[0]
+    stated = re.search(r"`(pending changes: [^`]*)`", section).group(1)
+    (tmp_path / "data").symlink_to(ROOT / "data")
+    monkeypatch.chdir(tmp_path)
+    output = ""
+    for line in block.strip().splitlines():
+        words = shlex.split(line.split(" #", 1)[0])
+        if words[0] == "numkit":
+            result = CliRunner().invoke(main, words[1:])
+            assert result.exit_code == 0, (line, result.output)
+            output = result.output
+        else:
+            assert words[:2] == ["python", "-c"], line
+            printed = io.StringIO()
+            with contextlib.redirect_stdout(printed):
+                exec(words[2], {})
+            output = printed.getvalue()
+    assert stated in output
+    counts = [int(n) for n in re.findall(r"\d+", stated)]
+    assert len(counts) == 3 and all(counts)
+    with numkit.connect(tmp_path / "week.duckdb", read_only=True) as inv:
+        assert inv.check().empty

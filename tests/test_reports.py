@@ -6,7 +6,10 @@ import pytest
 
 import numkit
 
-from conftest import AS_OF, CUST1, CUST2, SITE_A, SITE_B, SITE_C, SITE_D, records
+from numkit import reports
+
+from conftest import (AS_OF, CUST1, CUST2, HIERARCHY, NUMBERS, SITE_A, SITE_B, SITE_C, SITE_D, USERS,
+                      records, write)
 
 HEADER = "Internal Number,Located At,Status,Reserved For,Used By,Release Date\n"
 
@@ -96,3 +99,42 @@ def test_utilization_by_level(inv):
     assert list(inv.utilization("Site")["node"]) == [SITE_A, SITE_B, SITE_C, SITE_D]
     with pytest.raises(numkit.InvalidOperation):
         inv.utilization("galaxy")
+
+
+def decided_on(inv, event_ids, when):
+    """Date the decision of these events as if made on `when` (the clock of the events)."""
+    inv.sql("update events set \"at\" = $at where list_contains($ids, event_id)",
+            {"at": dt.datetime.combine(when, dt.time(9)), "ids": [int(i) for i in event_ids]})
+
+
+def change_of(inv, number):
+    return inv.pending_changes().query("number == @number")["event_ids"].iloc[0]
+
+
+def test_the_report_keeps_changes_decided_more_than_a_week_before_as_of(inv):
+    inv.reserve_for("2001", "old.decision", node=SITE_A)
+    inv.reserve_for("2002", "week.old", node=SITE_B)
+    inv.reserve_for("2003", "new.decision", node=CUST1)
+    report_day = AS_OF + dt.timedelta(days=20)
+    decided_on(inv, change_of(inv, "2001"), report_day - dt.timedelta(days=8))
+    decided_on(inv, change_of(inv, "2002"), report_day - dt.timedelta(days=7))
+    decided_on(inv, change_of(inv, "2003"), report_day)
+    inv.as_of = report_day
+    waiting = reports.report_tables(inv)["not_yet_in_voss"]
+    assert records(waiting, "number", "field", "numkit_value", "age_days") == [
+        ("2001", "reserved_for", "old.decision", 8)]
+    assert "event_ids" not in waiting.columns      # a list: no spreadsheet cell holds it
+    assert "decided in numkit over a week ago, not yet in VOSS: 1" in reports.summary(
+        reports.report_tables(inv))[-2]
+
+
+def test_the_report_lists_the_last_load_s_conflicts(inv, tmp_path):
+    inv.reserve_for("2001", "bob", node=SITE_A)
+    numbers = NUMBERS.replace(f"2001,{SITE_A},Available,,,", f"2001,{SITE_A},Available,carol,,")
+    inv.load(write(tmp_path, "numbers2.csv", numbers), users=write(tmp_path, "users2.csv", USERS),
+             hierarchy=write(tmp_path, "hierarchy2.csv", HIERARCHY))
+    conflicts = reports.report_tables(inv)["last_load_conflicts"]
+    assert records(conflicts, "number", "field", "numkit_value", "export_value") == [
+        ("2001", "reserved_for", "bob", "carol")]
+    assert conflicts["reason"].iloc[0]
+    assert reports.summary(reports.report_tables(inv))[-1] == "conflicts at the last load: 1"

@@ -66,3 +66,50 @@ def test_loading_the_folder_again_records_no_new_deletions():
     deletions = len(inv.sql("select * from deleted_users"))
     reports = load_folder(inv, SAMPLE)
     assert len(reports) == 1 and len(inv.sql("select * from deleted_users")) == deletions
+
+
+def test_the_committed_sample_is_what_numkit_demo_writes(tmp_path):
+    """data/sample, next week's export included, is the default `numkit demo`, byte for byte."""
+    from click.testing import CliRunner
+    from numkit.cli import main
+    result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    made = {p.relative_to(tmp_path / "demo"): p.read_bytes()
+            for p in (tmp_path / "demo").rglob("*") if p.is_file()}
+    committed = {p.relative_to(SAMPLE): p.read_bytes() for p in SAMPLE.rglob("*") if p.is_file()}
+    assert Path("next-week") / "numbers.csv" in made
+    assert made == committed
+
+
+def the_tour(folder, size=None):
+    """The round trip on an export folder through the API: the week's decisions of the
+    README's tour, then next week's export loaded; its load report and the inventory."""
+    from numkit import next_week
+    inv = numkit.connect()
+    load_folder(inv, folder)
+    inv.as_of = next_week.DECIDED_ON
+    inv.onboard(next_week.ONBOARDED, next_week.ONBOARDED_AT)
+    inv.cleanup_deleted_reservations(next_week.CLEANUP_OLDER_THAN, dry_run=False)
+    return load_folder(inv, folder / "next-week")[-1], inv
+
+
+def test_next_week_s_export_shows_each_outcome_of_the_tour_s_decisions():
+    report, inv = the_tour(SAMPLE)
+    assert report.applied and report.still_pending and report.conflicts and not report.discarded
+    assert inv.check().empty
+    outcomes = inv.reconciliations()
+    applied = outcomes[outcomes["outcome"] == "applied"]
+    assert "user_added" in set(applied["kind"])          # VOSS onboarded the user
+    assert set(outcomes[outcomes["outcome"] == "pending"]["field"]) == {"reserved_for"}
+    assert not inv.pending_changes().empty                 # what VOSS has not done stays
+
+
+@pytest.mark.parametrize("numbers, sites, seed", [(400, 6, 2), (3000, 12, 5)])
+def test_next_week_s_export_gives_the_outcomes_it_was_built_for(tmp_path, numbers, sites, seed):
+    from numkit import demo
+    made = demo.generate(tmp_path, numbers=numbers, sites=sites, seed=seed, next_week=True)
+    report, inv = the_tour(tmp_path)
+    expected = made["next_week"]
+    assert (report.applied, report.still_pending, report.conflicts) == (
+        expected["applied"], expected["still_pending"], expected["conflicts"])
+    assert inv.check().empty

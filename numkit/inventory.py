@@ -812,6 +812,12 @@ class Inventory:
             "lower(username)", params={"id": load_id}))
 
     @reads
+    def reconciliation_counts(self, load_id=None):
+        """How many changes a load (default: the latest) found applied, still pending, in
+        conflict or discarded (a number row or a user each), with describe() for one line."""
+        return reconcile.counted(self.con, load_id)
+
+    @reads
     def nodes(self):
         """The hierarchy: node, parent, type, depth (0 for a root), in path order."""
         return self.sql("select node, parent, type, len(string_split(node, '.')) - 1 as depth "

@@ -50,10 +50,8 @@ class LoadReport:
 
     def describe_reconciliation(self):
         """One line: what became of the changes pending before the load."""
-        if self.discarded:
-            return f"pending changes: {self.discarded} discarded"
-        return (f"pending changes: {self.applied} applied in VOSS, {self.still_pending} still "
-                f"pending (re-applied), {self.conflicts} conflicts (VOSS decided otherwise)")
+        return "pending changes: " + reconcile.Outcomes(
+            self.applied, self.still_pending, self.conflicts, self.discarded).describe()
 
     def describe_columns(self):
         """One line per file: which header was read as which column, which were kept."""

@@ -28,6 +28,21 @@ class Outcomes:
     conflicts: int = 0
     discarded: int = 0
 
+    def describe(self):
+        """One line: what became of the changes pending before the load."""
+        if self.discarded:
+            return f"{self.discarded} discarded"
+        conflicts = "1 conflict" if self.conflicts == 1 else f"{self.conflicts} conflicts"
+        return (f"{self.applied} applied in VOSS, {self.still_pending} still pending "
+                f"(re-applied), {conflicts} (VOSS decided otherwise)")
+
+
+def counted(con, load_id=None):
+    """The Outcomes of a load (default: the latest), from `reconciliations`."""
+    counts = dict(con.execute(statement("reconciliation_counts"), {"load_id": load_id}).fetchall())
+    return Outcomes(applied=counts.get("applied", 0), still_pending=counts.get("pending", 0),
+                    conflicts=counts.get("conflict", 0), discarded=counts.get("discarded", 0))
+
 
 def capture(con):
     """Before the export replaces anything: what is pending, and numkit's rows and users."""
@@ -49,12 +64,8 @@ def reconcile(con, load_id, pending):
                 "select $id as load_id, outcome, kind, number, node, username, field, "
                 "voss_value, numkit_value, export_value, decided_at, event_ids, reason "
                 "from reconciled", {"id": load_id})
-    counts = dict(con.execute(
-        "select outcome, count(distinct coalesce(number || chr(0) || node, lower(username))) "
-        "from reconciled group by outcome").fetchall())
     con.execute("reset variable numkit_reconciled_load")
-    return Outcomes(applied=counts.get("applied", 0), still_pending=counts.get("pending", 0),
-                    conflicts=counts.get("conflict", 0), discarded=counts.get("discarded", 0))
+    return counted(con, load_id)
 
 
 def _reapply(con):

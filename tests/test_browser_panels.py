@@ -176,7 +176,7 @@ def test_the_round_trip_with_voss_in_the_browser(round_trip_lab, page, tmp_path)
         box.press("Enter")
     widget_button(page, "Load export").click()
     expect(page.get_by_text("changes pending before it (a number row or a user each): 2 applied "
-                            "in VOSS, 2 still pending (re-applied), 1 conflict(s)")).to_be_visible(
+                            "in VOSS, 2 still pending (re-applied), 1 conflict (VOSS")).to_be_visible(
         timeout=60_000)
     expect(page.get_by_text("Conflicts: VOSS decided otherwise")).to_be_visible()
     expect(page.get_by_text("the export shows other values")).to_be_visible()

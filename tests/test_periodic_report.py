@@ -340,7 +340,7 @@ def decided(tmp_path_factory):
     numbers.to_csv(week2 / "numbers.csv", index=False)
     loaded = run("load", db, "--numbers", week2 / "numbers.csv", "--users", week1 / "users.csv",
                  "--hierarchy", week1 / "hierarchy.csv", "--as-of", "2026-11-30")
-    assert "1 conflicts" in loaded
+    assert "1 conflict (VOSS" in loaded
     with numkit.connect(db) as inv:
         inv.reserve_for(OLD, "old.decision", node=SITE_A)
         inv.reserve_for(NEW, "new.decision", node=SITE_B)

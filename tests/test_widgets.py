@@ -503,7 +503,7 @@ def test_a_load_in_the_overview_shows_what_became_of_the_pending_changes(databas
     assert panel.discard.value is False
     load_in_panel(panel, next_week(tmp_path))
     said = html.unescape(panel.reconciliation.summary.value)
-    assert "2 applied in VOSS, 2 still pending (re-applied), 1 conflict(s)" in said, said
+    assert "2 applied in VOSS, 2 still pending (re-applied), 1 conflict (VOSS" in said, said
     assert panel.reconciliation.layout.display == ""
     applied = panel.reconciliation.applied.df
     assert sorted(applied["kind"]) == ["row_changed", "user_added"]

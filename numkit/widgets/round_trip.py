@@ -100,14 +100,11 @@ class Reconciliation(w.VBox):
             self.layout.display = "none"
             return
         latest = inv.snapshots().iloc[-1]
-        counted = changes_by_outcome(outcomes)
-        if counted.get("discarded"):
-            words = f"{counted['discarded']} discarded"
-        else:
-            words = (f"{counted.get('applied', 0)} applied in VOSS, "
-                     f"{counted.get('pending', 0)} still pending (re-applied), "
-                     f"{counted.get('conflict', 0)} conflict(s) (VOSS decided otherwise)")
-        self.summary.value = note("warning" if counted.get("conflict") else "info",
+        counts = inv.reconciliation_counts()
+        counted = {"applied": counts.applied, "pending": counts.still_pending,
+                   "conflict": counts.conflicts, "discarded": counts.discarded}
+        words = counts.describe()
+        self.summary.value = note("warning" if counts.conflicts else "info",
                                   f"Snapshot {latest['load_id']} as of {latest['as_of']:%Y-%m-%d}, "
                                   f"changes pending before it (a number row or a user each): "
                                   f"{words}.")
@@ -119,11 +116,3 @@ class Reconciliation(w.VBox):
                                           "number row(s) or user(s))")
             self.sections[outcome].layout.display = "" if len(these) else "none"
         self.layout.display = ""
-
-
-def changes_by_outcome(outcomes):
-    """{outcome: changes}, a change being a number row or a user (its fields counted once),
-    as the load counts them."""
-    keys = outcomes["number"].fillna("") + "\x00" + outcomes["node"].fillna("")
-    keys = keys.where(outcomes["number"].notna(), "\x01" + outcomes["username"].str.lower())
-    return outcomes.assign(change=keys).groupby("outcome")["change"].nunique().to_dict()

@@ -47,11 +47,12 @@ class LoadReport:
     still_pending: int = 0
     conflicts: int = 0
     discarded: int = 0
+    pending: str = "keep"      # what the load was told to do with them: keep or discard
 
     def describe_reconciliation(self):
         """One line: what became of the changes pending before the load."""
         return "pending changes: " + reconcile.Outcomes(
-            self.applied, self.still_pending, self.conflicts, self.discarded).describe()
+            self.applied, self.still_pending, self.conflicts, self.discarded).describe(self.pending)
 
     def describe_columns(self):
         """One line per file: which header was read as which column, which were kept."""
@@ -377,7 +378,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
                             "read": {header: column for column, header in staged[role].headers.items()},
                             "extra": list(staged[role].extras)}
                      for role in REPORTED_ORDER if role in staged},
-            **outcomes.__dict__)
+            pending=pending, **outcomes.__dict__)
         con.execute(
             "update loads set numbers = $n, users = $u, nodes = $nodes, rejected = $r, "
             "deleted_users = $d where load_id = $id",

@@ -28,9 +28,10 @@ class Outcomes:
     conflicts: int = 0
     discarded: int = 0
 
-    def describe(self):
-        """One line: what became of the changes pending before the load."""
-        if self.discarded:
+    def describe(self, pending="keep"):
+        """One line: what became of the changes pending before the load (told to `pending`
+        them: keep or discard)."""
+        if pending == "discard" or self.discarded:
             return f"{self.discarded} discarded"
         conflicts = "1 conflict" if self.conflicts == 1 else f"{self.conflicts} conflicts"
         return (f"{self.applied} applied in VOSS, {self.still_pending} still pending "
@@ -70,15 +71,23 @@ def reconcile(con, load_id, pending):
 
 def _reapply(con):
     """Apply the pending changes on top of the export; a change that would break an
-    invariant becomes a conflict, and the others are applied again without it (one may
-    have leant on another: a number given to a user whose onboarding is now a conflict)."""
+    invariant becomes a conflict, with the changes that lean on it, and the others are
+    applied again without them."""
     while True:
+        _share_fate(con)
         apply_pending(con)
         con.execute(statement("load/reapplied_violations"))
         if not con.execute("select count(*) from broken_changes").fetchall()[0][0]:
             return
         con.execute(statement("load/demote_broken_changes"))
         con.execute(statement("load/restore_export"))
+
+
+def _share_fate(con):
+    """Changes that lean on a conflict are conflicts too (README, "Round trip with VOSS"),
+    until none is left leaning."""
+    while con.execute(statement("load/share_fate")).fetchall()[0][0]:
+        pass
 
 
 def apply_pending(con):

@@ -122,7 +122,8 @@ def set_status(inv, numbers, status, node=None, days=None, notes=None):
         for row in rows:
             after = {**row, "status": target, "release_date": end}
             if target == RESERVED and notes is not None:
-                after["reservation_notes"] = notes
+                # blank notes clear them, as an empty cell of an export does
+                after["reservation_notes"] = notes.strip() or None
             changes.append((row, after))
         op.write_rows("set_status", changes)
     return _report([(r["number"], r["node"], "set", None) for r in rows] + _skipped_missing(missing))

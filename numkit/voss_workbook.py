@@ -65,6 +65,9 @@ def _check(mapping, where):
     for key in ("model_type", "sheet_header", "empty_value", "e164_prefix"):
         if not isinstance(mapping[key], str):
             raise BadMapping(f"{where}: {key!r} must be text")
+    for key in ("actions", "columns"):
+        if not isinstance(mapping[key], dict):
+            raise BadMapping(f"{where}: {key!r} must be an object ({{...}})")
     for action in ACTIONS:
         if not isinstance(mapping["actions"].get(action), str):
             raise BadMapping(f"{where} has no action {action!r} under 'actions'")

@@ -279,6 +279,17 @@ def test_a_mapping_that_is_not_json_is_refused_naming_the_file(decided, tmp_path
         decided.export_changes(tmp_path / "out", mapping=path)
 
 
+@pytest.mark.parametrize("key, value", [("actions", "x"), ("columns", [])])
+def test_a_mapping_whose_parts_are_not_objects_is_refused_naming_them(decided, tmp_path, key, value):
+    from numkit.voss_workbook import read_mapping
+    mapping = read_mapping()
+    mapping[key] = value
+    path = tmp_path / "ours.json"
+    path.write_text(json.dumps(mapping))
+    with pytest.raises(NumkitError, match=key):
+        decided.export_changes(tmp_path / "out", mapping=path)
+
+
 # --- nothing pending, and the files as a whole -----------------------------------------
 
 def test_nothing_pending_still_writes_the_files_with_header_rows_only(make_inventory, tmp_path):

@@ -292,3 +292,55 @@ def test_forgetting_a_reconciling_load_gives_back_every_decision_pending_before_
                    "order by number, node").equals(rows_before)
     assert inv.user_status("new.person")["state"] == "active"
     assert inv.check().empty
+
+
+def test_both_halves_of_a_carried_row_share_the_fate_of_a_conflict(inv, reload):
+    # 3001 carried from Site-A to Site-B; VOSS did nothing, but has its own 3001 at Site-B
+    # (sibling sites may share a number): the add conflicts, so the removal must not be
+    # re-applied alone (alice's number would be gone from both sites)
+    inv.move_user("alice", SITE_B, policy="carry")
+    reload(inv, export(add=[f"3001,{SITE_B},Available,,,"]))
+    result = inv.reconciliations()
+    rows = result[result["number"] == "3001"]
+    assert set(rows["outcome"]) == {"conflict"}
+    assert row(inv, "3001", SITE_A)["used_by"] == "alice"
+    assert inv.check().empty
+
+
+def test_a_release_made_by_a_deletion_voss_did_not_make_is_a_conflict_with_it(inv, reload):
+    inv.delete_user("alice")
+    # VOSS kept alice, moved to Site-B, still holding 3001
+    reload(inv, users=f"Username,Located At\nalice,{SITE_B}\n")
+    assert set(inv.reconciliations()["outcome"]) == {"conflict"}
+    assert row(inv, "3001", SITE_A)["used_by"] == "alice"
+    assert inv.pending_changes().empty
+
+
+def test_a_number_numkit_gave_too_is_not_another_number_voss_gave(make_inventory, reload):
+    numbers = NUMBERS + f"4001,{SITE_B},Available,erin,,\n4002,{SITE_B},Available,erin,,\n"
+    inv = make_inventory(numbers=numbers)
+    inv.onboard("erin", SITE_B)
+    given = set(inv.pending_changes().query("field == 'used_by'")["number"])
+    assert {"4001", "4002"} <= given
+    # VOSS onboarded erin with 4001 only; 4002 untouched
+    reload(inv, export(numbers, replace={f"4001,{SITE_B}": f"4001,{SITE_B},Used,erin,erin,"}),
+           users=USERS + f"erin,{SITE_B}\n")
+    outcome = inv.reconciliations().query("number == '4002'")["outcome"]
+    assert set(outcome) == {"pending"}
+
+
+def test_a_user_voss_deleted_is_recorded_at_the_node_voss_had_them(inv, reload):
+    inv.move_user("alice", SITE_B, policy="carry")
+    reload(inv, export(replace={f"3001,{SITE_A}": f"3001,{SITE_A},Available,,,"}),
+           users=f"Username,Located At\nzed,{SITE_A}\n")
+    assert inv.sql("select node from deleted_users where username = 'alice'")["node"].tolist() == [SITE_A]
+
+
+def test_blank_notes_clear_them_as_an_empty_cell_does(inv):
+    inv.set_status("2001", "Reserved", notes="old")
+    inv.set_status("2001", "Reserved", notes="   ")
+    assert row(inv, "2001", SITE_A)["reservation_notes"] is None
+
+
+def test_discarding_with_nothing_pending_says_none_were_discarded(inv, reload):
+    assert reload(inv, pending="discard").describe_reconciliation() == "pending changes: 0 discarded"

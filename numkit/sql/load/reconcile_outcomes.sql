@@ -5,8 +5,8 @@
 --   anything else, or the row or user is gone      -> conflict (the export's value kept)
 -- A row added in numkit and absent from the export, or removed in numkit and still there
 -- as loaded, is pending. A number given to a user is judged with that user: when the
--- export shows the user active and holding a number they did not hold as last loaded,
--- but not this one, VOSS gave them another: a conflict.
+-- export shows the user active and holding a number they did not hold as last loaded and
+-- numkit did not give them, but not this one, VOSS gave them another: a conflict.
 create or replace temp table reconciled as
 with keys as (
     select distinct number, node from pending_at_load where number is not null
@@ -79,6 +79,11 @@ given_elsewhere as (
           select 1 from numbers as held
           where lower(held.used_by) = lower(row_judged.numkit_value)
             and not (held.number = row_judged.number and held.node = row_judged.node)
+            -- a number numkit gave them too is numkit's decision, not VOSS's other choice
+            and not exists (
+                select 1 from pending_at_load as given
+                where given.field = 'used_by' and given.number = held.number
+                  and given.node = held.node and lower(given.numkit_value) = lower(held.used_by))
             and not exists (
                 select 1 from snapshot_numbers as was
                 where was.load_id = (select load_id from previous_load)

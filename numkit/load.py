@@ -176,9 +176,9 @@ UNKNOWN_USER = ("cannot tell who this row is (its username cannot be read exactl
 
 
 def _keep_rejected_users(con, staged, rejected):
-    """load_users: the users the load keeps. Those of the rows kept, and each active user
-    whose row was rejected, as they were: a row that could not be read is no sign that its
-    user left. Returns the rejected rows whose user cannot be known, as problems: any
+    """load_users: the users the load keeps. Those of the rows kept, and each user whose
+    row was rejected, as last loaded: a row that could not be read is no sign that its
+    user left, nor that VOSS did what numkit decided for them. Returns the rejected rows whose user cannot be known, as problems: any
     active user could be theirs."""
     known = [name for name in staged.refused_users.values() if name is not None]
     con.execute("create or replace temp table rejected_user_keys as "
@@ -188,9 +188,10 @@ def _keep_rejected_users(con, staged, rejected):
                      else "select null::bigint where false")
     con.execute("insert into rejected_user_keys select distinct lower(username) from checked_users "
                 f"where _row in ({rejected_rows}) and username is not null")
+    # kept as VOSS had them when last loaded: a change numkit made since stays pending
     con.execute("create or replace temp view load_users as "
                 "select username, node, extra from valid_users union all "
-                "select username, node, extra from users "
+                f"select username, node, extra from ({_last_loaded_users(con)}) "
                 "where lower(username) in (select user_key from rejected_user_keys) "
                 "and lower(username) not in (select lower(username) from valid_users)")
     unknown = [row for row, name in staged.refused_users.items() if name is None]
@@ -417,6 +418,9 @@ def _write(con, as_of, files, users_given, hierarchy_given, pending):
     con.execute("insert into users (username, node, extra) "
                 "select username, node, extra from valid_users union all "
                 "select username, node, extra from load_users_kept")
+    if con.execute("select exists (select 1 from duckdb_tables() "
+                   "where temporary and table_name = 'rejected_numbers')").fetchall()[0][0]:
+        con.execute(statement("load/keep_unread_rows_as_last_loaded"), {"load_id": load_id})
     con.execute("set variable numkit_kept_load = $id", {"id": load_id})
     con.execute(statement("load/keep_snapshot"))
     con.execute("reset variable numkit_kept_load")

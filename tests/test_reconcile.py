@@ -344,3 +344,22 @@ def test_blank_notes_clear_them_as_an_empty_cell_does(inv):
 
 def test_discarding_with_nothing_pending_says_none_were_discarded(inv, reload):
     assert reload(inv, pending="discard").describe_reconciliation() == "pending changes: 0 discarded"
+
+
+def test_a_user_whose_row_a_non_strict_load_rejected_keeps_numkit_s_change_pending(inv, reload):
+    inv.move_user("alice", SITE_B, policy="carry")
+    report = reload(inv, users=f"Username,Located At\nalice,\nzed,{SITE_A}\n", strict=False)
+    user = inv.reconciliations().query("kind == 'user_moved'").iloc[0]
+    assert user["outcome"] == "pending"     # the export did not say where VOSS has alice
+    assert inv.user_status("alice")["node"] == SITE_B
+    assert report.deleted_users == []
+    assert not inv.pending_changes().query("kind == 'user_moved'").empty
+
+
+def test_a_number_row_a_non_strict_load_rejected_keeps_numkit_s_change_pending(inv, reload):
+    inv.assign("2001", "alice")
+    reload(inv, export(replace={f"2001,{SITE_A}": f"2001,{SITE_A},Availble,,,"}), strict=False)
+    assert set(inv.reconciliations()["outcome"]) == {"pending"}
+    assert row(inv, "2001", SITE_A)["used_by"] == "alice"
+    assert set(inv.pending_changes()["field"]) == {"status", "used_by"}
+    assert inv.check().empty

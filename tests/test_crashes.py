@@ -27,11 +27,13 @@ def base(tmp_path_factory):
     return build_sample(folder / "sample.duckdb"), big
 
 
-def killed_midway(database, *args, longest):
-    """Start a worker, let it run a random while after it is ready, then SIGKILL it."""
+def killed_midway(database, *args, longest, after="ready"):
+    """Start a worker, let it run a random while after it says `after`, then SIGKILL it."""
     worker = subprocess.Popen([sys.executable, str(WORKERS), args[0], str(database), *map(str, args[1:])],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert worker.stdout.readline().strip() == "ready", worker.stderr.read()
+    while after != "ready" and worker.stdout.readline().strip() not in (after, ""):
+        pass
     time.sleep(random.uniform(0, longest))
     worker.kill()
     worker.wait()
@@ -106,3 +108,106 @@ def test_killed_moves_are_all_or_nothing_per_batch(base, tmp_path):
         untouched = all(now[u] == movers[u] for u in first_30)
         assert untouched or len(places) == 1, places      # a batch moves all 30 or none
         assert moved % 30 == 0
+
+
+LAST_STEP = "writing the snapshot"
+
+
+def last_step_seconds(database, folder):
+    """How long the worker's load of `folder` takes from its last step to done."""
+    worker = subprocess.Popen([sys.executable, str(WORKERS), "reconcile", str(database),
+                               str(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    lines = iter(worker.stdout.readline, "")
+    assert f"step {LAST_STEP}" in (line.strip() for line in lines), worker.stderr.read()
+    began = time.monotonic()
+    assert "done" in (line.strip() for line in lines), worker.stderr.read()
+    took = time.monotonic() - began
+    worker.wait()
+    return took
+
+
+def fingerprint(inv):
+    """Everything a reconciling load changes: the rows and users (as sums of hashes), the
+    loads, the pending changes with their dates and events, and every reconciliation."""
+    rows = inv.sql("select count(*) as n, bit_xor(hash(number, node, status, usage, reserved_for, "
+                   "used_by, release_date, reservation_notes, description)) as h from numbers")
+    users = inv.sql("select count(*) as n, bit_xor(hash(lower(username), node)) as h from users")
+    pending = inv.pending_changes()
+    pending["event_ids"] = [tuple(ids) for ids in pending["event_ids"]]
+    return {"rows": tuple(rows.iloc[0]), "users": tuple(users.iloc[0]),
+            "loads": len(inv.snapshots()),
+            "deleted": len(inv.sql("select * from deleted_users")),
+            "pending": sorted(map(tuple, pending.astype(str).values)),
+            "reconciled": sorted(map(tuple, inv.sql(
+                "select load_id, outcome, kind, number, node, lower(username), field, reason "
+                "from reconciliations").astype(str).values))}
+
+
+@pytest.fixture(scope="module")
+def pending_base(base, tmp_path_factory):
+    """The big export loaded, then decisions made in numkit (pending), and the next export
+    in which VOSS did one of them, decided one otherwise and has not done the rest."""
+    _, big = base
+    folder = tmp_path_factory.mktemp("reconcile")
+    database = folder / "pending.duckdb"
+    with numkit.connect(database) as inv:
+        inv.load(big / "numbers.csv", users=big / "users.csv", hierarchy=big / "hierarchy.csv",
+                 as_of="2026-11-23")
+        inv.as_of = "2026-11-23"
+        site_a, site_b = f"{CUST1}.Site-A", f"{CUST1}.Site-B"
+        free = inv.available_numbers("nobody", site_a)[["number", "node"]].values[:3].tolist()
+        for number, node in free:
+            inv.reserve_for(number, "pend.a", node=node)
+        inv.onboard("pend.new", site_b)
+        leaving = inv.sql(f"select used_by from numbers where node like '{CUST1}.Site-C%' "
+                          "and used_by is not null limit 1")["used_by"][0]
+        inv.delete_user(leaving)
+        inv.add_numbers("99000-99004", site_a)
+    export = folder / "next"
+    shutil.copytree(big, export)
+    lines = (export / "numbers.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    number, reserved = header.index("Internal Number"), header.index("Reserved For")
+    decided = {tuple(free[0]): "pend.a", tuple(free[1]): "someone.else"}  # applied, a conflict
+    for i, line in enumerate(lines[1:], 1):
+        cells = line.split(",")
+        if (cells[number], cells[1]) in decided:
+            cells[reserved] = decided[cells[number], cells[1]]
+            lines[i] = ",".join(cells)
+    (export / "numbers.csv").write_text("\n".join(lines) + "\n")
+    return database, export
+
+
+def test_killed_reconciling_load_is_all_or_nothing(pending_base, tmp_path):
+    database, export = pending_base
+    with numkit.connect(database, read_only=True) as inv:
+        before = fingerprint(inv)
+    timed = fresh_copy(database, tmp_path, "timed")
+    # the reconciliation is in the load's last step: kills spread over a little more than
+    # that step, from the moment it begins
+    longest = 1.3 * last_step_seconds(timed, export)
+    with numkit.connect(timed, read_only=True) as inv:
+        after = fingerprint(inv)
+        outcomes = inv.reconciliations()
+        still = inv.pending_changes()
+    # the load whole: each of the three outcomes, and pending now what it says is pending
+    assert {"applied", "pending", "conflict"} <= set(outcomes["outcome"])
+    kept = outcomes.query("outcome == 'pending'")
+    assert sorted(map(tuple, still[["kind", "number", "node", "field"]].astype(str).values)) == \
+        sorted(map(tuple, kept[["kind", "number", "node", "field"]].astype(str).values))
+    assert after["loads"] == before["loads"] + 1 and before["pending"]
+    landed = []
+    for i in range(KILLS):
+        copy = fresh_copy(database, tmp_path, i)
+        said = killed_midway(copy, "reconcile", export, longest=longest,
+                             after=f"step {LAST_STEP}")
+        with numkit.connect(copy, read_only=True) as inv:
+            assert inv.check().empty
+            now = fingerprint(inv)
+        assert now in (before, after), {k: (before[k], now[k], after[k]) for k in now
+                                        if now[k] not in (before[k], after[k])}
+        assert ("done" in said) <= (now == after)
+        landed.append(now == after)
+    assert not all(landed), "some kill landed in the middle of the load"
+

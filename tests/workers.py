@@ -5,6 +5,7 @@
     python workers.py watch DB SECONDS         reads the flags, prints any half-done batch
     python workers.py hold DB SECONDS          holds the file open
     python workers.py load DB FOLDER           one big load (killed mid-way by the tests)
+    python workers.py reconcile DB FOLDER      the same load, saying each step as it begins
     python workers.py onboard DB BATCHES       batches of 200 onboardings, one transaction each
     python workers.py move DB ROUNDS           users moved back and forth, one transaction each
 """
@@ -78,6 +79,12 @@ def main():
         say("ready")
         inv.load(f"{sys.argv[3]}/numbers.csv", users=f"{sys.argv[3]}/users.csv",
                  hierarchy=f"{sys.argv[3]}/hierarchy.csv", as_of="2026-11-24")
+        say("done")
+    elif kind == "reconcile":
+        say("ready")
+        inv.load(f"{sys.argv[3]}/numbers.csv", users=f"{sys.argv[3]}/users.csv",
+                 hierarchy=f"{sys.argv[3]}/hierarchy.csv", as_of="2026-11-24",
+                 progress=lambda fraction, step: say("step", step))
         say("done")
     elif kind == "onboard":
         say("ready")

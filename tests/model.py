@@ -72,6 +72,26 @@ def _one_number(raw):
     return number
 
 
+FIELDS = ("status", "reserved_for", "used_by", "release_date")   # those the model keeps
+
+
+def fields_of(row):
+    """A row's fields (a Row or a dict) as a dict."""
+    get = row.get if isinstance(row, dict) else lambda field: getattr(row, field)
+    return {field: get(field) for field in FIELDS}
+
+
+def same_value(field, a, b):
+    """Usernames compare case-insensitively; an empty value equals only an empty one."""
+    if field in ("reserved_for", "used_by"):
+        return (a or "").lower() == (b or "").lower() and bool(a) == bool(b)
+    return a == b
+
+
+def as_text(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 @dataclass(eq=False)          # rows are told apart by identity
 class Row:
     number: str
@@ -113,16 +133,170 @@ class Inventory:
         self.as_of = as_of
         self.snapshot_date = as_of                 # the as_of of the latest load
         self.cooling_days = cooling_days
+        self.keep_snapshot()
+
+    def keep_snapshot(self):
+        """The rows and users as loaded: what the pending changes are measured against."""
+        self.snapshot_rows = {(row.number, row.node): fields_of(row) for row in self.rows}
+        self.snapshot_users = dict(self.users)
 
     def load(self, rows, users, as_of):
-        """A new snapshot (interface.md, "Files numkit loads"): rows and users replaced, the
-        users missing from it recorded as deleted at its as_of, which is the snapshot date."""
-        for name, node in self.users.values():
-            if not any(same_user(name, other) for other, _ in users):
+        """A new snapshot (interface.md, "Files numkit loads"), reconciled with the changes
+        pending before it (roundtrip.md section 3); `users` None: no users file, the users
+        as last loaded. Returns {change unit: outcome} (see `pending_units`)."""
+        export_rows = {(row["number"], row["node"]): fields_of(row) for row in rows}
+        export_users = (dict(self.snapshot_users) if users is None
+                        else {name.lower(): (name, node) for name, node in users})
+        units = self.pending_units()
+        outcomes = {unit: self.judge(unit, change, export_rows, export_users)
+                    for unit, change in units.items()}
+        while True:
+            state_rows, state_users = self.reapply(units, outcomes, export_rows, export_users)
+            broken = self.broken_by(units, outcomes, state_rows, state_users)
+            if not broken:
+                break
+            outcomes.update(dict.fromkeys(broken, "conflict"))
+        onboarded_here = {unit[1] for unit, change in units.items() if change[0] == "user_added"}
+        for key, (name, node) in self.users.items():
+            if key not in export_users and key not in onboarded_here:
                 self.deleted_users.append((name, node, as_of))
-        self.rows = [Row(**row) for row in rows]
-        self.users = {name.lower(): (name, node) for name, node in users}
+        self.rows = [Row(*key, **values) for key, values in state_rows.items()]
+        self.users = state_users
+        self.snapshot_rows, self.snapshot_users = export_rows, export_users
         self.snapshot_date = as_of
+        return outcomes
+
+    # -- the round trip ------------------------------------------------------------------
+    def pending_units(self):
+        """{("row", number, node) | ("user", lower name): change}: a row's change is (kind,
+        changed fields, as last loaded, now), a user's (kind, node as loaded, (name, node)
+        now), kinds as roundtrip.md section 1 names them."""
+        units = {}
+        now_rows = {(row.number, row.node): fields_of(row) for row in self.rows}
+        for key in self.snapshot_rows.keys() | now_rows.keys():
+            was, now = self.snapshot_rows.get(key), now_rows.get(key)
+            fields = [f for f in FIELDS if not same_value(f, (was or {}).get(f),
+                                                          (now or {}).get(f))]
+            if fields:
+                kind = "row_added" if was is None else "row_removed" if now is None \
+                    else "row_changed"
+                units[("row", *key)] = (kind, fields, was, now)
+        for key in self.snapshot_users.keys() | self.users.keys():
+            was, now = self.snapshot_users.get(key), self.users.get(key)
+            if was is None or now is None or was[1] != now[1]:
+                kind = "user_added" if was is None else "user_deleted" if now is None \
+                    else "user_moved"
+                units[("user", key)] = (kind, was and was[1], now)
+        return units
+
+    def pending_changes(self):
+        """{(kind, number, node, lower username or None, field, as loaded, now)}, values as
+        text; for a row one per changed field, for a user one with field `node`."""
+        changes = set()
+        for unit, change in self.pending_units().items():
+            if unit[0] == "row":
+                kind, fields, was, now = change
+                changes |= {(kind, unit[1], unit[2], None, field, as_text((was or {}).get(field)),
+                             as_text((now or {}).get(field))) for field in fields}
+            else:
+                kind, was_node, now = change
+                node = now[1] if now else was_node
+                changes.add((kind, None, node, unit[1], "node", was_node, now and now[1]))
+        return changes
+
+    def judge(self, unit, change, export_rows, export_users):
+        """A pending change against the export: applied, pending or conflict (roundtrip.md
+        section 3), before re-applying it is tried against the invariants."""
+        if unit[0] == "user":
+            kind, was_node, now = change
+            shown = export_users.get(unit[1])
+            shown = shown and shown[1]
+            if kind == "user_added":
+                return "pending" if shown is None else "applied" if shown == now[1] \
+                    else "conflict"
+            if kind == "user_deleted":
+                return "applied" if shown is None else "pending" if shown == was_node \
+                    else "conflict"
+            return "applied" if shown == now[1] else "pending" if shown == was_node \
+                else "conflict"
+        kind, fields, was, now = change
+        shown = export_rows.get(unit[1:])
+        # A row's changed fields are judged together; a row added or removed has changed
+        # the fields it has (roundtrip.md section 1: one change per non-empty field), so a
+        # field VOSS set that numkit left empty is not looked at.
+        if kind == "row_removed":
+            return "applied" if shown is None else "pending" if all(
+                same_value(f, shown[f], was[f]) for f in fields) else "conflict"
+        if kind == "row_added":
+            outcome = "pending" if shown is None else "applied" if all(
+                same_value(f, shown[f], now[f]) for f in fields) else "conflict"
+        elif shown is None:
+            return "conflict"
+        elif all(same_value(f, shown[f], now[f]) for f in fields):
+            return "applied"
+        else:
+            outcome = "pending" if all(same_value(f, shown[f], was[f]) for f in fields) \
+                else "conflict"
+        if outcome == "pending" and "used_by" in fields and now["used_by"]:
+            if self.given_another(now["used_by"], unit[1:], export_rows, export_users):
+                return "conflict"
+        return outcome
+
+    def given_another(self, username, key, export_rows, export_users):
+        """The export shows the user active and holding a number they did not hold as last
+        loaded, other than this one: VOSS gave them another."""
+        if username.lower() not in export_users:
+            return False
+        return any(other != key and same_user(values["used_by"], username)
+                   and not same_user(self.snapshot_rows.get(other, {}).get("used_by"), username)
+                   for other, values in export_rows.items())
+
+    def reapply(self, units, outcomes, export_rows, export_users):
+        """The export with every change still pending applied on top of it."""
+        rows = {key: dict(values) for key, values in export_rows.items()}
+        users = dict(export_users)
+        for unit, change in units.items():
+            if outcomes[unit] != "pending":
+                continue
+            if unit[0] == "user":
+                if change[0] == "user_deleted":
+                    users.pop(unit[1], None)
+                else:
+                    users[unit[1]] = change[2]
+                continue
+            kind, fields, _, now = change
+            if kind == "row_removed":
+                rows.pop(unit[1:], None)
+            elif kind == "row_added":
+                rows[unit[1:]] = dict(now)
+            else:
+                rows[unit[1:]].update({f: now[f] for f in fields})
+        return rows, users
+
+    def broken_by(self, units, outcomes, rows, users):
+        """The pending changes that, re-applied, break an invariant (rules.md section 7)."""
+        broken = set()
+        for unit, change in units.items():
+            if outcomes[unit] != "pending":
+                continue
+            if unit[0] == "user":
+                if change[0] == "user_deleted" and any(
+                        same_user(values["used_by"], unit[1]) for values in rows.values()):
+                    broken.add(unit)
+                continue
+            if change[0] == "row_removed":
+                continue
+            values = rows[unit[1:]]
+            user = values["used_by"]
+            if user and (user.lower() not in users or values["status"] != USED or (
+                    values["reserved_for"] and not same_user(values["reserved_for"], user))):
+                broken.add(unit)
+            number, node = unit[1:]
+            if change[0] == "row_added" and any(
+                    other[0] == number and other[1] != node and on_one_path(other[1], node)
+                    for other in rows):
+                broken.add(unit)
+        return broken
 
     # -- hierarchy ---------------------------------------------------------------------
     def add_node(self, node, node_type=None):

@@ -148,9 +148,10 @@ class Inventory:
         export_users = (dict(self.snapshot_users) if users is None
                         else {name.lower(): (name, node) for name, node in users})
         units = self.pending_units()
-        outcomes = {unit: self.judge(unit, change, export_rows, export_users)
+        outcomes = {unit: self.judge(unit, change, export_rows, export_users, units)
                     for unit, change in units.items()}
         while True:
+            self.share_fate(units, outcomes)
             state_rows, state_users = self.reapply(units, outcomes, export_rows, export_users)
             broken = self.broken_by(units, outcomes, state_rows, state_users)
             if not broken:
@@ -159,7 +160,9 @@ class Inventory:
         onboarded_here = {unit[1] for unit, change in units.items() if change[0] == "user_added"}
         for key, (name, node) in self.users.items():
             if key not in export_users and key not in onboarded_here:
-                self.deleted_users.append((name, node, as_of))
+                # recorded where VOSS last had them (a move numkit made is not VOSS's)
+                self.deleted_users.append((name, self.snapshot_users.get(key, (name, node))[1],
+                                           as_of))
         self.rows = [Row(*key, **values) for key, values in state_rows.items()]
         self.users = state_users
         self.snapshot_rows, self.snapshot_users = export_rows, export_users
@@ -204,7 +207,36 @@ class Inventory:
                 changes.add((kind, None, node, unit[1], "node", was_node, now and now[1]))
         return changes
 
-    def judge(self, unit, change, export_rows, export_users):
+    @staticmethod
+    def share_fate(units, outcomes):
+        """A pending number row that leans on a conflict is a conflict too: the two halves of
+        a carried row (removed at one node, added at another, the same number and user: no
+        other operation removes or adds a row in use), and a row whose user it gives or
+        takes leans on that user's change (README, "Round trip with VOSS")."""
+        def user_of(change):
+            _, _, was, now = change
+            return {name.lower() for name in ((was or {}).get("used_by"), (now or {}).get("used_by"))
+                    if name}
+        changed = True
+        while changed:
+            changed = False
+            conflicts = [unit for unit in units if outcomes[unit] == "conflict"]
+            for unit, change in units.items():
+                if unit[0] != "row" or outcomes[unit] != "pending":
+                    continue
+                leans = any(("user", user) in conflicts for user in user_of(change)
+                            if "used_by" in change[1])
+                if change[0] in ("row_removed", "row_added"):
+                    other_kind = "row_added" if change[0] == "row_removed" else "row_removed"
+                    leans = leans or any(
+                        other[0] == "row" and other[1] == unit[1] and other[2] != unit[2]
+                        and units[other][0] == other_kind and user_of(units[other]) & user_of(change)
+                        for other in conflicts)
+                if leans:
+                    outcomes[unit] = "conflict"
+                    changed = True
+
+    def judge(self, unit, change, export_rows, export_users, units):
         """A pending change against the export: applied, pending or conflict (roundtrip.md
         section 3), before re-applying it is tried against the invariants."""
         if unit[0] == "user":
@@ -225,8 +257,9 @@ class Inventory:
         # the fields it has (roundtrip.md section 1: one change per non-empty field), so a
         # field VOSS set that numkit left empty is not looked at.
         if kind == "row_removed":
+            # still pending only if VOSS has the row exactly as last loaded, every field
             return "applied" if shown is None else "pending" if all(
-                same_value(f, shown[f], was[f]) for f in fields) else "conflict"
+                same_value(f, shown[f], was[f]) for f in FIELDS) else "conflict"
         if kind == "row_added":
             outcome = "pending" if shown is None else "applied" if all(
                 same_value(f, shown[f], now[f]) for f in fields) else "conflict"
@@ -238,16 +271,20 @@ class Inventory:
             outcome = "pending" if all(same_value(f, shown[f], was[f]) for f in fields) \
                 else "conflict"
         if outcome == "pending" and "used_by" in fields and now["used_by"]:
-            if self.given_another(now["used_by"], unit[1:], export_rows, export_users):
+            given = {key[1:] for key, other in units.items() if key[0] == "row"
+                     and "used_by" in other[1] and other[3]
+                     and same_user(other[3]["used_by"], now["used_by"])}
+            if self.given_another(now["used_by"], unit[1:], export_rows, export_users, given):
                 return "conflict"
         return outcome
 
-    def given_another(self, username, key, export_rows, export_users):
+    def given_another(self, username, key, export_rows, export_users, given):
         """The export shows the user active and holding a number they did not hold as last
-        loaded, other than this one: VOSS gave them another."""
+        loaded and numkit did not give them (`given`), other than this one: VOSS gave them
+        another."""
         if username.lower() not in export_users:
             return False
-        return any(other != key and same_user(values["used_by"], username)
+        return any(other != key and other not in given and same_user(values["used_by"], username)
                    and not same_user(self.snapshot_rows.get(other, {}).get("used_by"), username)
                    for other, values in export_rows.items())
 

@@ -363,3 +363,11 @@ def test_a_number_row_a_non_strict_load_rejected_keeps_numkit_s_change_pending(i
     assert row(inv, "2001", SITE_A)["used_by"] == "alice"
     assert set(inv.pending_changes()["field"]) == {"status", "used_by"}
     assert inv.check().empty
+
+
+def test_a_row_removed_in_numkit_that_voss_filled_a_field_of_is_a_conflict(inv, reload):
+    inv.delete_numbers("2002")
+    # VOSS left the row but flagged it for carol: not "unchanged", so not deleted again
+    report = reload(inv, export(replace={f"2002,{SITE_B}": f"2002,{SITE_B},Available,carol,,"}))
+    assert counts(report) == (0, 0, 1, 0)
+    assert row(inv, "2002", SITE_B)["reserved_for"] == "carol"

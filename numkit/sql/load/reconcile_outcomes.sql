@@ -8,7 +8,10 @@
 -- export shows the user active and holding a number they did not hold as last loaded and
 -- numkit did not give them, but not this one, VOSS gave them another: a conflict.
 create or replace temp table reconciled as
-with keys as (
+with previous_load as (
+    select max(load_id) as load_id from loads where load_id < getvariable('numkit_reconciled_load')
+),
+keys as (
     select distinct number, node from pending_at_load where number is not null
 ),
 export_rows as (
@@ -34,8 +37,22 @@ row_fields as (
     where pending.number is not null
 ),
 row_judged as (
-    select *,
-           case when field in ('reserved_for', 'used_by')
+    select row_fields.*,
+           -- a row removed in numkit is still pending only if VOSS has it exactly as last
+           -- loaded, every field (a field VOSS filled since is a decision of its own)
+           row_fields.kind <> 'row_removed' or exists (
+               select 1 from snapshot_numbers as was
+               join numbers as now on now.number = was.number and now.node = was.node
+               where was.load_id = (select load_id from previous_load)
+                 and was.number = row_fields.number and was.node = row_fields.node
+                 and now.status is not distinct from was.status
+                 and now.usage is not distinct from was.usage
+                 and lower(now.reserved_for) is not distinct from lower(was.reserved_for)
+                 and lower(now.used_by) is not distinct from lower(was.used_by)
+                 and now.release_date is not distinct from was.release_date
+                 and now.reservation_notes is not distinct from was.reservation_notes
+                 and now.description is not distinct from was.description) as unchanged_since,
+           case when row_fields.field in ('reserved_for', 'used_by')
                 then lower(export_value) is not distinct from lower(numkit_value)
                 else export_value is not distinct from numkit_value end as shows_numkit,
            case when field in ('reserved_for', 'used_by')
@@ -48,7 +65,7 @@ row_outcomes as (
            case
                when bool_and(kind = 'row_removed') then
                    case when not bool_or(in_export) then 'applied'
-                        when bool_and(shows_voss) then 'pending'
+                        when bool_and(shows_voss) and bool_and(unchanged_since) then 'pending'
                         else 'conflict' end
                when bool_and(kind = 'row_added') and not bool_or(in_export) then 'pending'
                when bool_and(in_export) and bool_and(shows_numkit) then 'applied'
@@ -65,9 +82,6 @@ row_outcomes as (
            end as conflict_reason
     from row_judged
     group by number, node
-),
-previous_load as (
-    select max(load_id) as load_id from loads where load_id < getvariable('numkit_reconciled_load')
 ),
 given_elsewhere as (
     -- rows whose change gives the number to a user VOSS gave another number instead

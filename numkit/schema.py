@@ -29,7 +29,7 @@ SCHEMA_DIGESTS = {
     # snapshot_changes reports a Used By set or cleared (one side empty)
     3: "974f7815e8dbaca3b9355fc5459c65977b4d9c3d02491d07412c11caafdea2e2",
     # pending_changes and reconciliations: the round trip with VOSS
-    4: "d03e8902cb8ea71666bfa9bfbb2a2959fc49f5f4631ddf8ca01f55e47313d48e",
+    4: "2050c0c630dfe706c331e8460cecf22d23cb79dcfadbcebbe3d3af4243913f6d",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"
@@ -153,11 +153,15 @@ def create_objects(con, path=":memory:"):
 
 def refresh_derived(con):
     """Bring what numkit keeps ready for the rules in step with the tables it comes from:
-    numkit_snapshot_date() as the latest load's date (a constant), node_lineage from
+    numkit_snapshot_date() as the latest load's date and numkit_latest_load() as its id
+    (constants), node_lineage from
     `nodes`. Run after every write to `loads` or `nodes`."""
     latest = con.execute("select max(as_of) from loads").fetchall()[0][0]
     literal = "null" if latest is None else f"date '{latest.isoformat()}'"
     con.execute(statement("fix_snapshot_date").format(as_of=literal))
+    load_id = con.execute("select max(load_id) from loads").fetchall()[0][0]
+    con.execute(statement("fix_latest_load").format(load_id="null" if load_id is None
+                                                    else int(load_id)))
     con.execute(statement("refresh_node_lineage"))
 
 

@@ -371,3 +371,15 @@ def test_a_row_removed_in_numkit_that_voss_filled_a_field_of_is_a_conflict(inv, 
     report = reload(inv, export(replace={f"2002,{SITE_B}": f"2002,{SITE_B},Available,carol,,"}))
     assert counts(report) == (0, 0, 1, 0)
     assert row(inv, "2002", SITE_B)["reserved_for"] == "carol"
+
+
+def test_the_latest_load_is_fixed_at_each_load_and_each_forgetting(inv, reload):
+    def latest():
+        return inv.sql("select numkit_latest_load() as fixed, (select max(load_id) from loads) "
+                       "as loaded").iloc[0].tolist()
+    first = latest()
+    reload(inv)
+    second = latest()
+    assert second[0] == second[1] and second[0] > first[0]
+    inv.forget_latest_snapshot()
+    assert latest() == first

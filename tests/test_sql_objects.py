@@ -15,6 +15,7 @@ CALLS = {
     "number_value": "select number_value('+0100')",
     "numkit_setting": "select numkit_setting('cooling_days')",
     "numkit_snapshot_date": "select numkit_snapshot_date()",
+    "numkit_latest_load": "select numkit_latest_load()",
     "cooling_stuck": "select cooling_stuck('Cooling', date '2026-01-01')",
     "released_by_as_of": "select released_by_as_of('Reserved', date '2026-01-01')",
     "effective_status": "select effective_status('Reserved', date '2026-01-01')",

@@ -12,7 +12,7 @@
 -- made it, those re-applied by loads included, and the time of the earliest (`decided_at`).
 create or replace view pending_changes as
 with latest as (
-    select max(load_id) as load_id from loads
+    select numkit_latest_load() as load_id
 ),
 load_operation as (
     select max(operation_id) as operation_id
@@ -41,18 +41,24 @@ row_events as (
 touched as (
     select distinct number, node from row_events where node is not null
 ),
+-- the stored number order first: an integer read, then the few rows it finds compared
+touched_orders as (
+    select distinct number_value(number) as number_order from touched
+),
 now_rows as (
     select numbers.number, numbers.node, status, usage, reserved_for, used_by,
            release_date::varchar as release_date, reservation_notes, description
-    from numbers
+    from (select * from numbers
+          where number_order in (select number_order from touched_orders)) as numbers
     semi join touched on touched.number = numbers.number and touched.node = numbers.node
 ),
 was_rows as (
     select snapshot_numbers.number, snapshot_numbers.node, status, usage, reserved_for, used_by,
            release_date::varchar as release_date, reservation_notes, description
-    from snapshot_numbers
+    from (select * from snapshot_numbers
+          where load_id = numkit_latest_load()
+            and number_order in (select number_order from touched_orders)) as snapshot_numbers
     semi join touched on touched.number = snapshot_numbers.number and touched.node = snapshot_numbers.node
-    where snapshot_numbers.load_id = (select load_id from latest)
 ),
 paired as (
     select
@@ -84,12 +90,25 @@ row_changes as (
                then lower(voss_value) is distinct from lower(numkit_value)
                else voss_value is distinct from numkit_value end
 ),
+user_events as (
+    select event_id, lower(username) as user_key from since where number is null and username is not null
+    union
+    select unnest(event_ids), lower(username) from carried where number is null
+),
+-- only users an event has touched since the load (or that the load re-applied) can differ:
+-- every change to a user is an event, and there may be millions of users
+touched_users as (
+    select distinct user_key from user_events
+),
 was_users as (
     select lower(username) as user_key, username, node
-    from snapshot_users where load_id = (select load_id from latest)
+    from snapshot_users
+    where load_id = numkit_latest_load()
+      and lower(username) in (select user_key from touched_users)
 ),
 now_users as (
     select lower(username) as user_key, username, node from users
+    where lower(username) in (select user_key from touched_users)
 ),
 user_changes as (
     select case when was_users.user_key is null then 'user_added'
@@ -101,11 +120,6 @@ user_changes as (
     from now_users
     full join was_users on was_users.user_key = now_users.user_key
     where now_users.node is distinct from was_users.node
-),
-user_events as (
-    select event_id, lower(username) as user_key from since where number is null and username is not null
-    union
-    select unnest(event_ids), lower(username) from carried where number is null
 ),
 row_event_lists as (
     select row_events.number, row_events.node,

@@ -3,7 +3,7 @@
 -- latest is forgotten.
 insert into snapshot_numbers by name
 select getvariable('numkit_kept_load') as load_id, number, node, status, usage, reserved_for, used_by, release_date,
-       reservation_notes, description, extra
+       reservation_notes, description, extra, number_order
 from numbers;
 insert into snapshot_users by name
 select getvariable('numkit_kept_load') as load_id, username, node, extra from users;

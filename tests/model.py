@@ -141,8 +141,8 @@ class Inventory:
         self.snapshot_users = dict(self.users)
 
     def load(self, rows, users, as_of):
-        """A new snapshot (interface.md, "Files numkit loads"), reconciled with the changes
-        pending before it (roundtrip.md section 3); `users` None: no users file, the users
+        """A new snapshot (docs/rules.md#r27-loading-an-export), reconciled with the changes
+        pending before it (rules R29); `users` None: no users file, the users
         as last loaded. Returns {change unit: outcome} (see `pending_units`)."""
         export_rows = {(row["number"], row["node"]): fields_of(row) for row in rows}
         export_users = (dict(self.snapshot_users) if users is None
@@ -173,7 +173,7 @@ class Inventory:
     def pending_units(self):
         """{("row", number, node) | ("user", lower name): change}: a row's change is (kind,
         changed fields, as last loaded, now), a user's (kind, node as loaded, (name, node)
-        now), kinds as roundtrip.md section 1 names them."""
+        now), kinds as rules R28 names them."""
         units = {}
         now_rows = {(row.number, row.node): fields_of(row) for row in self.rows}
         for key in self.snapshot_rows.keys() | now_rows.keys():
@@ -237,8 +237,8 @@ class Inventory:
                     changed = True
 
     def judge(self, unit, change, export_rows, export_users, units):
-        """A pending change against the export: applied, pending or conflict (roundtrip.md
-        section 3), before re-applying it is tried against the invariants."""
+        """A pending change against the export: applied, pending or conflict (rules R29,
+        R30), before re-applying it is tried against the invariants."""
         if unit[0] == "user":
             kind, was_node, now = change
             shown = export_users.get(unit[1])
@@ -254,7 +254,7 @@ class Inventory:
         kind, fields, was, now = change
         shown = export_rows.get(unit[1:])
         # A row's changed fields are judged together; a row added or removed has changed
-        # the fields it has (roundtrip.md section 1: one change per non-empty field), so a
+        # the fields it has (rules R28: one change per non-empty field), so a
         # field VOSS set that numkit left empty is not looked at.
         if kind == "row_removed":
             # still pending only if VOSS has the row exactly as last loaded, every field
@@ -311,7 +311,7 @@ class Inventory:
         return rows, users
 
     def broken_by(self, units, outcomes, rows, users):
-        """The pending changes that, re-applied, break an invariant (rules.md section 7)."""
+        """The pending changes that, re-applied, break an invariant (rules R26, R30)."""
         broken = set()
         for unit, change in units.items():
             if outcomes[unit] != "pending":

@@ -1,4 +1,4 @@
-"""Assign, release and delete user."""
+"""Assign, release and delete user (rules R14, R15, R16)."""
 
 import datetime as dt
 

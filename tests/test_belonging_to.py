@@ -1,4 +1,4 @@
-"""Numbers belonging to a subscriber."""
+"""Numbers belonging to a subscriber (rules R11)."""
 
 from conftest import SITE_A, SITE_B, numbers_of, records
 

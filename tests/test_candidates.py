@@ -1,4 +1,4 @@
-"""Assignable numbers, candidates and next available."""
+"""Assignable numbers, candidates and next available (rules R9; Reserved For, rules R3)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""check(): the invariants of the rules as data tests."""
+"""check(): the invariants as data tests (rules R26; one number, one path, rules R6)."""
 
 import pytest
 

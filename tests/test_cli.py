@@ -179,7 +179,7 @@ def test_demo_refuses_sites_past_its_cap(tmp_path):
     (["load", "{tmp}/inv.duckdb", "--dir", "{tmp}/no-folder"], "no folder {tmp}/no-folder"),
 ])
 def test_a_path_that_names_nothing_is_one_line_and_status_1(tmp_path, args, says):
-    """interface.md: a user error exits 1 with a one-line message (not click's usage text)."""
+    """rules R32: a user error exits 1 with a one-line message (not click's usage text)."""
     result = run(*[a.format(tmp=tmp_path) for a in args])
     assert result.exit_code == 1
     assert result.output.strip() == "Error: " + says.format(tmp=tmp_path)

@@ -1,5 +1,5 @@
 """How a CSV export is read: the quote is `"` only, the delimiter one of `,` `;` tab `|`
-(interface.md, "Files numkit loads"), and a file that cannot be read says why."""
+(docs/interface.md#files-numkit-loads), and a file that cannot be read says why."""
 
 import csv
 import shutil

@@ -1,4 +1,4 @@
-"""Effective status at as_of."""
+"""Effective status at as_of (rules R7)."""
 
 import datetime as dt
 

@@ -1,4 +1,5 @@
-"""Every write is one transaction and appends to events; a refused write leaves no trace."""
+"""Every write is one transaction and appends to events; a refused write leaves no trace
+(rules R12; errors, rules R31)."""
 
 import json
 

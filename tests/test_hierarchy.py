@@ -1,3 +1,5 @@
+"""Nodes, their types and customers (rules R1)."""
+
 import pytest
 
 import numkit

@@ -1,4 +1,4 @@
-"""Loading exports: headers, checks, all-or-nothing, snapshots (interface.md)."""
+"""Loading exports: headers, checks, all-or-nothing, snapshots (rules R4, R27)."""
 
 import datetime as dt
 import json

@@ -1,5 +1,5 @@
 """Loading XLSX exports: the sheet read, cell values as text, and what cannot be read exactly
-(interface.md, "Files numkit loads")."""
+(docs/interface.md#files-numkit-loads)."""
 
 import datetime as dt
 import json

@@ -17,7 +17,7 @@ TestRoundTrip (RoundTripMachine) adds the round trip with VOSS: after every step
 pending changes equal the model's (computed from its state and the snapshot it last loaded),
 and now and then a simulated VOSS writes the next export (the last snapshot with a random
 part of the pending changes done, some decided otherwise, some changes of its own); numkit
-loads it and the model reconciles it by roundtrip.md section 3: the same outcome for every
+loads it and the model reconciles it by rules R29: the same outcome for every
 change pending before, the same counts, the same inventory after, inv.check() empty.
 30 x 40 steps, about 2.5 minutes here.
 """
@@ -380,8 +380,8 @@ OTHER_DATE = AS_OF + dt.timedelta(days=40)     # a release date no operation set
 
 
 def export_is_sound(rows, users):
-    """What numkit's load accepts: some rows and users, and the invariants of rules.md
-    section 7 within the export."""
+    """What numkit's load accepts: some rows and users, and the invariants of rules R26
+    within the export."""
     if not rows or not users:
         return False
     for (number, node), values in rows.items():
@@ -539,7 +539,7 @@ def pending_in_numkit(inv):
 
 class RoundTripMachine(ModelMachine):
     """Random operations, then now and then the next export from a simulated VOSS: numkit
-    reconciles it, the model reconciles it by roundtrip.md section 3, and both must agree on
+    reconciles it, the model reconciles it by rules R29, and both must agree on
     every outcome, on the inventory after, and on what is still pending."""
 
     # the reads of the API are the other machine's; this one spends its steps on the round trip

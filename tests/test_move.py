@@ -1,4 +1,4 @@
-"""Moving a user, and its preview."""
+"""Moving a user, and its preview (rules R17)."""
 
 import pytest
 

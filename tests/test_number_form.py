@@ -1,3 +1,5 @@
+"""What a number is: canonical form, order, ranges (rules R2)."""
+
 import pytest
 from hypothesis import given, settings, strategies as st
 

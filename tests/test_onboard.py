@@ -1,4 +1,4 @@
-"""Onboarding a user."""
+"""Onboarding a user (rules R13; usernames, rules R5)."""
 
 import pytest
 

@@ -1,5 +1,5 @@
 """Pending changes: what numkit decided since the last load and VOSS does not have yet,
-computed from the inventory and the snapshot (README, "Round trip with VOSS")."""
+computed from the inventory and the snapshot (rules R28)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Reconciling the next export (README, "Round trip with VOSS"): each change pending before
+"""Reconciling the next export (rules R29, R30): each change pending before
 a load is applied (VOSS did it), still pending (re-applied on the export) or a conflict
 (VOSS decided otherwise), row by row and user by user; or discarded when asked."""
 

@@ -1,4 +1,4 @@
-"""The cleanup reports."""
+"""The cleanup reports (rules R22 to R25)."""
 
 import datetime as dt
 

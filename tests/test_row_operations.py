@@ -1,4 +1,4 @@
-"""Reserve for, clear, add and delete numbers, set status, cleanup."""
+"""Reserve for, clear, add and delete numbers, set status, cleanup (rules R18 to R21)."""
 
 import datetime as dt
 

@@ -1,3 +1,5 @@
+"""Which rows a node sees (rules R8)."""
+
 from conftest import CUST1, SITE_A, SITE_B, SITE_C, numbers_of
 
 

@@ -1,4 +1,4 @@
-"""Why-not reason codes, in their order."""
+"""Why-not reason codes, in their order (rules R10)."""
 
 from conftest import CUST1, SITE_A, SITE_B, SITE_D
 

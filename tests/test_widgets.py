@@ -308,7 +308,7 @@ def test_onboarding_result_and_number_choice_follow_the_user_typed(database):
 
 
 def test_a_replaced_number_reserved_for_the_mover_is_said_to_stay_reserved(database):
-    """rules.md: a replaced row keeps its Reserved For flag; seen from the destination it is a
+    """rules R17: a replaced row keeps its Reserved For flag; seen from the destination it is a
     stranded reservation once the move is done, though the preview's plan calls it replace."""
     panel = MovePreviewPanel(database, as_of=AS_OF)
     panel.user.value = "ilewis"

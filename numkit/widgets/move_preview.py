@@ -175,7 +175,7 @@ class MovePreviewPanel(w.VBox):
 
 def kept_flags(username, moving, reserved):
     """A replaced number that is also reserved for the user keeps its flag when released
-    (rules.md): a reservation the user can no longer see from the destination."""
+    (docs/rules.md#r17-move-user): a reservation the user can no longer see from the destination."""
     replaced = moving[moving["action"] == "replace"]
     flagged = [number for number, node in zip(replaced["number"], replaced["node"])
                if (number, node) in reserved]

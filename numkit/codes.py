@@ -1,13 +1,17 @@
 """The inventory's vocabulary, defined once: statuses, node types, reasons, policies."""
 
+from .rulebook import statuses
+
+# The statuses are the `statuses` table's (sql/10_tables/statuses.sql), in its order; the
+# names below are what Python code calls them by, and must be statuses of that table.
+STATUSES = tuple(status for status, _ in statuses())
+SETTABLE_STATUSES = tuple(status for status, settable in statuses() if settable)
 AVAILABLE = "Available"
 USED = "Used"
 USED_UTILITY = "Used-Utility"
 RESERVED = "Reserved"
 COOLING = "Cooling"
 INACTIVE = "Inactive"
-STATUSES = (AVAILABLE, USED, USED_UTILITY, RESERVED, COOLING, INACTIVE)
-SETTABLE_STATUSES = (AVAILABLE, RESERVED, COOLING)
 
 NODE_TYPES = ("Provider", "Reseller", "Customer", "Intermediate", "Site")
 

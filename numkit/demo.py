@@ -32,6 +32,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from . import codes
+
 AS_OF = dt.date(2026, 11, 23)
 HISTORY_DAYS_BEFORE = (150, 60, 10)          # the earlier users snapshots, oldest first
 PROVIDER = "sys.hcs.Prov-1"
@@ -39,8 +41,10 @@ SEED_USER = "u.okafor"                       # the seed example's user "u"
 
 NUMBER_HEADERS = ["Internal Number", "Located At", "Status", "Usage", "Reserved For",
                   "Used By", "Release Date", "Reservation Notes", "Description"]
-STATUSES = ["Available", "Used", "Used-Utility", "Reserved", "Cooling", "Inactive"]
-AVAILABLE, USED, USED_UTILITY, RESERVED, COOLING, INACTIVE = range(6)
+STATUSES = list(codes.STATUSES)
+AVAILABLE, USED, USED_UTILITY, RESERVED, COOLING, INACTIVE = (     # codes into STATUSES
+    STATUSES.index(status) for status in (codes.AVAILABLE, codes.USED, codes.USED_UTILITY,
+                                          codes.RESERVED, codes.COOLING, codes.INACTIVE))
 
 # Three kinds of number range. Extensions and pools live at the customer node, so every
 # site of the customer sees them; DIDs live at a site.

@@ -3,21 +3,15 @@
 import re
 
 from .errors import InvalidOperation
+from .rulebook import canonical_numbers
 
-_WHITESPACE = re.compile(r"\s+")
-_CANONICAL = re.compile(r"\+?[0-9]+")
 _RANGE = re.compile(r"(\S+?)\s*-\s*(\S+)")
-MAX_DIGITS = 30
 
 
 def canonical_number(raw):
-    """`\\+44 20 7946 0123` -> `+442079460123`; None when it is not a number."""
-    text = _WHITESPACE.sub("", str(raw))
-    if text.startswith("\\+"):
-        text = text[1:]
-    if not _CANONICAL.fullmatch(text) or len(text.lstrip("+")) > MAX_DIGITS:
-        return None
-    return text
+    """`\\+44 20 7946 0123` -> `+442079460123`; None when it is not a number (the rule is
+    SQL's canonical_number(), sql/00_functions/canonical_number.sql)."""
+    return canonical_numbers([raw])[0]
 
 
 def number_order(number):
@@ -56,7 +50,11 @@ def parse_numbers(numbers):
         return [_require(numbers)], True
     if isinstance(numbers, int) and not isinstance(numbers, bool):
         return [_require(str(numbers))], True
-    result = [_require(str(n)) for n in numbers]
+    texts = [str(n) for n in numbers]
+    result = canonical_numbers(texts)
+    for text, number in zip(texts, result):
+        if number is None:
+            raise InvalidOperation(f"not a number: {text!r}")
     if not result:
         raise InvalidOperation("no numbers given")
     return list(dict.fromkeys(result)), False

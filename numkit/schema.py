@@ -1,7 +1,9 @@
-"""The SQL layer: schema objects run in path order, and named statements."""
+"""The SQL layer: schema objects built layer by layer, migrations by schema version, and
+named statements."""
 
 import contextlib
 import hashlib
+import re
 from functools import cache
 from importlib import resources
 
@@ -11,16 +13,23 @@ from .errors import IncompatibleDatabase
 
 SQL_ROOT = resources.files("numkit") / "sql"
 STATEMENT_DIRS = ("load", "statements")
+MIGRATIONS = "migrations"
+TABLE_LAYER = "10_tables"
 INDEX_LAYER = "12_indexes"
+# Lookups numkit keeps as constants (statements/fix_lookup.sql), refreshed by
+# refresh_derived after each write to the tables they read.
+FIXED_LOOKUPS = ("numkit_snapshot_date", "numkit_latest_load")
 
-# The version of the schema files (the numbered layers under sql/), stored in each
-# database's schema_version table. Bump it, and record the new digest below, whenever any
-# schema file changes: numkit refuses a database whose version is higher than its own (its
-# objects may not mean what this numkit thinks, and rewriting them would downgrade it), and
-# only a writer upgrades a lower one. Whether an older numkit could still read a changed
-# view is easy to get wrong, so every change counts; a test fails until both are updated.
-# The digest is schema_digest() of the files of that version.
-SCHEMA_VERSION = 4
+# The version of the schema files (the numbered layers under sql/ and the migrations),
+# stored in each database's schema_version table. Bump it, and record the new digest below,
+# whenever any schema file changes: numkit refuses a database whose version is higher than
+# its own (its objects may not mean what this numkit thinks, and rewriting them would
+# downgrade it), and only a writer upgrades a lower one. Whether an older numkit could still
+# read a changed view is easy to get wrong, so every change counts; a test fails until both
+# are updated. The digest is schema_digest() of the files of that version. What a database
+# of an older version lacks in its tables is added by sql/migrations/NNNN_*.sql, NNNN being
+# the version that brings it.
+SCHEMA_VERSION = 5
 SCHEMA_DIGESTS = {
     1: "dead0111ada1fdd033d95ae6803f3a4b120a4a9a3b49e3b9449ac35c4fa01842",
     # snapshots keep every column and their nodes, deletions name their load, and
@@ -30,19 +39,68 @@ SCHEMA_DIGESTS = {
     3: "974f7815e8dbaca3b9355fc5459c65977b4d9c3d02491d07412c11caafdea2e2",
     # pending_changes and reconciliations: the round trip with VOSS
     4: "2050c0c630dfe706c331e8460cecf22d23cb79dcfadbcebbe3d3af4243913f6d",
+    # the statuses table; migrations out of the table files; the build order within a
+    # layer from what each file reads; one definition of a number's place on a path
+    5: "09bf645b43dc07032808664885465f001678594712cf50fe7bc64d02b63ace82",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"
 
+_COMMENT = re.compile(r"--[^\n]*")
+
+
+def layers():
+    """The numbered layers, lowest first: a file reads only from lower layers, or from
+    files of its own layer that run before it."""
+    return sorted((d for d in SQL_ROOT.iterdir()
+                   if d.is_dir() and d.name not in STATEMENT_DIRS and d.name[:2].isdigit()),
+                  key=lambda d: d.name)
+
+
+def mentioned(text, names):
+    """Which of `names` the SQL `text` mentions (comments aside)."""
+    code = _COMMENT.sub("", text).lower()
+    return {name for name in names if re.search(rf"\b{re.escape(name)}\b", code)}
+
+
+def in_dependency_order(files):
+    """A layer's files, each after the files of the layer it reads (by name otherwise)."""
+    by_name = {f.name.removesuffix(".sql"): f for f in files}
+    needs = {name: mentioned(f.read_text(), by_name.keys() - {name})
+             for name, f in by_name.items()}
+    ordered = []
+    while len(ordered) < len(by_name):
+        placed = {f.name.removesuffix(".sql") for f in ordered}
+        ready = sorted(name for name in by_name.keys() - placed if needs[name] <= placed)
+        if not ready:
+            stuck = sorted(by_name.keys() - placed)
+            raise RuntimeError(f"SQL files that read each other: {', '.join(stuck)}")
+        ordered.append(by_name[ready[0]])
+    return ordered
+
+
+@cache
+def layer_files():
+    """(layer name, its files in the order they run), lowest layer first."""
+    return tuple((layer.name, tuple(in_dependency_order(
+        [f for f in layer.iterdir() if f.name.endswith(".sql")]))) for layer in layers())
+
 
 def object_files():
-    """Every schema file, in the order it must run: layer by layer, then by name."""
-    files = []
-    for layer in sorted(SQL_ROOT.iterdir(), key=lambda p: p.name):
-        if layer.is_dir() and layer.name not in STATEMENT_DIRS and layer.name[:2].isdigit():
-            files.extend(sorted((f for f in layer.iterdir() if f.name.endswith(".sql")),
-                                key=lambda p: p.name))
-    return files
+    """Every schema file, in the order it must run: layer by layer, and within a layer
+    each after the files it reads."""
+    return [f for _, files in layer_files() for f in files]
+
+
+def object_file(name):
+    return next(f for f in object_files() if f.name == f"{name}.sql")
+
+
+def migration_files(after=0):
+    """The migrations that bring a database of version `after` up to SCHEMA_VERSION, in
+    version order."""
+    files = [f for f in (SQL_ROOT / MIGRATIONS).iterdir() if f.name.endswith(".sql")]
+    return sorted((f for f in files if int(f.name[:4]) > after), key=lambda f: f.name)
 
 
 def index_files():
@@ -85,9 +143,9 @@ def object_names():
 
 @cache
 def schema_digest():
-    """A digest of every schema file, names and text."""
+    """A digest of every schema file and migration, names, text and order."""
     digest = hashlib.sha256()
-    for sql_file in object_files():
+    for sql_file in [*object_files(), *migration_files()]:
         digest.update(sql_file.name.encode() + sql_file.read_bytes())
     return digest.hexdigest()
 
@@ -141,9 +199,16 @@ def create_objects(con, path=":memory:"):
     if schema_state(con, path) is CURRENT:
         ensure_indexes(con)
         return
+    version, _ = built_version(con)
     con.begin()
-    for sql_file in object_files():
-        con.execute(sql_file.read_text())
+    for layer, files in layer_files():
+        for sql_file in files:
+            con.execute(sql_file.read_text())
+        if layer == TABLE_LAYER and version is not None and version < SCHEMA_VERSION:
+            # the tables exist, as an older numkit left them: bring them up to date
+            # before anything that reads them is built
+            for migration in migration_files(after=version):
+                con.execute(migration.read_text())
     refresh_derived(con)
     con.execute("delete from schema_version")
     con.execute("insert into schema_version (version, digest) values ($v, $d)",
@@ -153,15 +218,14 @@ def create_objects(con, path=":memory:"):
 
 def refresh_derived(con):
     """Bring what numkit keeps ready for the rules in step with the tables it comes from:
-    numkit_snapshot_date() as the latest load's date and numkit_latest_load() as its id
-    (constants), node_lineage from
-    `nodes`. Run after every write to `loads` or `nodes`."""
-    latest = con.execute("select max(as_of) from loads").fetchall()[0][0]
-    literal = "null" if latest is None else f"date '{latest.isoformat()}'"
-    con.execute(statement("fix_snapshot_date").format(as_of=literal))
-    load_id = con.execute("select max(load_id) from loads").fetchall()[0][0]
-    con.execute(statement("fix_latest_load").format(load_id="null" if load_id is None
-                                                    else int(load_id)))
+    the FIXED_LOOKUPS (numkit_snapshot_date(), numkit_latest_load()) as constants, each
+    answered first by its own file, and node_lineage from `nodes`. Run after every write to
+    `loads` or `nodes`."""
+    for name in FIXED_LOOKUPS:
+        con.execute(object_file(name).read_text())
+        value, kind = con.execute(f"select {name}()::varchar, typeof({name}())").fetchall()[0]
+        literal = "null" if value is None else "'" + value.replace("'", "''") + "'"
+        con.execute(statement("fix_lookup").format(name=name, literal=literal, type=kind))
     con.execute(statement("refresh_node_lineage"))
 
 

@@ -5,6 +5,6 @@
 create table if not exists deleted_users (
     username varchar not null,
     node varchar,
-    deleted_at date not null
+    deleted_at date not null,
+    load_id bigint
 );
-alter table deleted_users add column if not exists load_id bigint;

@@ -10,15 +10,3 @@ create table if not exists nodes (
     name varchar,
     node_id integer
 );
--- databases built before node ids
-alter table nodes add column if not exists node_id integer;
-update nodes
-set node_id = numbered.node_id
-from (
-    select node,
-           coalesce((select max(node_id) from nodes), 0)
-               + row_number() over (order by node) as node_id
-    from nodes
-    where node_id is null
-) as numbered
-where nodes.node = numbered.node;

@@ -19,15 +19,3 @@ create table if not exists numbers (
     node_id integer,
     number_order hugeint
 );
--- databases built before node ids
-alter table numbers add column if not exists node_id integer;
-update numbers
-set node_id = nodes.node_id
-from nodes
-where nodes.node = numbers.node and numbers.node_id is distinct from nodes.node_id;
-
--- databases built before the stored number order
-alter table numbers add column if not exists number_order hugeint;
-update numbers
-set number_order = number_value(number)
-where number_order is distinct from number_value(number);

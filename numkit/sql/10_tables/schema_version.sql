@@ -4,7 +4,6 @@
 -- writes nothing. Two columns also stop a numkit from before versions downgrading it: that
 -- numkit writes its digest alone into this table, which fails and undoes its rewrite.
 create table if not exists schema_version (
-    digest varchar not null
+    digest varchar not null,
+    version integer
 );
--- databases built before versions (their version is read as 0 until a writer upgrades them)
-alter table schema_version add column if not exists version integer;

@@ -2,7 +2,6 @@
 create table if not exists snapshot_users (
     load_id bigint not null,
     username varchar not null,
-    node varchar not null
+    node varchar not null,
+    extra json
 );
--- databases built before snapshots kept the users' other columns
-alter table snapshot_users add column if not exists extra json;

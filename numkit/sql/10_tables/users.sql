@@ -5,5 +5,3 @@ create table if not exists users (
     node varchar not null,
     extra json
 );
--- databases built before users kept their other columns
-alter table users add column if not exists extra json;

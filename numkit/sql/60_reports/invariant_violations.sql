@@ -90,11 +90,11 @@ from (
 union all
 select 'unknown_status', number, node, null, 'status ' || status || ' is not a known status'
 from numbers
-where status not in ('Available', 'Used', 'Used-Utility', 'Reserved', 'Cooling', 'Inactive')
+where status not in (select statuses.status from statuses)
 union all
 select 'non_canonical_number', number, node, null, 'number is not in canonical form'
 from numbers
-where not regexp_full_match(number, '\+?[0-9]+')
+where canonical_number(number) is distinct from number
 union all
 select 'user_unknown_node', null, node, username, 'the user''s node is not in nodes'
 from users

@@ -122,7 +122,8 @@ select _row, 'status', status_raw, 'empty status'
 from checked_numbers where status is null and status_raw is null
 union all
 select _row, 'status', status_raw,
-       'unknown status: one of Available, Used, Used-Utility, Reserved, Cooling, Inactive'
+       'unknown status: one of '
+       || (select string_agg(statuses.status, ', ' order by statuses.position) from statuses)
 from checked_numbers where status_raw is not null
 union all
 select _row, 'release_date', release_date_raw, 'not a date: YYYY-MM-DD'

@@ -1,0 +1,42 @@
+"""The rules that need no inventory (the statuses, a number's canonical form), answered by
+DuckDB from the schema's own files: Python asks the SQL that defines them rather than
+keeping a copy that could come to disagree."""
+
+import threading
+from functools import cache
+
+import duckdb
+
+from .schema import object_file
+
+# Only the files these rules read: building the whole schema would cost every import.
+_FILES = ("whitespace", "canonical_number", "statuses")
+_lock = threading.Lock()
+
+
+@cache
+def _connection():
+    con = duckdb.connect()
+    for name in _FILES:
+        con.execute(object_file(name).read_text())
+    return con
+
+
+def _rows(query, parameters=None):
+    with _lock:     # one connection, used by one thread at a time
+        return _connection().execute(query, parameters).fetchall()
+
+
+@cache
+def statuses():
+    """(status, settable) of every status, in the order numkit lists them."""
+    return tuple(_rows("select status, settable from statuses order by position"))
+
+
+def canonical_numbers(raws):
+    """canonical_number() of each of `raws`: its canonical form, or None when it is not a
+    number."""
+    if not raws:
+        return []
+    return _rows("select list_transform($raws, lambda raw: canonical_number(raw))",
+                 {"raws": [str(raw) for raw in raws]})[0][0]

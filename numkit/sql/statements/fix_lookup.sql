@@ -1,0 +1,7 @@
+-- A lookup of 15_lookups as the constant it is until the tables it reads are written
+-- again: a subquery in every rule costs DuckDB a join per question, a constant costs
+-- nothing (and a constant load id lets DuckDB skip other snapshots' blocks). numkit runs
+-- this after the lookup's own file, with {name}, its answer then as a {literal} and its
+-- {type} (numkit.schema.refresh_derived), after each write to `loads`.
+create or replace macro {name}() as
+    cast({literal} as {type});

@@ -2,6 +2,7 @@
 numkit is refused, an older one is brought up to date by a writer only."""
 
 import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -10,7 +11,9 @@ from click.testing import CliRunner
 import numkit
 from numkit import schema
 from numkit.cli import main
+from numkit.codes import STATUSES
 
+from conftest import AS_OF, SITE_B
 from unwritable import fingerprint, read_only_view
 
 
@@ -145,3 +148,41 @@ def test_check_on_a_database_the_user_may_only_read(stored):
         result = run("check", view / stored.name)
     assert result.exit_code == 0, result.output
     assert fingerprint(stored.parent) == before
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def version_4(tmp_path):
+    """A database made by numkit at schema version 4 (tests/fixtures/schema_4.sql)."""
+    path = tmp_path / "version-4.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute((FIXTURES / "schema_4.sql").read_text())
+    return path
+
+
+def candidates(con):
+    con.execute("set variable numkit_as_of = $d", {"d": AS_OF})
+    return con.execute(f"select number, node from available_numbers('bob', '{SITE_B}')").fetchall()
+
+
+def test_a_database_of_version_4_is_upgraded_by_a_writer_and_answers_as_before(version_4):
+    with duckdb.connect(str(version_4)) as con:
+        before = candidates(con)
+    inv = numkit.connect(version_4)
+    assert inv.check().empty
+    assert candidates(inv.con) == before
+    assert inv.sql("select count(*) as n from snapshot_numbers "
+                   "where number_order is distinct from number_value(number)")["n"][0] == 0
+    assert tuple(inv.sql("select status from statuses order by position")["status"]) == STATUSES
+    inv.close()
+    assert stored_version(version_4) == [(schema.SCHEMA_VERSION, schema.schema_digest())]
+
+
+def test_each_migration_is_named_by_the_version_it_brings():
+    versions = [int(f.name[:4]) for f in schema.migration_files()]
+    assert versions == sorted(set(versions))
+    assert set(versions) <= set(range(1, schema.SCHEMA_VERSION + 1))
+    assert schema.migration_files(after=4) == [f for f in schema.migration_files()
+                                               if int(f.name[:4]) == 5]

@@ -4,7 +4,7 @@ import duckdb
 import pytest
 
 import numkit
-from numkit.schema import index_files, object_files, object_names
+from numkit.schema import index_files, mentioned, object_files, object_names
 
 from conftest import SITE_B
 
@@ -84,3 +84,12 @@ def test_read_only_connection(make_inventory, tmp_path):
     make_inventory(path=str(path)).close()
     with numkit.connect(path, read_only=True) as inv:
         assert inv.next_available("bob", SITE_B) == "2002"
+
+
+def test_a_file_reads_only_from_lower_layers_or_files_of_its_layer_built_before_it():
+    names = set(object_names())
+    built = set()
+    for sql_file in object_files():
+        name = sql_file.name.removesuffix(".sql")
+        assert not mentioned(sql_file.read_text(), names - built - {name}), sql_file
+        built.add(name)

@@ -6,10 +6,10 @@ import ipywidgets as w
 
 from ..arguments import MAX_DAYS
 from ..errors import NumkitError
-from ..exports import write_tables
-from ..reports import report_tables
+from ..reports.exports import write_tables
+from ..reports.summary import report_tables
 from ..sample import PROJECT_ROOT
-from . import charts
+from ..reports import charts
 from .common import FITTED, Confirmation, Session, heading, in_plain_words, note, show, table
 from .round_trip import PendingChanges, Reconciliation
 

@@ -7,7 +7,7 @@ import ipywidgets as w
 import pandas as pd
 
 from ..errors import LoadError, NumkitError
-from . import charts
+from ..reports import charts
 from .common import FITTED, Session, heading, in_plain_words, note, show, table
 from .round_trip import PendingChanges, Reconciliation
 

@@ -6,10 +6,10 @@ import html
 
 from .exports import write_tables
 from .frames import for_display
-from .reports import OVERDUE_AFTER_DAYS, decisions, describe_changes, report_tables
-from .sample import PROJECT_ROOT, database_path
-from .inventory import connect
-from .widgets import charts
+from .summary import OVERDUE_AFTER_DAYS, decisions, describe_changes, report_tables
+from ..sample import PROJECT_ROOT, database_path
+from ..inventory import connect
+from . import charts
 
 ROWS_SHOWN = 200
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from traitlets.config import Config
 
-from .errors import NumkitError
-from .sample import PROJECT_ROOT
-from .staging import Staging
+from ..errors import NumkitError
+from ..sample import PROJECT_ROOT
+from ..staging import Staging
 
 REPORT_NOTEBOOK = PROJECT_ROOT / "notebooks" / "03-cleanup-report.ipynb"
 # Cells that only make sense with a person at the keyboard, or that only configure the run.

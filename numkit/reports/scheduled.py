@@ -1,72 +1,55 @@
-"""The scheduled report: the cleanup-report notebook run headless, turned into HTML."""
+"""The scheduled report: the cleanup report's sections rendered straight to an HTML page
+(no notebook kernel), beside its CSV and XLSX files and the same sections as a notebook."""
 
-import re
-import tempfile
+import json
 from pathlib import Path
 
-from traitlets.config import Config
-
-from ..errors import NumkitError
-from ..sample import PROJECT_ROOT
 from ..staging import Staging
+from .page import HEADING, page
+from .sections import CleanupReport
 
-REPORT_NOTEBOOK = PROJECT_ROOT / "notebooks" / "03-cleanup-report.ipynb"
-# Cells that only make sense with a person at the keyboard, or that only configure the run.
-HIDDEN_CELL_TAGS = {"panel", "parameters", "injected-parameters"}
-EXECUTED, PAGE = "cleanup-report.ipynb", "cleanup-report.html"
-
-
-class ReportFailed(NumkitError):
-    """The report notebook stopped with an error."""
-
-
-def _local_kernel(directory):
-    """The report's kernel talks over local sockets in `directory`, not TCP: nothing listens
-    on a port, and the kernel has no unencrypted network traffic to warn about on stderr."""
-    return Config({"KernelManager": {"transport": "ipc", "ip": str(Path(directory) / "kernel")}})
+NOTEBOOK, PAGE = "cleanup-report.ipynb", "cleanup-report.html"
 
 
 def run_report(database, out_dir, as_of=None, older_than_days=0):
-    """Run the report notebook on `database`; write HTML, CSVs and an XLSX into out_dir."""
-    import papermill
+    """Report on `database` (opened only to read); write HTML, CSVs, an XLSX and the
+    notebook of the report into out_dir. Returns the page's path."""
+    return write_report(CleanupReport(database, as_of=as_of, older_than_days=older_than_days),
+                        out_dir)
 
+
+def write_report(report, out_dir):
+    """Write the CleanupReport `report` into out_dir as run_report does."""
     out = Path(out_dir).resolve()
-    # the notebook writes the CSV and XLSX files itself, each put in place the same way
-    parameters = {"database": str(Path(database).resolve()), "as_of": str(as_of) if as_of else None,
-                  "older_than_days": older_than_days, "out_dir": str(out),
-                  "read_only": True}    # a report only reads: it runs on a file the user may only read
+    # each file is put in place the same way: the tables' files first, the page last
     with Staging(out) as staging:
-        executed = staging.path(EXECUTED)
-        try:
-            with tempfile.TemporaryDirectory(prefix="numkit-kernel-") as sockets:
-                papermill.execute_notebook(str(REPORT_NOTEBOOK), str(executed), parameters=parameters,
-                                           kernel_name="python3", progress_bar=False,
-                                           cwd=str(REPORT_NOTEBOOK.parent),
-                                           config=_local_kernel(sockets))
-        except papermill.PapermillExecutionError as error:
-            raise ReportFailed(f"the report notebook failed ({error.ename}: {error.evalue}); "
-                               f"see {staging.place(EXECUTED)}") from None
-        staging.path(PAGE).write_text(notebook_as_html(executed), encoding="utf-8")
-        staging.place(EXECUTED)
+        sections = [*report.sections(), report.export(out)]
+        staging.path(PAGE).write_text(page(report.title, sections), encoding="utf-8")
+        staging.path(NOTEBOOK).write_text(as_notebook(report, sections, out), encoding="utf-8")
+        staging.place(NOTEBOOK)
         return staging.place(PAGE)
 
 
-def notebook_as_html(path):
-    """A self-contained HTML page of the notebook's outputs: no code, no scripts to fetch."""
-    import nbformat
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
+def as_notebook(report, sections, out_dir):
+    """The report as a notebook that shows what the page shows, each section the output
+    of the call that makes it; run again, it reads the database anew."""
+    setup = ("from numkit.reports.sections import CleanupReport\n"
+             f"report = CleanupReport({str(report.database.resolve())!r}, as_of={str(report.as_of)!r}, "
+             f"older_than_days={report.older_than_days!r})")
+    calls = [f"report.{name}()" for name in report.SECTIONS] + [f"report.export({str(out_dir)!r})"]
+    cells = [_cell("markdown", "the-report", f"## {HEADING}"), _cell("code", "setup", setup)]
+    for index, (call, section) in enumerate(zip(calls, sections)):
+        cells.append(_cell("code", f"section-{index}", call, [{
+            "output_type": "display_data", "metadata": {},
+            "data": {"text/html": section._repr_html_(), "text/plain": repr(section)}}]))
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "cells": cells, "metadata": {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"}}}
+    return json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
 
-    config = Config()
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = HIDDEN_CELL_TAGS
-    exporter = HTMLExporter(config=config, exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    notebook = nbformat.read(str(path), as_version=4)
-    notebook.metadata.pop("widgets", None)   # the panel's live state: useless without a kernel
-    body, _ = exporter.from_notebook_node(notebook)
-    # The template links require.js and MathJax from the internet, and its mermaid loader
-    # imports scripts from there; the report needs none of them.
-    body = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)
-    return re.sub(r'<script type="module">(?:(?!</script>).)*?https?://.*?</script>', "", body,
-                  flags=re.DOTALL)
+
+def _cell(kind, cell_id, source, outputs=None):
+    cell = {"cell_type": kind, "id": cell_id, "metadata": {}, "source": source}
+    if kind == "code":
+        cell.update(execution_count=None, outputs=outputs or [])
+    return cell

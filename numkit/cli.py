@@ -10,12 +10,12 @@ import click
 import duckdb
 
 from . import demo as demo_data
-from . import handoff, reports
+from . import handoff
 from .arguments import parse_date
 from .errors import InvalidOperation, LoadError, NotADatabase, NotSaved, NumkitError
-from .exports import problems_for_spreadsheets, safe_for_spreadsheets
+from .reports.exports import problems_for_spreadsheets, safe_for_spreadsheets
 from .inventory import connect
-from .scheduled import run_report
+from .reports.summary import describe_changes, summary_lines
 from .schema import SCHEMA_VERSION
 from .snapshots import load_folder
 from .voss_workbook import read_mapping
@@ -343,17 +343,16 @@ def check(db, as_of):
 @expected_errors
 def report(db, out_dir, as_of, older_than):
     """Run the cleanup report on DB: HTML, CSV and XLSX files in --out, a summary here."""
+    # here, not at the top: the report's charts load matplotlib, which other commands do without
+    from .reports.scheduled import CleanupReport, write_report
+
     as_of = parse_date(as_of, "--as-of")
-    with connect(db, read_only=True) as inv:    # checks it is a numkit database, then lets go
-        if as_of:
-            inv.as_of = as_of
-        tables = reports.report_tables(inv, older_than)
-        reported_as_of = inv.as_of
+    report = CleanupReport(db, as_of=as_of, older_than_days=older_than)   # reads it, then lets go
     out_folder(out_dir)     # before the summary: a folder that cannot be written is the one line said
-    say(f"numkit report for {visible(db)} as of {reported_as_of}")
-    for line in reports.summary(tables):
+    say(f"numkit report for {visible(db)} as of {report.as_of}")
+    for line in summary_lines(report.data.counts):
         say(f"  {visible(line)}")
-    page = run_report(db, out_dir, as_of=as_of, older_than_days=older_than)
+    page = write_report(report, out_dir)
     for path in sorted(page.parent.iterdir()):
         say(f"wrote {visible(path)}")
 
@@ -375,7 +374,7 @@ def diff(db, from_load, to_load, out_file):
         return
     if out_file:    # first: a file that cannot be written is the one line said
         write_csv(safe_for_spreadsheets(changes), out_file)
-    say(reports.describe_changes(changes))
+    say(describe_changes(changes))
     if len(changes):
         say(table(changes.fillna("")))
     if out_file:

@@ -23,7 +23,7 @@ from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
 from .database_files import refuse_other_files
 from .errors import (InvalidOperation, InventoryLocked, NotSaved, NumkitError, UnknownNode,
                      UnknownUser)
-from .frames import frame, short_frame
+from .reports.frames import frame, short_frame
 from .schema import (NEW, OLDER, create_objects, indexes_rebuilt, refresh_derived,
                      refuse_older, schema_state, statement)
 from .storage import storage_failure

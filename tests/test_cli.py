@@ -187,8 +187,8 @@ def test_a_path_that_names_nothing_is_one_line_and_status_1(tmp_path, args, says
 
 
 def test_report_as_a_program_keeps_stderr_clean(database, tmp_path):
-    """The report's kernel talks over local sockets: no warning about unencrypted TCP on
-    stderr (a scheduled job mails its stderr), and no socket files left behind."""
+    """The report as a program: no warning on stderr (a scheduled job mails its stderr), and
+    no socket files left behind."""
     # a temporary folder of its own: reports run by other processes make sockets too
     private_tmp = tmp_path / "tmp"
     private_tmp.mkdir()

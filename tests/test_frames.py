@@ -1,9 +1,9 @@
-"""Reports come through Arrow (numkit.frames) with the very columns DuckDB's .df() gives."""
+"""Reports come through Arrow (numkit.reports.frames) with the very columns DuckDB's .df() gives."""
 
 import pandas as pd
 import pytest
 
-from numkit.frames import for_display, frame, short_frame
+from numkit.reports.frames import for_display, frame, short_frame
 
 ROWS = """select * from (values
     ('a', null::varchar, 1, null::bigint, date '2026-01-01', null::date, true, null::boolean,

@@ -304,7 +304,7 @@ def test_snapshot_changes_between_two_loads(inv, tmp_path):
 
 
 def test_snapshot_changes_report_a_number_passing_from_one_user_to_another(inv, tmp_path):
-    from numkit.reports import describe_changes
+    from numkit.reports.summary import describe_changes
     users = USERS + f"bob,{SITE_A}\n"
     inv.load(write(tmp_path, "n1.csv", NUMBERS), users=write(tmp_path, "u1.csv", users),
              as_of="2026-11-30")

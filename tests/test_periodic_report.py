@@ -2,7 +2,11 @@
 
 import datetime as dt
 import html
+import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -386,3 +390,34 @@ def test_the_section_is_on_the_page_and_counted_in_the_summaries(decided):
     assert "1 decided in numkit over a week ago and not yet in VOSS, 1 conflict(s) at the last load" in page
     assert "decided in numkit over a week ago, not yet in VOSS: 1" in output
     assert "conflicts at the last load: 1" in output
+
+
+# The page's headings and charts as the report has always shown them on the sample.
+SAMPLE_HEADINGS = [
+    ("h2", "The report"), ("h2", "numkit cleanup report, as of 2026-11-23"),
+    ("h2", "Since the last snapshot"), ("h2", "Decided in numkit, not yet in VOSS"),
+    ("h3", "Conflicts at the last load"), ("h2", "Numbers held for people who left"),
+    ("h2", "Stuck cooling"), ("h2", "Stranded reservations"), ("h2", "Utilization"),
+    ("h2", "Files")]
+NO_KERNEL = ("import sys\n"
+             "for name in ('papermill', 'nbclient', 'nbconvert', 'jupyter_client', 'ipykernel'):\n"
+             "    sys.modules[name] = None    # importing any of them now fails\n"
+             "from numkit.cli import main\n"
+             "main()\n")
+
+
+def test_report_renders_without_papermill_or_a_kernel(stored, tmp_path):
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-c", NO_KERNEL, "report", str(stored), "--out", str(out),
+                             "--as-of", "2026-11-23", "--older-than", "30"],
+                            capture_output=True, text=True, cwd=tmp_path,
+                            env={**os.environ, "PYTHONPATH": str(Path(numkit.__file__).parent.parent)})
+    assert result.returncode == 0, result.stderr
+    assert "deleted-user reservations: 9 (6 deleted, 3 never onboarded)" in result.stdout
+    page = (out / "cleanup-report.html").read_text(encoding="utf-8")
+    assert re.findall(r"<(h[23])[^>]*>([^<]*)<", page) == SAMPLE_HEADINGS
+    assert re.findall(r'<img alt="([^"]*)" src="data:image/png;base64,', page) == [
+        "Numbers held for people who left", "Utilization"]
+    assert page.count('<table class="dataframe numkit-table">') == 5
+    assert "<title>numkit cleanup report, as of 2026-11-23</title>" in page
+    assert {p.name for p in out.iterdir()} == set(REPORT_FILES)

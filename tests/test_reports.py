@@ -6,7 +6,7 @@ import pytest
 
 import numkit
 
-from numkit import reports
+from numkit.reports import summary as reports
 
 from conftest import (AS_OF, CUST1, CUST2, HIERARCHY, NUMBERS, SITE_A, SITE_B, SITE_C, SITE_D, USERS,
                       records, write)

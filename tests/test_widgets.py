@@ -7,7 +7,8 @@ import openpyxl
 import pandas as pd
 
 import numkit
-from numkit.widgets import CleanupReportPanel, MovePreviewPanel, OnboardingPanel, OverviewPanel, charts
+from numkit.reports import charts
+from numkit.widgets import CleanupReportPanel, MovePreviewPanel, OnboardingPanel, OverviewPanel
 
 import hostile
 from next_export import write_next_export

@@ -6,10 +6,10 @@ import ipywidgets as w
 
 from ..arguments import MAX_DAYS
 from ..errors import NumkitError
-from ..exports import write_tables
-from ..reports import report_tables
+from ..reports.exports import write_tables
+from ..reports.sections import deletion_age_chart, utilization_chart
+from ..reports.summary import alerts_sentence, held_for_leavers, report_data
 from ..sample import PROJECT_ROOT
-from . import charts
 from .common import FITTED, Confirmation, Session, heading, in_plain_words, note, show, table
 from .round_trip import PendingChanges, Reconciliation
 
@@ -73,28 +73,20 @@ class CleanupReportPanel(w.VBox):
 
     def refresh(self, _=None):
         with self.session.reading() as inv:
-            self.tables = report_tables(inv, self.older_than.value)
-            alert_share = inv.settings["alert_share"]
-            as_of = inv.as_of
-            self.pending.read(inv)
-            self.reconciliation.read(inv)
+            data = report_data(inv, self.older_than.value)
+        self.tables = data.tables
         deleted = self.tables["deleted_user_reservations"]
         usage = self.tables["node_utilization"]
-        counts = deleted["category"].value_counts()
-        self.deleted_summary.value = note("info", (
-            f"As of {as_of}: {counts.get('deleted', 0)} number(s) held for users deleted at least "
-            f"{self.older_than.value} days ago, {counts.get('never_onboarded', 0)} for users never "
-            "onboarded."))
-        self.deleted_chart.value = charts.deletion_age_histogram(deleted[deleted["category"] == "deleted"])
+        self.deleted_summary.value = note("info", f"As of {data.as_of}: {held_for_leavers(data)}")
+        self.deleted_chart.value = deletion_age_chart(deleted)
         show(self.deleted, deleted)
         show(self.stuck, self.tables["stuck_cooling"])
         show(self.stranded, self.tables["stranded_reservations"])
-        self.usage_chart.value = charts.utilization_chart(
-            usage[usage["type"].isin(["Customer", "Site"])], alert_share)
+        self.usage_chart.value = utilization_chart(usage, data.alert_share)
         show(self.usage, usage)
-        alerts = usage[usage["alert"]]
-        self.status.value = note("warning" if len(alerts) else "info",
-                                 f"{len(alerts)} node(s) below the {alert_share:.0%} available alert.")
+        self.status.value = note("warning" if data.counts["alerts"] else "info", alerts_sentence(data))
+        self.pending.present(data.round_trip)
+        self.reconciliation.present(data.round_trip)
 
     def export(self, _=None):
         try:

@@ -7,7 +7,8 @@ import ipywidgets as w
 import pandas as pd
 
 from ..errors import LoadError, NumkitError
-from . import charts
+from ..reports import charts
+from ..reports.summary import round_trip
 from .common import FITTED, Session, heading, in_plain_words, note, show, table
 from .round_trip import PendingChanges, Reconciliation
 
@@ -108,8 +109,9 @@ class OverviewPanel(w.VBox):
         with self.session.reading() as inv:
             customers = inv.utilization("Customer")
             sites = inv.utilization("Site")
-            self.pending.read(inv)
-            self.reconciliation.read(inv)
+            trip = round_trip(inv)
+        self.pending.present(trip)
+        self.reconciliation.present(trip)
         columns = ["node", "total", "available", "used", "used_utility", "reserved", "cooling",
                    "inactive", "share_available", "alert"]
         show(self.by_customer, customers[columns])

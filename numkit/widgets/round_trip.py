@@ -6,6 +6,7 @@ from pathlib import Path
 import ipywidgets as w
 
 from ..errors import NumkitError
+from ..reports.summary import round_trip
 from .common import FITTED, heading, in_plain_words, note, show, table
 
 CHANGE_COLUMNS = ["kind", "number", "node", "username", "field", "voss_value", "numkit_value",
@@ -39,9 +40,12 @@ class PendingChanges(w.VBox):
 
     def read(self, inv):
         """Read what is pending from `inv` (held by the caller) and show it."""
-        summary = inv.pending_summary()
-        changes = inv.pending_changes() if summary["changes"] else None
-        self.summary.value = note(*describe_pending(summary))
+        self.present(round_trip(inv))
+
+    def present(self, trip):
+        """Show what is pending in the RoundTrip `trip`."""
+        self.summary.value = note(*describe_pending(trip.pending))
+        changes = trip.changes if trip.pending["changes"] else None
         show(self.changes, None if changes is None else changes[CHANGE_COLUMNS].head(CHANGES_SHOWN))
 
     def export(self, _=None):
@@ -92,15 +96,13 @@ class Reconciliation(w.VBox):
         super().__init__([heading("The last load and the pending changes"), self.summary,
                           *self.sections.values()], layout=w.Layout(display="none"))
 
-    def read(self, inv):
-        """Read the latest load's reconciliation from `inv` (held by the caller) and show it;
-        hidden when that load found nothing pending."""
-        outcomes = inv.reconciliations()
+    def present(self, trip):
+        """Show the latest load's reconciliation in the RoundTrip `trip`; hidden when that
+        load found nothing pending."""
+        outcomes, counts, latest = trip.outcomes, trip.counts, trip.latest
         if outcomes.empty:
             self.layout.display = "none"
             return
-        latest = inv.snapshots().iloc[-1]
-        counts = inv.reconciliation_counts()
         counted = {"applied": counts.applied, "pending": counts.still_pending,
                    "conflict": counts.conflicts, "discarded": counts.discarded}
         words = counts.describe()

@@ -15,8 +15,8 @@ import re
 
 import pandas as pd
 
-from .staging import Staging
-from .visible import visible
+from ..staging import Staging
+from ..visible import visible
 
 WORKBOOK = "numkit-report.xlsx"
 FREE_TEXT_COLUMNS = {"username", "reserved_for", "used_by", "reservation_notes", "description",

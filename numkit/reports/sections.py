@@ -6,10 +6,10 @@ import html
 
 from .exports import write_tables
 from .frames import for_display
-from .reports import OVERDUE_AFTER_DAYS, decisions, describe_changes, report_tables
-from .sample import PROJECT_ROOT, database_path
-from .inventory import connect
-from .widgets import charts
+from .summary import OVERDUE_AFTER_DAYS, report_data, summary_sentence
+from ..inventory import connect
+from ..sample import PROJECT_ROOT, database_path
+from . import charts
 
 ROWS_SHOWN = 200
 
@@ -42,7 +42,12 @@ class Section:
 
 
 class CleanupReport:
-    """The week's cleanup report of one database, computed once, shown section by section."""
+    """The week's cleanup report of one database, read once (report_data), shown section
+    by section."""
+
+    # the sections in the order a page shows them
+    SECTIONS = ("summary", "since_last_snapshot", "not_yet_in_voss", "deleted_user_reservations",
+                "stuck_cooling", "stranded_reservations", "utilization")
 
     def __init__(self, database=None, as_of=None, older_than_days=30):
         self.database = database_path(database)
@@ -50,26 +55,23 @@ class CleanupReport:
         with connect(self.database, read_only=True) as inv:
             if as_of:
                 inv.as_of = as_of
-            self.as_of = inv.as_of
-            self.tables = report_tables(inv, older_than_days)
-            self.alert_share = inv.settings["alert_share"]
-            snapshots = inv.snapshots()
-        self.snapshot = snapshots.iloc[-1] if len(snapshots) else None
-        self.previous = snapshots.iloc[-2] if len(snapshots) > 1 else None
+            self.data = report_data(inv, older_than_days)
+        self.as_of, self.tables = self.data.as_of, self.data.tables
+        self.alert_share = self.data.alert_share
+        self.snapshot, self.previous = self.data.snapshot, self.data.previous
+
+    @property
+    def title(self):
+        return f"numkit cleanup report, as of {self.as_of}"
+
+    def sections(self):
+        """Every section, in order (the files written are not among them: see export)."""
+        return [getattr(self, name)() for name in self.SECTIONS]
 
     def summary(self):
         snapshot = (f"snapshot {self.snapshot['load_id']} as of {self.snapshot['as_of']:%Y-%m-%d}"
                     if self.snapshot is not None else "no snapshot loaded")
-        deleted = self.tables["deleted_user_reservations"]
-        alerts = self.tables["node_utilization"]["alert"].sum()
-        return Section(f"numkit cleanup report, as of {self.as_of}",
-                       f"{self.database.name}, {snapshot}. {len(deleted)} number(s) held for users "
-                       f"who are not active, {len(self.tables['stuck_cooling'])} stuck in cooling, "
-                       f"{len(self.tables['stranded_reservations'])} stranded reservation(s), "
-                       f"{alerts} node(s) below the {self.alert_share:.0%} available alert; "
-                       f"{decisions(self.tables['not_yet_in_voss'])} decided in numkit over a week "
-                       "ago and not yet in VOSS, "
-                       f"{decisions(self.tables['last_load_conflicts'])} conflict(s) at the last load.")
+        return Section(self.title, f"{self.database.name}, {snapshot}. {summary_sentence(self.data)}")
 
     def since_last_snapshot(self):
         changes = self.tables["snapshot_changes"]
@@ -78,28 +80,26 @@ class CleanupReport:
         return Section("Since the last snapshot",
                        f"From snapshot {self.previous['load_id']} ({self.previous['as_of']:%Y-%m-%d}) "
                        f"to {self.snapshot['load_id']} ({self.snapshot['as_of']:%Y-%m-%d}): "
-                       f"{describe_changes(changes)}.", changes)
+                       f"{self.data.counts['changes']}.", changes)
 
     def not_yet_in_voss(self):
         waiting, conflicts = self.tables["not_yet_in_voss"], self.tables["last_load_conflicts"]
         return Section(
             "Decided in numkit, not yet in VOSS",
-            f"{decisions(waiting)} change(s) decided in numkit more than {OVERDUE_AFTER_DAYS} days "
-            "ago that the last export did not show yet (one line per field, with its age in "
-            "days): carry them into VOSS.", waiting,
+            f"{self.data.counts['not_yet_in_voss']} change(s) decided in numkit more than "
+            f"{OVERDUE_AFTER_DAYS} days ago that the last export did not show yet (one line per "
+            "field, with its age in days): carry them into VOSS.", waiting,
             parts=[Section("Conflicts at the last load",
-                           f"{decisions(conflicts)} decision(s) the last export contradicted "
-                           "(VOSS decided otherwise): the export stands, numkit's value was "
-                           "dropped.", conflicts, level=3)])
+                           f"{self.data.counts['conflicts']} decision(s) the last export "
+                           "contradicted (VOSS decided otherwise): the export stands, numkit's "
+                           "value was dropped.", conflicts, level=3)])
 
     def deleted_user_reservations(self):
         deleted = self.tables["deleted_user_reservations"]
-        counts = deleted["category"].value_counts()
-        chart = charts.deletion_age_histogram(deleted[deleted["category"] == "deleted"])
         return Section("Numbers held for people who left",
-                       f"{counts.get('deleted', 0)} reserved for users deleted at least "
-                       f"{self.older_than_days} days ago; {counts.get('never_onboarded', 0)} for "
-                       "users never onboarded.", deleted, chart)
+                       f"{self.data.counts['deleted']} reserved for users deleted at least "
+                       f"{self.older_than_days} days ago; {self.data.counts['never_onboarded']} for "
+                       "users never onboarded.", deleted, deletion_age_chart(deleted))
 
     def stuck_cooling(self):
         stuck = self.tables["stuck_cooling"]
@@ -113,12 +113,21 @@ class CleanupReport:
 
     def utilization(self):
         usage = self.tables["node_utilization"]
-        shown = usage[usage["type"].isin(["Customer", "Site"])]
         return Section("Utilization", f"Share of numbers available per node (the chart: customers "
                                       f"and sites); the alert is below {self.alert_share:.0%}.", usage,
-                       charts.utilization_chart(shown, self.alert_share))
+                       utilization_chart(usage, self.alert_share))
 
     def export(self, out_dir=None):
         out_dir = out_dir or PROJECT_ROOT / "out" / "cleanup"
         written = write_tables(self.tables, out_dir)
         return Section("Files", "Wrote " + ", ".join(path.name for path in written) + f" to {out_dir}.")
+
+
+def deletion_age_chart(deleted):
+    """The histogram of the report: days since deletion, of the deleted users' reservations."""
+    return charts.deletion_age_histogram(deleted[deleted["category"] == "deleted"])
+
+
+def utilization_chart(usage, alert_share):
+    """The utilization chart of the report: customers and sites."""
+    return charts.utilization_chart(usage[usage["type"].isin(["Customer", "Site"])], alert_share)

@@ -1,0 +1,40 @@
+"""The cleanup report as one self-contained HTML page: its sections' escaped HTML in a
+page with its own stylesheet (the look of a notebook's output), no scripts, nothing to fetch."""
+
+import html
+
+# JupyterLab's light theme for rendered output, reduced to what the sections use.
+STYLE = """
+body { margin: 0; padding: 10px; background: white; color: rgba(0, 0, 0, 0.87);
+       font-family: system-ui, -apple-system, blinkmacsystemfont, 'Segoe UI', helvetica, arial,
+                    sans-serif, 'Apple Color Emoji', 'Segoe UI Emoji', 'Segoe UI Symbol';
+       font-size: 14px; line-height: 1.6; }
+section { padding: 5px 20px 5px 15px; overflow-x: auto; }
+h2, h3 { line-height: 1; font-weight: 500; font-style: normal; margin: 1.2em 0 0.8em 0; }
+section > :first-child { margin-top: 0.6em; }
+h2 { font-size: 1.728em; }
+h3 { font-size: 1.44em; }
+p { text-align: left; margin: 0 0 1em 0; }
+img { max-width: 100%; height: auto; }
+table { border-collapse: collapse; border-spacing: 0; border: none; color: rgba(0, 0, 0, 0.87);
+        font-size: 13px; table-layout: fixed; margin: 0 0 1em 0; }
+thead { border-bottom: 1px solid #bdbdbd; vertical-align: bottom; }
+td, th, tr { vertical-align: middle; padding: 0.5em; line-height: normal; white-space: normal;
+             max-width: none; border: none; text-align: right; }
+th { font-weight: bold; }
+tbody tr:nth-child(odd) { background: white; }
+tbody tr:nth-child(even) { background: #f5f5f5; }
+tbody tr:hover { background: #e1f5fe; }
+"""
+
+# The heading the page has always opened with, above the report's own title.
+HEADING = "The report"
+
+
+def page(title, sections):
+    """A page titled `title` showing `sections` (objects with `_repr_html_`), in order."""
+    body = "\n".join(f"<section>\n{section._repr_html_()}\n</section>" for section in sections)
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
+            f'<section>\n<h2 id="The-report">{HEADING}</h2>\n</section>\n{body}\n</main>\n</body>\n</html>\n')

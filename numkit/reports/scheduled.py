@@ -1,0 +1,55 @@
+"""The scheduled report: the cleanup report's sections rendered straight to an HTML page
+(no notebook kernel), beside its CSV and XLSX files and the same sections as a notebook."""
+
+import json
+from pathlib import Path
+
+from ..staging import Staging
+from .page import HEADING, page
+from .sections import CleanupReport
+
+NOTEBOOK, PAGE = "cleanup-report.ipynb", "cleanup-report.html"
+
+
+def run_report(database, out_dir, as_of=None, older_than_days=0):
+    """Report on `database` (opened only to read); write HTML, CSVs, an XLSX and the
+    notebook of the report into out_dir. Returns the page's path."""
+    return write_report(CleanupReport(database, as_of=as_of, older_than_days=older_than_days),
+                        out_dir)
+
+
+def write_report(report, out_dir):
+    """Write the CleanupReport `report` into out_dir as run_report does."""
+    out = Path(out_dir).resolve()
+    # each file is put in place the same way: the tables' files first, the page last
+    with Staging(out) as staging:
+        sections = [*report.sections(), report.export(out)]
+        staging.path(PAGE).write_text(page(report.title, sections), encoding="utf-8")
+        staging.path(NOTEBOOK).write_text(as_notebook(report, sections, out), encoding="utf-8")
+        staging.place(NOTEBOOK)
+        return staging.place(PAGE)
+
+
+def as_notebook(report, sections, out_dir):
+    """The report as a notebook that shows what the page shows, each section the output
+    of the call that makes it; run again, it reads the database anew."""
+    setup = ("from numkit.reports.sections import CleanupReport\n"
+             f"report = CleanupReport({str(report.database.resolve())!r}, as_of={str(report.as_of)!r}, "
+             f"older_than_days={report.older_than_days!r})")
+    calls = [f"report.{name}()" for name in report.SECTIONS] + [f"report.export({str(out_dir)!r})"]
+    cells = [_cell("markdown", "the-report", f"## {HEADING}"), _cell("code", "setup", setup)]
+    for index, (call, section) in enumerate(zip(calls, sections)):
+        cells.append(_cell("code", f"section-{index}", call, [{
+            "output_type": "display_data", "metadata": {},
+            "data": {"text/html": section._repr_html_(), "text/plain": repr(section)}}]))
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "cells": cells, "metadata": {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"}}}
+    return json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+
+
+def _cell(kind, cell_id, source, outputs=None):
+    cell = {"cell_type": kind, "id": cell_id, "metadata": {}, "source": source}
+    if kind == "code":
+        cell.update(execution_count=None, outputs=outputs or [])
+    return cell

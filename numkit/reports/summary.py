@@ -1,0 +1,182 @@
+"""The periodic cleanup report's data, read once, and its summary in words."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+CHANGE_WORDS = {
+    "number_added": "number(s) added", "number_removed": "number(s) removed",
+    "status_changed": "status change(s)", "reserved_for_set": "Reserved For flag(s) set",
+    "reserved_for_cleared": "Reserved For flag(s) cleared",
+    "reserved_for_changed": "Reserved For flag(s) changed", "used_by_changed": "Used By change(s)",
+    "user_onboarded": "user(s) onboarded",
+    "user_deleted": "user(s) deleted", "user_moved": "user(s) moved",
+}
+
+
+def describe_changes(changes):
+    """'1 number(s) added, 2 user(s) deleted' (in a fixed order), or 'no changes'."""
+    counts = changes["change"].value_counts()
+    return ", ".join(f"{counts[change]} {words}" for change, words in CHANGE_WORDS.items()
+                     if change in counts) or "no changes"
+
+
+REPORTS = ("deleted_user_reservations", "stuck_cooling", "stranded_reservations",
+           "node_utilization", "snapshot_changes", "not_yet_in_voss", "last_load_conflicts")
+
+# A decision should reach VOSS within the week it was made: older ones are overdue.
+OVERDUE_AFTER_DAYS = 7
+CHANGE_COLUMNS = ["kind", "number", "node", "username", "field", "voss_value", "numkit_value"]
+USER_KINDS = ("user_added", "user_deleted", "user_moved")
+
+
+@dataclass(frozen=True)
+class RoundTrip:
+    """The round trip with VOSS at a glance: `pending` (pending_summary), `changes` (the
+    pending changes; None when nothing is pending and the caller did not need them),
+    `outcomes` (what the latest load did with what was pending before it), `counts` (its
+    reconciliation counts) and `latest` (that load's snapshot row); the last two are None
+    when that load found nothing pending."""
+
+    pending: dict
+    changes: pd.DataFrame | None
+    outcomes: pd.DataFrame
+    counts: object
+    latest: pd.Series | None
+
+
+def round_trip(inv, changes=None, snapshots=None):
+    """The RoundTrip of `inv` (held by the caller). `changes` and `snapshots`: the pending
+    changes and the loads when the caller read them already."""
+    pending = inv.pending_summary()
+    if changes is None and pending["changes"]:
+        changes = inv.pending_changes()
+    outcomes = inv.reconciliations()
+    if outcomes.empty:
+        return RoundTrip(pending, changes, outcomes, None, None)
+    snapshots = inv.snapshots() if snapshots is None else snapshots
+    return RoundTrip(pending, changes, outcomes, inv.reconciliation_counts(), snapshots.iloc[-1])
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the cleanup report shows, read once: `tables` ({report name: DataFrame},
+    in REPORTS order), `counts` (what its summaries say), the snapshots compared
+    (`snapshot`, `previous`: rows of `snapshots()`, or None), the settings it was judged
+    by and the round trip."""
+
+    as_of: object
+    older_than_days: int
+    alert_share: float
+    tables: dict
+    counts: dict
+    snapshot: pd.Series | None
+    previous: pd.Series | None
+    round_trip: RoundTrip
+
+
+def report_data(inv, older_than_days=0):
+    """The cleanup report's data, read from `inv` (held by the caller)."""
+    snapshots = inv.snapshots()
+    pending = inv.pending_changes()
+    trip = round_trip(inv, changes=pending, snapshots=snapshots)
+    tables = {
+        "deleted_user_reservations": inv.deleted_user_reservations(older_than_days),
+        "stuck_cooling": inv.stuck_cooling(),
+        "stranded_reservations": inv.stranded_reservations(),
+        "node_utilization": inv.utilization(),
+        "snapshot_changes": inv.snapshot_changes(),
+        "not_yet_in_voss": not_yet_in_voss(pending, inv.as_of),
+        "last_load_conflicts": last_load_conflicts(trip.outcomes),
+    }
+    return ReportData(inv.as_of, older_than_days, inv.settings["alert_share"], tables,
+                      summary_counts(tables), snapshots.iloc[-1] if len(snapshots) else None,
+                      snapshots.iloc[-2] if len(snapshots) > 1 else None, trip)
+
+
+def report_tables(inv, older_than_days=0):
+    """{report name: DataFrame} for every report."""
+    return report_data(inv, older_than_days).tables
+
+
+def not_yet_in_voss(pending, as_of):
+    """The pending changes decided more than OVERDUE_AFTER_DAYS before `as_of`, oldest
+    first, with their age in whole days."""
+    decided_on = pending["decided_at"].dt.normalize()
+    age = (pd.Timestamp(as_of) - decided_on).dt.days.astype("Int64")
+    overdue = pending.assign(age_days=age)[age > OVERDUE_AFTER_DAYS]
+    return (overdue.sort_values("decided_at", kind="stable")
+            [["age_days", *CHANGE_COLUMNS, "decided_at"]].reset_index(drop=True))
+
+
+def last_load_conflicts(reconciliations):
+    """The changes the last load dropped because VOSS decided otherwise, and why."""
+    conflicts = reconciliations[reconciliations["outcome"] == "conflict"]
+    return conflicts[[*CHANGE_COLUMNS, "export_value", "reason", "decided_at"]].reset_index(drop=True)
+
+
+def decisions(changes):
+    """How many decisions the change rows are: a number row's fields count once, as does
+    each user (as a load's reconciliation counts them)."""
+    users = changes["kind"].isin(USER_KINDS)
+    return (changes[~users][["number", "node"]].drop_duplicates().shape[0]
+            + changes[users]["username"].str.lower().nunique())
+
+
+def summary_counts(tables):
+    """What the report's summaries say, counted once from its tables."""
+    deleted = tables["deleted_user_reservations"]
+    categories = deleted["category"].value_counts()
+    utilization = tables["node_utilization"]
+    return {
+        "held": len(deleted), "deleted": int(categories.get("deleted", 0)),
+        "never_onboarded": int(categories.get("never_onboarded", 0)),
+        "stuck_cooling": len(tables["stuck_cooling"]),
+        "stranded": len(tables["stranded_reservations"]),
+        "nodes": len(utilization), "alerts": utilization[utilization["alert"]]["node"].tolist(),
+        "changes": describe_changes(tables["snapshot_changes"]),
+        "not_yet_in_voss": decisions(tables["not_yet_in_voss"]),
+        "conflicts": decisions(tables["last_load_conflicts"]),
+    }
+
+
+def summary(tables):
+    """One line per report: how many rows and what stands out."""
+    return summary_lines(summary_counts(tables))
+
+
+def summary_lines(counts):
+    """The summary as lines, one per report (for a terminal)."""
+    alerts = counts["alerts"]
+    return [
+        f"deleted-user reservations: {counts['held']} ({counts['deleted']} deleted, "
+        f"{counts['never_onboarded']} never onboarded)",
+        f"stuck cooling: {counts['stuck_cooling']}",
+        f"stranded reservations: {counts['stranded']}",
+        f"nodes below the available-share alert: {len(alerts)} of {counts['nodes']}"
+        + (f" ({', '.join(alerts[:5])}{', ...' if len(alerts) > 5 else ''})" if alerts else ""),
+        "since the last snapshot: " + counts["changes"],
+        f"decided in numkit over a week ago, not yet in VOSS: {counts['not_yet_in_voss']}",
+        f"conflicts at the last load: {counts['conflicts']}",
+    ]
+
+
+def summary_sentence(data):
+    """The summary as one sentence (for the report's page)."""
+    counts = data.counts
+    return (f"{counts['held']} number(s) held for users who are not active, "
+            f"{counts['stuck_cooling']} stuck in cooling, {counts['stranded']} stranded "
+            f"reservation(s), {len(counts['alerts'])} node(s) below the {data.alert_share:.0%} "
+            f"available alert; {counts['not_yet_in_voss']} decided in numkit over a week ago "
+            f"and not yet in VOSS, {counts['conflicts']} conflict(s) at the last load.")
+
+
+def held_for_leavers(data):
+    """What the numbers held for people who left come to, in words."""
+    return (f"{data.counts['deleted']} number(s) held for users deleted at least "
+            f"{data.older_than_days} days ago, {data.counts['never_onboarded']} for users never "
+            "onboarded.")
+
+
+def alerts_sentence(data):
+    return f"{len(data.counts['alerts'])} node(s) below the {data.alert_share:.0%} available alert."

@@ -2,12 +2,12 @@
 VOSS (decide, see it pending, export it, load next week's export, see what became of it)."""
 
 import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import numkit
+from numkit import notebook_files
 from numkit.sample import DATABASE_VARIABLE, build_sample
 
 from browser import (  # noqa: F401  (browser and page are fixtures)
@@ -22,7 +22,7 @@ from next_export import write_next_export
 
 expect = need("playwright.sync_api").expect
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = notebook_files.FOLDER
 SITE_B = "sys.hcs.Prov-1.Cust-1.Site-B"
 SITE_C = "sys.hcs.Prov-1.Cust-1.Site-C"
 HOSTILE = '<img src=x onerror="window.__numkit_pwned=1">'

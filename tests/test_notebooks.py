@@ -1,15 +1,14 @@
 """Every notebook runs top to bottom against the sample; notebooks stay thin and output-free."""
 
 import shutil
-from pathlib import Path
 
 import nbformat
 import papermill
 import pytest
 
-from numkit import sample
+from numkit import notebook_files, sample
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = notebook_files.paths()
 
 
 def test_the_four_notebooks_exist():

@@ -10,12 +10,13 @@ import click
 import duckdb
 
 from . import demo as demo_data
-from . import handoff
+from . import handoff, notebook_files
 from .arguments import parse_date
 from .errors import InvalidOperation, LoadError, NotADatabase, NotSaved, NumkitError
 from .reports.exports import problems_for_spreadsheets, safe_for_spreadsheets
 from .inventory import connect
 from .reports.summary import describe_changes, summary_lines
+from .sample import DATABASE_VARIABLE
 from .schema import SCHEMA_VERSION
 from .snapshots import load_folder
 from .voss_workbook import read_mapping
@@ -454,6 +455,18 @@ def demo(out_dir, numbers, sites, seed, force):
     say(f"wrote a demo inventory to {visible(out_dir)}: {counts}; and next week's export "
         f"to {visible(str(Path(out_dir) / 'next-week'))}")
 
+
+
+@main.command()
+@click.argument("out_dir", metavar="DIR", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite notebooks of the same names in DIR.")
+@expected_errors
+def notebooks(out_dir, force):
+    """Copy numkit's four notebooks into DIR, to open in JupyterLab and work in."""
+    for path in notebook_files.copy_to(out_folder(out_dir), force=force):
+        say(f"wrote {visible(str(path))}")
+    say(f"open them in JupyterLab; each opens the database named in its first cell "
+        f"(`database = ...`), else ${DATABASE_VARIABLE}")
 
 if __name__ == "__main__":
     main()

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from .errors import InvalidOperation
+from .staging import Staging
 
 FOLDER = Path(__file__).resolve().parent / "notebooks"
 
@@ -11,3 +12,19 @@ FOLDER = Path(__file__).resolve().parent / "notebooks"
 def paths():
     """The notebooks numkit ships, in their order (00-overview first)."""
     return sorted(FOLDER.glob("*.ipynb"))
+
+
+def copy_to(folder, force=False):
+    """Copy the notebooks into `folder` (made if needed) for the analyst to work in; return the
+    paths written. A notebook already there is the analyst's work: without `force` nothing is
+    written and InvalidOperation names it."""
+    folder = Path(folder)
+    shipped = paths()
+    held = [p.name for p in shipped if os.path.lexists(folder / p.name)]
+    if held and not force:
+        them = "it" if len(held) == 1 else "them"
+        raise InvalidOperation(f"{folder} already holds {', '.join(held)}; add --force to overwrite {them}")
+    with Staging(folder) as staging:
+        for notebook in shipped:
+            staging.path(notebook.name).write_bytes(notebook.read_bytes())
+        return [staging.place(notebook.name) for notebook in shipped]

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from numkit import notebook_files
 from numkit.cli import main
 
 from conftest import HIERARCHY, NUMBERS, SITE_C, USERS, write
@@ -167,6 +168,42 @@ def test_demo_refuses_sites_past_its_cap(tmp_path):
     assert "Error: Invalid value for '--sites': 100000000 is not in the range 5<=x<=100000" \
         in result.output
     assert not (tmp_path / "demo").exists()
+
+
+def test_notebooks_copies_the_four_notebooks_for_the_analyst(tmp_path):
+    shipped = notebook_files.paths()
+    assert [p.name for p in shipped] == ["00-overview.ipynb", "01-onboarding.ipynb",
+                                         "02-move-preview.ipynb", "03-cleanup-report.ipynb"]
+    result = run("notebooks", tmp_path / "mine")
+    assert result.exit_code == 0, result.output
+    for notebook in shipped:
+        assert (tmp_path / "mine" / notebook.name).read_bytes() == notebook.read_bytes()
+        assert f"wrote {tmp_path / 'mine' / notebook.name}" in result.output
+    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == [p.name for p in shipped]
+
+
+def test_notebooks_never_overwrites_an_analysts_notebook_without_force(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "01-onboarding.ipynb").write_text("my edits")
+    line = one_error_line(run("notebooks", mine))
+    assert line == (f"Error: {mine} already holds 01-onboarding.ipynb; "
+                    "add --force to overwrite it")
+    assert sorted(p.name for p in mine.iterdir()) == ["01-onboarding.ipynb"]
+    assert (mine / "01-onboarding.ipynb").read_text() == "my edits"
+    assert run("notebooks", mine, "--force").exit_code == 0
+    assert (mine / "01-onboarding.ipynb").read_bytes() == \
+        (notebook_files.FOLDER / "01-onboarding.ipynb").read_bytes()
+
+
+def test_notebooks_replaces_a_link_never_writes_through_it(tmp_path):
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("not a notebook")
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "00-overview.ipynb").symlink_to(elsewhere)
+    assert run("notebooks", tmp_path / "mine", "--force").exit_code == 0
+    assert elsewhere.read_text() == "not a notebook"
+    assert not (tmp_path / "mine" / "00-overview.ipynb").is_symlink()
 
 
 @pytest.mark.parametrize("args, says", [
@@ -424,6 +461,7 @@ def test_an_unwritable_problems_file_keeps_the_loads_own_error(tmp_path):
     ["report", "{db}", "--out", "{tmp}/afile/out"],
     ["diff", "{db}", "--out", "{tmp}/afile/changes.csv"],
     ["demo", "--out", "{tmp}/afile/demo"],
+    ["notebooks", "{tmp}/afile/notebooks"],
 ])
 def test_an_unwritable_out_is_one_line_naming_it(tmp_path, command):
     """Tests run as root, whom permissions do not stop: a path under a regular file cannot

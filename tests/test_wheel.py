@@ -104,10 +104,6 @@ def installed(tmp_path_factory):
     env = {key: value for key, value in os.environ.items()
            if key not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "NUMKIT_DATABASE")}
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-    # the dependencies' data files (nbconvert's templates) are in their own prefix's share/
-    env["JUPYTER_PATH"] = os.pathsep.join(
-        str(share) for share in (Path(library).parents[2] / "share" / "jupyter" for library in kit_libraries())
-        if share.is_dir())
     work = tmp / "work"     # outside the checkout
     work.mkdir()
     return venv, work, env

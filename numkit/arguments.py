@@ -97,3 +97,21 @@ def extra_names(names):
         if not isinstance(name, str) or not name.strip():
             raise InvalidOperation(f"extra_columns takes header names, not {name!r}")
     return names
+
+
+def parse_moves(text):
+    """(moves, unreadable): the (username, destination) of each `username,destination` line
+    (`;` works too; a header line and blank lines are skipped), and the (line number, line)
+    of each line that is not one."""
+    moves, unreadable = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.replace(";", ",").split(",")]
+        if parts[0].lower() == "username" and len(moves) + len(unreadable) == 0:
+            continue
+        if len(parts) != 2 or not parts[0] or not parts[1]:
+            unreadable.append((number, line))
+            continue
+        moves.append((parts[0], parts[1]))
+    return moves, unreadable

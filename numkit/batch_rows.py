@@ -1,6 +1,7 @@
 """Rows read for a whole batch at once, shared by bulk onboarding and bulk move previews."""
 
-from .numbering import number_order
+from collections import deque
+
 from .schema import statement
 
 
@@ -18,15 +19,20 @@ def statement_rows(inv, name, frames):
 
 
 def free_rows_by_node(inv, free_users):
-    """node_id -> rows reserved for nobody, in number order, as a heap-ready list."""
+    """node_id -> a queue of the rows reserved for nobody there, in the statement's rank
+    order (number order, decided in SQL): the first in the queue is the node's next."""
     by_node = {}
     if free_users.empty:
         return by_node
     for row in statement_rows(inv, "bulk_free_candidates", {"bulk_free_users": free_users[["node"]]}):
-        by_node.setdefault(row["node_id"], []).append(row)
-    for rows in by_node.values():
-        rows.sort(key=lambda r: number_order(r["number"]), reverse=True)   # pop() takes the first
+        by_node.setdefault(row["node_id"], deque()).append(row)
     return by_node
+
+
+def first_by_rank(by_node, node_ids):
+    """The node id, among `node_ids`, whose next row ranks first; None when all are empty."""
+    heads = [(by_node[node_id][0]["rank"], node_id) for node_id in node_ids if by_node.get(node_id)]
+    return min(heads)[1] if heads else None
 
 
 def ancestor_ids_of(inv, nodes):

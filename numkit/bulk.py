@@ -4,11 +4,10 @@ computed for the whole batch with two queries instead of several per user."""
 import pandas as pd
 
 from .arguments import clean_username, user_keys
-from .batch_rows import ancestor_ids_of, free_rows_by_node, statement_rows
+from .batch_rows import ancestor_ids_of, first_by_rank, free_rows_by_node, statement_rows
 from .assignment import given_to, onboard
 from .changes import ROW_FIELDS, row_events, user_event
 from .errors import InvalidOperation, NoNumberAvailable, UnknownNode, UserExists
-from .numbering import number_order
 
 
 def _entries(users):
@@ -77,7 +76,7 @@ def onboard_many(inv, users):
         for seq, (username, node, _) in enumerate(entries):
             refuse(username, node)
             if seq in reserved:
-                rows = sorted(reserved[seq], key=lambda r: number_order(r["number"]))
+                rows = reserved[seq]     # in number order, as the statement gives them
             else:
                 rows = [_next_free(taken_from, ancestors.get(node, []), username, node)]
             befores = [{field: row[field] for field in ROW_FIELDS} for row in rows]
@@ -98,8 +97,8 @@ def onboard_many(inv, users):
 
 
 def _next_free(by_node, ancestor_ids, username, node):
-    """The first row in number order among the ancestors' free rows (the next available)."""
-    heads = [(number_order(by_node[a][-1]["number"]), a) for a in ancestor_ids if by_node.get(a)]
-    if not heads:
+    """The first row by rank among the ancestors' free rows (the next available), taken."""
+    node_id = first_by_rank(by_node, ancestor_ids)
+    if node_id is None:
         raise NoNumberAvailable(f"no number is available for {username} at {node}")
-    return by_node[min(heads)[1]].pop()
+    return by_node[node_id].popleft()

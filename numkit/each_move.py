@@ -7,12 +7,11 @@ from itertools import islice
 import pandas as pd
 
 from .arguments import user_keys
-from .batch_rows import ancestor_ids_of, free_rows_by_node, statement_rows
+from .batch_rows import free_rows_by_node, ancestor_ids_of, statement_rows
 from .changes import ROW_FIELDS
-from .codes import AVAILABLE, REPLACE
+from .codes import REPLACE
 from .errors import NumkitError, UnknownNode, UnknownUser
 from .moves import OneMove, plan_move
-from .numbering import number_order
 
 COLUMNS = ["username", "destination", "number", "node", "action", "new_number", "new_node",
            "refused"]
@@ -21,7 +20,7 @@ COLUMNS = ["username", "destination", "number", "node", "action", "new_number", 
 class EachMove(OneMove):
     """What planning reads, read once for all the moves (carrying still asks per move)."""
 
-    def __init__(self, inv, moves):
+    def __init__(self, inv, moves, policy):
         super().__init__(inv)
         self.key_of = user_keys(inv.con, [str(username).strip() for username, _ in moves])
         keys = sorted(set(self.key_of.values()))
@@ -36,34 +35,35 @@ class EachMove(OneMove):
         self.customer = dict(inv.con.execute(
             "select node, customer from node_customers where node in (select unnest($nodes))",
             {"nodes": nodes}).fetchall())
-        self.ancestor_names = {}
-        for node, ancestor in inv.con.execute(
-                "select node, ancestor from node_ancestors where node in (select unnest($nodes))",
-                {"nodes": nodes}).fetchall():
-            self.ancestor_names.setdefault(node, set()).add(ancestor)
-        self.used_rows, self.reserved_rows = {}, {}
-        for row in statement_rows(inv, "each_move_rows", {"movers": pd.DataFrame({"user_key": keys})}):
-            if row["used_key"] in self.users:
-                self.used_rows.setdefault(row["used_key"], []).append(row)
-            if row["reserved_key"] in self.users and row["reserved_key"] != row["used_key"]:
-                self.reserved_rows.setdefault(row["reserved_key"], []).append(row)
-        self.free, self.dest_ancestor_ids = {}, {}
-        self._fetch_free_rows(moves)
+        planned = sorted({(self.users[key]["username"], str(dest)) for username, dest in moves
+                          if (key := self.key_of[str(username).strip()]) in self.users
+                          and str(dest) in self.known})
+        self.plans = {}
+        if planned:
+            frame = pd.DataFrame(planned, columns=["username", "dest"]).assign(policy=policy)
+            for row in statement_rows(inv, "each_move_plans", {"move_list": frame}):
+                self.plans.setdefault((row["mover"], row["dest"]), []).append(row)
+        self.own, self.free, self.dest_ancestor_ids = {}, {}, {}
+        self._fetch_candidates()
 
-    def _fetch_free_rows(self, moves):
-        """Rows reserved for nobody, per node, as many as the moves to below it may need."""
-        wanted = []
-        for username, dest in moves:
-            user = self.users.get(self.key_of[str(username).strip()])
-            if user is None or dest not in self.known:
-                continue
-            leaving = [r for r in self.used_rows.get(self.key_of[user["username"]], [])
-                       if r["node"] not in self.ancestor_names.get(dest, set())]
-            wanted += [dest] * len(leaving)
-        if wanted:
-            self.free = {node_id: rows[::-1] for node_id, rows in   # in number order
-                         free_rows_by_node(self.inv, pd.DataFrame({"node": wanted})).items()}
-            self.dest_ancestor_ids = ancestor_ids_of(self.inv, sorted(set(wanted)))
+    def _fetch_candidates(self):
+        """Per move that replaces rows: the rows reserved for the mover they may be given
+        at the destination, and the rows reserved for nobody there, each in number order
+        (the statements' order and rank)."""
+        needing = [(username, dest, sum(row["action"] == REPLACE for row in rows))
+                   for (username, dest), rows in self.plans.items()]
+        needing = [move for move in needing if move[2]]
+        if not needing:
+            return
+        batch = pd.DataFrame({"seq": range(len(needing)),
+                              "user_key": [self.key_of[username] for username, _, _ in needing],
+                              "node": [dest for _, dest, _ in needing]})
+        for row in statement_rows(self.inv, "bulk_reserved_candidates", {"bulk_users": batch}):
+            username, dest, _ = needing[row["seq"]]
+            self.own.setdefault((username, dest), []).append(row)
+        wanted = pd.DataFrame({"node": [dest for _, dest, count in needing for _ in range(count)]})
+        self.free = free_rows_by_node(self.inv, wanted)
+        self.dest_ancestor_ids = ancestor_ids_of(self.inv, sorted(set(wanted["node"])))
 
     def user(self, username):
         user = self.users.get(self.key_of.get(str(username).strip()))
@@ -79,23 +79,14 @@ class EachMove(OneMove):
     def customers(self, source, dest):
         return self.customer.get(source), self.customer.get(dest)
 
-    def ancestors(self, node):
-        return self.ancestor_names.get(node, set())
-
-    def used(self, user):
-        return [_row(r) for r in self.used_rows.get(self.key_of[user["username"]], [])]
-
-    def reserved(self, user):
-        return [_row(r) for r in self.reserved_rows.get(self.key_of[user["username"]], [])]
+    def plan_rows(self, user, dest, policy):
+        return self.plans.get((user["username"], dest), [])
 
     def candidates(self, user, dest, count):
-        visible = self.ancestors(dest)
-        own = sorted((r for r in self.reserved_rows.get(self.key_of[user["username"]], [])
-                      if r["node"] in visible and r["effective_status"] == AVAILABLE),
-                     key=lambda r: number_order(r["number"]))
+        own = self.own.get((user["username"], dest), [])
         free = heapq.merge(*(self.free.get(node_id, []) for node_id in self.dest_ancestor_ids.get(dest, [])),
-                           key=lambda r: number_order(r["number"]))
-        return [_row(r) for r in (own + list(islice(free, count)))[:count]]
+                           key=lambda row: row["rank"])
+        return [_row(r) for r in islice(own + list(islice(free, count)), count)]
 
 
 def _row(row):
@@ -106,7 +97,7 @@ def preview_each_move(inv, moves, policy=REPLACE):
     """preview_move for each (username, destination), each against the inventory as it is;
     a move that would be refused is one line saying why."""
     moves = [(username, str(dest)) for username, dest in moves]
-    facts = EachMove(inv, moves)
+    facts = EachMove(inv, moves, policy)
     lines = []
     for username, dest in moves:
         try:

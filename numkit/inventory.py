@@ -16,7 +16,7 @@ from collections.abc import MutableMapping
 import duckdb
 
 from . import (assignment, bulk, each_move, forget, handoff, load, moves, reconcile,
-               row_operations)
+               row_operations, whatif)
 from .arguments import extra_names, parse_date, row_limit, single_number, whole_days
 from .changes import ROW_FIELDS, Operation
 from .codes import DEFAULT_SETTINGS, NODE_TYPES, canonical_spelling
@@ -707,6 +707,31 @@ class Inventory:
         return moves.plan_move(self, username, dest, policy).frame()
 
     @reads
+    def stranded_by_move(self, username, dest, policy="replace"):
+        """The user's reservations the destination cannot see once the move is done:
+        number, node and the plan's action (`stranded`, or `replace` for a replaced row that
+        keeps its flag); the move's refusals as preview_move raises them."""
+        return moves.plan_move(self, username, dest, policy).strands()
+
+    def preview_moves(self, moves, policy="replace"):
+        """What-if: every (username, destination) moved in order, each seeing the ones
+        before, then undone (on a scratch copy when read-only); a refused move is a line with
+        its `conflict`."""
+        return whatif.preview_moves(self, moves, policy)
+
+    def apply_moves(self, moves, policy="replace"):
+        """Every move done in order, all or none, in preview_moves' columns."""
+        return whatif.apply_moves(self, moves, policy)
+
+    @reads
+    def rows_seen_from(self, node, numbers, username=None):
+        """The rows visible from `node` holding one of `numbers`: number, node, reserved_for,
+        and held_for_other (reserved for someone other than `username`)."""
+        return self.con.execute(statement("rows_seen_from"),
+                                {"node": self.require_node(node), "numbers": list(numbers),
+                                 "user": None if username is None else str(username).strip()}).df()
+
+    @reads
     def preview_each_move(self, moves, policy="replace"):
         """preview_move for each (username, destination) in `moves`, each on its own against
         the inventory as it is, read at once for the whole list: username, destination, the
@@ -824,9 +849,12 @@ class Inventory:
                         "from nodes order by node")
 
     @reads
-    def users(self):
-        """Active users: username, node."""
-        return self.sql("select username, node from users order by lower(username)")
+    def users(self, limit=None):
+        """Active users: username, node (the first `limit` of them)."""
+        if limit is None:
+            return self.sql("select username, node from users order by lower(username)")
+        return self.sql("select username, node from users order by lower(username) limit $limit",
+                        {"limit": row_limit(limit)})
 
     @reads
     def user_status(self, username):

@@ -5,13 +5,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .assignment import candidate_rows, given_to, release_rows
-from .changes import ROW_COLUMNS, ROW_FIELDS
+from .changes import ROW_FIELDS
 from .codes import CARRY, KEEP, MOVE_POLICIES, REPLACE, STRANDED
 from .errors import InvalidOperation, MoveRefused, NoNumberAvailable
-from .numbering import number_order
 from .schema import statement
 
 PLAN_COLUMNS = ["number", "node", "action", "new_number", "new_node"]
+STRANDS_COLUMNS = ["number", "node", "action"]
 
 
 @dataclass
@@ -23,6 +23,7 @@ class MovePlan:
     replaced: list = field(default_factory=list)   # (used row, candidate row)
     carried: list = field(default_factory=list)
     stranded: list = field(default_factory=list)
+    stranded_after: list = field(default_factory=list)   # (number, node, action)
 
     def frame(self):
         lines = [(r["number"], r["node"], KEEP, None, None) for r in self.kept]
@@ -31,6 +32,10 @@ class MovePlan:
         lines += [(r["number"], r["node"], CARRY, None, self.dest) for r in self.carried]
         lines += [(r["number"], r["node"], STRANDED, None, None) for r in self.stranded]
         return pd.DataFrame(lines, columns=PLAN_COLUMNS, dtype=object)
+
+    def strands(self):
+        """The user's reservations the destination cannot see once the move is done."""
+        return pd.DataFrame(self.stranded_after, columns=STRANDS_COLUMNS, dtype=object)
 
 
 class OneMove:
@@ -49,21 +54,9 @@ class OneMove:
         return self.inv.con.execute("select customer_of($a), customer_of($b)",
                                     {"a": source, "b": dest}).fetchall()[0]
 
-    def ancestors(self, node):
-        return {row["ancestor"] for row in
-                self.inv._rows("select ancestor from ancestors_of($n)", {"n": node})}
-
-    def used(self, user):
-        return self.inv._rows(f"select {ROW_COLUMNS} from numbers where lower(used_by) = lower($u)",
-                              {"u": user["username"]})
-
-    def reserved(self, user):
-        # the used_by test is made on each row found: in the filter it would stop DuckDB
-        # using the index
-        rows = self.inv._rows(
-            f"select {ROW_COLUMNS}, coalesce(lower(used_by) = lower($u), false) as used_by_user "
-            "from numbers where lower(reserved_for) = lower($u)", {"u": user["username"]})
-        return [{field: row[field] for field in ROW_FIELDS} for row in rows if not row["used_by_user"]]
+    def plan_rows(self, user, dest, policy):
+        return self.inv._rows("select * from move_plan($u, $d, $p)",
+                              {"u": user["username"], "d": dest, "p": policy})
 
     def candidates(self, user, dest, count):
         return candidate_rows(self.inv, user["username"], dest, limit=count)
@@ -109,24 +102,21 @@ def plan_move(inv, username, dest, policy=REPLACE, facts=None):
     dest = facts.node(dest)
     _refuse_cross_customer(facts, user, dest)
     plan = MovePlan(user, dest, policy)
-    visible_from_dest = facts.ancestors(dest)
-    visible_from_source = facts.ancestors(user["node"])
-    used = sorted(facts.used(user), key=lambda r: number_order(r["number"]))
-    leaving = [r for r in used if r["node"] not in visible_from_dest]
-    plan.kept = [r for r in used if r["node"] in visible_from_dest]
-    if policy == REPLACE and leaving:
+    by_action = {KEEP: [], REPLACE: [], CARRY: [], STRANDED: []}
+    for row in facts.plan_rows(user, dest, policy):    # each action's rows in number order
+        by_action[row["action"]].append({field: row[field] for field in ROW_FIELDS})
+        if row["stranded_after"]:
+            plan.stranded_after.append((row["number"], row["node"], row["action"]))
+    plan.kept, plan.stranded, leaving = by_action[KEEP], by_action[STRANDED], by_action[REPLACE]
+    if leaving:
         candidates = facts.candidates(user, dest, len(leaving))
         if len(candidates) < len(leaving):
             raise NoNumberAvailable(f"{user['username']} needs {len(leaving)} number(s) at {dest}; "
                                     f"only {len(candidates)} available")
         plan.replaced = list(zip(leaving, candidates))
-    elif policy == CARRY:
-        _refuse_carry_conflicts(inv, leaving, dest)
-        plan.carried = leaving
-    plan.stranded = sorted(
-        (r for r in facts.reserved(user)
-         if r["node"] in visible_from_source and r["node"] not in visible_from_dest),
-        key=lambda r: number_order(r["number"]))
+    if by_action[CARRY]:
+        _refuse_carry_conflicts(inv, by_action[CARRY], dest)
+        plan.carried = by_action[CARRY]
     return plan
 
 

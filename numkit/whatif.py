@@ -8,24 +8,6 @@ COLUMNS = ["step", "username", "destination", "number", "node", "action", "new_n
            "new_node", "conflict"]
 
 
-def parse_moves(text):
-    """(moves, unreadable): the (username, destination) of each `username,destination` line
-    (`;` works too; a header line and blank lines are skipped), and the (line number, line)
-    of each line that is not one."""
-    moves, unreadable = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = [part.strip() for part in line.replace(";", ",").split(",")]
-        if parts[0].lower() == "username" and len(moves) + len(unreadable) == 0:
-            continue
-        if len(parts) != 2 or not parts[0] or not parts[1]:
-            unreadable.append((number, line))
-            continue
-        moves.append((parts[0], parts[1]))
-    return moves, unreadable
-
-
 def preview_moves(inv, moves, policy="replace"):
     """Every move done in order and then undone (on a scratch copy when the inventory is
     read-only); a refused move is a conflict line."""

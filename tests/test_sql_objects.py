@@ -13,6 +13,7 @@ CALLS = {
     "numkit_as_of": "select numkit_as_of()",
     "canonical_number": "select canonical_number('\\+1')",
     "number_value": "select number_value('+0100')",
+    "number_sort_key": "select number_sort_key(100, '+0100')",
     "numkit_setting": "select numkit_setting('cooling_days')",
     "numkit_snapshot_date": "select numkit_snapshot_date()",
     "numkit_latest_load": "select numkit_latest_load()",
@@ -25,6 +26,7 @@ CALLS = {
     "available_numbers": f"select * from available_numbers('u', '{SITE_B}') limit 0",
     "belonging_to": f"select * from belonging_to('u', '{SITE_B}') limit 0",
     "why_not": f"select why_not('1', 'u', '{SITE_B}')",
+    "move_plan": f"select * from move_plan('u', '{SITE_B}', 'replace') limit 0",
     "snapshot_changes": "select * from snapshot_changes(1, 1) limit 0",
 }
 

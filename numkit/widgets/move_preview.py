@@ -2,8 +2,8 @@
 
 import ipywidgets as w
 
-from .. import whatif
-from ..codes import MOVE_POLICIES, STRANDED
+from ..arguments import parse_moves
+from ..codes import MOVE_POLICIES, REPLACE, STRANDED
 from ..errors import NumkitError
 from .common import (FITTED, Confirmation, NodePicker, Session, heading, in_plain_words, note,
                      show, table)
@@ -20,8 +20,7 @@ class MovePreviewPanel(w.VBox):
         self.session = Session(database, as_of)
         with self.session.reading() as inv:
             nodes = inv.nodes()
-            offered = inv.sql(f"select username from users order by lower(username) "
-                              f"limit {USERS_OFFERED_AT_MOST + 1}")["username"].tolist()
+            offered = inv.users(limit=USERS_OFFERED_AT_MOST + 1)["username"].tolist()
         # not ensure_option: the browser would then keep the last listed name while showing
         # what was typed, and a move would act on a user the box does not show
         self.user = w.Combobox(description="User", ensure_option=False,
@@ -85,7 +84,7 @@ class MovePreviewPanel(w.VBox):
             with self.session.reading() as inv:
                 plan = inv.preview_move(username, destination, policy)
                 candidates = inv.available_numbers(username, destination, limit=50)
-                held = inv.belonging_to(username)
+                strands = inv.stranded_by_move(username, destination, policy)
         except NumkitError as error:
             self.outcome.value = note("error", f"The move would be refused. {in_plain_words(error)}")
             for widget in (self.plan, self.stranded, self.destination_candidates):
@@ -93,9 +92,8 @@ class MovePreviewPanel(w.VBox):
             return False
         stranded = plan[plan["action"] == STRANDED]
         moving = plan[plan["action"] != STRANDED]
-        reserved = set(zip(held["number"], held["node"]))
         self.outcome.value = note("info", summary(username, destination, moving, stranded)
-                                  + kept_flags(username, moving, reserved))
+                                  + kept_flags(username, strands))
         show(self.plan, moving)
         show(self.stranded, stranded[["number", "node"]])
         show(self.destination_candidates, candidates)
@@ -129,7 +127,7 @@ class MovePreviewPanel(w.VBox):
             self.bulk_text.value = bytes(files[0]["content"]).decode("utf-8-sig")
 
     def preview_bulk(self, _=None):
-        moves, unreadable = whatif.parse_moves(self.bulk_text.value)
+        moves, unreadable = parse_moves(self.bulk_text.value)
         if unreadable:
             lines = "; ".join(f"line {number}: {line.strip()!r}" for number, line in unreadable[:5])
             more = f" and {len(unreadable) - 5} more" if len(unreadable) > 5 else ""
@@ -141,7 +139,7 @@ class MovePreviewPanel(w.VBox):
             self.bulk_outcome.value = note("error", "No moves: write one username,destination per line.")
             return None
         with self.session.writing() as inv:   # the moves are done and undone
-            combined = whatif.preview_moves(inv, moves, self.policy.value)
+            combined = inv.preview_moves(moves, self.policy.value)
         conflicts = combined["conflict"].notna().sum()
         kind = "warning" if conflicts else "info"
         self.bulk_outcome.value = note(kind, f"{len(moves)} move(s) previewed; "
@@ -165,7 +163,7 @@ class MovePreviewPanel(w.VBox):
     def apply_bulk(self, moves, policy):
         try:
             with self.session.writing() as inv:
-                done = whatif.apply_moves(inv, moves, policy)
+                done = inv.apply_moves(moves, policy)
         except NumkitError as error:
             self.bulk_outcome.value = note("error", in_plain_words(error))
             return
@@ -173,12 +171,11 @@ class MovePreviewPanel(w.VBox):
         show(self.bulk_plan, done)
 
 
-def kept_flags(username, moving, reserved):
-    """A replaced number that is also reserved for the user keeps its flag when released
-    (docs/rules.md#r17-move-user): a reservation the user can no longer see from the destination."""
-    replaced = moving[moving["action"] == "replace"]
-    flagged = [number for number, node in zip(replaced["number"], replaced["node"])
-               if (number, node) in reserved]
+def kept_flags(username, strands):
+    """The replaced numbers the move leaves reserved for the user (stranded_by_move says
+    which, docs/rules.md#r17-move-user): reservations the user can no longer see from the
+    destination."""
+    flagged = strands[strands["action"] == REPLACE]["number"].tolist()
     if not flagged:
         return ""
     return (f" {len(flagged)} replaced number(s) stay reserved for {username} "

@@ -120,11 +120,7 @@ class OnboardingPanel(w.VBox):
         try:
             wanted = typed_numbers(self.flag_numbers.value)
             with self.session.reading() as inv:
-                # held_for_other compares usernames as the rules do (DuckDB's lower())
-                rows = inv.sql("select number, node, reserved_for, "
-                               "coalesce(lower(reserved_for) <> lower($user), false) as held_for_other "
-                               "from visible_numbers($node) where number in (select unnest($numbers))",
-                               {"node": node, "numbers": wanted, "user": self.flag_user.value.strip()})
+                rows = inv.rows_seen_from(node, wanted, self.flag_user.value.strip())
         except NumkitError as error:
             self.flag_result.value = note("error", in_plain_words(error))
             return None

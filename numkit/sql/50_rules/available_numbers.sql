@@ -1,8 +1,8 @@
 -- The numbers a user may be given at a node, best first. A row qualifies when it is
 -- visible from the node, effectively Available, and reserved for nobody or for this user
 -- (usernames compare case-insensitively). The user's own reserved numbers come first, then
--- number order; VOSS leaves the order open, this is numkit's choice. The first row is the
--- "next available". Add `limit n` for the first n: DuckDB then keeps only the best n while
+-- number order (number_sort_key); VOSS leaves the order open, this is numkit's choice. The
+-- first row is the "next available". Add `limit n` for the first n: DuckDB then keeps only the best n while
 -- it reads, instead of sorting every candidate.
 create or replace macro available_numbers(for_user, from_node) as table
 select
@@ -13,7 +13,4 @@ select
 from visible_numbers(from_node) as visible
 where visible.effective_status = 'Available'
   and (visible.reserved_for is null or lower(visible.reserved_for) = lower(for_user))
-order by reserved_for_user desc,
-         visible.number_order,
-         starts_with(visible.number, '+'),
-         visible.number;
+order by reserved_for_user desc, number_sort_key(visible.number_order, visible.number);

@@ -1,6 +1,8 @@
--- For a bulk onboarding, the rows reserved for nobody that are effectively Available, per
--- node, in number order: at each node only as many as there are users in the batch who see
--- that node (`bulk_free_users`: node), since no more can be taken from it.
+-- For a bulk onboarding or bulk move previews, the rows reserved for nobody that are
+-- effectively Available, per node, in number order: at each node only as many as there are
+-- users in the batch who see that node (`bulk_free_users`: node), since no more can be
+-- taken from it. `rank` puts every row returned in number order (number_sort_key), so that
+-- whoever takes them needs only compare ranks: the rows come in rank order.
 -- The free rows are ranked carrying only node id and number (millions of rows when the batch
 -- covers most sites: ranking whole rows took a gigabyte), and only the few rows kept are then
 -- read in full.
@@ -18,10 +20,16 @@ kept as (
       and numbers.reserved_for is null
     qualify row_number() over (
         partition by numbers.node_id
-        order by numbers.number_order, starts_with(numbers.number, '+'), numbers.number
+        order by number_sort_key(numbers.number_order, numbers.number)
     ) <= wanted.needed
 )
-select numbers_effective.*
+select
+    numbers_effective.*,
+    row_number() over (
+        order by number_sort_key(numbers_effective.number_order, numbers_effective.number),
+                 numbers_effective.node_id
+    ) as rank
 from numbers_effective
 semi join kept
-       on kept.node_id = numbers_effective.node_id and kept.number = numbers_effective.number;
+       on kept.node_id = numbers_effective.node_id and kept.number = numbers_effective.number
+order by rank;

@@ -26,7 +26,7 @@ from .errors import (InvalidOperation, InventoryLocked, NotSaved, NumkitError, U
 from .reports.frames import frame, short_frame
 from .schema import (NEW, OLDER, create_objects, indexes_rebuilt, refresh_derived,
                      refuse_older, schema_state, statement)
-from .storage import storage_failure
+from .disk import storage_failure
 
 
 COPIED_TABLES = ("settings", "loads", "nodes", "numbers", "users", "deleted_users")

@@ -154,22 +154,6 @@ class Inventory:
             f"where number in (select unnest($numbers)) {where_node}",
             {"numbers": list(numbers), **({"node": node} if node is not None else {})})
 
-    # The operations' former way in, until they all use `store` (kept for their callers).
-    def _rows(self, query, params=None):
-        return self.store.rows(query, params)
-
-    def _scalar(self, query, params=None):
-        return self.store.scalar(query, params)
-
-    def _operation(self, **options):
-        return self.store.operation(**options)
-
-    def _session(self, write):
-        return self.store.session(write)
-
-    def _bulk_rewrite(self, what):
-        return self.store.bulk_rewrite(what)
-
     # -- load ------------------------------------------------------------------------
     @writes
     def load(self, numbers, users=None, hierarchy=None, *, as_of=None, strict=True, progress=None,

@@ -51,16 +51,16 @@ class OneMove:
 
     def ancestors(self, node):
         return {row["ancestor"] for row in
-                self.inv._rows("select ancestor from ancestors_of($n)", {"n": node})}
+                self.inv.store.rows("select ancestor from ancestors_of($n)", {"n": node})}
 
     def used(self, user):
-        return self.inv._rows(f"select {ROW_COLUMNS} from numbers where lower(used_by) = lower($u)",
-                              {"u": user["username"]})
+        return self.inv.store.rows(f"select {ROW_COLUMNS} from numbers where lower(used_by) = lower($u)",
+                                   {"u": user["username"]})
 
     def reserved(self, user):
         # the used_by test is made on each row found: in the filter it would stop DuckDB
         # using the index
-        rows = self.inv._rows(
+        rows = self.inv.store.rows(
             f"select {ROW_COLUMNS}, coalesce(lower(used_by) = lower($u), false) as used_by_user "
             "from numbers where lower(reserved_for) = lower($u)", {"u": user["username"]})
         return [{field: row[field] for field in ROW_FIELDS} for row in rows if not row["used_by_user"]]
@@ -79,7 +79,7 @@ def _refuse_cross_customer(facts, user, dest):
 def path_conflicts(inv, numbers, node):
     """{number: [node, ...]} of rows that stop `numbers` from being placed at `node`."""
     conflicts = {}
-    for row in inv._rows(statement("path_conflicts"), {"numbers": list(numbers), "node": node}):
+    for row in inv.store.rows(statement("path_conflicts"), {"numbers": list(numbers), "node": node}):
         conflicts.setdefault(row["number"], []).append(row["node"])
     return conflicts
 
@@ -131,7 +131,7 @@ def plan_move(inv, username, dest, policy=REPLACE, facts=None):
 
 
 def move_user(inv, username, dest, policy=REPLACE):
-    with inv._operation() as op:
+    with inv.store.operation() as op:
         plan = plan_move(inv, username, dest, policy)
         user = plan.user
         release_rows(op, [old for old, _ in plan.replaced], inv.cooling_days())

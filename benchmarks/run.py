@@ -297,7 +297,7 @@ def main():
                   f"p95 {results['onboard_p95_ms']:.1f} ms"))
     isolated = []
     for i in range(max(1, args.onboards // 2)):     # enough calls that p95 is not the slowest
-        time.sleep(numkit.inventory.LINGER + 0.2)
+        time.sleep(numkit.storage.LINGER + 0.2)
         site = rng.choice(sites)
         seconds, _ = timed(lambda: inv.onboard(f"bench-isolated-{i}", site))
         isolated.append(seconds * 1000)

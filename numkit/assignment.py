@@ -21,14 +21,14 @@ def released(row, cooling_days, as_of):
 
 def assignable_row(inv, number, username, node):
     """The row of `number` visible from `node`, if it can be given to `username`."""
-    reason = inv._scalar("select why_not($number, $u, $n)",
-                         {"number": number, "u": username, "n": node})
+    reason = inv.store.scalar("select why_not($number, $u, $n)",
+                              {"number": number, "u": username, "n": node})
     if reason is not None:
         raise NotAssignable(number, reason,
                             f"number {number} cannot be given to {username} at {node}: {reason}")
-    return inv._rows(f"select {ROW_COLUMNS} "
-                     "from visible_numbers($n) as v where v.number = $number",
-                     {"n": node, "number": number})[0]
+    return inv.store.rows(f"select {ROW_COLUMNS} "
+                          "from visible_numbers($n) as v where v.number = $number",
+                          {"n": node, "number": number})[0]
 
 
 def candidate_rows(inv, username, node, limit, with_reserved=False):
@@ -38,9 +38,9 @@ def candidate_rows(inv, username, node, limit, with_reserved=False):
     # there may be more of them.
     query = "select number, node, reserved_for_user from available_numbers($u, $n)"
     params = {"u": username, "n": node}
-    picked = inv._rows(f"{query} limit $limit", {**params, "limit": limit})
+    picked = inv.store.rows(f"{query} limit $limit", {**params, "limit": limit})
     if with_reserved and picked and all(row["reserved_for_user"] for row in picked):
-        picked = inv._rows(f"{query} where reserved_for_user", params)
+        picked = inv.store.rows(f"{query} where reserved_for_user", params)
     # fetched node by node: the table is kept in node order, so each lookup reads few blocks
     full = {}
     for at_node in {row["node"] for row in picked}:
@@ -52,7 +52,7 @@ def candidate_rows(inv, username, node, limit, with_reserved=False):
 
 def onboard(inv, username, node, number=None):
     username = clean_username(username)
-    with inv._operation() as op:
+    with inv.store.operation() as op:
         node = inv.require_node(node)
         if inv.active_user(username):
             raise UserExists(f"{username} is already an active user")
@@ -73,7 +73,7 @@ def onboard(inv, username, node, number=None):
 
 def assign(inv, number, username, node=None):
     number = single_number(number)
-    with inv._operation() as op:
+    with inv.store.operation() as op:
         user = inv.require_user(username)
         row = assignable_row(inv, number, user["username"], user["node"])
         if node is not None and row["node"] != inv.require_node(node):
@@ -95,7 +95,7 @@ def release_rows(op, rows, cooling_days):
 
 def release(inv, number, node=None, cooling_days=None):
     days = inv.cooling_days(cooling_days)
-    with inv._operation() as op:
+    with inv.store.operation() as op:
         rows, _ = name_rows(inv, number, node)
         release_rows(op, rows, days)
     return [row["number"] for row in rows]
@@ -103,10 +103,10 @@ def release(inv, number, node=None, cooling_days=None):
 
 def delete_user(inv, username, cooling_days=None):
     days = inv.cooling_days(cooling_days)
-    with inv._operation() as op:
+    with inv.store.operation() as op:
         user = inv.require_user(username)
-        rows = inv._rows(f"select {ROW_COLUMNS} from numbers where lower(used_by) = lower($u)",
-                         {"u": user["username"]})
+        rows = inv.store.rows(f"select {ROW_COLUMNS} from numbers where lower(used_by) = lower($u)",
+                              {"u": user["username"]})
         release_rows(op, rows, days)
         op.con.execute("delete from users where lower(username) = lower($u)", {"u": user["username"]})
         op.con.execute("insert into deleted_users (username, node, deleted_at) values ($u, $n, $d)",

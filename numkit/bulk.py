@@ -53,7 +53,7 @@ def onboard_many(inv, users):
     them one by one in one batch does. A DataFrame with username, node (and number)."""
     entries = _entries(users)
     assigned = []
-    with inv._operation() as op:
+    with inv.store.operation() as op:
         if any(number is not None for _, _, number in entries):
             # a chosen number may be one an earlier user of the batch took: one by one
             for username, node, number in entries:

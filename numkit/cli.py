@@ -20,7 +20,7 @@ from .sample import DATABASE_VARIABLE
 from .schema import SCHEMA_VERSION
 from .snapshots import load_folder
 from .voss_workbook import read_mapping
-from .storage import storage_failure
+from .disk import storage_failure
 from .terminal import visible, visible_frame, visible_lines
 
 

@@ -25,8 +25,8 @@ class EachMove(OneMove):
         self.key_of = user_keys(inv.con, [str(username).strip() for username, _ in moves])
         keys = sorted(set(self.key_of.values()))
         self.users = {}
-        for row in inv._rows("select lower(username) as key, username, node from users "
-                             "where lower(username) in (select unnest($keys))", {"keys": keys}):
+        for row in inv.store.rows("select lower(username) as key, username, node from users "
+                                  "where lower(username) in (select unnest($keys))", {"keys": keys}):
             self.users[row["key"]] = {"username": row["username"], "node": row["node"]}
             self.key_of[row["username"]] = row["key"]
         nodes = sorted({str(dest) for _, dest in moves} | {u["node"] for u in self.users.values()})

@@ -18,7 +18,7 @@ NOT_LOST = ("load", "forget_snapshot", "set_setting", "delete_setting")
 
 
 def forget_latest_snapshot(inv):
-    with inv._operation() as op:
+    with inv.store.operation() as op:
         con = op.con
         loads = con.execute("select load_id, as_of from loads order by load_id desc limit 2").fetchall()
         if not loads:

@@ -303,7 +303,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
     unknown_users = []
     # the settings come back inside the operation: a disk failure ends it by opening the
     # file afresh, and the connection they were set on is gone then
-    with inv._operation(what="the load") as op, _load_settings(con, op):
+    with inv.store.operation(what="the load") as op, _load_settings(con, op):
         con.execute(statement("load/shortened"))
         con.execute(statement("load/node_path_problem"))
         con.execute(statement("load/load_problems"))

@@ -55,8 +55,8 @@ class OneMove:
                                     {"a": source, "b": dest}).fetchall()[0]
 
     def plan_rows(self, user, dest, policy):
-        return self.inv._rows("select * from move_plan($u, $d, $p)",
-                              {"u": user["username"], "d": dest, "p": policy})
+        return self.inv.store.rows("select * from move_plan($u, $d, $p)",
+                                   {"u": user["username"], "d": dest, "p": policy})
 
     def candidates(self, user, dest, count):
         return candidate_rows(self.inv, user["username"], dest, limit=count)
@@ -72,7 +72,7 @@ def _refuse_cross_customer(facts, user, dest):
 def path_conflicts(inv, numbers, node):
     """{number: [node, ...]} of rows that stop `numbers` from being placed at `node`."""
     conflicts = {}
-    for row in inv._rows(statement("path_conflicts"), {"numbers": list(numbers), "node": node}):
+    for row in inv.store.rows(statement("path_conflicts"), {"numbers": list(numbers), "node": node}):
         conflicts.setdefault(row["number"], []).append(row["node"])
     return conflicts
 
@@ -121,7 +121,7 @@ def plan_move(inv, username, dest, policy=REPLACE, facts=None):
 
 
 def move_user(inv, username, dest, policy=REPLACE):
-    with inv._operation() as op:
+    with inv.store.operation() as op:
         plan = plan_move(inv, username, dest, policy)
         user = plan.user
         release_rows(op, [old for old, _ in plan.replaced], inv.cooling_days())

@@ -31,7 +31,7 @@ def _skipped_missing(missing):
 
 def reserve_for(inv, numbers, username, node=None):
     username = clean_username(username)
-    with inv._operation() as op:
+    with inv.store.operation() as op:
         if node is None:
             rows, missing = name_rows(inv, numbers)
             created = []
@@ -63,7 +63,7 @@ def reserve_for(inv, numbers, username, node=None):
 
 
 def clear_reserved_for(inv, numbers, node=None):
-    with inv._operation() as op:
+    with inv.store.operation() as op:
         rows, missing = name_rows(inv, numbers, node)
         op.write_rows("clear_reserved_for",
                       [(row, {**row, "reserved_for": None}) for row in rows if row["reserved_for"]])
@@ -73,7 +73,7 @@ def clear_reserved_for(inv, numbers, node=None):
 
 def add_numbers(inv, numbers, node):
     wanted, _ = parse_numbers(numbers)
-    with inv._operation() as op:
+    with inv.store.operation() as op:
         node = inv.require_node(node)
         conflicts = path_conflicts(inv, wanted, node)
         added = [n for n in wanted if n not in conflicts]
@@ -84,7 +84,7 @@ def add_numbers(inv, numbers, node):
 
 
 def delete_numbers(inv, numbers, node=None):
-    with inv._operation() as op:
+    with inv.store.operation() as op:
         rows, missing = name_rows(inv, numbers, node)
         deletable, kept = [], []
         for row in rows:
@@ -105,7 +105,7 @@ def set_status(inv, numbers, status, node=None, days=None, notes=None):
         if target == AVAILABLE:
             raise InvalidOperation("days apply to Reserved and Cooling, not to Available")
         days = whole_days(days)
-    with inv._operation() as op:
+    with inv.store.operation() as op:
         rows, missing = name_rows(inv, numbers, node)
         for row in rows:
             if row["status"] not in SETTABLE_STATUSES:
@@ -136,12 +136,12 @@ def cleanup_deleted_reservations(inv, older_than_days, dry_run=True):
              "where category = 'deleted' and days_since_deleted >= $days")
     if dry_run:
         return inv.con.execute(query, {"days": days}).df()
-    with inv._operation() as op:
+    with inv.store.operation() as op:
         concerned = inv.con.execute(query, {"days": days}).df()
         op.con.register("concerned", concerned)
         try:
-            rows = inv._rows(f"select {', '.join(f'numbers.{c}' for c in ROW_FIELDS)} from numbers "
-                             "join concerned using (number, node)")
+            rows = inv.store.rows(f"select {', '.join(f'numbers.{c}' for c in ROW_FIELDS)} from numbers "
+                                  "join concerned using (number, node)")
         finally:
             op.con.unregister("concerned")
         op.write_rows("cleanup_deleted_reservation",

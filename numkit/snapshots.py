@@ -42,8 +42,9 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
             refuse_future_date(date, allow_future, what)
     reports = []
     # the indexes come back once, after the whole folder, outside its transaction
-    with inv._session(write=True), inv._bulk_rewrite("the load"), inv._operation(what="the load"):
-        latest = inv._scalar("select numkit_snapshot_date()")
+    store = inv.store
+    with store.session(write=True), store.bulk_rewrite("the load"), store.operation(what="the load"):
+        latest = store.scalar("select numkit_snapshot_date()")
         for earlier_as_of, earlier_users in history:
             if latest is not None and earlier_as_of <= latest:
                 continue    # loaded before: replaying it would record the same deletions again

@@ -18,7 +18,7 @@ from .csv_dialect import (QUOTE_OPTIONS, HeaderUnreadable, duckdb_reason, first_
                           line_end_kinds, mixed_line_ends_reason, read_header)
 from .refused_users import username_of_refused_line
 from .schema import statement
-from .storage import is_storage_failure
+from .disk import is_storage_failure
 from .workbook import read_sheet
 
 # Export headers, normalised (lower case, no spaces, `_` or `-`), by role and column.

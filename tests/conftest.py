@@ -79,8 +79,8 @@ def numbers_of(frame):
 
 def row(inv, number, node):
     """The stored row of `number` at `node` as a dict."""
-    rows = inv._rows("select * exclude (extra) from numbers where number = $n and node = $node",
-                     {"n": number, "node": node})
+    rows = inv.store.rows("select * exclude (extra) from numbers where number = $n and node = $node",
+                          {"n": number, "node": node})
     return rows[0] if rows else None
 
 

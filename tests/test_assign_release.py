@@ -105,7 +105,7 @@ def test_delete_user_releases_and_records(inv):
     inv.delete_user("Alice", cooling_days=3)
     assert inv.active_user("alice") is None
     assert row(inv, "3001", SITE_A)["status"] == "Cooling"
-    deleted = inv._rows("select username, node, deleted_at from deleted_users")
+    deleted = inv.store.rows("select username, node, deleted_at from deleted_users")
     assert deleted == [{"username": "alice", "node": SITE_A, "deleted_at": AS_OF}]
 
 

@@ -102,11 +102,11 @@ def opens_within(database, seconds):
 def test_the_file_stays_open_a_moment_for_the_next_operation_then_is_let_go(database):
     inv = numkit.connect(database)
     inv.available_numbers("u.okafor", "sys.hcs.Prov-1.Cust-1.Site-B")
-    kept = inv._con
+    kept = inv.store.connection
     inv.why_not("1002", "u.okafor", "sys.hcs.Prov-1.Cust-1.Site-B")
-    assert kept is not None and inv._con is kept     # the second call reused the first's
-    time.sleep(numkit.inventory.LINGER + 0.5)
-    assert inv._con is None
+    assert kept is not None and inv.store.connection is kept     # the second call reused the first's
+    time.sleep(numkit.storage.LINGER + 0.5)
+    assert inv.store.connection is None
     assert opens_within(database, 0)
 
 
@@ -123,7 +123,7 @@ def test_a_busy_inventory_lets_another_process_in(database):
     reader.start()
     try:
         time.sleep(0.3)
-        assert opens_within(database, numkit.inventory.HOLD_AT_MOST + 5)
+        assert opens_within(database, numkit.storage.HOLD_AT_MOST + 5)
     finally:
         stop.set()
         reader.join()
@@ -135,11 +135,11 @@ def test_a_file_is_attached_to_one_instance_per_inventory_and_spills_beside_itse
     (no new DuckDB instance), whose temporary files go next to the database file."""
     inv = numkit.connect(database)
     inv.next_available("someone", "sys.hcs.Prov-1.Cust-1.Site-B")
-    host = inv._host._instance
+    host = inv.store.instance
     inv.close()
     assert opens_within(database, 0)            # let go: another process opens it
     assert inv.next_available("someone", "sys.hcs.Prov-1.Cust-1.Site-B") is not None
-    assert inv._host._instance is host
+    assert inv.store.instance is host
     with inv.holding() as con:
         assert con.execute("select current_setting('temp_directory')").fetchall()[0][0] == \
             f"{database}.tmp"

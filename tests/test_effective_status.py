@@ -12,7 +12,7 @@ HEADER = "Internal Number,Located At,Status,Reserved For,Used By,Release Date\n"
 def status_at(make_inventory, status, release_date, as_of):
     inv = make_inventory(numbers=HEADER + f"5000,{SITE_A},{status},,,{release_date}\n", users=None)
     inv.as_of = as_of
-    return inv._rows("select effective_status, stuck from numbers_effective")[0]
+    return inv.store.rows("select effective_status, stuck from numbers_effective")[0]
 
 
 def day(offset):
@@ -66,7 +66,7 @@ def test_cooling_set_by_an_operation_is_not_stuck(make_inventory):
     inv = make_inventory(numbers=HEADER + f"5000,{SITE_A},Available,,,\n", users=None)
     inv.as_of = day(400)        # far beyond the snapshot date
     inv.set_status("5000", "Cooling", days=3)
-    row = inv._rows("select release_date, stuck, effective_status from numbers_effective")[0]
+    row = inv.store.rows("select release_date, stuck, effective_status from numbers_effective")[0]
     assert row == {"release_date": day(403), "stuck": False, "effective_status": "Cooling"}
     inv.as_of = day(403)
     assert inv.next_available("x", SITE_A) == "5000"
@@ -74,6 +74,6 @@ def test_cooling_set_by_an_operation_is_not_stuck(make_inventory):
 
 def test_numkit_as_of_follows_the_inventory(inv):
     inv.as_of = "2027-01-02"
-    assert inv._scalar("select numkit_as_of()") == dt.date(2027, 1, 2)
+    assert inv.store.scalar("select numkit_as_of()") == dt.date(2027, 1, 2)
     inv.as_of = None
-    assert inv._scalar("select numkit_as_of()") == dt.date.today()
+    assert inv.store.scalar("select numkit_as_of()") == dt.date.today()

@@ -74,9 +74,9 @@ def test_events_replay_to_the_current_rows(inv):
         if after:
             state[(after["number"], after["node"])] = after
     current = {(r["number"], r["node"]): r for r in
-               inv._rows("select number, node, status, usage, reserved_for, used_by, "
-                         "strftime(release_date, '%Y-%m-%d') as release_date, reservation_notes, "
-                         "description from numbers")}
+               inv.store.rows("select number, node, status, usage, reserved_for, used_by, "
+                              "strftime(release_date, '%Y-%m-%d') as release_date, reservation_notes, "
+                              "description from numbers")}
     for key, last in state.items():
         if last is not None:
             assert current[key] == last

@@ -23,7 +23,7 @@ def test_hostile_text_round_trips_as_data(tmp_path):
                     f'1002,"{SNEAKY_NODE.replace(chr(34), chr(34) * 2)}",Available,,,w\n')
     inv.load(numbers)
     assert set(inv.sql("select table_name from duckdb_tables()")["table_name"]) >= {"numbers", "nodes", "users"}
-    stored = inv._rows("select number, node, reserved_for, reservation_notes, extra from numbers order by number")
+    stored = inv.store.rows("select number, node, reserved_for, reservation_notes, extra from numbers order by number")
     assert stored[0]["node"] == SNEAKY_NODE and stored[0]["reserved_for"] == SNEAKY_USER
     assert stored[0]["reservation_notes"] == SNEAKY_NOTE
     assert json.loads(stored[0]["extra"]) == {SNEAKY_HEADER: "v"}

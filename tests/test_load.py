@@ -25,7 +25,7 @@ def assert_unchanged(inv, before):
 def test_voss_headers_in_any_case_and_spacing(make_inventory):
     inv = make_inventory(numbers=f"INTERNAL_NUMBER;located-at;STATUS;Cooling End Date\n"
                                  f"\\+4420;{SITE_A};cooling;2026-12-01 00:00:00\n", users=None)
-    stored = inv._rows("select number, node, status, release_date from numbers")
+    stored = inv.store.rows("select number, node, status, release_date from numbers")
     assert stored == [{"number": "+4420", "node": SITE_A, "status": "Cooling",
                        "release_date": dt.date(2026, 12, 1)}]
 
@@ -44,13 +44,13 @@ def test_unknown_user_columns_are_kept(make_inventory):
     inv = make_inventory(numbers=f"number,node\n1,{SITE_A}\n",
                          users=f"Username,Located At,Email,Department\nbob,{SITE_A},bob@example.com,Sales\n"
                                f"carol,{SITE_B},,\n")
-    kept = {row["username"]: row["extra"] for row in inv._rows("select username, extra from users")}
+    kept = {row["username"]: row["extra"] for row in inv.store.rows("select username, extra from users")}
     assert json.loads(kept["bob"]) == {"Email": "bob@example.com", "Department": "Sales"}
     assert json.loads(kept["carol"]) == {"Email": None, "Department": None}
     inv.onboard("dave", SITE_A)       # a user numkit adds has none
-    assert inv._scalar("select extra from users where username = 'dave'") is None
+    assert inv.store.scalar("select extra from users where username = 'dave'") is None
     inv.move_user("bob", SITE_B)
-    assert json.loads(inv._scalar("select extra from users where username = 'bob'"))["Email"] == "bob@example.com"
+    assert json.loads(inv.store.scalar("select extra from users where username = 'bob'"))["Email"] == "bob@example.com"
 
 
 def test_every_problem_of_every_file_is_reported_and_nothing_changes(inv, tmp_path):
@@ -149,7 +149,7 @@ def test_users_missing_from_a_new_snapshot_are_recorded_as_deleted(inv, tmp_path
     report = inv.load(numbers, users=write(tmp_path, "u2.csv", f"Username,Located At\nbob,{SITE_B}\n"),
                       as_of="2026-12-01")
     assert report.deleted_users == ["alice"]
-    assert inv._rows("select username, deleted_at from deleted_users") == [
+    assert inv.store.rows("select username, deleted_at from deleted_users") == [
         {"username": "alice", "deleted_at": dt.date(2026, 12, 1)}]
     assert inv.sql("select username from users")["username"].tolist() == ["bob"]
 
@@ -161,7 +161,7 @@ def test_without_users_file_active_users_stay(inv, tmp_path):
 
 def test_load_as_of_becomes_the_snapshot_date_not_inv_as_of(inv, tmp_path):
     inv.load(write(tmp_path, "n2.csv", f"number,node\n42,{SITE_B}\n"), as_of="2026-11-28")
-    assert inv._scalar("select numkit_snapshot_date()") == dt.date(2026, 11, 28)
+    assert inv.store.scalar("select numkit_snapshot_date()") == dt.date(2026, 11, 28)
     assert inv.as_of == AS_OF
     loads = inv.sql("select as_of, files from loads order by load_id")
     assert len(loads) == 2 and len(json.loads(loads["files"].iloc[-1])["numbers"]["sha256"]) == 64
@@ -169,18 +169,18 @@ def test_load_as_of_becomes_the_snapshot_date_not_inv_as_of(inv, tmp_path):
 
 def test_the_snapshot_date_is_a_constant_that_follows_each_load(inv, tmp_path):
     # fixed into the macro at each load: no rule pays for looking it up
-    definition = inv._scalar("select macro_definition from duckdb_functions() "
-                             "where function_name = 'numkit_snapshot_date'")
+    definition = inv.store.scalar("select macro_definition from duckdb_functions() "
+                                  "where function_name = 'numkit_snapshot_date'")
     assert str(AS_OF) in definition and "loads" not in definition
     refused = write(tmp_path, "bad.csv", "number,node\nnot-a-number,sys\n")
     with pytest.raises(numkit.LoadError):
         inv.load(refused, as_of="2026-11-29")
-    assert inv._scalar("select numkit_snapshot_date()") == AS_OF
+    assert inv.store.scalar("select numkit_snapshot_date()") == AS_OF
     with inv.rehearsal():
         inv.load(write(tmp_path, "n2.csv", f"number,node\n42,{SITE_B}\n"), as_of="2026-11-27")
-        assert inv._scalar("select numkit_snapshot_date()") == dt.date(2026, 11, 27)
-    assert inv._scalar("select numkit_snapshot_date()") == AS_OF
-    assert inv.scratch_copy()._scalar("select numkit_snapshot_date()") == AS_OF
+        assert inv.store.scalar("select numkit_snapshot_date()") == dt.date(2026, 11, 27)
+    assert inv.store.scalar("select numkit_snapshot_date()") == AS_OF
+    assert inv.scratch_copy().store.scalar("select numkit_snapshot_date()") == AS_OF
 
 
 def test_loads_written_with_sql_leave_a_stale_snapshot_date_that_check_reports(inv):
@@ -237,7 +237,7 @@ def test_utf8_bom_and_crlf(tmp_path):
     path.write_bytes(f"\ufeffInternal Number,Located At\r\n0100,{SITE_A}\r\n".encode("utf-8"))
     inv = numkit.connect()
     inv.load(path)
-    assert inv._rows("select number, node from numbers") == [{"number": "0100", "node": SITE_A}]
+    assert inv.store.rows("select number, node from numbers") == [{"number": "0100", "node": SITE_A}]
 
 
 def test_xlsx_without_a_sheet_named_after_the_role_uses_the_first(tmp_path):
@@ -373,8 +373,8 @@ def test_a_misspelt_header_is_kept_as_an_extra_column_when_asked(tmp_path):
     with pytest.raises(numkit.LoadError, match="'Reserverd For' looks like a misspelling of Reserved For"):
         inv.load(numbers, as_of=AS_OF)
     report = inv.load(numbers, as_of=AS_OF, extra_columns=["reserverd_for"])
-    assert json.loads(inv._scalar("select extra from numbers")) == {"Reserverd For": "bob"}
-    assert inv._scalar("select reserved_for from numbers") is None
+    assert json.loads(inv.store.scalar("select extra from numbers")) == {"Reserverd For": "bob"}
+    assert inv.store.scalar("select reserved_for from numbers") is None
     assert report.columns["numbers"]["extra"] == ["Reserverd For"]
 
 
@@ -439,7 +439,7 @@ def test_a_folder_with_two_files_for_one_role_is_refused_naming_both(tmp_path):
     with pytest.raises(numkit.InvalidOperation, match="more than one numbers file") as refused:
         load_folder(inv, folder)
     assert "numbers.csv" in str(refused.value) and "numbers.xlsx" in str(refused.value)
-    assert inv._scalar("select count(*) from loads") == 0
+    assert inv.store.scalar("select count(*) from loads") == 0
 
 
 @pytest.mark.parametrize("misnamed, role", [("hierachy.csv", "hierarchy"), ("user.xlsx", "users"),
@@ -453,7 +453,7 @@ def test_a_folder_file_named_almost_like_a_role_is_refused(tmp_path, misnamed, r
     with pytest.raises(numkit.InvalidOperation, match=f"{misnamed}.*{role}") as refused:
         load_folder(inv, folder)
     assert "README" not in str(refused.value)
-    assert inv._scalar("select count(*) from loads") == 0
+    assert inv.store.scalar("select count(*) from loads") == 0
 
 
 def test_a_folder_may_hold_other_files_and_the_history_files_its_manifest_names(tmp_path):
@@ -479,7 +479,7 @@ def test_a_hierarchy_column_not_known_is_refused_unless_named_as_extra(tmp_path)
         inv.load(numbers, hierarchy=hierarchy, as_of=AS_OF)
     report = inv.load(numbers, hierarchy=hierarchy, as_of=AS_OF, extra_columns=["Owner"])
     assert report.describe_columns()[-1] == "h.csv: Hierarchy -> node, Type -> type; not read: Owner"
-    assert inv._scalar("select type from nodes where node = $n", {"n": SITE_A}) == "Site"
+    assert inv.store.scalar("select type from nodes where node = $n", {"n": SITE_A}) == "Site"
 
 
 def test_fullwidth_and_zero_width_letters_in_a_header_read_as_the_header(tmp_path):
@@ -491,7 +491,7 @@ def test_fullwidth_and_zero_width_letters_in_a_header_read_as_the_header(tmp_pat
     assert report.columns["numbers"]["read"] == {
         "Internal Number": "number", "Located\u200bAt": "node", "Status": "status",
         "\uff35\uff53\uff45\uff44 \uff22\uff59": "used_by"}
-    assert inv._scalar("select used_by from numbers") == "alice"
+    assert inv.store.scalar("select used_by from numbers") == "alice"
 
 
 TWO_USERS = USERS + f"bob,{SITE_A}\n"

@@ -37,8 +37,8 @@ MEMORY = numkit.connect()
 @given(st.text(alphabet="0123456789+\\ \t", max_size=12))
 def test_sql_and_python_canonical_forms_agree(raw):
     inv = MEMORY
-    in_sql = inv._scalar("select case when regexp_full_match(canonical_number($r), '\\+?[0-9]{1,30}') "
-                         "then canonical_number($r) end", {"r": raw})
+    in_sql = inv.store.scalar("select case when regexp_full_match(canonical_number($r), '\\+?[0-9]{1,30}') "
+                              "then canonical_number($r) end", {"r": raw})
     assert in_sql == canonical_number(raw)
 
 

@@ -107,7 +107,7 @@ def test_the_diff_between_the_two_weeks(weekly):
 def test_users_gone_between_snapshots_are_deleted_at_that_snapshot(weekly):
     _, db, *_ = weekly
     with numkit.connect(db, read_only=True) as inv:
-        deleted = inv._rows("select deleted_at from deleted_users where username = 'ADavies'")
+        deleted = inv.store.rows("select deleted_at from deleted_users where username = 'ADavies'")
     assert [str(row["deleted_at"]) for row in deleted] == ["2026-11-30"]
 
 

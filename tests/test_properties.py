@@ -44,7 +44,7 @@ class InventoryMachine(RuleBasedStateMachine):
                 self.inv.set_status(number, status, node=node, days=2)
 
     def row_state(self):
-        return {(r["number"], r["node"]): r for r in self.inv._rows(
+        return {(r["number"], r["node"]): r for r in self.inv.store.rows(
             "select number, node, status, usage, reserved_for, used_by, "
             "strftime(release_date, '%Y-%m-%d') as release_date, reservation_notes, description "
             "from numbers")}

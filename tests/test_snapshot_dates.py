@@ -32,10 +32,10 @@ def test_a_snapshot_date_after_tomorrow_is_refused_unless_allowed(inv, tmp_path)
     numbers = write(tmp_path, "n.csv", NUMBERS)
     with pytest.raises(numkit.InvalidOperation, match=f"{FAR} is after tomorrow"):
         inv.load(numbers, as_of=FAR)
-    assert [r["as_of"] for r in inv._rows("select as_of from loads")] == [AS_OF]
+    assert [r["as_of"] for r in inv.store.rows("select as_of from loads")] == [AS_OF]
     inv.load(numbers, as_of=dt.date.today() + dt.timedelta(days=1))   # tomorrow: a time zone
     inv.load(numbers, as_of=FAR, allow_future=True)
-    assert inv._scalar("select max(as_of) from loads") == FAR
+    assert inv.store.scalar("select max(as_of) from loads") == FAR
 
 
 def test_the_command_line_refuses_a_future_snapshot_date_in_one_line(tmp_path):
@@ -78,7 +78,7 @@ def test_forgetting_the_latest_snapshot_gives_back_the_one_before(inv, tmp_path)
     assert inv.user_status("alice")["state"] == "deleted"
     inv.forget_latest_snapshot()
     assert contents(inv) == before
-    assert inv._scalar("select numkit_snapshot_date()") == AS_OF
+    assert inv.store.scalar("select numkit_snapshot_date()") == AS_OF
     assert inv.check().empty
     assert inv.events()["action"].tolist()[-1] == "forget_snapshot"
     inv.load(write(tmp_path, "n3.csv", NUMBERS), as_of="2026-11-30")   # date order again

@@ -7,7 +7,7 @@ import pytest
 
 import numkit
 from numkit import demo
-from numkit.inventory import _Host
+from numkit.storage import ROW_GROUP_ROWS
 
 from conftest import SITE_B, SITE_C
 
@@ -92,7 +92,7 @@ def test_a_viewpoint_reads_only_the_row_groups_of_its_nodes(large):
     spanned = large.sql(
         f"with held as (select node_id from numbers where node_id in "
         f"(select ancestor_id from ancestors_of($site))) "
-        f"select count(distinct numbers.rowid // {_Host.ROW_GROUP_ROWS}) as n from numbers "
+        f"select count(distinct numbers.rowid // {ROW_GROUP_ROWS}) as n from numbers "
         f"where node_id between (select min(node_id) from held) and (select max(node_id) from held)",
         {"site": site})["n"][0]
     assert total >= 10 and spanned <= total / 2
@@ -104,7 +104,7 @@ def test_numkit_writes_row_groups_of_its_own_size(large):
     per_group = large.sql("select row_group_id, sum(count) as n from pragma_storage_info('numbers') "
                           "where column_name = 'node_id' and segment_type <> 'VALIDITY' "
                           "group by row_group_id")["n"]
-    assert per_group.max() == _Host.ROW_GROUP_ROWS
+    assert per_group.max() == ROW_GROUP_ROWS
 
 
 def test_node_lineage_is_node_ancestors_after_each_load(inv, tmp_path):

@@ -24,7 +24,7 @@ def test_the_sql_class_is_pythons_whitespace(inv):
 @pytest.mark.parametrize("raw", ["+44 20\u00a07946\t0123", "\\+44\u200320\u30007946 0123",
                                  "+4420\x0b79460123"])
 def test_numbers_lose_the_same_whitespace_in_sql_and_python(inv, raw):
-    assert inv._scalar("select canonical_number($raw)", {"raw": raw}) == canonical_number(raw) \
+    assert inv.store.scalar("select canonical_number($raw)", {"raw": raw}) == canonical_number(raw) \
         == "+442079460123"
 
 
@@ -35,7 +35,7 @@ def test_a_load_trims_every_kind_of_whitespace_around_cells(make_inventory, tmp_
                f"5\u00a05,{SITE_A},Available,,\n")
     inv = make_inventory(numbers=numbers, users=f"Username,Located At\n alice\t,{SITE_A}\n")
     assert inv.sql("select username from users")["username"].tolist() == ["alice"]
-    rows = inv._rows("select number, status, reserved_for, used_by from numbers order by number")
+    rows = inv.store.rows("select number, status, reserved_for, used_by from numbers order by number")
     assert rows == [
         {"number": "1001", "status": "Used", "reserved_for": None, "used_by": "alice"},
         {"number": "1002", "status": "Available", "reserved_for": "bob", "used_by": None},

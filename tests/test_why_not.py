@@ -38,6 +38,6 @@ def test_reserved_for_other_comes_before_not_available(make_inventory):
 
 
 def test_why_not_in_sql(inv):
-    assert inv._scalar(f"select why_not('\\+1002', 'bob', '{SITE_B}')") == "unknown_number"
-    assert inv._scalar(f"select why_not('1002', 'bob', '{SITE_B}')") == "reserved_for_other"
-    assert inv._scalar(f"select why_not('2003', 'bob', '{CUST1}')") is None
+    assert inv.store.scalar(f"select why_not('\\+1002', 'bob', '{SITE_B}')") == "unknown_number"
+    assert inv.store.scalar(f"select why_not('1002', 'bob', '{SITE_B}')") == "reserved_for_other"
+    assert inv.store.scalar(f"select why_not('2003', 'bob', '{CUST1}')") is None

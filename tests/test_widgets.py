@@ -100,8 +100,8 @@ def test_reserving_names_rows_as_seen_from_the_site(database):
     assert "1 number(s) reserved for new.hire: 1004" in panel.flag_result.value
     assert "not seen from sys.hcs.Prov-1.Cust-1.Site-B: +441154960010" in panel.flag_result.value
     with numkit.connect(database, read_only=True) as inv:
-        flags = inv._rows("select node, reserved_for from numbers "
-                          "where number in ('1004', '+441154960010')")
+        flags = inv.store.rows("select node, reserved_for from numbers "
+                               "where number in ('1004', '+441154960010')")
     assert {row["node"]: row["reserved_for"] for row in flags} == {
         CUST1: "new.hire", "sys.hcs.Prov-1.Cust-2": None, SITE_D: "nfischer"}
 

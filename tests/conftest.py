@@ -1,12 +1,17 @@
 """Inventories built in memory from a few CSV rows; tests tweak them inline."""
 
+import csv
 import datetime as dt
+import io
+import json
+import re
 import shutil
 import textwrap
 
 import pytest
 
 import numkit
+from numkit.schema import refresh_derived
 
 AS_OF = dt.date(2026, 11, 23)
 PROV = "sys.hcs.Prov-1"
@@ -71,6 +76,134 @@ def make_inventory(tmp_path):
 @pytest.fixture
 def inv(make_inventory):
     return make_inventory()
+
+
+# -- inventories written straight into the tables -------------------------------------------
+# A load costs about half a second (staging, checks, reconciliation), most of a rule test's
+# time. Where the loader is not what a test is about, its module overrides make_inventory
+# with built_inventory: the same CSV texts, written into the tables as a load writes them.
+# The builder takes only rows a load would store unchanged (numkit's headers, numbers,
+# statuses and dates, no extra column, no whitespace to trim) and an inventory whose
+# invariants hold; anything else raises BuilderRefused (use the loader there).
+# tests/test_builder.py checks that it writes what a load writes.
+BUILT_COLUMNS = {
+    "numbers": {"Internal Number": "number", "Located At": "node", "Status": "status",
+                "Usage": "usage", "Reserved For": "reserved_for", "Used By": "used_by",
+                "Release Date": "release_date", "Reservation Notes": "reservation_notes",
+                "Description": "description"},
+    "users": {"Username": "username", "Located At": "node"},
+    "hierarchy": {"Hierarchy": "node", "Type": "type", "Name": "name"},
+}
+BUILT_FORMS = {
+    "number": re.compile(r"\+?[0-9]{1,30}"),
+    "node": re.compile(r"[^.\s]+(\.[^.\s]+)*"),
+    "status": re.compile("Available|Used|Used-Utility|Reserved|Cooling|Inactive"),
+    "release_date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+    "type": re.compile("Provider|Reseller|Customer|Intermediate|Site"),
+}
+
+
+class BuilderRefused(Exception):
+    """Rows the builder cannot write as a load would: load them instead."""
+
+
+def built_rows(role, text):
+    """The rows of a CSV text as dicts of numkit's columns, empty values as None."""
+    reader = csv.DictReader(io.StringIO(textwrap.dedent(text)))
+    unknown = set(reader.fieldnames or ()) - set(BUILT_COLUMNS[role])
+    if unknown:
+        raise BuilderRefused(f"{role}: headers the builder does not take: {sorted(unknown)}")
+    rows = []
+    for record in reader:
+        row = {BUILT_COLUMNS[role][header]: value or None for header, value in record.items()}
+        for column, value in row.items():
+            form = BUILT_FORMS.get(column)
+            if value is not None and (value != value.strip()
+                                      or (form is not None and not form.fullmatch(value))):
+                raise BuilderRefused(f"{role}: {column} {value!r} is not as a load stores it")
+        rows.append(row)
+    if role == "numbers":
+        for row in rows:
+            row.setdefault("status", "Available")    # a file without a Status column
+            if row["status"] is None:
+                raise BuilderRefused("numbers: an empty status")
+    return rows
+
+
+def insert_many(con, sql, rows):
+    if rows:        # DuckDB's executemany refuses an empty list
+        con.executemany(sql, rows)
+
+
+def build_tables(con, numbers, users, hierarchy, as_of):
+    """Write the rows into the empty tables of `con` as a first load does, in one transaction
+    (`users` None: a load without a users file)."""
+    users_given, users = users is not None, users or []
+    node_rows = {row["node"]: row for row in hierarchy or ()}
+    paths = set(node_rows) | {row["node"] for row in numbers} | {row["node"] for row in users}
+    # loading a.b.c also creates a and a.b
+    prefixes = {".".join(path.split(".")[:level]) for path in paths
+                for level in range(1, path.count(".") + 2)}
+    nodes = [(node, node.rpartition(".")[0] or None, node_rows.get(node, {}).get("type"),
+              node_rows.get(node, {}).get("name")) for node in sorted(prefixes)]
+    con.begin()
+    load_id = con.execute(
+        "insert into loads (loaded_at, as_of, files, numbers, users, nodes, rejected, deleted_users) "
+        "values (current_localtimestamp(), $as_of, '{}', $numbers, $users, $nodes, 0, 0) "
+        "returning load_id",
+        {"as_of": as_of, "numbers": len(numbers), "users": len(users) if users_given else None,
+         "nodes": len(nodes)},
+    ).fetchall()[0][0]
+    insert_many(con, "insert into nodes (node, parent, type, name) values (?, ?, ?, ?)", nodes)
+    # node ids in path order, as a load numbers them
+    con.execute("update nodes set node_id = ids.node_id from "
+                "(select node, row_number() over (order by node) as node_id from nodes) as ids "
+                "where nodes.node = ids.node")
+    columns = list(BUILT_COLUMNS["numbers"].values())
+    con.execute("create temp table built_numbers as select 0 as line, * from numbers limit 0")
+    insert_many(con, 
+        f"insert into built_numbers (line, {', '.join(columns)}) "
+        f"values (?, {', '.join('?' for _ in columns)})",
+        [(line, *(row.get(column) for column in columns)) for line, row in enumerate(numbers)])
+    con.execute("insert into numbers by name "
+                "select built.* exclude (line, node_id, number_order), nodes.node_id, "
+                "number_value(built.number) as number_order "
+                "from built_numbers as built join nodes on nodes.node = built.node "
+                "order by nodes.node_id, built.line")
+    con.execute("drop table built_numbers")
+    insert_many(con, "insert into users (username, node) values (?, ?)",
+                    [(row["username"], row["node"]) for row in users])
+    for kept, source in (("snapshot_numbers", "numbers exclude (node_id)"),
+                         ("snapshot_users", "users"), ("snapshot_nodes", "nodes exclude (node_id)")):
+        table, _, excluded = source.partition(" ")
+        con.execute(f"insert into {kept} by name select $id as load_id, * {excluded} "
+                    f"from {table}", {"id": load_id})
+    con.execute("insert into events (operation_id, \"at\", as_of, action, after) "
+                "values (nextval('operation_ids'), current_localtimestamp(), $as_of, 'load', $after)",
+                {"as_of": as_of, "after": json.dumps(
+                    {"load_id": load_id, "as_of": as_of.isoformat(), "numbers": len(numbers),
+                     "users": len(users), "nodes": len(nodes), "rejected": 0})})
+    refresh_derived(con)
+    con.commit()
+
+
+@pytest.fixture
+def built_inventory():
+    """make_inventory's inventories without the loader: the rows written into the tables."""
+    def build(numbers=NUMBERS, users=USERS, hierarchy=HIERARCHY, as_of=AS_OF, path=":memory:"):
+        if path != ":memory:":
+            raise BuilderRefused("the builder writes memory inventories only")
+        number_rows = built_rows("numbers", numbers)
+        user_rows = None if users is None else built_rows("users", users)
+        hierarchy_rows = None if hierarchy is None else built_rows("hierarchy", hierarchy)
+        inv = numkit.connect(path)
+        inv.as_of = as_of
+        build_tables(inv.con, number_rows, user_rows, hierarchy_rows, as_of)
+        problems = inv.check()
+        if not problems.empty:
+            raise BuilderRefused(f"a load would refuse these rows:\n{problems}")
+        return inv
+    return build
 
 
 def numbers_of(frame):

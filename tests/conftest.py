@@ -53,6 +53,35 @@ alice,{SITE_A}
 """
 
 
+# The test tiers. These files' tests take minutes, or need a browser, a kernel, a new venv or
+# an idle machine: each is marked with its kind and `slow`. Every other test is in the fast
+# tier (`./kit test fast`, i.e. -m "not slow"), unless marked with a kind or `slow` itself.
+SLOW_FILES = {
+    "test_model.py": "model",
+    "test_properties.py": "model",
+    "test_crashes.py": "crash",
+    "test_atomic_loads.py": "crash",
+    "test_concurrency.py": "crash",
+    "test_browser_harness.py": "browser",
+    "test_browser_panels.py": "browser",
+    "test_notebooks.py": "notebook",
+    "test_benchmark.py": "benchmark",
+    "test_kit.py": "kit",
+    "test_wheel.py": "kit",
+}
+SLOW_KINDS = ("model", "crash", "browser", "notebook", "benchmark", "kit")
+
+
+@pytest.hookimpl(tryfirst=True)     # before -m deselects by marker
+def pytest_collection_modifyitems(items):
+    for item in items:
+        kind = SLOW_FILES.get(item.path.name)
+        if kind:
+            item.add_marker(kind)
+        if any(item.get_closest_marker(k) for k in SLOW_KINDS):
+            item.add_marker("slow")
+
+
 def write(tmp_path, name, text):
     path = tmp_path / name
     path.write_text(textwrap.dedent(text))
@@ -60,8 +89,8 @@ def write(tmp_path, name, text):
 
 
 @pytest.fixture
-def make_inventory(tmp_path):
-    """Build an in-memory inventory from CSV texts (numbers, users, hierarchy)."""
+def loaded_inventory(tmp_path):
+    """Build an in-memory inventory from CSV texts (numbers, users, hierarchy), loaded."""
     def make(numbers=NUMBERS, users=USERS, hierarchy=HIERARCHY, as_of=AS_OF, path=":memory:"):
         inv = numkit.connect(path)
         inv.as_of = as_of
@@ -71,6 +100,13 @@ def make_inventory(tmp_path):
                  as_of=as_of)
         return inv
     return make
+
+
+@pytest.fixture
+def make_inventory(loaded_inventory):
+    """An inventory from CSV texts; a module whose tests are not about loading overrides it
+    with built_inventory."""
+    return loaded_inventory
 
 
 @pytest.fixture

@@ -11,6 +11,12 @@ import numkit
 from conftest import AS_OF, CUST1, SITE_A, SITE_B, row
 
 
+@pytest.fixture
+def make_inventory(built_inventory):
+    """The rules are under test here, not the loader: the rows go straight into the tables."""
+    return built_inventory
+
+
 def test_assign_gives_a_visible_number(inv):
     inv.assign("2003", "alice")
     assert row(inv, "2003", CUST1)["used_by"] == "alice"
@@ -121,9 +127,9 @@ def test_delete_unknown_user(inv):
         inv.delete_user("ghost")
 
 
-def test_settings_persist_in_the_database(make_inventory, tmp_path):
+def test_settings_persist_in_the_database(loaded_inventory, tmp_path):
     path = tmp_path / "inv.duckdb"
-    inv = make_inventory(path=str(path))
+    inv = loaded_inventory(path=str(path))
     inv.settings["cooling_days"] = 9
     inv.settings["alert_share"] = 0.25
     inv.close()

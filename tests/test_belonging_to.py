@@ -1,6 +1,15 @@
 """Numbers belonging to a subscriber (rules R11)."""
 
+import pytest
+
 from conftest import SITE_A, SITE_B, numbers_of, records
+
+
+@pytest.fixture
+def make_inventory(built_inventory):
+    """The rules are under test here, not the loader: the rows go straight into the tables."""
+    return built_inventory
+
 
 HEADER = "Internal Number,Located At,Status,Reserved For,Used By,Release Date\n"
 

@@ -59,8 +59,8 @@ def stored(inv):
     {"numbers": FULL_NUMBERS, "users": FULL_USERS, "hierarchy": None},
     {"numbers": NO_STATUS, "users": None},
 ], ids=["seed", "every column", "no hierarchy", "no users nor status"])
-def test_the_builder_writes_what_a_load_writes(make_inventory, built_inventory, texts):
-    assert stored(built_inventory(**texts)) == stored(make_inventory(**texts))
+def test_the_builder_writes_what_a_load_writes(loaded_inventory, built_inventory, texts):
+    assert stored(built_inventory(**texts)) == stored(loaded_inventory(**texts))
 
 
 @pytest.mark.parametrize("numbers", [

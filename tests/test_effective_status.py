@@ -6,6 +6,13 @@ import pytest
 
 from conftest import AS_OF, SITE_A
 
+
+@pytest.fixture
+def make_inventory(built_inventory):
+    """The rules are under test here, not the loader: the rows go straight into the tables."""
+    return built_inventory
+
+
 HEADER = "Internal Number,Located At,Status,Reserved For,Used By,Release Date\n"
 
 

@@ -5,6 +5,13 @@ import pytest
 
 from numkit.reports.frames import for_display, frame, short_frame
 
+
+@pytest.fixture
+def make_inventory(built_inventory):
+    """The rules are under test here, not the loader: the rows go straight into the tables."""
+    return built_inventory
+
+
 ROWS = """select * from (values
     ('a', null::varchar, 1, null::bigint, date '2026-01-01', null::date, true, null::boolean,
      1.5, 2::integer, null::integer, timestamp '2026-01-02 03:04:05'),

@@ -7,8 +7,14 @@ import numkit
 from conftest import CUST1, CUST2, PROV, SITE_A, SITE_B, SITE_D
 
 
-def test_every_prefix_of_a_path_is_a_node(make_inventory):
-    inv = make_inventory(numbers="number,node\n1,a.b.c\n", users=None, hierarchy=None)
+@pytest.fixture
+def make_inventory(built_inventory):
+    """The rules are under test here, not the loader: the rows go straight into the tables."""
+    return built_inventory
+
+
+def test_every_prefix_of_a_path_is_a_node(loaded_inventory):
+    inv = loaded_inventory(numbers="number,node\n1,a.b.c\n", users=None, hierarchy=None)
     nodes = inv.sql("select node, parent from nodes order by node")
     assert list(nodes["node"]) == ["a", "a.b", "a.b.c"]
     assert list(nodes["parent"].fillna("")) == ["", "a", "a.b"]
@@ -20,9 +26,9 @@ def test_node_ancestors_with_distance(inv):
     assert list(rows["distance"]) == [0, 1, 2, 3, 4]
 
 
-def test_types_are_case_insensitive_and_stored_in_numkit_spelling(make_inventory):
-    inv = make_inventory(numbers="number,node\n1,p.c.s\n", users=None,
-                         hierarchy="node,type\np,PROVIDER\np.c,customer\np.c.s,Site\n")
+def test_types_are_case_insensitive_and_stored_in_numkit_spelling(loaded_inventory):
+    inv = loaded_inventory(numbers="number,node\n1,p.c.s\n", users=None,
+                           hierarchy="node,type\np,PROVIDER\np.c,customer\np.c.s,Site\n")
     assert dict(inv.sql("select node, type from nodes").values) == {
         "p": "Provider", "p.c": "Customer", "p.c.s": "Site"}
 

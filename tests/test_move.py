@@ -6,6 +6,13 @@ import numkit
 
 from conftest import CUST1, SITE_A, SITE_B, SITE_C, SITE_D, records, row
 
+
+@pytest.fixture
+def make_inventory(built_inventory):
+    """The rules are under test here, not the loader: the rows go straight into the tables."""
+    return built_inventory
+
+
 HEADER = "Internal Number,Located At,Status,Reserved For,Used By,Release Date\n"
 MOVER = HEADER + f"""\
 100,{SITE_A},Used,,mo,

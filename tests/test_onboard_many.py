@@ -9,6 +9,13 @@ import numkit
 
 from conftest import SITE_A, SITE_B, SITE_C
 
+
+@pytest.fixture
+def make_inventory(built_inventory):
+    """The rules are under test here, not the loader: the rows go straight into the tables."""
+    return built_inventory
+
+
 SITES = [SITE_A, SITE_B, SITE_C]
 NAMES = ["u", "U2", "ann", "bob", "carol", "dave", "erin", "frank", "gina", "hal"]
 

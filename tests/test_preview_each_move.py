@@ -1,8 +1,16 @@
 """preview_each_move gives, for every move, what preview_move gives for it alone."""
 
+import pytest
+
 import itertools
 
 import numkit
+
+
+@pytest.fixture
+def make_inventory(built_inventory):
+    """The rules are under test here, not the loader: the rows go straight into the tables."""
+    return built_inventory
 
 
 def one_by_one(inv, moves, policy):

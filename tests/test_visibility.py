@@ -1,6 +1,14 @@
 """Which rows a node sees (rules R8)."""
 
+import pytest
+
 from conftest import CUST1, SITE_A, SITE_B, SITE_C, numbers_of
+
+
+@pytest.fixture
+def make_inventory(built_inventory):
+    """The rules are under test here, not the loader: the rows go straight into the tables."""
+    return built_inventory
 
 
 def test_seed_example_from_site_b(inv):

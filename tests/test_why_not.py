@@ -1,6 +1,15 @@
 """Why-not reason codes, in their order (rules R10)."""
 
+import pytest
+
 from conftest import CUST1, SITE_A, SITE_B, SITE_D
+
+
+@pytest.fixture
+def make_inventory(built_inventory):
+    """The rules are under test here, not the loader: the rows go straight into the tables."""
+    return built_inventory
+
 
 HEADER = "Internal Number,Located At,Status,Reserved For,Used By,Release Date\n"
 

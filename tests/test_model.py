@@ -8,18 +8,26 @@ the WATCHED users sees at their node (candidates in order, next available, belon
 not for every number), the watched pair changing from step to step. `look` reads the same
 through the API for any user at any node, an unknown one included.
 
-Budget: max_examples x stateful_step_count = 11,000 steps, ~40 ms each on a 2-core machine
-(~7 min), nearly all of it numkit's reads: each one is a DuckDB query over the views
-(node_ancestors, numbers_effective, visible_numbers) costing 3-7 ms on a handful of rows.
-Checking all WATCHED pairs at every step would cost ~75 ms a step.
+What it runs (both classes are marked `model` and `slow`: `./kit test -m model` runs them,
+`./kit test fast` leaves them out). Hypothesis is derandomized, so every run draws the same
+examples:
 
-TestRoundTrip (RoundTripMachine) adds the round trip with VOSS: after every step numkit's
-pending changes equal the model's (computed from its state and the snapshot it last loaded),
-and now and then a simulated VOSS writes the next export (the last snapshot with a random
-part of the pending changes done, some decided otherwise, some changes of its own); numkit
-loads it and the model reconciles it by rules R29: the same outcome for every
-change pending before, the same counts, the same inventory after, inv.check() empty.
-30 x 40 steps, about 2.5 minutes here.
+- TestModel (ModelMachine): 130 examples of up to 100 steps (about 11,000 steps in all).
+  A step is one of onboard, assign, release, delete_user, move_user, preview_move,
+  reserve_for, clear_reserved_for, add_numbers, delete_numbers, set_status,
+  cleanup_deleted_reservations, setting cooling_days, time passing (as_of later), a reload
+  of the inventory with some users gone from the users file, or `look`. About 40 ms a step on
+  a 2-core machine (~7 min), nearly all of it numkit's reads: each one is a DuckDB query over
+  the views (node_ancestors, numbers_effective, visible_numbers) costing 3-7 ms on a handful
+  of rows. Checking all WATCHED pairs at every step would cost ~75 ms a step.
+- TestRoundTrip (RoundTripMachine) adds the round trip with VOSS: after every step numkit's
+  pending changes equal the model's (computed from its state and the snapshot it last
+  loaded), and now and then (voss_export, one rule under two names so that it is drawn
+  twice as often) a simulated VOSS writes the next export (the last snapshot with a random
+  part of the pending changes done, some decided otherwise, some changes of its own);
+  numkit loads it and the model reconciles it by rules R29: the same outcome
+  for every change pending before, the same counts, the same inventory after, inv.check()
+  empty. 30 examples of up to 40 steps, about 2.5 minutes here.
 """
 
 import atexit

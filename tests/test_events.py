@@ -10,6 +10,12 @@ import numkit
 from conftest import SITE_A, SITE_B
 
 
+@pytest.fixture
+def make_inventory(built_inventory):
+    """The rules are under test here, not the loader: the rows go straight into the tables."""
+    return built_inventory
+
+
 def test_each_success_appends_its_events(inv):
     inv.onboard("u", SITE_B)
     events = inv.events()

@@ -8,6 +8,13 @@ from numkit.schema import index_files, mentioned, object_files, object_names
 
 from conftest import SITE_B
 
+
+@pytest.fixture
+def make_inventory(built_inventory):
+    """The rules are under test here, not the loader: the rows go straight into the tables."""
+    return built_inventory
+
+
 CALLS = {
     "whitespace": "select regexp_replace(chr(160) || 'x' || chr(9), whitespace(), '', 'g')",
     "numkit_as_of": "select numkit_as_of()",
@@ -72,18 +79,18 @@ def test_each_file_creates_the_object_it_is_named_after():
             "create index if not exists")), sql_file
 
 
-def test_an_analyst_can_query_the_database_file_without_numkit(make_inventory, tmp_path):
+def test_an_analyst_can_query_the_database_file_without_numkit(loaded_inventory, tmp_path):
     path = tmp_path / "inv.duckdb"
-    make_inventory(path=str(path)).close()
+    loaded_inventory(path=str(path)).close()
     con = duckdb.connect(str(path), read_only=True)
     con.execute("set variable numkit_as_of = date '2026-11-23'")
     rows = con.execute(f"select number from available_numbers('u', '{SITE_B}')").fetchall()
     assert [r[0] for r in rows] == ["1002", "1003", "2002", "2003"]
 
 
-def test_read_only_connection(make_inventory, tmp_path):
+def test_read_only_connection(loaded_inventory, tmp_path):
     path = tmp_path / "inv.duckdb"
-    make_inventory(path=str(path)).close()
+    loaded_inventory(path=str(path)).close()
     with numkit.connect(path, read_only=True) as inv:
         assert inv.next_available("bob", SITE_B) == "2002"
 

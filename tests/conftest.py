@@ -66,6 +66,7 @@ SLOW_FILES = {
     "test_browser_panels.py": "browser",
     "test_notebooks.py": "notebook",
     "test_benchmark.py": "benchmark",
+    "test_storage_layout.py": "benchmark",     # 600,000 numbers
     "test_kit.py": "kit",
     "test_wheel.py": "kit",
 }

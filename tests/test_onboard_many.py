@@ -43,6 +43,7 @@ def outcome(inv, batch, bulk):
     return error, state(inv)
 
 
+@pytest.mark.model       # 40 random batches, each done twice: about 90 s of the fast tier
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(SITES)), min_size=1, max_size=8))
 def test_bulk_equals_one_by_one(make_inventory, batch):

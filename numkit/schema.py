@@ -40,8 +40,9 @@ SCHEMA_DIGESTS = {
     # pending_changes and reconciliations: the round trip with VOSS
     4: "2050c0c630dfe706c331e8460cecf22d23cb79dcfadbcebbe3d3af4243913f6d",
     # the statuses table; migrations out of the table files; the build order within a
-    # layer from what each file reads; number_sort_key, the one number order; move_plan
-    5: "2d28291505339ef02f3ef81dc05086fb760e02167afcb66e30869a8543002d7f",
+    # layer from what each file reads; number_sort_key, the one number order; move_plan;
+    # same_path_pairs, the one statement of a number unique along a path
+    5: "b31f4f78f67f9704d201165e1288992261b03c74d48671c0b361cad596350759",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"

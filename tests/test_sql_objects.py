@@ -29,6 +29,7 @@ CALLS = {
     "effective_status": "select effective_status('Reserved', date '2026-01-01')",
     "customer_of": f"select customer_of('{SITE_B}')",
     "ancestors_of": f"select * from ancestors_of('{SITE_B}')",
+    "same_path_pairs": "select * from same_path_pairs(['a', 'a.b'])",
     "visible_numbers": f"select * from visible_numbers('{SITE_B}') limit 0",
     "available_numbers": f"select * from available_numbers('u', '{SITE_B}') limit 0",
     "belonging_to": f"select * from belonging_to('u', '{SITE_B}') limit 0",

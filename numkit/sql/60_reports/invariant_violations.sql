@@ -4,25 +4,20 @@ with active_users as (
     select lower(users.username) as user_key, users.username, users.node from users
 ),
 -- Each row with the id of its node found by path (its own node_id may be stale: that is
--- another invariant), then (node, proper ancestor) pairs of nodes that both hold numbers:
--- a number can be twice on one path only through such a pair. Pairing rows by integer ids
--- and number is several times cheaper at millions of rows than pairing every row with
--- every ancestor by path.
+-- another invariant), then the pairs of nodes holding numbers through which one number
+-- can be twice on one path (same_path_pairs, the rule), by node id: pairing rows by
+-- integer ids and number is several times cheaper at millions of rows than by path.
 placed as (
     select numbers.number, numbers.node, nodes.node_id
     from numbers
     join nodes on nodes.node = numbers.node
 ),
-held as (
-    select distinct placed.node_id from placed
-),
 held_pairs as (
-    select nodes.node_id, node_ancestors.ancestor_id
-    from node_ancestors
-    join nodes on nodes.node = node_ancestors.node
-    where node_ancestors.distance > 0
-      and nodes.node_id in (select held.node_id from held)
-      and node_ancestors.ancestor_id in (select held.node_id from held)
+    select descendants.node_id, ancestors.node_id as ancestor_id
+    from same_path_pairs((select list(nodes.node) from nodes
+                          where nodes.node_id in (select placed.node_id from placed))) as pairs
+    join nodes as descendants on descendants.node = pairs.node
+    join nodes as ancestors on ancestors.node = pairs.ancestor
 )
 select 'used_by_not_active' as invariant, number, node, used_by as username,
        'used_by names no active user' as detail

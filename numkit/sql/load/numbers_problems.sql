@@ -16,20 +16,15 @@ paths as (
     group by node
 ),
 sound_paths as (
-    select node, string_split(node, '.') as segments
+    select node
     from paths
     where problem is null
 ),
--- (path, proper ancestor) where the ancestor holds numbers too: a number can be on the same
--- path twice only through such a pair.
+-- (path, proper ancestor) where the ancestor holds numbers too: the pairs through which a
+-- number can be on one path twice (same_path_pairs, the rule).
 held_ancestors as (
     select node, ancestor
-    from (
-        select sound_paths.node, array_to_string(sound_paths.segments[1:level], '.') as ancestor
-        from sound_paths
-        cross join unnest(range(1, len(sound_paths.segments))) as levels(level)
-    )
-    where ancestor in (select node from sound_paths)
+    from same_path_pairs((select list(node) from sound_paths))
 ),
 rows_at_held_ancestors as materialized (
     select _row, node, number, hash(node, number) as pair_hash

@@ -65,3 +65,12 @@ def test_reading_at_an_unknown_node_raises(inv):
         inv.belonging_to("u", "nowhere")
     with pytest.raises(numkit.UnknownNode):
         inv.why_not("1001", "u", "nowhere")
+
+
+def test_same_path_pairs_are_proper_ancestors_by_whole_levels(inv):
+    """rules R6: a node is on another's path only through whole levels of its dotted path:
+    `a.bc` is not under `a.b`, and a path is not its own proper ancestor."""
+    pairs = inv.sql("select node, ancestor from same_path_pairs(['a', 'a.b', 'a.bc', 'a.b.c', 'x.a'])"
+                    " order by all")
+    assert list(pairs.itertuples(index=False, name=None)) == [
+        ("a.b", "a"), ("a.b.c", "a"), ("a.b.c", "a.b"), ("a.bc", "a")]

@@ -89,17 +89,24 @@ def write(tmp_path, name, text):
     return path
 
 
+def load_texts(folder, numbers=NUMBERS, users=USERS, hierarchy=HIERARCHY, as_of=AS_OF,
+               path=":memory:"):
+    """An inventory loaded from CSV texts written into `folder` (for a module-scoped
+    inventory that tests only read: built once, from tmp_path_factory's folder)."""
+    inv = numkit.connect(path)
+    inv.as_of = as_of
+    inv.load(write(folder, "numbers.csv", numbers),
+             users=None if users is None else write(folder, "users.csv", users),
+             hierarchy=None if hierarchy is None else write(folder, "hierarchy.csv", hierarchy),
+             as_of=as_of)
+    return inv
+
+
 @pytest.fixture
 def loaded_inventory(tmp_path):
     """Build an in-memory inventory from CSV texts (numbers, users, hierarchy), loaded."""
     def make(numbers=NUMBERS, users=USERS, hierarchy=HIERARCHY, as_of=AS_OF, path=":memory:"):
-        inv = numkit.connect(path)
-        inv.as_of = as_of
-        inv.load(write(tmp_path, "numbers.csv", numbers),
-                 users=None if users is None else write(tmp_path, "users.csv", users),
-                 hierarchy=None if hierarchy is None else write(tmp_path, "hierarchy.csv", hierarchy),
-                 as_of=as_of)
-        return inv
+        return load_texts(tmp_path, numbers, users, hierarchy, as_of, path)
     return make
 
 

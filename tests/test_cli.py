@@ -334,10 +334,11 @@ def terminal_safe(text):
     return [ch for ch in text if (ord(ch) < 0x20 and ch != "\n") or 0x7f <= ord(ch) <= 0x9f] == []
 
 
-@pytest.fixture
-def hostile_database(tmp_path):
+@pytest.fixture(scope="module")
+def hostile_database_built(tmp_path_factory):
     """Two snapshots (u deleted by the second) whose usernames and flags hold escape
     sequences, in a file whose own name holds one, and a used number whose user is gone."""
+    tmp_path = tmp_path_factory.mktemp("hostile")
     db = tmp_path / "inv\x1b[2J.duckdb"
     hierarchy = write(tmp_path, "h.csv", HIERARCHY)
     assert run("load", db, "--numbers", write(tmp_path, "n.csv", NUMBERS), "--hierarchy", hierarchy,
@@ -356,6 +357,12 @@ def hostile_database(tmp_path):
         inv.sql("update numbers set used_by = $evil where number = '3001'", {"evil": ESCAPE})
         inv.settings["alert_share"] = 1.0
     return db
+
+
+@pytest.fixture
+def hostile_database(hostile_database_built, tmp_path):
+    """A copy of it, built once per module, that the test may change."""
+    return Path(shutil.copy(hostile_database_built, tmp_path / hostile_database_built.name))
 
 
 @pytest.mark.parametrize("command", [
@@ -408,10 +415,12 @@ def one_error_line(result):
     return lines[0]
 
 
-def damaged(tmp_path):
+@pytest.fixture(scope="module")
+def damaged_built(tmp_path_factory):
     """A real database in which a data block of the numbers and of the snapshots is
     overwritten in the middle: its checksum no longer matches."""
     import duckdb
+    tmp_path = tmp_path_factory.mktemp("damaged")
     db = tmp_path / "inv.duckdb"
     for as_of, users in (("2026-10-01", USERS + f"u,{SITE_C}\n"), ("2026-11-01", USERS)):
         assert run("load", db, "--numbers", write(tmp_path, "n.csv", NUMBERS),
@@ -430,18 +439,24 @@ def damaged(tmp_path):
     return db
 
 
+@pytest.fixture
+def damaged(damaged_built, tmp_path):
+    """A copy of it, built once per module, in the test's own folder."""
+    return Path(shutil.copy(damaged_built, tmp_path / damaged_built.name))
+
+
 @pytest.mark.parametrize("command", [
     ["check", "{db}"], ["report", "{db}", "--out", "{tmp}/out"], ["diff", "{db}"],
     ["cleanup", "{db}", "--older-than", "0"], ["cleanup", "{db}", "--older-than", "0", "--apply"],
 ])
-def test_a_damaged_data_block_is_one_line(tmp_path, command):
-    db = damaged(tmp_path)
+def test_a_damaged_data_block_is_one_line(tmp_path, damaged, command):
+    db = damaged
     line = one_error_line(run(*[a.format(db=db, tmp=tmp_path) for a in command]))
     assert str(db) in line and "Corrupt database file" in line
 
 
-def test_a_load_into_a_damaged_database_is_never_a_traceback(tmp_path):
-    db = damaged(tmp_path)
+def test_a_load_into_a_damaged_database_is_never_a_traceback(tmp_path, damaged):
+    db = damaged
     result = run("load", db, "--numbers", write(tmp_path, "n.csv", NUMBERS))
     never_a_traceback(result)
     if result.exit_code:

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from numkit.cli import main
 from numkit.errors import NumkitError
 
-from conftest import CUST1, HIERARCHY, PROV, SITE_A, SITE_B, SITE_C
+from conftest import CUST1, HIERARCHY, PROV, SITE_A, SITE_B, SITE_C, load_texts
 
 NUMBERS = f"""\
 Internal Number,Located At,Status,Reserved For,Used By,Release Date,Description
@@ -58,9 +58,11 @@ def decide(inv):
     return inv
 
 
-@pytest.fixture
-def decided(make_inventory):
-    return decide(make_inventory(numbers=NUMBERS, users=USERS, hierarchy=HIERARCHY))
+@pytest.fixture(scope="module")
+def decided(tmp_path_factory):
+    """Built once: the tests that take it only read it (export_changes only reads)."""
+    return decide(load_texts(tmp_path_factory.mktemp("decided"), numbers=NUMBERS, users=USERS,
+                             hierarchy=HIERARCHY))
 
 
 def cell_text(value):

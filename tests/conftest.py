@@ -54,8 +54,9 @@ alice,{SITE_A}
 
 
 # The test tiers. These files' tests take minutes, or need a browser, a kernel, a new venv or
-# an idle machine: each is marked with its kind and `slow`. Every other test is in the fast
-# tier (`./kit test fast`, i.e. -m "not slow"), unless marked with a kind or `slow` itself.
+# an idle machine, or walk through the whole sample rather than one rule: each is marked
+# with its kind and `slow`. Every other test is in the fast tier (`./kit test fast`, i.e.
+# -m "not slow"), unless marked with a kind or `slow` itself.
 SLOW_FILES = {
     "test_model.py": "model",
     "test_properties.py": "model",
@@ -69,8 +70,10 @@ SLOW_FILES = {
     "test_storage_layout.py": "benchmark",     # 600,000 numbers
     "test_kit.py": "kit",
     "test_wheel.py": "kit",
+    "test_sample.py": "sample",     # the sample export loaded and walked through end to end
+    "test_readme.py": "sample",     # the README's tour, on the sample
 }
-SLOW_KINDS = ("model", "crash", "browser", "notebook", "benchmark", "kit")
+SLOW_KINDS = ("model", "crash", "browser", "notebook", "benchmark", "kit", "sample")
 
 
 @pytest.hookimpl(tryfirst=True)     # before -m deselects by marker

@@ -2,21 +2,24 @@
 
 
 from .arguments import clean_username, days_after, single_number
-from .changes import ROW_COLUMNS
-from .codes import AVAILABLE, COOLING, NOT_VISIBLE, USED
+from .codes import NOT_VISIBLE, USED
 from .errors import InvalidOperation, NoNumberAvailable, NotAssignable, UserExists
 from .naming import name_rows
 
 
 def given_to(row, username):
+    """`row` given to `username`, for bulk onboarding's rows made in Python (the rule
+    statements/given_rows.sql states for every other write)."""
     return {**row, "status": USED, "used_by": username, "release_date": None}
 
 
-def released(row, cooling_days, as_of):
-    if cooling_days > 0:
-        return {**row, "status": COOLING, "used_by": None,
-                "release_date": days_after(as_of, cooling_days, "the cooling end date")}
-    return {**row, "status": AVAILABLE, "used_by": None, "release_date": None}
+def give_rows(op, rows, username):
+    """Give `rows` to `username` (statements/given_rows.sql), logged as assignments."""
+    op.write_rows("assign", "given_rows", _keys(rows), {"username": username}, username)
+
+
+def _keys(rows):
+    return [(row["number"], row["node"]) for row in rows]
 
 
 def assignable_row(inv, number, username, node):
@@ -26,7 +29,7 @@ def assignable_row(inv, number, username, node):
     if reason is not None:
         raise NotAssignable(number, reason,
                             f"number {number} cannot be given to {username} at {node}: {reason}")
-    return inv.store.rows(f"select {ROW_COLUMNS} "
+    return inv.store.rows("select number, node "
                           "from visible_numbers($n) as v where v.number = $number",
                           {"n": node, "number": number})[0]
 
@@ -67,7 +70,7 @@ def onboard(inv, username, node, number=None):
         op.con.execute("insert into users (username, node) values ($u, $n)",
                        {"u": username, "n": node})
         op.log_user("onboard", username, after={"username": username, "node": node})
-        op.write_rows("assign", [(row, given_to(row, username)) for row in rows], username)
+        give_rows(op, rows, username)
     return [row["number"] for row in rows]
 
 
@@ -80,17 +83,21 @@ def assign(inv, number, username, node=None):
             raise NotAssignable(number, NOT_VISIBLE,
                                 f"number {number} has no row at {node} visible from "
                                 f"{user['username']}'s node {user['node']}")
-        op.write_rows("assign", [(row, given_to(row, user["username"]))], user["username"])
+        give_rows(op, [row], user["username"])
     return row["number"]
 
 
 def release_rows(op, rows, cooling_days):
+    """Release `rows` (each must be Used) with `cooling_days` of cooling
+    (statements/released_rows.sql), logged as releases of each row's user."""
     for row in rows:
         if row["status"] != USED:
             raise InvalidOperation(f"number {row['number']} at {row['node']} is {row['status']}; "
                                    "only a Used number can be released")
-    op.write_rows("release", [(row, released(row, cooling_days, op.as_of)) for row in rows],
-                  None)
+    if cooling_days > 0:    # refused before any change when the end date cannot be
+        days_after(op.as_of, cooling_days, "the cooling end date")
+    op.write_rows("release", "released_rows", _keys(rows),
+                  {"cooling_days": cooling_days, "as_of": op.as_of})
 
 
 def release(inv, number, node=None, cooling_days=None):
@@ -105,8 +112,8 @@ def delete_user(inv, username, cooling_days=None):
     days = inv.cooling_days(cooling_days)
     with inv.store.operation() as op:
         user = inv.require_user(username)
-        rows = inv.store.rows(f"select {ROW_COLUMNS} from numbers where lower(used_by) = lower($u)",
-                              {"u": user["username"]})
+        rows = inv.store.rows("select number, node, status from numbers "
+                              "where lower(used_by) = lower($u)", {"u": user["username"]})
         release_rows(op, rows, days)
         op.con.execute("delete from users where lower(username) = lower($u)", {"u": user["username"]})
         op.con.execute("insert into deleted_users (username, node, deleted_at) values ($u, $n, $d)",

@@ -77,15 +77,48 @@ class Operation:
         finally:
             self.con.unregister("new_events")
 
-    def write_rows(self, action, pairs, username=None):
-        """Apply (before, after) row pairs: None before inserts, None after deletes."""
+    def write_rows(self, action, rule, keys, params=None, username=None):
+        """Change the rows named by `keys` ((number, node) pairs, in the order their events
+        are logged) as the statement `rule` says, from `chosen_rows` (those rows as they
+        are), and log each change as an event. Returns how many rows it changed."""
+        if not keys:
+            return 0
+        self.con.execute(statement("stage_chosen_rows"),
+                         {"numbers": [number for number, _ in keys],
+                          "nodes": [node for _, node in keys]})
+        return self._apply_rule(action, rule, params or {}, username)
+
+    def add_rows(self, action, numbers, node, reserved_for=None, username=None):
+        """Add a new row for each of `numbers` at `node` (statement added_rows) and log it."""
+        if not numbers:
+            return 0
+        return self._apply_rule(action, "added_rows", {"numbers": list(numbers), "node": node,
+                                                       "reserved_for": reserved_for}, username)
+
+    def _apply_rule(self, action, rule, params, username):
+        try:
+            self.con.execute(statement(rule), params)
+            events = self.con.execute(statement("row_change_events"),
+                                      {"action": action, "username": username}).fetchall()
+            for kind in ("delete", "update", "insert"):
+                if any(event[-1] == kind for event in events):
+                    self.con.execute(statement(f"{kind}_rows"))
+        finally:
+            self.con.execute("drop table if exists temp.row_changes; "
+                             "drop table if exists temp.chosen_rows")
+        self._log([event[:-1] for event in events])
+        return len(events)
+
+    def write_pairs(self, action, pairs, username=None):
+        """Apply (before, after) row pairs made in Python and log them."""
         if not pairs:
             return
         self.apply_rows(pairs)
         self._log(row_events(action, pairs, username))
 
     def apply_rows(self, pairs):
-        """Apply (before, after) row pairs without logging them (the caller logs)."""
+        """Apply (before, after) row pairs made in Python, without logging them (the caller
+        logs them, with row_events())."""
         records = []
         for before, after in pairs:
             target = after or before

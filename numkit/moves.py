@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .assignment import candidate_rows, given_to, release_rows
+from .assignment import candidate_rows, give_rows, release_rows
 from .changes import ROW_FIELDS
 from .codes import CARRY, KEEP, MOVE_POLICIES, REPLACE, STRANDED
 from .errors import InvalidOperation, MoveRefused, NoNumberAvailable
@@ -125,10 +125,9 @@ def move_user(inv, username, dest, policy=REPLACE):
         plan = plan_move(inv, username, dest, policy)
         user = plan.user
         release_rows(op, [old for old, _ in plan.replaced], inv.cooling_days())
-        op.write_rows("assign", [(new, given_to(new, user["username"]))
-                                 for _, new in plan.replaced], user["username"])
-        op.write_rows("carry", [(row, {**row, "node": plan.dest}) for row in plan.carried],
-                      user["username"])
+        give_rows(op, [new for _, new in plan.replaced], user["username"])
+        op.write_rows("carry", "carried_rows", [(row["number"], row["node"]) for row in plan.carried],
+                      {"dest": plan.dest}, user["username"])
         op.con.execute("update users set node = $d where lower(username) = lower($u)",
                        {"d": plan.dest, "u": user["username"]})
         op.log_user("move_user", user["username"], before=user,

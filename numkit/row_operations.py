@@ -54,9 +54,9 @@ def reserve_for(inv, numbers, username, node=None):
                                        f"{row['used_by']}; release it before reserving it for "
                                        f"{username}")
         changed = [row for row in rows if row["reserved_for"] != username]
-        op.write_rows("reserve_for", [(row, {**row, "reserved_for": username}) for row in changed],
+        op.write_pairs("reserve_for", [(row, {**row, "reserved_for": username}) for row in changed],
                       username)
-        op.write_rows("add_number", [(None, _new_row(n, node, username)) for n in created],
+        op.write_pairs("add_number", [(None, _new_row(n, node, username)) for n in created],
                       username)
     return _report([(r["number"], r["node"], "reserved", None) for r in rows]
                    + [(n, node, "created", None) for n in created] + _skipped_missing(missing))
@@ -65,7 +65,7 @@ def reserve_for(inv, numbers, username, node=None):
 def clear_reserved_for(inv, numbers, node=None):
     with inv.store.operation() as op:
         rows, missing = name_rows(inv, numbers, node)
-        op.write_rows("clear_reserved_for",
+        op.write_pairs("clear_reserved_for",
                       [(row, {**row, "reserved_for": None}) for row in rows if row["reserved_for"]])
     return _report([(r["number"], r["node"], "cleared", None) for r in rows]
                    + _skipped_missing(missing))
@@ -77,7 +77,7 @@ def add_numbers(inv, numbers, node):
         node = inv.require_node(node)
         conflicts = path_conflicts(inv, wanted, node)
         added = [n for n in wanted if n not in conflicts]
-        op.write_rows("add_number", [(None, _new_row(n, node)) for n in added])
+        op.write_pairs("add_number", [(None, _new_row(n, node)) for n in added])
     skipped = [(n, node, "skipped", EXISTS if node in conflicts[n] else CONFLICT)
                for n in wanted if n in conflicts]
     return _report([(n, node, "added", None) for n in added] + skipped)
@@ -89,7 +89,7 @@ def delete_numbers(inv, numbers, node=None):
         deletable, kept = [], []
         for row in rows:
             (deletable if row["status"] == AVAILABLE and not row["reserved_for"] else kept).append(row)
-        op.write_rows("delete_number", [(row, None) for row in deletable])
+        op.write_pairs("delete_number", [(row, None) for row in deletable])
     lines = [(r["number"], r["node"], "deleted", None) for r in deletable]
     lines += [(r["number"], r["node"], "skipped",
                NOT_AVAILABLE if r["status"] != AVAILABLE else RESERVED_FOR_SOMEONE)
@@ -125,7 +125,7 @@ def set_status(inv, numbers, status, node=None, days=None, notes=None):
                 # blank notes clear them, as an empty cell of an export does
                 after["reservation_notes"] = notes.strip() or None
             changes.append((row, after))
-        op.write_rows("set_status", changes)
+        op.write_pairs("set_status", changes)
     return _report([(r["number"], r["node"], "set", None) for r in rows] + _skipped_missing(missing))
 
 
@@ -144,6 +144,6 @@ def cleanup_deleted_reservations(inv, older_than_days, dry_run=True):
                                   "join concerned using (number, node)")
         finally:
             op.con.unregister("concerned")
-        op.write_rows("cleanup_deleted_reservation",
+        op.write_pairs("cleanup_deleted_reservation",
                       [(row, {**row, "reserved_for": None}) for row in rows])
     return concerned

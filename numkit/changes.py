@@ -109,13 +109,6 @@ class Operation:
         self._log([event[:-1] for event in events])
         return len(events)
 
-    def write_pairs(self, action, pairs, username=None):
-        """Apply (before, after) row pairs made in Python and log them."""
-        if not pairs:
-            return
-        self.apply_rows(pairs)
-        self._log(row_events(action, pairs, username))
-
     def apply_rows(self, pairs):
         """Apply (before, after) row pairs made in Python, without logging them (the caller
         logs them, with row_events())."""

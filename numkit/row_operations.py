@@ -3,7 +3,6 @@
 import pandas as pd
 
 from .arguments import clean_username, days_after, user_keys, whole_days
-from .changes import ROW_FIELDS
 from .codes import (AVAILABLE, CONFLICT, COOLING, EXISTS, NOT_AVAILABLE, NOT_FOUND, RESERVED,
                     RESERVED_FOR_SOMEONE, SETTABLE_STATUSES, canonical_spelling)
 from .errors import InvalidOperation
@@ -19,10 +18,8 @@ def _report(lines):
     return pd.DataFrame(lines, columns=REPORT_COLUMNS, dtype=object)
 
 
-def _new_row(number, node, reserved_for=None):
-    return {"number": number, "node": node, "status": AVAILABLE, "usage": None,
-            "reserved_for": reserved_for, "used_by": None, "release_date": None,
-            "reservation_notes": None, "description": None}
+def _keys(rows):
+    return [(row["number"], row["node"]) for row in rows]
 
 
 def _skipped_missing(missing):
@@ -54,10 +51,9 @@ def reserve_for(inv, numbers, username, node=None):
                                        f"{row['used_by']}; release it before reserving it for "
                                        f"{username}")
         changed = [row for row in rows if row["reserved_for"] != username]
-        op.write_pairs("reserve_for", [(row, {**row, "reserved_for": username}) for row in changed],
+        op.write_rows("reserve_for", "flagged_rows", _keys(changed), {"reserved_for": username},
                       username)
-        op.write_pairs("add_number", [(None, _new_row(n, node, username)) for n in created],
-                      username)
+        op.add_rows("add_number", created, node, reserved_for=username, username=username)
     return _report([(r["number"], r["node"], "reserved", None) for r in rows]
                    + [(n, node, "created", None) for n in created] + _skipped_missing(missing))
 
@@ -65,8 +61,8 @@ def reserve_for(inv, numbers, username, node=None):
 def clear_reserved_for(inv, numbers, node=None):
     with inv.store.operation() as op:
         rows, missing = name_rows(inv, numbers, node)
-        op.write_pairs("clear_reserved_for",
-                      [(row, {**row, "reserved_for": None}) for row in rows if row["reserved_for"]])
+        op.write_rows("clear_reserved_for", "flagged_rows",
+                      _keys(row for row in rows if row["reserved_for"]), {"reserved_for": None})
     return _report([(r["number"], r["node"], "cleared", None) for r in rows]
                    + _skipped_missing(missing))
 
@@ -77,7 +73,7 @@ def add_numbers(inv, numbers, node):
         node = inv.require_node(node)
         conflicts = path_conflicts(inv, wanted, node)
         added = [n for n in wanted if n not in conflicts]
-        op.write_pairs("add_number", [(None, _new_row(n, node)) for n in added])
+        op.add_rows("add_number", added, node)
     skipped = [(n, node, "skipped", EXISTS if node in conflicts[n] else CONFLICT)
                for n in wanted if n in conflicts]
     return _report([(n, node, "added", None) for n in added] + skipped)
@@ -89,7 +85,7 @@ def delete_numbers(inv, numbers, node=None):
         deletable, kept = [], []
         for row in rows:
             (deletable if row["status"] == AVAILABLE and not row["reserved_for"] else kept).append(row)
-        op.write_pairs("delete_number", [(row, None) for row in deletable])
+        op.write_rows("delete_number", "deleted_rows", _keys(deletable))
     lines = [(r["number"], r["node"], "deleted", None) for r in deletable]
     lines += [(r["number"], r["node"], "skipped",
                NOT_AVAILABLE if r["status"] != AVAILABLE else RESERVED_FOR_SOMEONE)
@@ -112,20 +108,15 @@ def set_status(inv, numbers, status, node=None, days=None, notes=None):
                 raise InvalidOperation(f"number {row['number']} at {row['node']} is {row['status']}; "
                                        f"only {', '.join(SETTABLE_STATUSES)} numbers can be set "
                                        "(release a used number first)")
-        if target == RESERVED:
-            end = None if days is None else days_after(op.as_of, days)
-        elif target == COOLING:
-            end = days_after(op.as_of, inv.cooling_days(days), "the cooling end date")
-        else:
-            end = None
-        changes = []
-        for row in rows:
-            after = {**row, "status": target, "release_date": end}
-            if target == RESERVED and notes is not None:
-                # blank notes clear them, as an empty cell of an export does
-                after["reservation_notes"] = notes.strip() or None
-            changes.append((row, after))
-        op.write_pairs("set_status", changes)
+        if target == COOLING:
+            days = inv.cooling_days(days)
+        elif target == AVAILABLE:
+            days = None
+        if days is not None:    # refused before any change when the end date cannot be
+            days_after(op.as_of, days, "the cooling end date" if target == COOLING else "the end date")
+        op.write_rows("set_status", "status_set_rows", _keys(rows),
+                      {"status": target, "as_of": op.as_of, "days": days,
+                       "set_notes": target == RESERVED and notes is not None, "notes": notes})
     return _report([(r["number"], r["node"], "set", None) for r in rows] + _skipped_missing(missing))
 
 
@@ -138,12 +129,6 @@ def cleanup_deleted_reservations(inv, older_than_days, dry_run=True):
         return inv.con.execute(query, {"days": days}).df()
     with inv.store.operation() as op:
         concerned = inv.con.execute(query, {"days": days}).df()
-        op.con.register("concerned", concerned)
-        try:
-            rows = inv.store.rows(f"select {', '.join(f'numbers.{c}' for c in ROW_FIELDS)} from numbers "
-                                  "join concerned using (number, node)")
-        finally:
-            op.con.unregister("concerned")
-        op.write_pairs("cleanup_deleted_reservation",
-                      [(row, {**row, "reserved_for": None}) for row in rows])
+        op.write_rows("cleanup_deleted_reservation", "flagged_rows",
+                      list(zip(concerned["number"], concerned["node"])), {"reserved_for": None})
     return concerned

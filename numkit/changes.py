@@ -106,7 +106,9 @@ class Operation:
         finally:
             self.con.execute("drop table if exists temp.row_changes; "
                              "drop table if exists temp.chosen_rows")
-        self._log([event[:-1] for event in events])
+        # the JSON is written as the events that Python makes (users, bulk onboarding) are
+        self._log([(action, number, node, username, _as_json(before), _as_json(after))
+                   for action, number, node, username, before, after, _ in events])
         return len(events)
 
     def apply_rows(self, pairs):

@@ -21,5 +21,5 @@ select keys.seq,
        null::varchar as description,
        null::integer as old_node_id,
        (select node_id from nodes where node = $node) as node_id,
-       null::json as before
+       null as before
 from keys;

@@ -18,11 +18,10 @@ select keys.seq,
        numbers.used_by, numbers.release_date, numbers.reservation_notes, numbers.description,
        nodes.node_id as old_node_id,
        nodes.node_id,
-       to_json({number: numbers.number, node: numbers.node, status: numbers.status,
-                usage: numbers.usage, reserved_for: numbers.reserved_for,
-                used_by: numbers.used_by, release_date: numbers.release_date,
-                reservation_notes: numbers.reservation_notes,
-                description: numbers.description}) as before
+       {number: numbers.number, node: numbers.node, status: numbers.status,
+        usage: numbers.usage, reserved_for: numbers.reserved_for, used_by: numbers.used_by,
+        release_date: numbers.release_date, reservation_notes: numbers.reservation_notes,
+        description: numbers.description} as before
 from keys
 join nodes on nodes.node = keys.node
 join numbers

@@ -101,14 +101,17 @@ class Operation:
             events = self.con.execute(statement("row_change_events"),
                                       {"action": action, "username": username}).fetchall()
             for kind in ("delete", "update", "insert"):
-                if any(event[-1] == kind for event in events):
+                if any(event[4] == kind for event in events):
                     self.con.execute(statement(f"{kind}_rows"))
         finally:
             self.con.execute("drop table if exists temp.row_changes; "
                              "drop table if exists temp.chosen_rows")
         # the JSON is written as the events that Python makes (users, bulk onboarding) are
-        self._log([(action, number, node, username, _as_json(before), _as_json(after))
-                   for action, number, node, username, before, after, _ in events])
+        width = len(ROW_FIELDS)
+        self._log([(action, number, node, username,
+                    None if added else _as_json(dict(zip(ROW_FIELDS, fields[:width]))),
+                    None if deleted else _as_json(dict(zip(ROW_FIELDS, fields[width:]))))
+                   for action, number, node, username, _, added, deleted, *fields in events])
         return len(events)
 
     def apply_rows(self, pairs):

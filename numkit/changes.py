@@ -9,7 +9,6 @@ from .schema import statement
 
 ROW_FIELDS = ("number", "node", "status", "usage", "reserved_for", "used_by",
               "release_date", "reservation_notes", "description")
-ROW_COLUMNS = ", ".join(ROW_FIELDS)
 
 
 def _as_json(record):

@@ -5,10 +5,15 @@
 -- node id: the table is stored in node order, so only those nodes' blocks are read. A rule
 -- statement then makes `row_changes` from these rows (select * replace the fields it sets).
 create or replace temp table chosen_rows as
-with keys as (
-    select unnest($numbers::varchar[]) as number,
-           unnest($nodes::varchar[]) as node,
-           generate_subscripts($numbers::varchar[], 1) as seq
+-- The keys take their node ids first (materialized): joined to `numbers` by node id, the
+-- ids' range prunes the table's blocks (three times faster for one row than letting DuckDB
+-- join numbers to the keys before the nodes).
+with keys as materialized (
+    select named.seq, named.number, named.node, nodes.node_id
+    from (select unnest($numbers::varchar[]) as number,
+                 unnest($nodes::varchar[]) as node,
+                 generate_subscripts($numbers::varchar[], 1) as seq) as named
+    join nodes on nodes.node = named.node
 )
 select keys.seq,
        'update' as change,
@@ -16,15 +21,14 @@ select keys.seq,
        numbers.node as old_node,
        numbers.number, numbers.node, numbers.status, numbers.usage, numbers.reserved_for,
        numbers.used_by, numbers.release_date, numbers.reservation_notes, numbers.description,
-       nodes.node_id as old_node_id,
-       nodes.node_id,
+       keys.node_id as old_node_id,
+       keys.node_id,
        {number: numbers.number, node: numbers.node, status: numbers.status,
         usage: numbers.usage, reserved_for: numbers.reserved_for, used_by: numbers.used_by,
         release_date: numbers.release_date, reservation_notes: numbers.reservation_notes,
         description: numbers.description} as before
 from keys
-join nodes on nodes.node = keys.node
 join numbers
-  on numbers.node_id = nodes.node_id
+  on numbers.node_id = keys.node_id
  and numbers.number = keys.number
  and numbers.node = keys.node;

@@ -137,6 +137,9 @@ class Inventory:
         self.as_of = as_of
         self.snapshot_date = as_of                 # the as_of of the latest load
         self.cooling_days = cooling_days
+        # {(number, from node), (number, to node)} of each carry whose halves are still
+        # pending: one event made both, so they share a conflict's fate
+        self.carry_links = set()
         self.keep_snapshot()
 
     def keep_snapshot(self):
@@ -155,7 +158,7 @@ class Inventory:
         outcomes = {unit: self.judge(unit, change, export_rows, export_users, units)
                     for unit, change in units.items()}
         while True:
-            self.share_fate(units, outcomes)
+            self.share_fate(units, outcomes, self.carry_links)
             state_rows, state_users = self.reapply(units, outcomes, export_rows, export_users)
             broken = self.broken_by(units, outcomes, state_rows, state_users)
             if not broken:
@@ -169,6 +172,8 @@ class Inventory:
                                            as_of))
         self.rows = [Row(*key, **values) for key, values in state_rows.items()]
         self.users = state_users
+        self.carry_links = {link for link in self.carry_links
+                            if all(outcomes.get(("row", *key)) == "pending" for key in link)}
         self.snapshot_rows, self.snapshot_users = export_rows, export_users
         self.snapshot_date = as_of
         return outcomes
@@ -212,11 +217,11 @@ class Inventory:
         return changes
 
     @staticmethod
-    def share_fate(units, outcomes):
+    def share_fate(units, outcomes, carry_links):
         """A pending number row that leans on a conflict is a conflict too: the two halves of
-        a carried row (removed at one node, added at another, the same number and user: no
-        other operation removes or adds a row in use), and a row whose user it gives or
-        takes leans on that user's change (README, "Round trip with VOSS")."""
+        a carried row (one event removed it at one node and added it at another, whatever
+        was done to either half since), and a row whose user it gives or takes leans on that
+        user's change (rules R30)."""
         def user_of(change):
             _, _, was, now = change
             return {name.lower() for name in ((was or {}).get("used_by"), (now or {}).get("used_by"))
@@ -230,12 +235,9 @@ class Inventory:
                     continue
                 leans = any(("user", user) in conflicts for user in user_of(change)
                             if "used_by" in change[1])
-                if change[0] in ("row_removed", "row_added"):
-                    other_kind = "row_added" if change[0] == "row_removed" else "row_removed"
-                    leans = leans or any(
-                        other[0] == "row" and other[1] == unit[1] and other[2] != unit[2]
-                        and units[other][0] == other_kind and user_of(units[other]) & user_of(change)
-                        for other in conflicts)
+                leans = leans or any(
+                    other[0] == "row" and frozenset({unit[1:], other[1:]}) in carry_links
+                    for other in conflicts)
                 if leans:
                     outcomes[unit] = "conflict"
                     changed = True
@@ -570,6 +572,7 @@ class Inventory:
         for _, new in replacements:
             self.give(new, name)
         for row in carried:
+            self.carry_links.add(frozenset({(row.number, row.node), (row.number, dest)}))
             row.node = dest
         self.users[name.lower()] = (name, dest)
         return plan

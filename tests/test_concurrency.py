@@ -63,7 +63,9 @@ def test_a_writer_waits_for_another(database):
 
 
 def test_waiting_is_said_once_and_the_command_prints_it(database, caplog):
-    holder = start("hold", database, 2)
+    # held longer than the command takes to start (importing pandas alone can take 2 s on a
+    # busy machine), so that the command finds the file held
+    holder = start("hold", database, 6)
     assert holder.stdout.readline().strip() == "holding"
     result = subprocess.run([sys.executable, "-m", "numkit", "check", str(database)],
                             capture_output=True, text=True, timeout=60)

@@ -7,15 +7,9 @@ from .errors import InvalidOperation, NoNumberAvailable, NotAssignable, UserExis
 from .naming import name_rows
 
 
-def given_to(row, username):
-    """`row` given to `username`, for bulk onboarding's rows made in Python (the rule
-    statements/given_rows.sql states for every other write)."""
-    return {**row, "status": USED, "used_by": username, "release_date": None}
-
-
 def give_rows(op, rows, username):
     """Give `rows` to `username` (statements/given_rows.sql), logged as assignments."""
-    op.write_rows("assign", "given_rows", _keys(rows), {"username": username}, username)
+    op.write_rows("assign", "given_rows", _keys(rows), username=username)
 
 
 def _keys(rows):

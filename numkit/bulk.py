@@ -5,8 +5,8 @@ import pandas as pd
 
 from .arguments import clean_username, user_keys
 from .batch_rows import ancestor_ids_of, first_by_rank, free_rows_by_node, statement_rows
-from .assignment import given_to, onboard
-from .changes import ROW_FIELDS, row_events, user_event
+from .assignment import onboard
+from .changes import user_event
 from .errors import InvalidOperation, NoNumberAvailable, UnknownNode, UserExists
 
 
@@ -72,27 +72,26 @@ def onboard_many(inv, users):
         free_users = batch[~batch["seq"].isin(reserved)]
         taken_from = free_rows_by_node(inv, free_users)
         ancestors = ancestor_ids_of(inv, batch["node"].unique().tolist())
-        pairs, events = [], []
+        keys, usernames, lead = [], [], []
         for seq, (username, node, _) in enumerate(entries):
             refuse(username, node)
             if seq in reserved:
                 rows = reserved[seq]     # in number order, as the statement gives them
             else:
                 rows = [_next_free(taken_from, ancestors.get(node, []), username, node)]
-            befores = [{field: row[field] for field in ROW_FIELDS} for row in rows]
-            user_pairs = [(before, given_to(before, username)) for before in befores]
-            pairs += user_pairs
-            events.append(user_event("onboard", username, after={"username": username, "node": node}))
-            events += row_events("assign", user_pairs, username)
-            assigned += [(username, node, r["number"]) for r in rows]
+            # each user's onboard event comes just before the user's first row's
+            lead.append((len(keys) + 1, user_event("onboard", username,
+                                                   after={"username": username, "node": node})))
+            keys += [(row["number"], row["node"]) for row in rows]
+            usernames += [username] * len(rows)
+            assigned += [(username, node, row["number"]) for row in rows]
         inv.con.register("bulk_new_users", pd.DataFrame(
             {"username": [u for u, _, _ in entries], "node": [n for _, n, _ in entries]}))
         try:
             inv.con.execute("insert into users (username, node) select username, node from bulk_new_users")
         finally:
             inv.con.unregister("bulk_new_users")
-        op.apply_rows(pairs)
-        op.log_events(events)
+        op.write_rows("assign", "given_rows", keys, usernames=usernames, lead=lead)
     return pd.DataFrame(assigned, columns=["username", "node", "number"])
 
 

@@ -1,6 +1,7 @@
 -- Adding numbers ($numbers, in that order) at $node: each is a new row, Available, with
 -- nothing else set but its Reserved For flag $reserved_for (null for none; reserve_for
--- creates the numbers it is given that have no row).
+-- creates the numbers it is given that have no row). The user the operation names for
+-- each is $username (null for none).
 create or replace temp table row_changes as
 with keys as (
     select unnest($numbers::varchar[]) as number,
@@ -21,5 +22,6 @@ select keys.seq,
        null::varchar as description,
        null::integer as old_node_id,
        (select node_id from nodes where node = $node) as node_id,
+       $username::varchar as username,
        null as before
 from keys;

@@ -86,3 +86,22 @@ def test_events_replay_to_the_current_rows(inv):
     for key, last in state.items():
         if last is not None:
             assert current[key] == last
+
+
+def test_events_logged_in_the_older_json_spelling_read_the_same(inv):
+    """Older logs hold JSON as Python's json.dumps wrote it (a space after each colon and
+    comma); what reads the log reads those events as it reads the ones written now."""
+    inv.onboard("u", SITE_B)
+    inv.move_user("alice", SITE_B, policy="carry")
+    inv.release("1002", cooling_days=2)
+    pending = inv.pending_changes()
+    events = inv.events()
+    assert '": "' not in events["after"].dropna().iloc[-1]     # written now: compact
+
+    def older(text):
+        return json.dumps(json.loads(text)) if isinstance(text, str) else None
+    for event in events.itertuples():
+        inv.con.execute("update events set before = $b, after = $a where event_id = $id",
+                        {"b": older(event.before), "a": older(event.after), "id": event.event_id})
+    assert '": "' in inv.events()["after"].dropna().iloc[-1]
+    assert inv.pending_changes().equals(pending)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .reports.exports import neutralised, neutralised_unless_a_number
+from .spreadsheet_cells import neutralised, neutralised_unless_a_number
 from .schema import statement
 from .staging import Staging
 from .voss_workbook import ACTIONS, read_mapping, sheet_name, write_workbook

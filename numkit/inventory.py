@@ -10,7 +10,7 @@ from .arguments import extra_names, parse_date, row_limit, single_number, whole_
 from .changes import ROW_FIELDS
 from .codes import NODE_TYPES, canonical_spelling
 from .errors import InvalidOperation, UnknownNode, UnknownUser
-from .reports.frames import frame, short_frame
+from .frames import frame, short_frame
 from .schema import statement
 from .settings import Settings
 from .storage import DEFAULT_WAIT, Storage

@@ -21,7 +21,7 @@ import openpyxl
 from openpyxl.cell import WriteOnlyCell
 
 from .errors import BadMapping
-from .reports.exports import as_cell
+from .spreadsheet_cells import as_cell
 
 ACTIONS = ("add", "modify", "delete")
 VALUE_FIELDS = ("status", "usage", "reserved_for", "used_by", "release_date",

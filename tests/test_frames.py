@@ -1,9 +1,10 @@
-"""Reports come through Arrow (numkit.reports.frames) with the very columns DuckDB's .df() gives."""
+"""Reports come through Arrow (numkit.frames) with the very columns DuckDB's .df() gives."""
 
 import pandas as pd
 import pytest
 
-from numkit.reports.frames import for_display, frame, short_frame
+from numkit.frames import frame, short_frame
+from numkit.reports.display import for_display
 
 
 @pytest.fixture

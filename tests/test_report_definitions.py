@@ -77,7 +77,7 @@ def test_report_agrees_with_its_plain_definition(generated, report):
     ("deleted_user_reservations", "deleted_user_reservations"), ("stuck_cooling", "stuck_cooling"),
     ("stranded_reservations", "stranded_reservations"), ("utilization", "node_utilization")])
 def test_report_frames_are_what_df_gives(generated, method, view):
-    """The report methods read through Arrow (numkit.reports.frames): same columns, types and values."""
+    """The report methods read through Arrow (numkit.frames): same columns, types and values."""
     fast = getattr(generated, method)()
     assert len(fast) > 0
     pd.testing.assert_frame_equal(fast, generated.sql(f"select * from {view}"))

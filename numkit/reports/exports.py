@@ -6,41 +6,21 @@ that came from an export (usernames, notes, descriptions, paths) is written with
 
 The CSV files hold every value exactly. An XLSX cell cannot: it has no way to hold most
 control characters, and holds at most 32,767 characters. In the workbook a control character
-is written as an escape (`\\x01`) and a longer value is cut, saying so.
+is written as an escape (`\\x01`) and a longer value is cut, saying so (`spreadsheet_cells`).
 
 Files replace what is in the folder under their names, never writing through a link there.
 """
 
-import re
-
 import pandas as pd
 
+from ..spreadsheet_cells import as_cell, neutralised, neutralised_unless_a_number
 from ..staging import Staging
-from ..visible import visible
 
 WORKBOOK = "numkit-report.xlsx"
 FREE_TEXT_COLUMNS = {"username", "reserved_for", "used_by", "reservation_notes", "description",
                      "node", "user_node", "new_node", "destination", "parent", "name", "before",
                      "after", "conflict", "reason", "usage", "voss_value", "numkit_value",
                      "export_value"}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CELL_LIMIT = 32_767
-
-
-def neutralised(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-# A cell a spreadsheet reads as a number, never as a call: a sign, then digits and spaces.
-PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9 ]*")
-
-
-def neutralised_unless_a_number(value):
-    if isinstance(value, str) and PLAIN_NUMBER.fullmatch(value):
-        return value
-    return neutralised(value)
 
 
 def problems_for_spreadsheets(problems):
@@ -65,18 +45,6 @@ def safe_for_spreadsheets(frame):
         elif str(frame[column].dtype).startswith("datetime") and getattr(frame[column].dt, "tz", None):
             frame[column] = frame[column].dt.tz_localize(None)
     return frame
-
-
-def as_cell(value):
-    """A text value as a workbook cell can hold it: control characters as escapes, cut
-    to the cell's limit with a note of how long it was."""
-    if not isinstance(value, str):
-        return value
-    shown = visible(value)
-    if len(shown) <= CELL_LIMIT:
-        return shown
-    cut = f" [cut: {len(value):,} characters in all; the CSV holds the whole value]"
-    return shown[:CELL_LIMIT - len(cut)] + cut
 
 
 def for_workbook(frame):

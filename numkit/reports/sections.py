@@ -5,7 +5,7 @@ import base64
 import html
 
 from .exports import write_tables
-from .frames import for_display
+from .display import for_display
 from .summary import OVERDUE_AFTER_DAYS, report_data, summary_sentence
 from ..inventory import connect
 from ..sample import PROJECT_ROOT, database_path

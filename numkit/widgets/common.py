@@ -10,7 +10,7 @@ from itables.widget import ITable
 
 from ..codes import REASON_WORDS
 from ..errors import NotAssignable, NumkitError
-from ..reports.frames import for_display
+from ..reports.display import for_display
 from ..inventory import connect
 from ..sample import database_path
 from ..visible import visible

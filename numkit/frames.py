@@ -5,14 +5,13 @@ reports' hundreds of thousands of rows Arrow is a third faster (`frame`). The co
 keeps what callers rely on: dates as datetime64, whole numbers with gaps as nullable
 integers, text columns with no value at all as objects holding None. For a few rows `.df()`
 costs about half a millisecond whatever their number, which NumPy arrays spare
-(`short_frame`).
+(`short_frame`). How a frame is shown to a reader is the reports' business
+(`reports.display`).
 """
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-
-from ..visible import UNSHOWABLE, visible
 
 NULLABLE = {
     pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
@@ -54,30 +53,3 @@ def short_frame(result, numbered=False):
         rows = len(next(iter(columns.values()))) if columns else 0
         columns["position"] = np.arange(1, rows + 1)
     return pd.DataFrame(columns, copy=False)
-
-
-def _is_text(column):
-    if column.dtype == object:     # text with gaps, or anything
-        return pd.api.types.infer_dtype(column, skipna=True) == "string"
-    return pd.api.types.is_string_dtype(column)
-
-
-def for_display(frame):
-    """`frame` as a reader should see it, in a panel or a report: an empty cell where a value
-    is missing (pandas shows None, NaN, NaT or <NA> by column type), datetimes that are all
-    at midnight as dates, control characters as escapes (`\\x01`: a page shows none)."""
-    shown = frame.copy()
-    for name, column in frame.items():
-        if _is_text(column):
-            unshowable = column.str.contains(UNSHOWABLE.pattern, regex=True, na=False)
-            if unshowable.any():
-                column = column.astype(object).where(~unshowable, column[unshowable].map(visible))
-                shown[name] = column
-        if pd.api.types.is_datetime64_any_dtype(column):
-            present = column.dropna()
-            dates_only = bool((present == present.dt.normalize()).all())
-            text = column.dt.strftime("%Y-%m-%d" if dates_only else "%Y-%m-%d %H:%M:%S")
-            shown[name] = text.astype(object).where(column.notna(), "")
-        elif column.isna().any():
-            shown[name] = column.astype(object).where(column.notna(), "")
-    return shown

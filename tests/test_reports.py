@@ -120,12 +120,13 @@ def test_the_report_keeps_changes_decided_more_than_a_week_before_as_of(inv):
     decided_on(inv, change_of(inv, "2002"), report_day - dt.timedelta(days=7))
     decided_on(inv, change_of(inv, "2003"), report_day)
     inv.as_of = report_day
-    waiting = reports.report_tables(inv)["not_yet_in_voss"]
+    data = reports.report_data(inv)
+    waiting = data.tables["not_yet_in_voss"]
     assert records(waiting, "number", "field", "numkit_value", "age_days") == [
         ("2001", "reserved_for", "old.decision", 8)]
     assert "event_ids" not in waiting.columns      # a list: no spreadsheet cell holds it
-    assert "decided in numkit over a week ago, not yet in VOSS: 1" in reports.summary(
-        reports.report_tables(inv))[-2]
+    assert "decided in numkit over a week ago, not yet in VOSS: 1" in reports.summary_lines(
+        data.counts)[-2]
 
 
 def test_the_report_lists_the_last_load_s_conflicts(inv, tmp_path):
@@ -133,8 +134,9 @@ def test_the_report_lists_the_last_load_s_conflicts(inv, tmp_path):
     numbers = NUMBERS.replace(f"2001,{SITE_A},Available,,,", f"2001,{SITE_A},Available,carol,,")
     inv.load(write(tmp_path, "numbers2.csv", numbers), users=write(tmp_path, "users2.csv", USERS),
              hierarchy=write(tmp_path, "hierarchy2.csv", HIERARCHY))
-    conflicts = reports.report_tables(inv)["last_load_conflicts"]
+    data = reports.report_data(inv)
+    conflicts = data.tables["last_load_conflicts"]
     assert records(conflicts, "number", "field", "numkit_value", "export_value") == [
         ("2001", "reserved_for", "bob", "carol")]
     assert conflicts["reason"].iloc[0]
-    assert reports.summary(reports.report_tables(inv))[-1] == "conflicts at the last load: 1"
+    assert reports.summary_lines(data.counts)[-1] == "conflicts at the last load: 1"

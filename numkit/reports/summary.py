@@ -94,11 +94,6 @@ def report_data(inv, older_than_days=0):
                       snapshots.iloc[-2] if len(snapshots) > 1 else None, trip)
 
 
-def report_tables(inv, older_than_days=0):
-    """{report name: DataFrame} for every report."""
-    return report_data(inv, older_than_days).tables
-
-
 def not_yet_in_voss(pending, as_of):
     """The pending changes decided more than OVERDUE_AFTER_DAYS before `as_of`, oldest
     first, with their age in whole days."""
@@ -140,13 +135,9 @@ def summary_counts(tables):
     }
 
 
-def summary(tables):
-    """One line per report: how many rows and what stands out."""
-    return summary_lines(summary_counts(tables))
-
-
 def summary_lines(counts):
-    """The summary as lines, one per report (for a terminal)."""
+    """The summary as lines, one per report, each saying how many rows and what stands out
+    (for a terminal)."""
     alerts = counts["alerts"]
     return [
         f"deleted-user reservations: {counts['held']} ({counts['deleted']} deleted, "

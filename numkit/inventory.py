@@ -237,6 +237,12 @@ class Inventory:
         keeps its flag); the move's refusals as preview_move raises them."""
         return moves.plan_move(self, username, dest, policy).strands()
 
+    @reads
+    def preview_move_with_strands(self, username, dest, policy="replace"):
+        """(preview_move, stranded_by_move) of the move, from one plan of it."""
+        plan = moves.plan_move(self, username, dest, policy)
+        return moves.PreviewWithStrands(plan.frame(), plan.strands())
+
     def preview_moves(self, moves, policy="replace"):
         """What-if: every (username, destination) moved in order, each seeing the ones
         before, then undone (on a scratch copy when read-only); a refused move is a line with

@@ -1,6 +1,7 @@
 """Moving a user to another node: what happens to each number, previewed or done."""
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -36,6 +37,11 @@ class MovePlan:
     def strands(self):
         """The user's reservations the destination cannot see once the move is done."""
         return pd.DataFrame(self.stranded_after, columns=STRANDS_COLUMNS, dtype=object)
+
+
+class PreviewWithStrands(NamedTuple):
+    plan: pd.DataFrame      # MovePlan.frame
+    strands: pd.DataFrame   # MovePlan.strands
 
 
 class OneMove:

@@ -1,6 +1,9 @@
 """What a move strands, and the API the panels use instead of SQL of their own."""
 
+import pandas as pd
+
 import numkit
+from numkit.moves import OneMove
 
 from conftest import SITE_A, SITE_B, SITE_C, records
 from test_move import MOVER, MOVER_USERS
@@ -22,6 +25,20 @@ def test_a_carried_row_reserved_for_the_mover_is_not_stranded(make_inventory):
     inv = make_inventory(numbers=MOVER, users=MOVER_USERS)
     assert records(inv.stranded_by_move("mo", SITE_C, policy="carry"), "number", "action") == [
         ("102", "stranded")]
+
+
+def test_a_preview_with_its_strands_plans_the_move_once(make_inventory, monkeypatch):
+    """The panel shows both: one plan answers both, as each answers on its own."""
+    inv = make_inventory(numbers=MOVER, users=MOVER_USERS)
+    alone = inv.preview_move("mo", SITE_B), inv.stranded_by_move("mo", SITE_B)
+    plans = []
+    plan_rows = OneMove.plan_rows
+    monkeypatch.setattr(OneMove, "plan_rows", lambda self, *args: plans.append(args)
+                        or plan_rows(self, *args))
+    plan, strands = inv.preview_move_with_strands("mo", SITE_B)
+    assert len(plans) == 1
+    pd.testing.assert_frame_equal(plan, alone[0])
+    pd.testing.assert_frame_equal(strands, alone[1])
 
 
 def test_stranded_by_move_of_a_refused_move_raises_as_the_preview_does(make_inventory):

@@ -82,9 +82,8 @@ class MovePreviewPanel(w.VBox):
             return False
         try:
             with self.session.reading() as inv:
-                plan = inv.preview_move(username, destination, policy)
+                plan, strands = inv.preview_move_with_strands(username, destination, policy)
                 candidates = inv.available_numbers(username, destination, limit=50)
-                strands = inv.stranded_by_move(username, destination, policy)
         except NumkitError as error:
             self.outcome.value = note("error", f"The move would be refused. {in_plain_words(error)}")
             for widget in (self.plan, self.stranded, self.destination_candidates):
@@ -172,9 +171,9 @@ class MovePreviewPanel(w.VBox):
 
 
 def kept_flags(username, strands):
-    """The replaced numbers the move leaves reserved for the user (stranded_by_move says
-    which, docs/rules.md#r17-move-user): reservations the user can no longer see from the
-    destination."""
+    """The replaced numbers the move leaves reserved for the user (the strands of
+    preview_move_with_strands say which, docs/rules.md#r17-move-user): reservations the
+    user can no longer see from the destination."""
     flagged = strands[strands["action"] == REPLACE]["number"].tolist()
     if not flagged:
         return ""

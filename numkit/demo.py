@@ -49,11 +49,14 @@ AVAILABLE, USED, USED_UTILITY, RESERVED, COOLING, INACTIVE = (     # codes into 
 # Three kinds of number range. Extensions and pools live at the customer node, so every
 # site of the customer sees them; DIDs live at a site.
 EXTENSION, POOL, SITE_DID = range(3)
-STATUS_SHARES = np.array([               # per kind, in STATUSES order
-    [0.36, 0.48, 0.04, 0.04, 0.06, 0.02],
-    [0.55, 0.20, 0.05, 0.10, 0.05, 0.05],
-    [0.33, 0.45, 0.05, 0.06, 0.07, 0.04],
-])
+STATUS_SHARES = {                        # each status's share of a kind's rows, per kind
+    codes.AVAILABLE: (0.36, 0.55, 0.33),
+    codes.USED: (0.48, 0.20, 0.45),
+    codes.USED_UTILITY: (0.04, 0.05, 0.05),
+    codes.RESERVED: (0.04, 0.10, 0.06),
+    codes.COOLING: (0.06, 0.05, 0.07),
+    codes.INACTIVE: (0.02, 0.05, 0.04),
+}
 HELD_BY_USER = np.array([0.85, 0.10, 0.80])  # share of Used rows held by a person, per kind;
                                              # the rest are devices and hunt groups
 SITES_PER_CUSTOMER, SITES_PER_REGION = 50, 12
@@ -314,13 +317,23 @@ def _unique_case_insensitively(name, keep):
     return pc.if_else(rank > 0, pc.binary_join_element_wise(name, suffix, ""), name)
 
 
+def _shares_in_status_order():
+    """STATUS_SHARES as an array, a row per status in the statuses table's order: a draw
+    picks the status whose span of the cumulative shares it falls in, taken in that order."""
+    missing = set(STATUSES) ^ set(STATUS_SHARES)
+    if missing:
+        raise ValueError(f"STATUS_SHARES and the statuses table differ on {sorted(missing)}")
+    return np.array([STATUS_SHARES[status] for status in STATUSES])
+
+
 def _statuses_and_holders(rows, people, rng):
     n, kind, site = rows["n"], rows["kind"], rows["site"]
     status = np.empty(n, np.int8)
     draw = rng.random(n)
-    for k, shares in enumerate(STATUS_SHARES):
+    for k, shares in enumerate(_shares_in_status_order().T):
         at = kind == k
-        status[at] = np.minimum(np.searchsorted(np.cumsum(shares), draw[at], side="right"), 5)
+        status[at] = np.minimum(np.searchsorted(np.cumsum(shares), draw[at], side="right"),
+                                len(STATUSES) - 1)
     held = np.flatnonzero((status == USED) & (rng.random(n) < HELD_BY_USER[kind]))
     # A site's numbers go to its own holders; customer-level ones to any holder of the
     # customer (holders are ordered by site, sites by customer): always visible.

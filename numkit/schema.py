@@ -41,8 +41,9 @@ SCHEMA_DIGESTS = {
     4: "2050c0c630dfe706c331e8460cecf22d23cb79dcfadbcebbe3d3af4243913f6d",
     # the statuses table; migrations out of the table files; the build order within a
     # layer from what each file reads; number_sort_key, the one number order; move_plan;
-    # same_path_pairs, the one statement of a number unique along a path
-    5: "b31f4f78f67f9704d201165e1288992261b03c74d48671c0b361cad596350759",
+    # same_path_pairs, the one statement of a number unique along a path; belonging_to
+    # orders by number_sort_key
+    5: "431b3391a206d9508ad869dc79c4c046b03e6606cd2ac82f846d08b5088a4b60",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"

@@ -1,5 +1,8 @@
 """Every SQL object is bound by a test, so a broken view fails here, not in a notebook."""
 
+import re
+from pathlib import Path
+
 import duckdb
 import pytest
 
@@ -103,3 +106,13 @@ def test_a_file_reads_only_from_lower_layers_or_files_of_its_layer_built_before_
         name = sql_file.name.removesuffix(".sql")
         assert not mentioned(sql_file.read_text(), names - built - {name}), sql_file
         built.add(name)
+
+
+def test_only_number_sort_key_spells_the_number_order():
+    """Number order is written once (sql/00_functions/number_sort_key.sql): a file that
+    ordered by the value, then `+`, then text on its own would not follow a change to it."""
+    sql = Path(numkit.__file__).parent / "sql"
+    spelled = re.compile(r"starts_with\([^)]*'\+'\)")
+    spelling = sorted(str(path.relative_to(sql)) for path in sql.rglob("*.sql")
+                      if spelled.search(re.sub(r"--[^\n]*", "", path.read_text())))
+    assert spelling == ["00_functions/number_sort_key.sql"]

@@ -20,7 +20,5 @@ left join node_ancestors
       and node_ancestors.node = from_node
 where lower(numbers_effective.reserved_for) = lower(for_user)
   and (from_node is null or node_ancestors.node is not null)
-order by numbers_effective.number_order,
-         starts_with(numbers_effective.number, '+'),
-         numbers_effective.number,
+order by number_sort_key(numbers_effective.number_order, numbers_effective.number),
          numbers_effective.node;

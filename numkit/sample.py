@@ -1,4 +1,9 @@
-"""The bundled sample inventory, and which database a notebook opens."""
+"""The bundled sample inventory, and which database a notebook opens.
+
+The sample export ships inside the package (numkit/sample_export), so an installed numkit
+builds the sample as a checkout does. The database built from it goes beside the checkout
+(where ./kit builds it), or, for an installed numkit, into the user's cache: never into the
+installed package."""
 
 import os
 from pathlib import Path
@@ -7,14 +12,37 @@ from .inventory import connect
 from .snapshots import load_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_EXPORT = PROJECT_ROOT / "data" / "sample"
-SAMPLE_DATABASE = PROJECT_ROOT / "sample.duckdb"
+SAMPLE_EXPORT = Path(__file__).resolve().parent / "sample_export"
 DATABASE_VARIABLE = "NUMKIT_DATABASE"
 
 
+def in_checkout():
+    """Whether numkit runs from its source folder (the kit's editable install) rather than
+    from an installed package."""
+    return (PROJECT_ROOT / "pyproject.toml").is_file()
+
+
+def _sample_database():
+    if in_checkout():
+        return PROJECT_ROOT / "sample.duckdb"
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "numkit" / "sample.duckdb"
+
+
+# sample.duckdb in the checkout, else in the user's cache ($XDG_CACHE_HOME, or ~/.cache)
+SAMPLE_DATABASE = _sample_database()
+
+
+def project_folder():
+    """The folder the report files go under by default: the checkout, else the folder
+    numkit runs in (a notebook's own)."""
+    return PROJECT_ROOT if in_checkout() else Path.cwd()
+
+
 def build_sample(path=SAMPLE_DATABASE):
-    """Build the sample database at `path` from data/sample, replacing it whole."""
+    """Build the sample database at `path` from the bundled export, replacing it whole."""
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".tmp")
     partial.unlink(missing_ok=True)
     with connect(partial) as inv:
@@ -25,7 +53,7 @@ def build_sample(path=SAMPLE_DATABASE):
 
 def database_path(database=None):
     """The database to open: the argument, else $NUMKIT_DATABASE, else the sample (built
-    on first use, so that a notebook opened first on a fresh clone finds it)."""
+    on first use, so that a notebook opened first on a fresh clone or install finds it)."""
     chosen = database or os.environ.get(DATABASE_VARIABLE)
     if chosen:
         return Path(chosen)

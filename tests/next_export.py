@@ -7,7 +7,7 @@ import csv
 import shutil
 from pathlib import Path
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parent.parent / "numkit" / "sample_export"
 
 
 def _voss(number):

@@ -13,7 +13,7 @@ from numkit.cli import main
 from numkit.snapshots import load_folder
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "sample"
+SAMPLE = ROOT / "numkit" / "sample_export"
 FIRST_USERS = "history/users-2026-06-26.csv"
 
 

@@ -249,7 +249,7 @@ def test_report_as_a_program_keeps_stderr_clean(database, tmp_path):
 ])
 def test_a_broken_manifest_is_one_line_naming_it_and_loads_nothing(tmp_path, manifest, says):
     folder = tmp_path / "export"
-    shutil.copytree(ROOT / "data" / "sample", folder)
+    shutil.copytree(ROOT / "numkit" / "sample_export", folder)
     (folder / "manifest.json").write_text(manifest)
     result = run("load", tmp_path / "inv.duckdb", "--dir", folder)
     assert result.exit_code == 1

@@ -11,7 +11,7 @@ import numkit
 
 from conftest import AS_OF, SITE_A, write
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parent.parent / "numkit" / "sample_export"
 
 
 def test_apostrophes_in_descriptions_are_text_not_quotes(tmp_path):

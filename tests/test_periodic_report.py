@@ -22,7 +22,7 @@ import hostile
 from browser import browser, need, page, save_screenshot  # noqa: F401  (fixtures)
 from unwritable import fingerprint, read_only_view
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parent.parent / "numkit" / "sample_export"
 SITE_A = "sys.hcs.Prov-1.Cust-1.Site-A"
 SITE_B = "sys.hcs.Prov-1.Cust-1.Site-B"
 HOSTILE = '=HYPERLINK("http://example.invalid","click")'

@@ -16,7 +16,7 @@ SITE_B = "sys.hcs.Prov-1.Cust-1.Site-B"
 @pytest.fixture(scope="module")
 def tour():
     inv = numkit.connect()
-    load_folder(inv, ROOT / "data" / "sample")
+    load_folder(inv, ROOT / "numkit" / "sample_export")
     inv.as_of = "2026-11-23"
     return inv
 
@@ -53,7 +53,7 @@ def test_sql_examples_run_on_the_sample_and_show_rows(tmp_path):
     every statement runs, and every query shows the analyst something on the sample."""
     database = tmp_path / "sample.duckdb"
     with numkit.connect(database) as inv:
-        load_folder(inv, ROOT / "data" / "sample")
+        load_folder(inv, ROOT / "numkit" / "sample_export")
     readme = (ROOT / "README.md").read_text()
     block = readme.split("```sql\n", 1)[1].split("```", 1)[0]
     statements = [s.strip() for s in block.split(";") if s.strip()]
@@ -67,7 +67,7 @@ def test_sql_examples_run_on_the_sample_and_show_rows(tmp_path):
 
 
 def test_the_round_trip_tour_prints_what_the_readme_says(tmp_path, monkeypatch):
-    """The README's round trip, run line by line in a folder holding data/sample: the last
+    """The README's round trip, run line by line in a folder holding the sample export: the last
     load prints the counts the README states, and the inventory is sound."""
     import contextlib
     import io
@@ -80,7 +80,8 @@ def test_the_round_trip_tour_prints_what_the_readme_says(tmp_path, monkeypatch):
     section = readme.split("### Next week's export", 1)[1]
     block = section.split("```bash\n", 1)[1].split("```", 1)[0]
     stated = re.search(r"`(pending changes: [^`]*)`", section).group(1)
-    (tmp_path / "data").symlink_to(ROOT / "data")
+    (tmp_path / "numkit").mkdir()
+    (tmp_path / "numkit" / "sample_export").symlink_to(ROOT / "numkit" / "sample_export")
     monkeypatch.chdir(tmp_path)
     output = ""
     for line in block.strip().splitlines():

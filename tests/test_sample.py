@@ -9,7 +9,7 @@ from numkit.snapshots import load_folder
 
 from conftest import CUST1
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parent.parent / "numkit" / "sample_export"
 SITE = f"{CUST1}.Site-"
 
 
@@ -69,7 +69,7 @@ def test_loading_the_folder_again_records_no_new_deletions():
 
 
 def test_the_committed_sample_is_what_numkit_demo_writes(tmp_path):
-    """data/sample, next week's export included, is the default `numkit demo`, byte for byte."""
+    """numkit/sample_export, next week's export included, is the default `numkit demo`, byte for byte."""
     from click.testing import CliRunner
     from numkit.cli import main
     result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo")])

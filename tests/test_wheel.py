@@ -144,3 +144,23 @@ def test_installed_numkit_copies_its_notebooks(installed):
     for notebook in notebook_files.paths():
         assert (work / "analysis" / notebook.name).read_bytes() == notebook.read_bytes()
         assert f"wrote {Path('analysis') / notebook.name}" in said
+
+
+@pytest.mark.slow
+def test_installed_numkit_opens_its_sample_outside_the_checkout(installed, tmp_path):
+    """A notebook left at `database = None` opens the bundled sample: the installed numkit
+    builds it from the export it ships, in the user's cache (not in site-packages), and the
+    report's files go to out/cleanup in the folder the notebook runs in."""
+    venv, work, env = installed
+    env = {**env, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    said = run(venv / "bin" / "python", "-c",
+               "import numkit; from numkit.reports.sections import CleanupReport\n"
+               "report = CleanupReport(None)\n"
+               "print(report.database)\n"
+               "print(len(numkit.connect(report.database, read_only=True).users()))\n"
+               "print(report.export())", cwd=work, env=env)
+    database, users, files = said.splitlines()
+    assert Path(database).is_relative_to(tmp_path / "cache"), database
+    assert int(users) > 0
+    assert (work / "out" / "cleanup" / "numkit-report.xlsx").is_file(), files
+    assert not list(venv.rglob("sample.duckdb"))

@@ -8,7 +8,7 @@ from .exports import write_tables
 from .display import for_display
 from .summary import OVERDUE_AFTER_DAYS, report_data, summary_sentence
 from ..inventory import connect
-from ..sample import PROJECT_ROOT, database_path
+from ..sample import database_path, project_folder
 from . import charts
 
 ROWS_SHOWN = 200
@@ -118,7 +118,7 @@ class CleanupReport:
                        utilization_chart(usage, self.alert_share))
 
     def export(self, out_dir=None):
-        out_dir = out_dir or PROJECT_ROOT / "out" / "cleanup"
+        out_dir = out_dir or project_folder() / "out" / "cleanup"
         written = write_tables(self.tables, out_dir)
         return Section("Files", "Wrote " + ", ".join(path.name for path in written) + f" to {out_dir}.")
 

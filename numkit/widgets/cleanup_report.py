@@ -9,7 +9,7 @@ from ..errors import NumkitError
 from ..reports.exports import write_tables
 from ..reports.sections import deletion_age_chart, utilization_chart
 from ..reports.summary import alerts_sentence, held_for_leavers, report_data
-from ..sample import PROJECT_ROOT
+from ..sample import project_folder
 from .common import FITTED, Confirmation, Session, heading, in_plain_words, note, show, table
 from .round_trip import PendingChanges, Reconciliation
 
@@ -26,7 +26,7 @@ class CleanupReportPanel(w.VBox):
         cleanup's dry run works, clearing is refused."""
         self.session = Session(database, as_of, read_only=read_only)
         self.read_only = read_only
-        out_dir = out_dir or PROJECT_ROOT / "out" / "cleanup"
+        out_dir = out_dir or project_folder() / "out" / "cleanup"
         self.older_than = w.BoundedIntText(value=older_than_days, min=0, max=MAX_DAYS,
                                            description="Older than (days)",
                                            style={"description_width": "initial"})

@@ -7,21 +7,16 @@ import sys
 from pathlib import Path
 
 import click
-import duckdb
 
-from . import demo as demo_data
-from . import handoff, notebook_files
-from .arguments import parse_date
+from . import notebook_files
+from .demo_sizes import MAX_SITES, MIN_SITES
 from .errors import InvalidOperation, LoadError, NotADatabase, NotSaved, NumkitError
-from .reports.exports import problems_for_spreadsheets, safe_for_spreadsheets
-from .inventory import connect
-from .reports.summary import describe_changes, summary_lines
 from .sample import DATABASE_VARIABLE
-from .schema import SCHEMA_VERSION
-from .snapshots import load_folder
-from .voss_workbook import read_mapping
-from .disk import storage_failure
 from .terminal import visible, visible_frame, visible_lines
+
+# Only what every command needs is imported above: the library (pandas, DuckDB, openpyxl, the
+# report's matplotlib) is imported by the commands that use it, so that `numkit --help` and
+# a mistyped command answer at once.
 
 
 def say(text, err=False):
@@ -103,13 +98,19 @@ def refused_in_one_line(command, *args, **kwargs):
                f"did you mean --numbers {error.path}?)" if error.looks_like else str(error))
     except NumkitError as error:
         refuse(str(error))
-    except duckdb.Error as error:
+    except _duckdb_errors() as error:
         database = kwargs.get("db")
         refuse(f"{database} could not be read or written: {str(error).splitlines()[0]}"
                if database else f"DuckDB failed: {str(error).splitlines()[0]}")
     except OSError as error:
         refuse(f"{error.filename}: {error.strerror}" if error.filename and error.strerror
                else str(error))
+
+
+def _duckdb_errors():
+    """duckdb.Error once a command has loaded DuckDB; before, nothing can raise it."""
+    duckdb = sys.modules.get("duckdb")
+    return duckdb.Error if duckdb else ()
 
 
 def _where_problems_went(error, problems_file):
@@ -119,6 +120,7 @@ def _where_problems_went(error, problems_file):
         return (f" (--problems FILE writes {'them all' if which == 'all' else which})"
                 if error.total > 1 else "")
     try:
+        from .reports.exports import problems_for_spreadsheets
         write_csv(problems_for_spreadsheets(error.problems), problems_file)
     except InvalidOperation as failed:      # the load's own error must still be said
         return f"; the problems could not be written to {problems_file} ({failed})"
@@ -248,6 +250,13 @@ def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict,
     if folder and (users_file or hierarchy_file or as_of):
         raise click.UsageError("--dir takes its files and dates from the folder; "
                                "drop --users, --hierarchy and --as-of")
+    import duckdb
+
+    from .arguments import parse_date
+    from .disk import storage_failure
+    from .inventory import connect
+    from .snapshots import load_folder
+
     refuse_overwriting("--problems", problems, db,
                        [numbers_file, users_file, hierarchy_file, *_files_under(folder)])
     new_file = not Path(db).exists()
@@ -299,6 +308,9 @@ def say_loaded(report):
 @expected_errors
 def upgrade(db):
     """Bring a database made by an older numkit up to this numkit's schema."""
+    from .inventory import connect
+    from .schema import SCHEMA_VERSION
+
     with connect(existing(db)):     # a writer's open upgrades it
         pass
     say(f"{visible(db)} is at schema {SCHEMA_VERSION}, as this numkit reads it")
@@ -309,6 +321,8 @@ def upgrade(db):
 @expected_errors
 def forget_snapshot(db):
     """Forget the latest snapshot: DB goes back to the snapshot before it (all or nothing)."""
+    from .inventory import connect
+
     with connect(existing(db)) as inv:
         forgotten = inv.forget_latest_snapshot()
     back = forgotten["back_to"]
@@ -322,6 +336,8 @@ def forget_snapshot(db):
 @expected_errors
 def check(db, as_of):
     """List invariant violations; exit status 1 if there is any."""
+    from .inventory import connect
+
     with connect(db, read_only=True) as inv:
         if as_of:
             inv.as_of = as_of
@@ -344,8 +360,9 @@ def check(db, as_of):
 @expected_errors
 def report(db, out_dir, as_of, older_than):
     """Run the cleanup report on DB: HTML, CSV and XLSX files in --out, a summary here."""
-    # here, not at the top: the report's charts load matplotlib, which other commands do without
+    from .arguments import parse_date
     from .reports.scheduled import CleanupReport, write_report
+    from .reports.summary import summary_lines
 
     as_of = parse_date(as_of, "--as-of")
     report = CleanupReport(db, as_of=as_of, older_than_days=older_than)   # reads it, then lets go
@@ -366,6 +383,10 @@ def report(db, out_dir, as_of, older_than):
 @expected_errors
 def diff(db, from_load, to_load, out_file):
     """What changed between two loaded snapshots: numbers, statuses, flags, users."""
+    from .inventory import connect
+    from .reports.exports import safe_for_spreadsheets
+    from .reports.summary import describe_changes
+
     refuse_overwriting("--out", out_file, db)
     with connect(db, read_only=True) as inv:
         snapshots = inv.snapshots().set_index("load_id")
@@ -392,6 +413,10 @@ def diff(db, from_load, to_load, out_file):
 @expected_errors
 def changes(db, out_dir, mapping):
     """Write the changes decided in numkit and not yet in VOSS, for loading into VOSS."""
+    from . import handoff
+    from .inventory import connect
+    from .voss_workbook import read_mapping
+
     for name in handoff.FILES:
         refuse_overwriting("--out", Path(out_dir) / name, db, [mapping])
     fields = read_mapping(mapping)    # a mapping that cannot be used is refused before DIR is made
@@ -418,6 +443,8 @@ def changes(db, out_dir, mapping):
 @expected_errors
 def cleanup(db, older_than, as_of, apply_changes):
     """Clear Reserved For flags of users deleted long ago; a dry run unless --apply."""
+    from .inventory import connect
+
     with connect(existing(db), read_only=not apply_changes) as inv:
         if as_of:
             inv.as_of = as_of
@@ -436,13 +463,15 @@ def cleanup(db, older_than, as_of, apply_changes):
 @click.option("--numbers", default=400, show_default=True, type=click.IntRange(min=50),
               help="How many numbers.")
 @click.option("--sites", default=6, show_default=True,
-              type=click.IntRange(min=5, max=demo_data.MAX_SITES),
+              type=click.IntRange(min=MIN_SITES, max=MAX_SITES),
               help="How many sites (eight numbers each at least, so at most --numbers / 8).")
 @click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
 @click.option("--force", is_flag=True, help="Overwrite the files of an earlier export in DIR.")
 @expected_errors
 def demo(out_dir, numbers, sites, seed, force):
     """Generate a realistic, fake inventory export of any size."""
+    from . import demo as demo_data
+
     if not force and (Path(out_dir) / "numbers.csv").exists():
         raise InvalidOperation(f"{out_dir} already holds an export; add --force to overwrite it")
     try:

@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from . import codes
+from .demo_sizes import MAX_SITES, MIN_SITES
 
 AS_OF = dt.date(2026, 11, 23)
 HISTORY_DAYS_BEFORE = (150, 60, 10)          # the earlier users snapshots, oldest first
@@ -62,8 +63,6 @@ HELD_BY_USER = np.array([0.85, 0.10, 0.80])  # share of Used rows held by a pers
 SITES_PER_CUSTOMER, SITES_PER_REGION = 50, 12
 REGIONS = ["North", "South", "East", "West", "Central"]
 MIN_SITE_NUMBERS, MIN_EXTENSIONS, MIN_POOL = 8, 6, 3   # room for the planted cases below
-# The most sites a demo export has: each site's nodes and rows are built in memory.
-MAX_SITES = 100_000
 EXTENSION_SHARE, POOL_SHARE, MAX_EXTENSIONS = 0.25, 0.10, 9000  # 4 digits from 1000
 HOLDERS_PER_DID = 0.3
 
@@ -136,8 +135,9 @@ def generate(out_dir, numbers=400, sites=6, seed=1, as_of=AS_OF, next_week=False
     `next_week`, also the export of a week later in out_dir/next-week (numkit.next_week),
     and under "next_week" the outcomes its load gives after the decisions it answers."""
     as_of = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
-    if sites < 5:
-        raise ValueError("sites must be at least 5 (Cust-1 has Site-A/B/C, Cust-2 two more)")
+    if sites < MIN_SITES:
+        raise ValueError(f"sites must be at least {MIN_SITES} "
+                         "(Cust-1 has Site-A/B/C, Cust-2 two more)")
     if sites > MAX_SITES:
         raise ValueError(f"sites must be at most {MAX_SITES:,}")
     # refused before the hierarchy is built: its size is the sites asked for

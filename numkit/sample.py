@@ -8,9 +8,6 @@ installed package."""
 import os
 from pathlib import Path
 
-from .inventory import connect
-from .snapshots import load_folder
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_EXPORT = Path(__file__).resolve().parent / "sample_export"
 DATABASE_VARIABLE = "NUMKIT_DATABASE"
@@ -41,6 +38,10 @@ def project_folder():
 
 def build_sample(path=SAMPLE_DATABASE):
     """Build the sample database at `path` from the bundled export, replacing it whole."""
+    # here, not at the top: the `numkit` command reads DATABASE_VARIABLE without the API
+    from .inventory import connect
+    from .snapshots import load_folder
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".tmp")

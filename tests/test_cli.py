@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+import numkit
 from numkit import notebook_files
 from numkit.cli import main
 
@@ -34,6 +35,25 @@ def test_every_command_has_help_and_is_in_the_readme():
 def test_numkit_help_as_a_program():
     result = subprocess.run([sys.executable, "-m", "numkit", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "load" in result.stdout
+
+
+# What `numkit --help` does without: the library behind the commands takes a second to import.
+HEAVY = ("pandas", "duckdb", "numpy", "pyarrow", "openpyxl", "matplotlib", "numkit.inventory")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["demo", "--help"], ["load", "--help"]])
+def test_help_imports_none_of_the_library(args):
+    shown = ("import runpy, sys\n"
+             "sys.argv = ['numkit', *sys.argv[1:]]\n"
+             "try:\n"
+             "    runpy.run_module('numkit', run_name='__main__')\n"
+             "except SystemExit:\n"
+             "    pass\n"
+             f"print([name for name in {HEAVY!r} if name in sys.modules])\n")
+    result = subprocess.run([sys.executable, "-c", shown, *args], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(Path(numkit.__file__).parent.parent)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"
 
 
 def test_a_reader_gone_after_the_first_line_is_no_failure(tmp_path):

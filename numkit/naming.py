@@ -1,7 +1,7 @@
 """Naming rows: which rows an operation's numbers and node mean."""
 
 from .errors import AmbiguousNumber, UnknownNumber
-from .numbering import number_order, parse_numbers
+from .numbering import number_positions, parse_numbers
 
 
 def name_rows(inv, numbers, node=None):
@@ -17,8 +17,9 @@ def name_rows(inv, numbers, node=None):
     by_number = {}
     for row in rows:
         by_number.setdefault(row["number"], []).append(row)
+    place = number_positions(by_number)
     if node is None:
-        ambiguous = sorted((n for n, found in by_number.items() if len(found) > 1), key=number_order)
+        ambiguous = sorted((n for n, found in by_number.items() if len(found) > 1), key=place.get)
         if ambiguous:
             nodes = ", ".join(row["node"] for row in by_number[ambiguous[0]])
             raise AmbiguousNumber(f"number {ambiguous[0]} has rows at several nodes ({nodes}); "
@@ -29,4 +30,4 @@ def name_rows(inv, numbers, node=None):
         raise UnknownNumber(f"no row holds number {missing[0]}{where}")
     if len(missing) == len(wanted):
         raise UnknownNumber(f"none of the {len(wanted)} numbers has a row{where}")
-    return sorted(rows, key=lambda r: number_order(r["number"])), missing
+    return sorted(rows, key=lambda r: place[r["number"]]), missing

@@ -3,7 +3,7 @@
 import re
 
 from .errors import InvalidOperation
-from .rulebook import canonical_numbers
+from .rulebook import canonical_numbers, in_number_order
 
 _RANGE = re.compile(r"(\S+?)\s*-\s*(\S+)")
 
@@ -14,9 +14,10 @@ def canonical_number(raw):
     return canonical_numbers([raw])[0]
 
 
-def number_order(number):
-    """Sort key: integer value of the digits, then without `+` before with it, then text."""
-    return (int(number.lstrip("+")), number.startswith("+"), number)
+def number_positions(numbers):
+    """number -> its place in number order among `numbers` (the order is SQL's
+    number_sort_key), a key for sorting anything that names them."""
+    return {number: place for place, number in enumerate(in_number_order(list(numbers)))}
 
 
 def _require(raw):

@@ -8,13 +8,14 @@ from .codes import (AVAILABLE, CONFLICT, COOLING, EXISTS, NOT_AVAILABLE, NOT_FOU
 from .errors import InvalidOperation
 from .moves import path_conflicts
 from .naming import name_rows
-from .numbering import number_order, parse_numbers
+from .numbering import number_positions, parse_numbers
 
 REPORT_COLUMNS = ["number", "node", "result", "reason"]
 
 
 def _report(lines):
-    lines = sorted(lines, key=lambda line: (number_order(line[0]), line[1] or ""))
+    place = number_positions(line[0] for line in lines)
+    lines = sorted(lines, key=lambda line: (place[line[0]], line[1] or ""))
     return pd.DataFrame(lines, columns=REPORT_COLUMNS, dtype=object)
 
 
@@ -40,7 +41,7 @@ def reserve_for(inv, numbers, username, node=None):
             created, missing = [n for n in wanted if n not in have], []
             conflicts = path_conflicts(inv, created, node)
             if conflicts:
-                number = min(conflicts, key=number_order)
+                number = min(conflicts, key=number_positions(conflicts).get)
                 raise InvalidOperation(f"cannot create {number} at {node}: a row at "
                                        f"{conflicts[number][0]} holds it on the same path")
         users = [row["used_by"] for row in rows if row["used_by"]]

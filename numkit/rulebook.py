@@ -1,4 +1,5 @@
-"""The rules that need no inventory (the statuses, a number's canonical form), answered by
+"""The rules that need no inventory (the statuses, a number's canonical form, number
+order), answered by
 DuckDB from the schema's own files: Python asks the SQL that defines them rather than
 keeping a copy that could come to disagree."""
 
@@ -10,7 +11,7 @@ import duckdb
 from .schema import object_file
 
 # Only the files these rules read: building the whole schema would cost every import.
-_FILES = ("whitespace", "canonical_number", "statuses")
+_FILES = ("whitespace", "canonical_number", "number_value", "number_sort_key", "statuses")
 _lock = threading.Lock()
 
 
@@ -40,3 +41,12 @@ def canonical_numbers(raws):
         return []
     return _rows("select list_transform($raws, lambda raw: canonical_number(raw))",
                  {"raws": [str(raw) for raw in raws]})[0][0]
+
+
+def in_number_order(numbers):
+    """`numbers` (canonical, distinct or not) sorted by number_sort_key, once each."""
+    if not numbers:
+        return []
+    return _rows("select list(distinct_number order by number_sort_key(number_value(distinct_number), "
+                 "distinct_number)) from (select distinct unnest($numbers) as distinct_number)",
+                 {"numbers": [str(number) for number in numbers]})[0][0]

@@ -29,7 +29,7 @@ FIXED_LOOKUPS = ("numkit_snapshot_date", "numkit_latest_load")
 # are updated. The digest is schema_digest() of the files of that version. What a database
 # of an older version lacks in its tables is added by sql/migrations/NNNN_*.sql, NNNN being
 # the version that brings it.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 SCHEMA_DIGESTS = {
     1: "dead0111ada1fdd033d95ae6803f3a4b120a4a9a3b49e3b9449ac35c4fa01842",
     # snapshots keep every column and their nodes, deletions name their load, and
@@ -41,9 +41,11 @@ SCHEMA_DIGESTS = {
     4: "2050c0c630dfe706c331e8460cecf22d23cb79dcfadbcebbe3d3af4243913f6d",
     # the statuses table; migrations out of the table files; the build order within a
     # layer from what each file reads; number_sort_key, the one number order; move_plan;
-    # same_path_pairs, the one statement of a number unique along a path; belonging_to
-    # orders by number_sort_key
-    5: "431b3391a206d9508ad869dc79c4c046b03e6606cd2ac82f846d08b5088a4b60",
+    # same_path_pairs, the one statement of a number unique along a path
+    5: "b31f4f78f67f9704d201165e1288992261b03c74d48671c0b361cad596350759",
+    # every list in number order sorts by number_sort_key (the reports and belonging_to
+    # put 1001 before +1001)
+    6: "4e2e61721c7efbdbf6fa549683e0704870f973ef3aa85103e26410ab29f04423",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"

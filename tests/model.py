@@ -19,9 +19,17 @@ from dataclasses import dataclass
 from numkit.errors import (AmbiguousNumber, InvalidOperation, MoveRefused, NoNumberAvailable,
                            NotAssignable, NumkitError, UnknownNode, UnknownNumber, UnknownUser,
                            UserExists)
-from numkit.numbering import canonical_number, number_order
+from numkit.numbering import canonical_number
 
 AVAILABLE, USED, RESERVED, COOLING = "Available", "Used", "Reserved", "Cooling"
+
+
+def number_order(number):
+    """The model's own number order (docs/rules.md#r2-what-a-number-is): the digits' value, then
+    without `+` before with it, then as text."""
+    return (int(number.lstrip("+")), number.startswith("+"), number)
+
+
 SETTABLE = (AVAILABLE, RESERVED, COOLING)
 COOLING_JOB_LOOK_BACK = dt.timedelta(days=20)
 

@@ -43,9 +43,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 import numkit
-from numkit.numbering import number_order
-
 from model import Inventory as Model
+from model import number_order
 from model import is_ancestor_or_self, on_one_path
 
 AS_OF = dt.date(2026, 11, 23)

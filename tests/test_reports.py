@@ -53,6 +53,18 @@ def test_stuck_cooling(make_inventory):
     assert list(inv.stuck_cooling()["number"]) == ["1", "2"]
 
 
+def test_reports_list_numbers_in_number_order(make_inventory):
+    """`1001` before `+1001`, `0100` before `100` (docs/rules.md#r2-what-a-number-is): the
+    reports sort as every list in number order does, not as text sorts."""
+    numbers = ["+1001", "1001", "100", "0100", "999"]
+    lines = "".join(f"{number},{SITE_A},Cooling,gone.user,,{AS_OF - dt.timedelta(days=30)}\n"
+                    for number in numbers)
+    inv = make_inventory(numbers=HEADER + lines, users=None)
+    in_order = ["0100", "100", "999", "1001", "+1001"]
+    assert list(inv.stuck_cooling()["number"]) == in_order
+    assert list(inv.deleted_user_reservations()["number"]) == in_order
+
+
 def test_stranded_reservations(inv):
     inv.reserve_for("2002", "alice")        # Site-B, alice is at Site-A
     inv.reserve_for("2003", "alice")        # Cust-1 is visible from Site-A

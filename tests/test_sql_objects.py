@@ -116,3 +116,17 @@ def test_only_number_sort_key_spells_the_number_order():
     spelling = sorted(str(path.relative_to(sql)) for path in sql.rglob("*.sql")
                       if spelled.search(re.sub(r"--[^\n]*", "", path.read_text())))
     assert spelling == ["00_functions/number_sort_key.sql"]
+
+
+def test_lists_in_number_order_sort_by_number_sort_key():
+    """An `order by` that sorts by a number's value does it through number_sort_key, so
+    `1001` comes before `+1001` in every list (docs/rules.md#r2-what-a-number-is); sorting
+    by number_order and then the text puts `+1001` first."""
+    sql = Path(numkit.__file__).parent / "sql"
+    call = re.compile(r"number_sort_key\((?:[^()]|\([^()]*\))*\)")
+    clause = re.compile(r"order by([^;)]*)")
+    by_value = re.compile(r"number_order|number_value\(")
+    offending = sorted(str(path.relative_to(sql)) for path in sql.rglob("*.sql")
+                       for text in [call.sub("", re.sub(r"--[^\n]*", "", path.read_text()))]
+                       if any(by_value.search(found) for found in clause.findall(text)))
+    assert offending == []

@@ -25,5 +25,5 @@ from numbers_effective
 anti join active_users on active_users.user_key = lower(numbers_effective.reserved_for)
 left join latest_deletions on latest_deletions.user_key = lower(numbers_effective.reserved_for)
 where numbers_effective.reserved_for is not null
-order by category, days_since_deleted desc, numbers_effective.number_order,
-         numbers_effective.number, numbers_effective.node;
+order by category, days_since_deleted desc, number_sort_key(numbers_effective.number_order, numbers_effective.number),
+         numbers_effective.node;

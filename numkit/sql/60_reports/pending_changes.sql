@@ -150,4 +150,4 @@ changes as (
 select kind, number, node, username, field, voss_value, numkit_value, decided_at,
        coalesce(event_ids, []::bigint[]) as event_ids
 from changes
-order by number is null, number_value(number), number, node, kind, field, lower(username);
+order by number is null, number_sort_key(number_value(number), number), node, kind, field, lower(username);

@@ -69,4 +69,4 @@ changes as (
     where users_earlier.node <> users_later.node
 )
 select * from changes
-order by change, number_value(number), number, node, lower(username);
+order by change, number_sort_key(number_value(number), number), node, lower(username);

@@ -25,4 +25,4 @@ select
     effective_status(numbers.status, numbers.release_date) as effective_status
 from numbers
 join stranded on stranded.row_id = numbers.rowid
-order by stranded.user_node, numbers.number_order, numbers.number, numbers.node;
+order by stranded.user_node, number_sort_key(numbers.number_order, numbers.number), numbers.node;

@@ -11,5 +11,5 @@ select
 from numbers_effective
 where numbers_effective.status = 'Cooling'   -- read first: one column, most rows fail it
   and numbers_effective.stuck
-order by numbers_effective.release_date nulls first, numbers_effective.number_order,
-         numbers_effective.number, numbers_effective.node;
+order by numbers_effective.release_date nulls first, number_sort_key(numbers_effective.number_order, numbers_effective.number),
+         numbers_effective.node;

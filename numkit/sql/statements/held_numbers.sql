@@ -3,4 +3,4 @@
 select lower(used_by) as user_key, number, node
 from numbers
 where lower(used_by) in (select lower(unnest($usernames)))
-order by lower(used_by), number_order, number, node;
+order by lower(used_by), number_sort_key(number_order, number), node;

@@ -470,13 +470,13 @@ def cleanup(db, older_than, as_of, apply_changes):
 @expected_errors
 def demo(out_dir, numbers, sites, seed, force):
     """Generate a realistic, fake inventory export of any size."""
-    from . import demo as demo_data
+    from . import next_week
 
     if not force and (Path(out_dir) / "numbers.csv").exists():
         raise InvalidOperation(f"{out_dir} already holds an export; add --force to overwrite it")
     try:
-        result = demo_data.generate(Path(out_folder(out_dir)), numbers=numbers, sites=sites, seed=seed,
-                                    next_week=True)
+        result = next_week.generate(Path(out_folder(out_dir)), numbers=numbers, sites=sites,
+                                    seed=seed)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     counts = ", ".join(f"{count} {what.replace('_', ' ')}" for what, count in result["counts"].items()

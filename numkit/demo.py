@@ -10,8 +10,8 @@
 - ``history/users-YYYY-MM-DD.csv``: earlier users snapshots. Loading them oldest first, each
   with the current numbers and hierarchy, then the current files, records the deletions;
 - ``manifest.json``  the snapshot dates and the history files, oldest first.
-- with ``next_week=True`` (as ``numkit demo`` writes it), ``next-week/``: the export of a
-  week later, answering the decisions of the README's round trip (numkit.next_week).
+- ``numkit demo`` writes as well, with numkit.next_week.generate, ``next-week/``: the
+  export of a week later, answering the decisions of the README's round trip.
 
 Every phone number is fictitious: Ofcom's drama ranges, the US 555-01xx block, and beyond
 those the unassigned country code +999. The data always contains the cases the rules are
@@ -130,11 +130,16 @@ NOTES_BY_ROLE = ["colleague", "starter", "starter", "starter", "returning",
                  "leaver", "leaver", "leaver", "starter"]
 
 
-def generate(out_dir, numbers=400, sites=6, seed=1, as_of=AS_OF, next_week=False) -> dict:
-    """Write a fake inventory into out_dir; return the manifest plus counts. With
-    `next_week`, also the export of a week later in out_dir/next-week (numkit.next_week),
-    and under "next_week" the outcomes its load gives after the decisions it answers."""
+def generate(out_dir, numbers=400, sites=6, seed=1, as_of=AS_OF) -> dict:
+    """Write a fake inventory into out_dir; return the manifest plus counts."""
     as_of = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+    tree, rows, people = draw(numbers, sites, seed)
+    return _write(Path(out_dir), tree, rows, people, as_of)
+
+
+def draw(numbers, sites, seed):
+    """(tree, rows, people) of a fake inventory: the hierarchy, the number rows as arrays
+    and the people, all drawn from one generator seeded with `seed`."""
     if sites < MIN_SITES:
         raise ValueError(f"sites must be at least {MIN_SITES} "
                          "(Cust-1 has Site-A/B/C, Cust-2 two more)")
@@ -150,11 +155,7 @@ def generate(out_dir, numbers=400, sites=6, seed=1, as_of=AS_OF, next_week=False
     _reservations(tree, rows, people, rng)
     _plant_rule_examples(tree, rows, people)
     _dates_notes_and_descriptions(rows, rng)
-    result = _write(Path(out_dir), tree, rows, people, as_of)
-    if next_week:
-        from .next_week import write_next_week     # it builds on this module's helpers
-        result["next_week"] = write_next_week(Path(out_dir) / "next-week", tree, rows, people, as_of)
-    return result
+    return tree, rows, people
 
 
 def _letters(i):

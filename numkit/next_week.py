@@ -22,6 +22,7 @@ export of millions of numbers gets its next week in seconds.
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -34,6 +35,16 @@ SITE_B = 1                              # its index among the sites
 CLEANUP_OLDER_THAN = 30
 DECIDED_ON = demo.AS_OF
 DAYS_LATER = 7
+
+
+def generate(out_dir, numbers=400, sites=6, seed=1, as_of=demo.AS_OF) -> dict:
+    """demo.generate's export in out_dir and, in out_dir/next-week, the export of a week
+    later; under "next_week" the outcomes its load gives after the decisions it answers."""
+    as_of = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+    tree, rows, people = demo.draw(numbers, sites, seed)
+    result = demo._write(Path(out_dir), tree, rows, people, as_of)
+    result["next_week"] = write_next_week(Path(out_dir) / "next-week", tree, rows, people, as_of)
+    return result
 
 
 def write_next_week(out, tree, rows, people, as_of):

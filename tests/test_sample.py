@@ -106,8 +106,8 @@ def test_next_week_s_export_shows_each_outcome_of_the_tour_s_decisions():
 
 @pytest.mark.parametrize("numbers, sites, seed", [(400, 6, 2), (3000, 12, 5)])
 def test_next_week_s_export_gives_the_outcomes_it_was_built_for(tmp_path, numbers, sites, seed):
-    from numkit import demo
-    made = demo.generate(tmp_path, numbers=numbers, sites=sites, seed=seed, next_week=True)
+    from numkit import next_week
+    made = next_week.generate(tmp_path, numbers=numbers, sites=sites, seed=seed)
     report, inv = the_tour(tmp_path)
     expected = made["next_week"]
     assert (report.applied, report.still_pending, report.conflicts) == (

@@ -73,6 +73,19 @@ def test_kit_start_serves_loopback_with_a_token():
         assert status(f"{base}/api/status") == 403
         assert status(f"{base}/api/contents?token=wrong") == 403
         assert listening_addresses(port) == ["0100007F"]
+        # JupyterLab works in the analyst's copies (notebooks/): what it saves there leaves
+        # the package's own notebooks as they are
+        assert status(f"{base}/api/contents/01-onboarding.ipynb?token={token}") == 200
+        saved = ROOT / "notebooks" / "kit-start-saved.txt"
+        request = urllib.request.Request(
+            f"{base}/api/contents/{saved.name}?token={token}", method="PUT",
+            data=b'{"type": "file", "format": "text", "content": "saved"}')
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                assert response.status in (200, 201)
+            assert saved.read_text() == "saved"
+        finally:
+            saved.unlink(missing_ok=True)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

@@ -1,4 +1,5 @@
--- The changes of one operation (the registered frame `new_row_changes`) with the node ids
+-- Row changes already decided (the view `new_row_changes`: a load's re-applied pending
+-- changes, load/reapplied_row_changes.sql) with the node ids
 -- of the rows before and after, in a table: the statements that apply them then find each
 -- row by its node id, reading only those nodes' blocks.
 create or replace temp table row_changes as

@@ -89,3 +89,24 @@ def test_panels_reach_no_sql_loader_or_operation_around_the_api():
 
 def test_nothing_in_the_package_but_panels_imports_panels():
     assert breaches(modules_outside(("numkit.widgets",)), ("numkit.widgets",)) == []
+
+
+SQL_DOORS = ("con", "connection", "sql", "store", "execute", "rows", "scalar")
+
+
+def doors_to_sql(name):
+    """(line, attribute) where module `name` reaches SQL through an inventory (inv.sql,
+    inv.con, inv.store, …) rather than the API's named answers."""
+    tree = ast.parse(MODULES[name].read_text(encoding="utf-8"))
+    return sorted((node.lineno, node.attr) for node in ast.walk(tree)
+                  if isinstance(node, ast.Attribute) and node.attr in SQL_DOORS)
+
+
+def test_the_door_reader_sees_an_inventory_s_sql():
+    """So that the panels' check below cannot pass by reading nothing."""
+    assert {"con", "sql"} <= {attribute for _, attribute in doors_to_sql("numkit.inventory")}
+
+
+@pytest.mark.parametrize("panel", modules_in(("numkit.widgets",)))
+def test_panels_ask_the_api_not_sql(panel):
+    assert doors_to_sql(panel) == []

@@ -1,6 +1,7 @@
 """Number text: canonical form, order, and the one/list/range arguments operations take."""
 
 import re
+from functools import lru_cache
 
 from .errors import InvalidOperation
 from .rulebook import canonical_numbers, in_number_order
@@ -11,7 +12,15 @@ _RANGE = re.compile(r"(\S+?)\s*-\s*(\S+)")
 def canonical_number(raw):
     """`\\+44 20 7946 0123` -> `+442079460123`; None when it is not a number (the rule is
     SQL's canonical_number(), sql/00_functions/canonical_number.sql)."""
-    return canonical_numbers([raw])[0]
+    return _canonical(str(raw))
+
+
+# Asking DuckDB costs about a millisecond a call, more than the rest of parsing an
+# operation's arguments; the same few texts come back call after call (an analyst's
+# numbers, a test's), and the rule holds no state, so each answer is kept.
+@lru_cache(maxsize=4096)
+def _canonical(text):
+    return canonical_numbers([text])[0]
 
 
 def number_positions(numbers):

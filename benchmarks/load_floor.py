@@ -31,7 +31,7 @@ import duckdb
 
 import numkit
 from numkit import demo
-from numkit.load import LOAD_MEMORY_LIMIT
+from numkit.loading.load import LOAD_MEMORY_LIMIT
 from numkit.schema import SQL_ROOT, ensure_indexes, index_files
 
 from run import export_folder, export_options, load_export, new_database, timed

@@ -20,9 +20,9 @@ __version__ = "0.1.0"
 
 # The API is imported when first asked for (numkit.connect), not with the package: the
 # `numkit` command imports the package too, and `numkit --help` needs neither pandas nor DuckDB.
-# A module of the package (numkit.load) is imported when first named too, as it was when the
-# package imported the API with it.
-_LAZY = {"connect": "inventory", "Inventory": "inventory", "LoadReport": "load"}
+# A module of the package (numkit.storage) is imported when first named too, as it was when
+# the package imported the API with it.
+_LAZY = {"connect": "inventory", "Inventory": "inventory", "LoadReport": "loading.load"}
 
 
 def __getattr__(name):

@@ -255,7 +255,7 @@ def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict,
     from .arguments import parse_date
     from .disk import storage_failure
     from .inventory import connect
-    from .snapshots import load_folder
+    from .loading.snapshots import load_folder
 
     refuse_overwriting("--problems", problems, db,
                        [numbers_file, users_file, hierarchy_file, *_files_under(folder)])

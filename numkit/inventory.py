@@ -4,13 +4,15 @@ storage.Storage, the operations in their own modules)."""
 import contextlib
 import functools
 
-from . import (assignment, bulk, each_move, forget, handoff, load, moves, reconcile,
-               row_operations, whatif)
+from . import handoff
 from .arguments import extra_names, parse_date, row_limit, single_number, whole_days
-from .changes import ROW_FIELDS
 from .codes import NODE_TYPES, canonical_spelling
 from .errors import InvalidOperation, UnknownNode, UnknownUser
 from .frames import frame, short_frame
+from .loading import forget, load, reconcile
+from .operations import assignment, bulk, each_move, moves, whatif
+from .operations import rows as row_operations
+from .operations.changes import ROW_FIELDS
 from .schema import statement
 from .settings import Settings
 from .storage import DEFAULT_WAIT, Storage

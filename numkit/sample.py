@@ -40,7 +40,7 @@ def build_sample(path=SAMPLE_DATABASE):
     """Build the sample database at `path` from the bundled export, replacing it whole."""
     # here, not at the top: the `numkit` command reads DATABASE_VARIABLE without the API
     from .inventory import connect
-    from .snapshots import load_folder
+    from .loading.snapshots import load_folder
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

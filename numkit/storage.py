@@ -19,7 +19,7 @@ import weakref
 
 import duckdb
 
-from .changes import Operation
+from .operations.changes import Operation
 from .database_files import refuse_other_files
 from .disk import storage_failure
 from .errors import InvalidOperation, InventoryLocked, NotSaved, NumkitError

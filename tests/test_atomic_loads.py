@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 import numkit
 from numkit.cli import main
-from numkit.snapshots import load_folder
+from numkit.loading.snapshots import load_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "numkit" / "sample_export"
@@ -194,7 +194,7 @@ def test_a_full_spill_folder_is_not_saved_and_changes_nothing(small_db, big_expo
                                                               tmp_path, monkeypatch):
     """A load spills what does not fit in memory to <database>.tmp; when that fills up it is
     the disk, not the export, that failed."""
-    monkeypatch.setattr(numkit.load, "LOAD_MEMORY_LIMIT", "10MB")
+    monkeypatch.setattr(numkit.loading.load, "LOAD_MEMORY_LIMIT", "10MB")
     db = tmp_path / "inventory.duckdb"
     shutil.copy(small_db, db)
     small_disk(256, at=tmp_path / "inventory.duckdb.tmp")

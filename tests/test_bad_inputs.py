@@ -22,7 +22,7 @@ import openpyxl
 import pytest
 
 import numkit
-from numkit.load import source_path
+from numkit.loading.load import source_path
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 CASES = sorted(p for p in CORPUS.iterdir() if p.is_dir())

@@ -91,7 +91,7 @@ def test_mixed_line_endings_are_named_with_the_row_where_the_ending_changes(inv,
 @pytest.mark.parametrize("block", [1, 2, 3, 5, 8, 1 << 22])
 def test_mixed_line_endings_found_across_blocks(tmp_path, monkeypatch, block):
     """The file is read in blocks: a \r\n or a quoted value split between two is one."""
-    from numkit import csv_dialect
+    from numkit.loading import csv_dialect
     monkeypatch.setattr(csv_dialect, "BLOCK", block)
     path = tmp_path / "n.csv"
     path.write_bytes(b'a,b\r\n1,"x\ny"\r\n2,"\r"\r\n3,4\n5,6\r\n')
@@ -123,7 +123,7 @@ def test_a_long_line_is_named_only_where_there_is_one(inv, tmp_path):
 
 
 def test_what_duckdb_cannot_read_is_said_in_its_own_words_without_its_prefix():
-    from numkit.csv_dialect import duckdb_reason
+    from numkit.loading.csv_dialect import duckdb_reason
     error = numkit.errors.InvalidOperation  # any exception carrying DuckDB's text
     assert duckdb_reason(error("Invalid Input Error: The CSV Parser state machine reached an "
                                "invalid state.\nPossible fixes:\n* ...")) == (

@@ -41,7 +41,7 @@ def test_a_refused_operation_changes_nothing_and_logs_nothing(inv):
 
 def test_failure_midway_rolls_back_earlier_changes(inv, monkeypatch):
     """A failure after the first writes of an operation leaves no trace of them."""
-    from numkit import changes
+    from numkit.operations import changes
     calls = []
     real = changes.Operation.write_rows
 

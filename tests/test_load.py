@@ -353,7 +353,7 @@ def test_a_load_failing_inside_a_batch_puts_its_settings_back_after_the_batch(tm
 
     def failing_write(con, *args):
         con.execute("select error('the disk is full')").fetchall()
-    monkeypatch.setattr(numkit.load, "_write", failing_write)
+    monkeypatch.setattr(numkit.loading.load, "_write", failing_write)
     with inv.holding():
         inv.con.execute("set preserve_insertion_order = false")
         before = inv.con.execute(settings).fetchall()
@@ -421,7 +421,7 @@ def _export_folder(tmp_path, files):
 
 
 def test_a_folder_role_file_is_found_whatever_the_case_of_its_name(tmp_path):
-    from numkit.snapshots import load_folder
+    from numkit.loading.snapshots import load_folder
     folder = _export_folder(tmp_path, {"Numbers.CSV": NUMBERS, "USERS.csv": USERS,
                                        "Hierarchy.csv": HIERARCHY})
     inv = numkit.connect()
@@ -431,7 +431,7 @@ def test_a_folder_role_file_is_found_whatever_the_case_of_its_name(tmp_path):
 
 
 def test_a_folder_with_two_files_for_one_role_is_refused_naming_both(tmp_path):
-    from numkit.snapshots import load_folder
+    from numkit.loading.snapshots import load_folder
     folder = _export_folder(tmp_path, {"numbers.csv": NUMBERS, "USERS.csv": USERS})
     pd.DataFrame({"Internal Number": ["1"], "Located At": [SITE_A]}).to_excel(
         folder / "numbers.xlsx", index=False, sheet_name="numbers")
@@ -445,7 +445,7 @@ def test_a_folder_with_two_files_for_one_role_is_refused_naming_both(tmp_path):
 @pytest.mark.parametrize("misnamed, role", [("hierachy.csv", "hierarchy"), ("user.xlsx", "users"),
                                             ("Numbrs.csv", "numbers")])
 def test_a_folder_file_named_almost_like_a_role_is_refused(tmp_path, misnamed, role):
-    from numkit.snapshots import load_folder
+    from numkit.loading.snapshots import load_folder
     files = {"numbers.csv": NUMBERS, "users.csv": USERS, "hierarchy.csv": HIERARCHY}
     files = {name: text for name, text in files.items() if not name.startswith(role)}
     folder = _export_folder(tmp_path, files | {misnamed: "anything\n"})
@@ -457,7 +457,7 @@ def test_a_folder_file_named_almost_like_a_role_is_refused(tmp_path, misnamed, r
 
 
 def test_a_folder_may_hold_other_files_and_the_history_files_its_manifest_names(tmp_path):
-    from numkit.snapshots import load_folder
+    from numkit.loading.snapshots import load_folder
     folder = _export_folder(tmp_path, {
         "numbers.csv": NUMBERS, "users.csv": USERS, "hierarchy.csv": HIERARCHY,
         "README.txt": "notes\n", "notes.csv": "a\n", "user1.csv": USERS + f"bob,{SITE_B}\n",

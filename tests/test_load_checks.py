@@ -190,7 +190,7 @@ def test_a_file_database_gets_its_memory_setting_back(tmp_path):
 def test_a_file_duckdb_fails_to_read_is_a_load_error_and_changes_nothing(tmp_path, monkeypatch):
     inv = numkit.connect(tmp_path / "inventory.duckdb")
     inv.load(write(tmp_path, "n.csv", HEADER + f"8001,{SITE_A},Available,,,\n"), as_of=AS_OF)
-    from numkit import sources
+    from numkit.loading import sources
     real = sources.statement
     monkeypatch.setattr(sources, "statement", lambda name: "select * from read_csv('/no/such/file.csv')"
                         if name == "load/read_numbers" else real(name))

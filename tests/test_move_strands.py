@@ -3,7 +3,7 @@
 import pandas as pd
 
 import numkit
-from numkit.moves import OneMove
+from numkit.operations.moves import OneMove
 
 from conftest import SITE_A, SITE_B, SITE_C, records
 from test_move import MOVER, MOVER_USERS

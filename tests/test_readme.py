@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 import numkit
-from numkit.snapshots import load_folder
+from numkit.loading.snapshots import load_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_B = "sys.hcs.Prov-1.Cust-1.Site-B"

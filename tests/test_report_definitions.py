@@ -6,7 +6,7 @@ import pytest
 
 import numkit
 from numkit import demo
-from numkit.snapshots import load_folder
+from numkit.loading.snapshots import load_folder
 
 # The reports as first written: every row with its effective status, joined the obvious way.
 PLAIN = {

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 import numkit
-from numkit.snapshots import load_folder
+from numkit.loading.snapshots import load_folder
 
 from conftest import CUST1
 

@@ -1,4 +1,4 @@
--- Hierarchy rows as read from the file, in the file's order (load.py numbers them:
+-- Hierarchy rows as read from the file, in the file's order (loading/load.py numbers them:
 -- checked_hierarchy), with the path checked and the type in numkit's spelling.
 create or replace temp table read_hierarchy as
 select

@@ -1,5 +1,5 @@
 -- Number rows in numkit's form, read from the file in this one pass, in the file's order
--- (load.py numbers them: checked_numbers). A value that is wrong is left null, and only
+-- (loading/load.py numbers them: checked_numbers). A value that is wrong is left null, and only
 -- then is the value as written kept beside it (`<column>_raw`, for the problem report): the
 -- table holds millions of rows, so it carries no copy it does not need. Node paths are
 -- checked in numbers_problems, once per distinct path. A status is read in any case and

@@ -3,7 +3,7 @@
 import datetime as dt
 import json
 
-from .schema import statement
+from ..schema import statement
 
 ROW_FIELDS = ("number", "node", "status", "usage", "reserved_for", "used_by",
               "release_date", "reservation_notes", "description")

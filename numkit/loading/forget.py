@@ -9,8 +9,8 @@ back as they were, still pending.
 """
 
 from . import reconcile
-from .errors import InvalidOperation
-from .schema import refresh_derived, statement
+from ..errors import InvalidOperation
+from ..schema import refresh_derived, statement
 
 # Events that do not change what a snapshot holds: settings, loads forgotten since, and
 # the forgetting itself.

@@ -1,7 +1,7 @@
 """Naming rows: which rows an operation's numbers and node mean."""
 
-from .errors import AmbiguousNumber, UnknownNumber
-from .numbering import number_positions, parse_numbers
+from ..errors import AmbiguousNumber, UnknownNumber
+from ..numbering import number_positions, parse_numbers
 
 
 def name_rows(inv, numbers, node=None):

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from .errors import NumkitError
+from ..errors import NumkitError
 
 COLUMNS = ["step", "username", "destination", "number", "node", "action", "new_number",
            "new_node", "conflict"]

@@ -2,13 +2,13 @@
 
 import pandas as pd
 
-from .arguments import clean_username, days_after, user_keys, whole_days
-from .codes import (AVAILABLE, CONFLICT, COOLING, EXISTS, NOT_AVAILABLE, NOT_FOUND, RESERVED,
+from ..arguments import clean_username, days_after, user_keys, whole_days
+from ..codes import (AVAILABLE, CONFLICT, COOLING, EXISTS, NOT_AVAILABLE, NOT_FOUND, RESERVED,
                     RESERVED_FOR_SOMEONE, SETTABLE_STATUSES, canonical_spelling)
-from .errors import InvalidOperation
+from ..errors import InvalidOperation
 from .moves import path_conflicts
 from .naming import name_rows
-from .numbering import number_positions, parse_numbers
+from ..numbering import number_positions, parse_numbers
 
 REPORT_COLUMNS = ["number", "node", "result", "reason"]
 

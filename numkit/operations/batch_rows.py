@@ -2,7 +2,7 @@
 
 from collections import deque
 
-from .schema import statement
+from ..schema import statement
 
 
 def statement_rows(inv, name, frames):

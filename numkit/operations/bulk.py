@@ -3,11 +3,11 @@ computed for the whole batch with two queries instead of several per user."""
 
 import pandas as pd
 
-from .arguments import clean_username, user_keys
+from ..arguments import clean_username, user_keys
 from .batch_rows import ancestor_ids_of, first_by_rank, free_rows_by_node, statement_rows
 from .assignment import onboard
 from .changes import user_event
-from .errors import InvalidOperation, NoNumberAvailable, UnknownNode, UserExists
+from ..errors import InvalidOperation, NoNumberAvailable, UnknownNode, UserExists
 
 
 def _entries(users):

@@ -5,8 +5,8 @@ so, discarded. Part of the load's transaction: all or nothing."""
 
 from dataclasses import dataclass
 
-from .errors import InvalidOperation
-from .schema import statement
+from ..errors import InvalidOperation
+from ..schema import statement
 
 PENDING_CHOICES = ("keep", "discard")
 OUTCOMES = ("applied", "pending", "conflict", "discarded")

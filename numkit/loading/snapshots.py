@@ -3,8 +3,8 @@
 import json
 from pathlib import Path
 
-from .arguments import parse_date
-from .errors import InvalidOperation
+from ..arguments import parse_date
+from ..errors import InvalidOperation
 from .load import ROLE_SUFFIXES, refuse_future_date, source_path
 from .sources import edit_distance
 

@@ -17,8 +17,8 @@ import pandas as pd
 from .csv_dialect import (QUOTE_OPTIONS, HeaderUnreadable, duckdb_reason, first_mixed_line_end,
                           line_end_kinds, mixed_line_ends_reason, read_header)
 from .refused_users import username_of_refused_line
-from .schema import statement
-from .disk import is_storage_failure
+from ..schema import statement
+from ..disk import is_storage_failure
 from .workbook import read_sheet
 
 # Export headers, normalised (lower case, no spaces, `_` or `-`), by role and column.

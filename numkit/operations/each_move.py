@@ -6,11 +6,11 @@ from itertools import islice
 
 import pandas as pd
 
-from .arguments import user_keys
+from ..arguments import user_keys
 from .batch_rows import free_rows_by_node, ancestor_ids_of, statement_rows
 from .changes import ROW_FIELDS
-from .codes import REPLACE
-from .errors import NumkitError, UnknownNode, UnknownUser
+from ..codes import REPLACE
+from ..errors import NumkitError, UnknownNode, UnknownUser
 from .moves import OneMove, plan_move
 
 COLUMNS = ["username", "destination", "number", "node", "action", "new_number", "new_node",

@@ -1,9 +1,9 @@
 """Giving numbers to users and taking them back: onboard, assign, release, delete user."""
 
 
-from .arguments import clean_username, days_after, single_number
-from .codes import NOT_VISIBLE, USED
-from .errors import InvalidOperation, NoNumberAvailable, NotAssignable, UserExists
+from ..arguments import clean_username, days_after, single_number
+from ..codes import NOT_VISIBLE, USED
+from ..errors import InvalidOperation, NoNumberAvailable, NotAssignable, UserExists
 from .naming import name_rows
 
 

@@ -11,10 +11,10 @@ import duckdb
 import pandas as pd
 
 from . import reconcile
-from .errors import InvalidOperation, LoadError
-from .schema import refresh_derived, statement
+from ..errors import InvalidOperation, LoadError
+from ..schema import refresh_derived, statement
 from .sources import file_facts, stage
-from .visible import on_one_line
+from ..visible import on_one_line
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "reason"]
 # A LoadError lists this many problems at most, and says how many there are: a file of

@@ -7,9 +7,9 @@ import pandas as pd
 
 from .assignment import candidate_rows, give_rows, release_rows
 from .changes import ROW_FIELDS
-from .codes import CARRY, KEEP, MOVE_POLICIES, REPLACE, STRANDED
-from .errors import InvalidOperation, MoveRefused, NoNumberAvailable
-from .schema import statement
+from ..codes import CARRY, KEEP, MOVE_POLICIES, REPLACE, STRANDED
+from ..errors import InvalidOperation, MoveRefused, NoNumberAvailable
+from ..schema import statement
 
 PLAN_COLUMNS = ["number", "node", "action", "new_number", "new_node"]
 STRANDS_COLUMNS = ["number", "node", "action"]

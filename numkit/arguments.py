@@ -4,7 +4,6 @@ import datetime as dt
 from numbers import Integral
 
 from .errors import InvalidOperation
-from .numbering import parse_numbers
 
 
 def parse_date(value, what="date"):
@@ -63,13 +62,6 @@ def clean_username(username):
     if not text:
         raise InvalidOperation("a username must not be empty")
     return text
-
-
-def single_number(number):
-    numbers, single = parse_numbers(number)
-    if not single:
-        raise InvalidOperation(f"one number expected, not {number!r}")
-    return numbers[0]
 
 
 def user_keys(con, usernames):

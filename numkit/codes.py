@@ -1,11 +1,9 @@
-"""The inventory's vocabulary, defined once: statuses, node types, reasons, policies."""
+"""The inventory's vocabulary, defined once: status names, node types, reasons, policies.
+Plain words, importing nothing: panels use them too."""
 
-from .rulebook import statuses
-
-# The statuses are the `statuses` table's (sql/10_tables/statuses.sql), in its order; the
-# names below are what Python code calls them by, and must be statuses of that table.
-STATUSES = tuple(status for status, _ in statuses())
-SETTABLE_STATUSES = tuple(status for status, settable in statuses() if settable)
+# The statuses are the `statuses` table's (sql/10_tables/statuses.sql), in its order, which
+# rulebook.statuses() reads; the names below are what Python code calls them by, and must be
+# statuses of that table (tests/test_schema_version.py holds them to it).
 AVAILABLE = "Available"
 USED = "Used"
 USED_UTILITY = "Used-Utility"

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from . import codes
+from . import codes, rulebook
 from .demo_sizes import MAX_SITES, MIN_SITES
 
 AS_OF = dt.date(2026, 11, 23)
@@ -42,7 +42,7 @@ SEED_USER = "u.okafor"                       # the seed example's user "u"
 
 NUMBER_HEADERS = ["Internal Number", "Located At", "Status", "Usage", "Reserved For",
                   "Used By", "Release Date", "Reservation Notes", "Description"]
-STATUSES = list(codes.STATUSES)
+STATUSES = list(rulebook.status_names())
 AVAILABLE, USED, USED_UTILITY, RESERVED, COOLING, INACTIVE = (     # codes into STATUSES
     STATUSES.index(status) for status in (codes.AVAILABLE, codes.USED, codes.USED_UTILITY,
                                           codes.RESERVED, codes.COOLING, codes.INACTIVE))

@@ -5,11 +5,12 @@ import contextlib
 import functools
 
 from . import handoff
-from .arguments import extra_names, parse_date, row_limit, single_number, whole_days
+from .arguments import extra_names, parse_date, row_limit, whole_days
 from .codes import NODE_TYPES, canonical_spelling
 from .errors import InvalidOperation, UnknownNode, UnknownUser
 from .frames import frame, short_frame
 from .loading import forget, load, reconcile
+from .numbering import parse_numbers, single_number
 from .operations import assignment, bulk, each_move, moves, whatif
 from .operations import rows as row_operations
 from .operations.changes import ROW_FIELDS
@@ -254,6 +255,12 @@ class Inventory:
     def apply_moves(self, moves, policy="replace"):
         """Every move done in order, all or none, in preview_moves' columns."""
         return whatif.apply_moves(self, moves, policy)
+
+    @staticmethod
+    def numbers_named(numbers):
+        """The canonical numbers that `numbers` names, as every operation reads it: one
+        number, a list, or a range ("1000-1099" or a pair), in the order given."""
+        return parse_numbers(numbers)[0]
 
     @reads
     def rows_seen_from(self, node, numbers, username=None):

@@ -68,3 +68,10 @@ def parse_numbers(numbers):
     if not result:
         raise InvalidOperation("no numbers given")
     return list(dict.fromkeys(result)), False
+
+
+def single_number(number):
+    numbers, single = parse_numbers(number)
+    if not single:
+        raise InvalidOperation(f"one number expected, not {number!r}")
+    return numbers[0]

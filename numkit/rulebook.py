@@ -34,6 +34,15 @@ def statuses():
     return tuple(_rows("select status, settable from statuses order by position"))
 
 
+def status_names():
+    return tuple(status for status, _ in statuses())
+
+
+def settable_statuses():
+    """The statuses an analyst may set a row to (set_status)."""
+    return tuple(status for status, settable in statuses() if settable)
+
+
 def canonical_numbers(raws):
     """canonical_number() of each of `raws`: its canonical form, or None when it is not a
     number."""

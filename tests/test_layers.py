@@ -13,7 +13,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "numkit"
 EDGES = ("numkit.reports", "numkit.widgets", "numkit.cli", "numkit.__main__")
 SCREENS = ("ipywidgets", "itables", "matplotlib", "IPython")
-BEHIND_THE_API = ("numkit.schema", "numkit.loading", "numkit.operations", "duckdb")
+BEHIND_THE_API = ("numkit.schema", "numkit.rulebook", "numkit.numbering", "numkit.loading",
+                  "numkit.operations", "duckdb")
 
 
 def module_name(path):

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 import numkit
 from numkit import schema
 from numkit.cli import main
-from numkit.codes import STATUSES
+from numkit.rulebook import status_names
 
 from conftest import AS_OF, SITE_B
 from unwritable import fingerprint, read_only_view
@@ -176,7 +176,7 @@ def test_a_database_of_version_4_is_upgraded_by_a_writer_and_answers_as_before(v
     assert candidates(inv.con) == before
     assert inv.sql("select count(*) as n from snapshot_numbers "
                    "where number_order is distinct from number_value(number)")["n"][0] == 0
-    assert tuple(inv.sql("select status from statuses order by position")["status"]) == STATUSES
+    assert tuple(inv.sql("select status from statuses order by position")["status"]) == status_names()
     inv.close()
     assert stored_version(version_4) == [(schema.SCHEMA_VERSION, schema.schema_digest())]
 
@@ -187,3 +187,12 @@ def test_each_migration_is_named_by_the_version_it_brings():
     assert set(versions) <= set(range(1, schema.SCHEMA_VERSION + 1))
     assert schema.migration_files(after=4) == [f for f in schema.migration_files()
                                                if int(f.name[:4]) == 5]
+
+
+def test_the_status_names_python_uses_are_the_statuses_table_s():
+    """codes.py names statuses without reading SQL (panels import it); each name must be a
+    status of the seeded table, which rulebook reads."""
+    from numkit import codes
+    names = (codes.AVAILABLE, codes.USED, codes.USED_UTILITY, codes.RESERVED, codes.COOLING,
+             codes.INACTIVE)
+    assert sorted(names) == sorted(status_names())

@@ -1,9 +1,10 @@
 """Giving numbers to users and taking them back: onboard, assign, release, delete user."""
 
 
-from ..arguments import clean_username, days_after, single_number
+from ..arguments import clean_username, days_after
 from ..codes import NOT_VISIBLE, USED
 from ..errors import InvalidOperation, NoNumberAvailable, NotAssignable, UserExists
+from ..numbering import single_number
 from .naming import name_rows
 
 

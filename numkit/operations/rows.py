@@ -4,11 +4,12 @@ import pandas as pd
 
 from ..arguments import clean_username, days_after, user_keys, whole_days
 from ..codes import (AVAILABLE, CONFLICT, COOLING, EXISTS, NOT_AVAILABLE, NOT_FOUND, RESERVED,
-                    RESERVED_FOR_SOMEONE, SETTABLE_STATUSES, canonical_spelling)
+                    RESERVED_FOR_SOMEONE, canonical_spelling)
 from ..errors import InvalidOperation
 from .moves import path_conflicts
 from .naming import name_rows
 from ..numbering import number_positions, parse_numbers
+from ..rulebook import settable_statuses
 
 REPORT_COLUMNS = ["number", "node", "result", "reason"]
 
@@ -95,9 +96,10 @@ def delete_numbers(inv, numbers, node=None):
 
 
 def set_status(inv, numbers, status, node=None, days=None, notes=None):
-    target = canonical_spelling(status, SETTABLE_STATUSES)
+    settable = settable_statuses()
+    target = canonical_spelling(status, settable)
     if target is None:
-        raise InvalidOperation(f"status can be set to {', '.join(SETTABLE_STATUSES)}, not {status!r}")
+        raise InvalidOperation(f"status can be set to {', '.join(settable)}, not {status!r}")
     if days is not None:
         if target == AVAILABLE:
             raise InvalidOperation("days apply to Reserved and Cooling, not to Available")
@@ -105,9 +107,9 @@ def set_status(inv, numbers, status, node=None, days=None, notes=None):
     with inv.store.operation() as op:
         rows, missing = name_rows(inv, numbers, node)
         for row in rows:
-            if row["status"] not in SETTABLE_STATUSES:
+            if row["status"] not in settable:
                 raise InvalidOperation(f"number {row['number']} at {row['node']} is {row['status']}; "
-                                       f"only {', '.join(SETTABLE_STATUSES)} numbers can be set "
+                                       f"only {', '.join(settable)} numbers can be set "
                                        "(release a used number first)")
         if target == COOLING:
             days = inv.cooling_days(days)

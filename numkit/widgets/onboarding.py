@@ -6,7 +6,7 @@ import ipywidgets as w
 import pandas as pd
 
 from ..errors import InvalidOperation, NumkitError
-from ..numbering import parse_numbers
+from ..inventory import Inventory
 from .common import (FITTED, Confirmation, NodePicker, Session, heading, in_plain_words, note,
                      show, table)
 
@@ -194,7 +194,7 @@ def typed_numbers(text):
         raise InvalidOperation("type one or more numbers, e.g. 1000, 1002 or 1000-1009")
     numbers = []
     for part in parts:
-        numbers += parse_numbers(part)[0]
+        numbers += Inventory.numbers_named(part)
     return list(dict.fromkeys(numbers))
 
 

@@ -495,7 +495,7 @@ def notebooks(out_dir, force):
     for path in notebook_files.copy_to(out_folder(out_dir), force=force):
         say(f"wrote {visible(str(path))}")
     say(f"open them in JupyterLab; each opens the database named in its first cell "
-        f"(`database = ...`), else ${DATABASE_VARIABLE}")
+        f"(`database = ...`), else ${DATABASE_VARIABLE}, else the bundled sample")
 
 if __name__ == "__main__":
     main()

@@ -215,7 +215,7 @@ def test_bulk_what_if_flags_conflicts_and_applies_in_order(database):
     panel.confirmation.confirm_button.click()
     assert "Applied 2 move(s)" in panel.bulk_outcome.value
     assert list(panel.bulk_plan.df.columns) == ["step", "username", "destination", "number", "node",
-                                                "action", "new_number", "new_node", "conflict"]
+                                                "action", "new_number", "new_node", "conflict", "full_path"]
     assert used_by(database, "k.brown") == ["1004", "1005", "1011"]
     assert used_by(database, "ilewis") == ["+441144960000"]
 
@@ -254,7 +254,7 @@ def test_cleanup_action_dry_run_then_confirm(database):
 def test_overview_counts_and_load(database, tmp_path):
     panel = OverviewPanel(database)
     assert panel.problems.layout.display == "none"      # no empty problems table before a load
-    assert list(panel.by_customer.df["node"]) == [CUST1, "sys.hcs.Prov-1.Cust-2"]
+    assert list(panel.by_customer.df["full_path"]) == [CUST1, "sys.hcs.Prov-1.Cust-2"]
     bad = tmp_path / "numbers.csv"
     bad.write_text("number,node\nnot-a-number,x.y\n")
     panel.paths["numbers"].value = str(bad)
@@ -469,7 +469,7 @@ def test_panels_show_how_many_changes_are_pending_and_the_oldest(database):
         assert "the oldest decided 9 day(s) ago (2026-11-14)" in said
         shown = panel.pending.changes.df
         assert list(shown.columns) == ["kind", "number", "node", "username", "field", "voss_value",
-                                       "numkit_value", "decided_at"]
+                                       "numkit_value", "decided_at", "full_path"]
         assert sorted(filter(None, shown["number"])) == sorted(pending["number"].dropna())
     # an operation made in the panel's kernel is counted at the next refresh
     overview.refresh()

@@ -2,7 +2,11 @@
 
 import pandas as pd
 
+from ..labels import NODE_COLUMNS, SHARE_COLUMNS, label, labelled
 from ..visible import UNSHOWABLE, visible
+
+# Marks a row a plan cannot carry out, in every table that has a `conflict` column.
+CONFLICT_MARK = "⚠ "
 
 
 def _is_text(column):
@@ -11,10 +15,19 @@ def _is_text(column):
     return pd.api.types.is_string_dtype(column)
 
 
-def for_display(frame):
-    """`frame` as a reader should see it, in a panel or a report: an empty cell where a value
-    is missing (pandas shows None, NaN, NaT or <NA> by column type), datetimes that are all
-    at midnight as dates, control characters as escapes (`\\x01`: a page shows none)."""
+def _is_boolean(column):
+    if column.dtype == object:
+        return pd.api.types.infer_dtype(column, skipna=True) == "boolean"
+    return pd.api.types.is_bool_dtype(column)
+
+
+def for_display(frame, nodes=None):
+    """`frame` as a reader should see it, in a panel or a report, under its own column
+    names: an empty cell where a value is missing (pandas shows None, NaN, NaT or <NA> by
+    column type), datetimes that are all at midnight as ISO dates, control characters as
+    escapes (`\\x01`: a page shows none), shares as percentages (`44.0 %`), true as Yes and
+    false as an empty cell, a conflict marked ⚠. `nodes`: {node path: short name}
+    (`labels.node_labels`); node paths it names are shown so, others as they are."""
     shown = frame.copy()
     for name, column in frame.items():
         if _is_text(column):
@@ -22,11 +35,37 @@ def for_display(frame):
             if unshowable.any():
                 column = column.astype(object).where(~unshowable, column[unshowable].map(visible))
                 shown[name] = column
+            if nodes and name in NODE_COLUMNS:
+                column = column.map(lambda path: nodes.get(path, path), na_action="ignore")
+                shown[name] = column
+            if name == "conflict":
+                marked = column.notna() & (column.astype(object) != "")
+                column = column.astype(object).where(~marked, CONFLICT_MARK + column.astype(object))
+                shown[name] = column
         if pd.api.types.is_datetime64_any_dtype(column):
             present = column.dropna()
             dates_only = bool((present == present.dt.normalize()).all())
             text = column.dt.strftime("%Y-%m-%d" if dates_only else "%Y-%m-%d %H:%M:%S")
             shown[name] = text.astype(object).where(column.notna(), "")
+        elif name in SHARE_COLUMNS and pd.api.types.is_numeric_dtype(column):
+            shown[name] = column.astype(object).map(
+                lambda share: "" if pd.isna(share) else f"{float(share) * 100:.1f} %")
+        elif _is_boolean(column):
+            shown[name] = column.astype(object).map(
+                lambda value: "Yes" if not pd.isna(value) and bool(value) else "")
         elif column.isna().any():
             shown[name] = column.astype(object).where(column.notna(), "")
     return shown
+
+
+def with_full_paths(frame, nodes):
+    """`frame` with a last column `full_path` (the node's path) when `nodes` names any of
+    its nodes short: the path an analyst copies, into a bulk move or a search in VOSS."""
+    if not nodes or "node" not in frame.columns or "full_path" in frame.columns:
+        return frame
+    if not frame["node"].map(lambda path: path in nodes, na_action="ignore").any():
+        return frame
+    return frame.assign(full_path=frame["node"])
+
+
+__all__ = ["for_display", "with_full_paths", "label", "labelled", "CONFLICT_MARK"]

@@ -6,11 +6,13 @@ import html
 
 import ipywidgets as w
 import pandas as pd
+from itables import JavascriptFunction
 from itables.widget import ITable
 
 from ..codes import REASON_WORDS
 from ..errors import NotAssignable, NumkitError
-from ..reports.display import for_display
+from ..labels import labelled, node_labels
+from ..reports.display import for_display, with_full_paths
 from ..inventory import connect
 from ..sample import database_path
 from ..visible import visible
@@ -20,18 +22,28 @@ COLORS = {"ok": "#1b5e20", "error": "#b71c1c", "info": "#37474f", "warning": "#e
 
 class Session:
     """Where a panel's inventory lives. The file is opened for one action at a time, so that
-    several notebooks can work on the same database."""
+    several notebooks can work on the same database. The session knows the hierarchy's short
+    node names (`Site-B (Cust-1)`), read again after every change."""
+
+    # The session made last: a panel makes its session, then its tables, which name nodes
+    # as that session's hierarchy does (see `table`).
+    latest = None
 
     def __init__(self, database=None, as_of=None, read_only=False):
         self.database = database_path(database)
         self.inventory = connect(self.database, read_only=read_only)
         if as_of:
             self.inventory.as_of = as_of
+        self.node_names = {}      # read at the first opening
+        Session.latest = self
 
     @contextlib.contextmanager
     def open(self, read_only=False):
         with self.inventory.holding(write=not read_only):
             yield self.inventory
+            # a load or a change may have brought new nodes; reading needs it only once
+            if not read_only or not self.node_names:
+                self.node_names = node_labels(self.inventory.nodes())
 
     def reading(self):
         return self.open(read_only=True)
@@ -63,20 +75,78 @@ def heading(text):
     return w.HTML(f"<h4 style='margin:8px 0 2px'>{html.escape(text)}</h4>")
 
 
+# Captions above their tables, as headings; a row with a conflict stands out.
+TABLE_CSS = """
+table.numkit-table > caption { caption-side: top; text-align: left; font-weight: 600;
+                               font-size: 1.05em; margin: 8px 0 2px; }
+table.numkit-table td.numkit-conflict, table.numkit-table tr:has(td.numkit-conflict) > td {
+    background: #fff3e0; color: #b71c1c; }
+"""
+
+MARK_CONFLICT = JavascriptFunction(
+    "function (td, cellData) { if (cellData) { td.classList.add('numkit-conflict'); } }")
+
+
+class Table(ITable):
+    """An interactive table (sortable, searchable, paged); cell text is shown as text, its
+    caption as its heading, its columns in words, node paths short with their customer
+    (and the path in a last column), conflicts marked.
+
+    `df` is what is shown under the API's column names, as scripts and tests read it
+    (`table.df["number"]`); the labelled frame the browser shows is `shown`."""
+
+    _css = str(ITable._css) + TABLE_CSS
+
+    def __init__(self, frame=None, caption=None, session=None):
+        self.session = session
+        self.frame = self._displayable(frame)
+        super().__init__(**self._arguments(self.frame), caption=caption or "",
+                         allow_html=False, pageLength=10, lengthMenu=[10, 25, 100],
+                         classes="display compact numkit-table",
+                         style="table-layout:auto;width:auto;margin:0")
+
+    def show(self, frame):
+        self.frame = self._displayable(frame)
+        arguments = self._arguments(self.frame)
+        if "columnDefs" not in arguments and "columnDefs" in self._dt_args:
+            arguments["columnDefs"] = None     # the last frame's conflict column is gone
+        self.update(**arguments)
+
+    @property
+    def df(self):
+        return self.frame
+
+    @df.setter
+    def df(self, frame):
+        self.show(frame)
+
+    @property
+    def shown(self):
+        return self._df
+
+    def _displayable(self, frame):
+        if frame is None:
+            return pd.DataFrame({"": []})
+        names = self.session.node_names if self.session is not None else {}
+        return for_display(with_full_paths(frame, names), names)
+
+    @staticmethod
+    def _arguments(frame):
+        arguments = {"df": labelled(frame)}
+        if "conflict" in frame.columns:
+            arguments["columnDefs"] = [{"targets": [list(frame.columns).index("conflict")],
+                                        "createdCell": MARK_CONFLICT}]
+        return arguments
+
+
 def table(frame=None, caption=None):
-    """An interactive table (sortable, searchable, paged); cell text is shown as text."""
-    return ITable(_displayable(frame), caption=caption, allow_html=False, pageLength=10,
-                  lengthMenu=[10, 25, 100], classes="display compact")
+    """A Table naming nodes as the panel's session does (the session made last: panels
+    make theirs before their tables)."""
+    return Table(frame, caption=caption, session=Session.latest)
 
 
 def show(table_widget, frame):
-    table_widget.update(_displayable(frame))
-
-
-def _displayable(frame):
-    if frame is None:
-        return pd.DataFrame({"": []})
-    return for_display(frame)
+    table_widget.show(frame)
 
 
 def tree_options(nodes, filter_text=""):

@@ -1,0 +1,96 @@
+"""Column names in words, and node paths as an analyst names them: one mapping for the
+panels, the report page and the report's workbook.
+
+The API's answers keep their column names (scripts, the CSV files and the VOSS round trip
+read them by name); only what a person reads is labelled. A column without a label here is
+shown under its own name."""
+
+import pandas as pd
+
+LABELS = {
+    # numbers
+    "number": "Number", "node": "Node", "status": "Status in VOSS",
+    "effective_status": "Status today", "usage": "Usage", "reserved_for": "Reserved for",
+    "used_by": "Used by", "release_date": "Release date", "reservation_notes": "Reservation notes",
+    "description": "Description", "extra": "Other columns",
+    # who can have which number
+    "distance": "Levels above the site", "position": "Order given", "next": "Next",
+    "reserved_for_user": "Reserved for this user", "assignable": "Assignable",
+    "reason": "Reason", "held_for_other": "Held for someone else",
+    # users and moves
+    "username": "Username", "user_node": "User's node", "destination": "Destination",
+    "step": "Step", "action": "Action", "new_number": "New number", "new_node": "New node",
+    "conflict": "Conflict", "state": "State",
+    # the cleanup report
+    "category": "Category", "deleted_at": "Deleted on", "days_since_deleted": "Days since deleted",
+    "days_overdue": "Days overdue",
+    "type": "Type", "total": "Total", "available": "Available", "used": "Used",
+    "used_utility": "Used (utility)", "reserved": "Reserved", "cooling": "Cooling",
+    "inactive": "Inactive", "share_available": "Available (%)", "alert": "Below the alert",
+    "change": "Change", "before": "Before", "after": "After",
+    # the round trip with VOSS
+    "age_days": "Age (days)", "kind": "Kind of change", "field": "Field",
+    "voss_value": "Value in VOSS", "numkit_value": "Value in numkit",
+    "export_value": "Value in the export", "decided_at": "Decided at", "load_id": "Snapshot",
+    "outcome": "Outcome", "event_ids": "Events",
+    # the hierarchy
+    "parent": "Parent", "depth": "Depth", "name": "Name",
+    # a load's problems
+    "file": "File", "row": "Row", "column": "Column", "value": "Value",
+    # a node shown short keeps its path beside it
+    "full_path": "Full path",
+}
+
+# Shares (0 to 1), shown as percentages.
+SHARE_COLUMNS = {"share_available"}
+
+# Columns holding node paths, shown short with their customer.
+NODE_COLUMNS = {"node", "user_node", "new_node", "destination", "parent"}
+
+
+def label(column):
+    """The words for a column; its own name when it has none."""
+    return LABELS.get(column, column)
+
+
+def labelled(frame):
+    """A copy of `frame` with its columns named in words."""
+    return frame.rename(columns=label)
+
+
+def node_labels(nodes):
+    """{node path: short name} for the hierarchy `nodes` (columns node and type, as
+    `Inventory.nodes()`): a node is named by its last part and, below a customer, that
+    customer (`Site-B (Cust-1)`). Names that would be alike are made distinct: first by the
+    path below the customer (`North.Site-A (Cust-1)`), then by the whole path."""
+    types = dict(zip(nodes["node"], nodes["type"]))
+    customers = {node: _customer(node, types) for node in types}
+    names = {}
+    for node, customer in customers.items():
+        last = node.rsplit(".", 1)[-1]
+        names[node] = last if customer in (None, node) else f"{last} ({customer.rsplit('.', 1)[-1]})"
+    for node in _alike(names):
+        customer = customers[node]
+        if customer not in (None, node):
+            below = node[len(customer) + 1:]
+            names[node] = f"{below} ({customer.rsplit('.', 1)[-1]})"
+    for node in _alike(names):
+        names[node] = node
+    return names
+
+
+def _customer(node, types):
+    """The nearest node of type Customer on the way up from `node` (itself included)."""
+    parts = node.split(".")
+    for end in range(len(parts), 0, -1):
+        ancestor = ".".join(parts[:end])
+        if types.get(ancestor) == "Customer":
+            return ancestor
+    return None
+
+
+def _alike(names):
+    """The nodes whose names another node shares."""
+    counts = pd.Series(list(names.values())).value_counts()
+    shared = set(counts[counts > 1].index)
+    return [node for node, name in names.items() if name in shared]

@@ -1,5 +1,7 @@
 """Query results as a reader should see them, in a panel or a report."""
 
+import html
+
 import pandas as pd
 
 from ..labels import NODE_COLUMNS, SHARE_COLUMNS, label, labelled
@@ -68,4 +70,36 @@ def with_full_paths(frame, nodes):
     return frame.assign(full_path=frame["node"])
 
 
-__all__ = ["for_display", "with_full_paths", "label", "labelled", "CONFLICT_MARK"]
+def _is_number(column):
+    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
+def html_table(frame, nodes=None):
+    """`frame` as an HTML table for a page with no scripts: columns in words, values as
+    `for_display` shows them (escaped), numbers right-aligned (class `number`) and text left,
+    a short node name with its full path as a tooltip, a row with a conflict marked (class
+    `conflict`)."""
+    shown = for_display(frame, nodes)
+    numbers = {name for name, column in frame.items() if _is_number(column)}
+
+    def cell(tag, name, text, title=None):
+        attributes = ' class="number"' if name in numbers else ""
+        if title:
+            attributes += f' title="{html.escape(visible(title))}"'
+        return f"<{tag}{attributes}>{html.escape(str(text), quote=False)}</{tag}>"
+
+    head = "".join(cell("th", name, label(name)) for name in frame.columns)
+    rows = []
+    for (_, original), (_, values) in zip(frame.iterrows(), shown.iterrows()):
+        cells = []
+        for name in frame.columns:
+            path = original[name]
+            title = path if name in NODE_COLUMNS and nodes and path in nodes else None
+            cells.append(cell("td", name, values[name], title))
+        conflict = "conflict" in frame.columns and values["conflict"] != ""
+        rows.append(("<tr class=\"conflict\">" if conflict else "<tr>") + "".join(cells) + "</tr>")
+    return ('<table class="dataframe numkit-table">\n<thead>\n<tr>' + head + "</tr>\n</thead>\n"
+            "<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>")
+
+
+__all__ = ["for_display", "html_table", "with_full_paths", "label", "labelled", "CONFLICT_MARK"]

@@ -13,6 +13,7 @@ Files replace what is in the folder under their names, never writing through a l
 
 import pandas as pd
 
+from ..labels import labelled
 from ..spreadsheet_cells import as_cell, neutralised, neutralised_unless_a_number
 from ..staging import Staging
 
@@ -48,11 +49,13 @@ def safe_for_spreadsheets(frame):
 
 
 def for_workbook(frame):
+    """`frame` as a workbook's sheet shows it: headers in words (the CSV files keep the
+    API's column names, for scripts), every text cell one a spreadsheet can hold."""
     frame = frame.copy()
     for column in frame.columns:
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             frame[column] = frame[column].astype(object).map(as_cell)
-    return frame
+    return labelled(frame)
 
 
 def write_tables(tables, out_dir):

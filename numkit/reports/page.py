@@ -20,11 +20,14 @@ table { border-collapse: collapse; border-spacing: 0; border: none; color: rgba(
         font-size: 13px; table-layout: fixed; margin: 0 0 1em 0; }
 thead { border-bottom: 1px solid #bdbdbd; vertical-align: bottom; }
 td, th, tr { vertical-align: middle; padding: 0.5em; line-height: normal; white-space: normal;
-             max-width: none; border: none; text-align: right; }
+             max-width: none; border: none; text-align: left; }
+td.number, th.number { text-align: right; }
 th { font-weight: bold; }
 tbody tr:nth-child(odd) { background: white; }
 tbody tr:nth-child(even) { background: #f5f5f5; }
 tbody tr:hover { background: #e1f5fe; }
+tbody tr.conflict { background: #fff3e0; color: #b71c1c; }
+td[title] { text-decoration: underline dotted #9e9e9e; }
 """
 
 # The heading the page has always opened with, above the report's own title.

@@ -2,12 +2,14 @@
 an HTML export or a headless run can show: no widgets, no JavaScript."""
 
 import base64
+import functools
 import html
 
 from .exports import write_tables
-from .display import for_display
+from .display import html_table
 from .summary import OVERDUE_AFTER_DAYS, report_data, summary_sentence
 from ..inventory import connect
+from ..labels import node_labels
 from ..sample import database_path, project_folder
 from . import charts
 
@@ -21,6 +23,14 @@ class Section:
     def __init__(self, title, text, frame=None, chart=None, parts=(), level=2):
         self.title, self.text, self.frame, self.chart = title, text, frame, chart
         self.parts, self.level = parts, level
+        self.nodes = None
+
+    def naming(self, nodes):
+        """This section with node paths shown as `nodes` ({path: short name}) names them."""
+        self.nodes = nodes
+        for part in self.parts:
+            part.naming(nodes)
+        return self
 
     def _repr_html_(self):
         heading = f"h{self.level}"
@@ -29,8 +39,7 @@ class Section:
             parts.append(f'<img alt="{html.escape(self.title)}" '
                          f'src="data:image/png;base64,{base64.b64encode(self.chart).decode()}">')
         if self.frame is not None and len(self.frame):
-            shown = for_display(self.frame.head(ROWS_SHOWN))
-            parts.append(shown.to_html(index=False, escape=True, border=0, classes="numkit-table"))
+            parts.append(html_table(self.frame.head(ROWS_SHOWN), self.nodes))
             if len(self.frame) > ROWS_SHOWN:
                 parts.append(f"<p>First {ROWS_SHOWN} of {len(self.frame)} rows; the CSV and XLSX "
                              "files hold them all.</p>")
@@ -56,6 +65,7 @@ class CleanupReport:
             if as_of:
                 inv.as_of = as_of
             self.data = report_data(inv, older_than_days)
+            self.node_names = node_labels(inv.nodes())
         self.as_of, self.tables = self.data.as_of, self.data.tables
         self.alert_share = self.data.alert_share
         self.snapshot, self.previous = self.data.snapshot, self.data.previous
@@ -121,6 +131,18 @@ class CleanupReport:
         out_dir = out_dir or project_folder() / "out" / "cleanup"
         written = write_tables(self.tables, out_dir)
         return Section("Files", "Wrote " + ", ".join(path.name for path in written) + f" to {out_dir}.")
+
+
+def _naming_nodes(section):
+    """A section method whose section names nodes short, as the report's hierarchy does."""
+    @functools.wraps(section)
+    def named(self, *args, **kwargs):
+        return section(self, *args, **kwargs).naming(self.node_names)
+    return named
+
+
+for _name in CleanupReport.SECTIONS:
+    setattr(CleanupReport, _name, _naming_nodes(getattr(CleanupReport, _name)))
 
 
 def deletion_age_chart(deleted):

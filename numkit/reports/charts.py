@@ -12,10 +12,17 @@ import warnings
 import matplotlib
 from matplotlib.figure import Figure
 
+from ..labels import node_labels
 from ..visible import visible
 
 LITERAL_TEXT = {"text.parse_math": False, "text.usetex": False}
 LABEL_LIMIT = 40
+# Bar charts are as wide as the page and as tall as their bars: a bar and its label take
+# the same height whether there are 2 nodes or 200, and the axes, legend and margins a
+# fixed height more.
+WIDTH = 6.5
+INCHES_PER_BAR = 0.28
+MARGINS = 1.1
 
 
 def label(text):
@@ -64,17 +71,32 @@ def deletion_age_histogram(deleted):
     return _png(figure)
 
 
+def bars_height(bars):
+    """The height (inches) of a bar chart of `bars` bars."""
+    return INCHES_PER_BAR * max(bars, 1) + MARGINS
+
+
+def bar_labels(frame):
+    """The bars' names: each node's short name, with its customer when the frame has the
+    customer's row (`Site-B (Cust-1)`), distinct among the bars."""
+    if "type" not in frame.columns:
+        return [label(node.rsplit(".", 1)[-1]) for node in frame["node"]]
+    names = node_labels(frame[["node", "type"]])
+    return [label(names[node]) for node in frame["node"]]
+
+
 @_literal
 def utilization_chart(utilization, alert_share):
     """Share available per node, with the alert threshold as a line."""
     shown = utilization[utilization["total"] > 0].sort_values("share_available")
-    figure = Figure(figsize=(6.5, 0.3 * len(shown) + 1.2))
+    figure = Figure(figsize=(WIDTH, bars_height(len(shown))))
     axes = figure.subplots()
     colors = ["#c62828" if alert else "#2e7d32" for alert in shown["alert"]]
     # bars by position, labels beside: two nodes whose labels are alike keep a bar each
     rows = range(len(shown))
     axes.barh(rows, shown["share_available"].astype(float), color=colors)
-    axes.set_yticks(rows, [label(".".join(node.split(".")[-2:])) for node in shown["node"]])
+    axes.set_yticks(rows, bar_labels(shown))
+    axes.set_ylim(-0.6, len(shown) - 0.4)
     axes.axvline(alert_share, color="#e65100", linestyle="--", label=f"alert below {alert_share:.0%}")
     axes.set_xlim(0, 1)
     axes.set_xlabel("share of numbers available")
@@ -86,7 +108,7 @@ def utilization_chart(utilization, alert_share):
 def status_chart(counts):
     """Stacked bars of numbers by effective status per node."""
     statuses = ["available", "used", "used_utility", "reserved", "cooling", "inactive"]
-    figure = Figure(figsize=(6.5, 0.35 * len(counts) + 1.2))
+    figure = Figure(figsize=(WIDTH, bars_height(len(counts))))
     axes = figure.subplots()
     left = [0] * len(counts)
     rows = range(len(counts))
@@ -94,7 +116,8 @@ def status_chart(counts):
         values = counts[status].astype(int).tolist()
         axes.barh(rows, values, left=left, label=status.replace("_", "-"))
         left = [a + b for a, b in zip(left, values)]
-    axes.set_yticks(rows, [label(node.rsplit(".", 1)[-1]) for node in counts["node"]])
+    axes.set_yticks(rows, bar_labels(counts))
+    axes.set_ylim(-0.6, len(counts) - 0.4)
     axes.set_xlabel("numbers")
     # beside the bars, not over them: the longest bars reach the right edge
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7)

@@ -69,6 +69,6 @@ def test_for_display_shows_missing_values_as_empty_cells_and_dates_as_dates():
         "flag": [True, False],
     })
     shown = for_display(frame)
-    assert shown.iloc[1].tolist() == ["", "b", "", "", "", "2026-09-25 00:00:00", False]
-    assert shown.iloc[0].tolist() == ["a", "", 1, 0.5, "2026-09-24", "2026-09-24 10:30:00", True]
+    assert shown.iloc[1].tolist() == ["", "b", "", "", "", "2026-09-25 00:00:00", ""]
+    assert shown.iloc[0].tolist() == ["a", "", 1, 0.5, "2026-09-24", "2026-09-24 10:30:00", "Yes"]
     assert frame["text"].isna().tolist() == [False, True]        # the frame given is left as it was

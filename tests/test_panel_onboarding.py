@@ -110,9 +110,13 @@ def test_preview_onboard_is_what_onboard_then_does(inv, username, node, number, 
 
 
 def test_preview_onboard_names_what_onboarding_strands(inv):
+    """docs/rules.md#stranded-by-onboarding: the seed example."""
     plan = inv.preview_onboard("u", SITE_B)
     assert records(plan.stranded, "number", "node") == [("1001", SITE_A)]
     assert "stranded" in plan.stranded["why"].iloc[0]
+    at_a = inv.preview_onboard("u", SITE_A)
+    assert at_a.given == ["1001", "1003"]
+    assert records(at_a.stranded, "number", "node") == [("1002", SITE_B)]
 
 
 def test_preview_onboard_of_a_deleted_user_coming_back(inv):

@@ -2,11 +2,17 @@
 -- For), anywhere in the inventory, one line each, with whether the row is visible from
 -- $node (R8; null without a node) and how many levels up it sits. Usernames compare
 -- case-insensitively, as the rules do.
-with concerned as (
+-- Each side of the "or" alone, so that each reads its index on lower(reserved_for) or
+-- lower(used_by) (one filter with "or" reads every row), the rows then fetched by row id.
+with row_ids as (
+    select numbers.rowid as row_id from numbers where lower(numbers.reserved_for) = lower($user)
+    union
+    select numbers.rowid as row_id from numbers where lower(numbers.used_by) = lower($user)
+),
+concerned as (
     select numbers.* exclude (extra)
     from numbers
-    where lower(numbers.reserved_for) = lower($user)
-       or lower(numbers.used_by) = lower($user)
+    where numbers.rowid in (select row_id from row_ids)
 )
 select
     concerned.number,

@@ -293,3 +293,14 @@ def test_clearing_says_what_it_will_skip_before_acting(seed_file):
     assert f"not seen from {SITE_B}: 1001" in question and "9999 (no row" in question
     panel.site.value = SITE_A
     assert not panel.confirmation.pending
+
+
+def test_a_question_about_other_numbers_is_withdrawn(seed_file):
+    panel = OnboardingPanel(seed_file, as_of=AS_OF)
+    panel.site.value = SITE_B
+    panel.flag_numbers.value = "2003, 9999"
+    panel.flag_user.value = "newbie"
+    panel.reserve_button.click()
+    assert panel.confirmation.pending
+    panel.flag_user.value = "someone.else"
+    assert not panel.confirmation.pending

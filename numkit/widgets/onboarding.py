@@ -54,6 +54,10 @@ class OnboardingPanel(w.VBox):
         self.site.observe_value(self.site_changed)
         self.username.observe(self.picked, "value")
         self.number.observe(self.number_chosen, "value")
+        # a question asked about other numbers, another user or without creating is not
+        # the one that would be answered
+        for typed in (self.flag_numbers, self.flag_user, self.create_missing):
+            typed.observe(lambda _: self.confirmation.dismiss(), "value")
         self.onboard_button.on_click(self.onboard)
         self.reserve_button.on_click(self.reserve)
         self.clear_button.on_click(self.clear)
@@ -87,7 +91,6 @@ class OnboardingPanel(w.VBox):
 
     def refresh(self, *_):
         username, node = self.chosen
-        self._status = None
         if not username or not node:
             self.user_state.value = note("info", "Pick a site and type a username.")
             for shown_table in (self.user_lines, self.belonging, self.candidates):
@@ -102,7 +105,6 @@ class OnboardingPanel(w.VBox):
             belonging = inv.belonging_to(username, node)
             # the first ones are what an analyst picks from; a pool can hold many thousands
             candidates = inv.available_numbers(username, node, limit=CANDIDATES_SHOWN)
-        self._status = status
         self.user_state.value = note("info", describe_user(username, status) + " "
                                      + describe_numbers(lines, node))
         show(self.user_lines, lines[USER_COLUMNS])

@@ -11,7 +11,7 @@ from .errors import InvalidOperation, UnknownNode, UnknownUser
 from .frames import frame, short_frame
 from .loading import forget, load, reconcile
 from .numbering import parse_numbers, single_number
-from .operations import assignment, bulk, each_move, moves, whatif
+from .operations import assignment, bulk, each_move, moves, onboarding_plan, whatif
 from .operations import rows as row_operations
 from .operations.changes import ROW_FIELDS
 from .schema import statement
@@ -220,6 +220,28 @@ class Inventory:
         return self.con.execute("select * from belonging_to($u, $n)",
                                 {"u": str(username).strip(), "n": node}).df()
 
+    # -- the whole user, before onboarding -------------------------------------------
+    @reads
+    def user_numbers(self, username, node=None):
+        """Every row `username` holds (Used By) or that is reserved for them, anywhere, one
+        line each: number, node, status, effective_status, holds, reserved, reserved_for,
+        used_by, release_date, reservation_notes, visible_from_node (from `node`, else the
+        active user's own node; null for a user with neither), distance, and `why` in
+        words for a line out of reach from there or not given by onboarding there."""
+        return onboarding_plan.user_numbers(self, username, node)
+
+    def preview_onboard(self, username, node, number=None):
+        """What `onboard(username, node, number)` would do, nothing changed: (given, the
+        numbers it gives in order; stranded, the user_numbers lines it leaves reserved but
+        out of reach). Found by onboarding and undoing it, so it raises what onboard
+        raises (UserExists, NotAssignable, NoNumberAvailable, UnknownNode)."""
+        return onboarding_plan.preview_onboard(self, username, node, number)
+
+    @reads
+    def numbers_without_rows(self, numbers):
+        """The numbers among `numbers` (as numbers_named reads them) that no row holds."""
+        return onboarding_plan.numbers_without_rows(self, self.numbers_named(numbers))
+
     @reads
     def why_not(self, number, username, node):
         """Why `number` cannot be given to `username` at `node`; None when it can."""
@@ -265,7 +287,7 @@ class Inventory:
     @reads
     def rows_seen_from(self, node, numbers, username=None):
         """The rows visible from `node` holding one of `numbers`: number, node, reserved_for,
-        and held_for_other (reserved for someone other than `username`)."""
+        used_by, and held_for_other (reserved for someone other than `username`)."""
         return self.con.execute(statement("rows_seen_from"),
                                 {"node": self.require_node(node), "numbers": list(numbers),
                                  "user": None if username is None else str(username).strip()}).df()

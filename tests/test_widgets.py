@@ -31,7 +31,7 @@ def test_onboarding_shows_state_belonging_and_candidates(database):
     assert "was deleted on 2026-09-24" in panel.user_state.value
     assert list(panel.belonging.df["number"]) == ["1002", "+441134960000"]
     assert panel.candidates.df["next"].iloc[0] == "next available"
-    assert panel.number.options[0] == ("leave it to the rules (next available: 1002)", None)
+    assert panel.number.options[0] == ("leave it to the rules: gives 1002, +441134960000", None)
 
 
 def test_onboard_left_to_the_rules(database):
@@ -39,6 +39,7 @@ def test_onboard_left_to_the_rules(database):
     panel.site.value = SITE_B
     panel.username.value = "u.okafor"
     panel.onboard_button.click()
+    panel.onboard_confirmation.confirm_button.click()
     assert "assigned 1002, +441134960000" in panel.result.value
     assert used_by(database, "u.okafor") == ["+441134960000", "1002"]
     assert "active user" in panel.user_state.value
@@ -51,6 +52,7 @@ def test_onboard_with_a_chosen_number(database):
     chosen = panel.number.options[2][1]
     panel.number.value = chosen
     panel.onboard_button.click()
+    panel.onboard_confirmation.confirm_button.click()
     assert used_by(database, "newbie") == [chosen]
 
 
@@ -97,6 +99,8 @@ def test_reserving_names_rows_as_seen_from_the_site(database):
     panel.flag_numbers.value = "1004, +441154960010"
     panel.flag_user.value = "new.hire"
     panel.reserve_button.click()
+    assert "not seen from sys.hcs.Prov-1.Cust-1.Site-B: +441154960010" in panel.confirmation.question.value
+    panel.confirmation.confirm_button.click()
     assert "1 number(s) reserved for new.hire: 1004" in panel.flag_result.value
     assert "not seen from sys.hcs.Prov-1.Cust-1.Site-B: +441154960010" in panel.flag_result.value
     with numkit.connect(database, read_only=True) as inv:
@@ -301,6 +305,7 @@ def test_onboarding_result_and_number_choice_follow_the_user_typed(database):
     panel.username.value = "u.okafor"
     assert panel.number.index == 0 and panel.number.value is None
     panel.onboard_button.click()
+    panel.onboard_confirmation.confirm_button.click()
     assert "Onboarded u.okafor" in panel.result.value
     panel.username.value = "zz.newperson"
     assert panel.result.value == "" and panel.number.index == 0
@@ -402,6 +407,7 @@ def test_panels_show_hostile_values_as_text_and_export_them(tmp_path):
     assert html.escape(shown(hostile.GHOST)) in onboarding.user_state.value
     assert any(shown("Lab$_$1" + hostile.CONTROLS) in label for label, _ in onboarding.site.select.options)
     onboarding.onboard_button.click()
+    onboarding.onboard_confirmation.confirm_button.click()
     assert "assigned 1002" in onboarding.result.value
     move = MovePreviewPanel(database, as_of="2026-11-30")
     move.user.value = hostile.MOVER

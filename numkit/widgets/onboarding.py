@@ -1,4 +1,5 @@
-"""Onboarding panel: pick a site, type a username, see their numbers, onboard them."""
+"""Onboarding panel: pick a site, type a username, see the whole user and the whole plan,
+onboard them."""
 
 import re
 
@@ -12,6 +13,8 @@ from .common import (FITTED, Confirmation, NodePicker, Session, heading, in_plai
 
 LEAVE_TO_RULES = "leave it to the rules"
 CANDIDATES_SHOWN = 1000
+USER_COLUMNS = ["number", "node", "effective_status", "holds", "reserved", "visible_from_node",
+                "why", "reservation_notes"]
 
 
 class OnboardingPanel(w.VBox):
@@ -25,12 +28,17 @@ class OnboardingPanel(w.VBox):
         self.username = w.Text(description="Username", placeholder="e.g. jsmith",
                                continuous_update=False)
         self.user_state = w.HTML()
+        self.user_lines = table(caption="Every number this user holds or has reserved, anywhere")
         self.belonging = table(caption="Numbers belonging to this subscriber")
         self.candidates = table(caption="Candidate numbers, in the order they are given")
         self.number = w.Dropdown(description="Number", options=[(LEAVE_TO_RULES, None)],
                                  layout=w.Layout(width="420px"))
         self.onboard_button = w.Button(description="Onboard", button_style="primary",
                                        icon="user-plus")
+        self.plan = w.HTML()
+        self.onboard_confirmation = Confirmation()
+        # two confirmations in one panel: a browser (and an analyst) tells them apart by name
+        self.onboard_confirmation.confirm_button.description = "Confirm onboarding"
         self.result = w.HTML()
 
         self.flag_numbers = w.Text(description="Numbers", placeholder="1000, 1002 or 1000-1009")
@@ -43,15 +51,23 @@ class OnboardingPanel(w.VBox):
         self.confirmation = Confirmation()
 
         self.site.observe_value(self.picked)
+        self.site.observe_value(self.site_changed)
         self.username.observe(self.picked, "value")
+        self.number.observe(self.number_chosen, "value")
+        # a question asked about other numbers, another user or without creating is not
+        # the one that would be answered
+        for typed in (self.flag_numbers, self.flag_user, self.create_missing):
+            typed.observe(lambda _: self.confirmation.dismiss(), "value")
         self.onboard_button.on_click(self.onboard)
         self.reserve_button.on_click(self.reserve)
         self.clear_button.on_click(self.clear)
         super().__init__([
             heading("Onboard a user"), self.site, self.username, self.user_state,
+            heading("This user: numbers held and reserved, anywhere"), self.user_lines,
             heading("Numbers belonging to this subscriber"), self.belonging,
             heading("Candidate numbers"), self.candidates,
-            w.HBox([self.number, self.onboard_button]), self.result,
+            w.HBox([self.number, self.onboard_button]), self.plan, self.onboard_confirmation,
+            self.result,
             heading("Reserve numbers for a username, or clear the flag"),
             w.HBox([self.flag_numbers, self.flag_user]), self.create_missing,
             w.HBox([self.reserve_button, self.clear_button]), self.confirmation, self.flag_result,
@@ -64,75 +80,165 @@ class OnboardingPanel(w.VBox):
     def picked(self, *_):
         """Another user or site: what was said about the last one no longer applies."""
         self.result.value = ""
+        self.onboard_confirmation.dismiss()
         self.refresh()
+
+    def site_changed(self, *_):
+        """Numbers to reserve are found as seen from the site: a question or an answer about
+        them from another site no longer applies."""
+        self.flag_result.value = ""
+        self.confirmation.dismiss()
 
     def refresh(self, *_):
         username, node = self.chosen
         if not username or not node:
             self.user_state.value = note("info", "Pick a site and type a username.")
-            show(self.belonging, None)
-            show(self.candidates, None)
-            self.number.options = [(LEAVE_TO_RULES, None)]
-            self.number.index = 0
+            for shown_table in (self.user_lines, self.belonging, self.candidates):
+                show(shown_table, None)
+            self.plan.value = ""
+            self.onboard_button.disabled = False
+            self._offer([], f"{LEAVE_TO_RULES}")
             return
         with self.session.reading() as inv:
             status = inv.user_status(username)
+            lines = inv.user_numbers(username, node)
             belonging = inv.belonging_to(username, node)
             # the first ones are what an analyst picks from; a pool can hold many thousands
             candidates = inv.available_numbers(username, node, limit=CANDIDATES_SHOWN)
-        self.user_state.value = note("info", describe_user(username, status))
-        show(self.belonging, belonging[["number", "node", "status", "effective_status",
-                                        "assignable", "reason", "reservation_notes"]])
+        self.user_state.value = note("info", describe_user(username, status) + " "
+                                     + describe_numbers(lines, node))
+        show(self.user_lines, lines[USER_COLUMNS])
+        show(self.belonging, held_as_held(belonging, username)[
+            ["number", "node", "status", "effective_status", "assignable", "reason",
+             "reservation_notes"]])
         marked = candidates.assign(next=["next available" if i == 0 else ""
                                          for i in range(len(candidates))])
         show(self.candidates, marked[["position", "next", "number", "node", "distance",
                                       "reserved_for_user"]])
-        first = candidates["number"].iloc[0] if len(candidates) else None
-        self.number.options = [(f"{LEAVE_TO_RULES} (next available: {first or 'none'})", None)] + [
-            (number, number) for number in candidates["number"].head(500)]
-        self.number.index = 0     # shown as chosen (a value of None alone shows an empty box)
+        # an active user is moved, not onboarded: nothing to click until another user or site
+        self.onboard_button.disabled = status["state"] == "active"
+        if status["state"] == "active":
+            self.plan.value = ""
+            self._offer(candidates["number"], f"{LEAVE_TO_RULES}: {username} is already active")
+            return
+        plan, refusal = self._preview(username, node, None)
+        rules = (f"{LEAVE_TO_RULES}: gives {', '.join(plan.given)}" if plan is not None
+                 else f"{LEAVE_TO_RULES}: {refusal}")
+        self._offer(candidates["number"], rules)
+        self.show_plan(plan, refusal)
+
+    def _offer(self, numbers, rules_label):
+        # new options are not a choice of the analyst's: no plan to show again for them
+        self.number.unobserve(self.number_chosen, "value")
+        try:
+            self.number.options = [(rules_label, None)] + [
+                (number, number) for number in list(numbers)[:500]]
+            self.number.index = 0   # shown as chosen (a value of None alone shows an empty box)
+        finally:
+            self.number.observe(self.number_chosen, "value")
+
+    def _preview(self, username, node, number):
+        """(the plan of onboarding, None) or (None, why it would be refused, in words)."""
+        try:
+            with self.session.writing() as inv:    # onboarded, then undone
+                return inv.preview_onboard(username, node, number), None
+        except NumkitError as error:
+            return None, in_plain_words(error).removeprefix("Not done: ").rstrip(".")
+
+    def number_chosen(self, *_):
+        username, node = self.chosen
+        if not username or not node or self.onboard_button.disabled:
+            return
+        self.result.value = ""
+        self.onboard_confirmation.dismiss()
+        self.show_plan(*self._preview(username, node, self.number.value))
+
+    def show_plan(self, plan, refusal):
+        """What onboarding would do, said before the click."""
+        username, node = self.chosen
+        if plan is None:
+            self.plan.value = note("error", f"Onboarding {username} at {short(node)} would be "
+                                            f"refused: {refusal}.")
+            return
+        text = f"Onboarding {username} at {short(node)} gives {', '.join(plan.given)}."
+        if len(plan.stranded):
+            self.plan.value = note("warning", f"{text} {stranding_words(plan.stranded)}")
+        else:
+            self.plan.value = note("info", text)
 
     def onboard(self, _=None):
         username, node = self.chosen
         if not username or not node:
             self.result.value = note("error", "Pick a site and type a username first.")
             return
+        number = self.number.value
+        plan, refusal = self._preview(username, node, number)
+        if plan is None:
+            self.result.value = note("error", f"Not done: {refusal}.")
+            return
+        question = f"Onboard {username} at {short(node)}: give {', '.join(plan.given)}"
+        if len(plan.stranded):
+            question += f"; {stranding_words(plan.stranded)}"
+        self.result.value = ""
+        self.onboard_confirmation.ask(question + "?",
+                                      lambda: self._onboard(username, node, number, plan.given))
+
+    def _onboard(self, username, node, number, planned):
         try:
-            with self.session.writing() as inv:
-                given = inv.onboard(username, node, self.number.value)
+            with self.session.writing() as inv, inv.batch():
+                given = inv.onboard(username, node, number)
+                if list(given) != list(planned):
+                    # the inventory changed between the question and the answer (another
+                    # notebook): what was confirmed is not what would be done
+                    raise InvalidOperation(
+                        f"the inventory changed since the plan was shown: onboarding would now "
+                        f"give {', '.join(given)}, not {', '.join(planned)}; nothing was done, "
+                        "look at the plan again")
         except NumkitError as error:
             self.result.value = note("error", in_plain_words(error))
+            self.refresh()
             return
-        self.result.value = note("ok", f"Onboarded {username} at {node}: assigned {', '.join(given)}.")
         self.refresh()
+        self.result.value = note("ok", f"Onboarded {username} at {node}: assigned {', '.join(given)}.")
 
     def _flag_rows(self, clearing):
-        """(rows visible from the site among the numbers typed, numbers not visible), or None
-        with the reason shown: the panel names rows as the analyst sees them from the site."""
+        """(rows visible from the site among the numbers typed, what is skipped and why), or
+        None with the reason shown: the panel names rows as the analyst sees them from the
+        site, and says before acting which numbers it leaves alone."""
         node = self.site.value
         if not node:
             self.flag_result.value = note("error", "Pick a site first: numbers are found as "
                                                    "seen from it.")
             return None
-        if not clearing and not self.flag_user.value.strip():
+        username = self.flag_user.value.strip()
+        if not clearing and not username:
             self.flag_result.value = note("error", "Type the username to reserve for.")
             return None
         try:
             wanted = typed_numbers(self.flag_numbers.value)
             with self.session.reading() as inv:
-                rows = inv.rows_seen_from(node, wanted, self.flag_user.value.strip())
+                rows = inv.rows_seen_from(node, wanted, username)
+                unseen = [n for n in wanted if n not in set(rows["number"])]
+                without_row = set(inv.numbers_without_rows(unseen)) if unseen else set()
         except NumkitError as error:
             self.flag_result.value = note("error", in_plain_words(error))
             return None
-        return rows, [n for n in wanted if n not in set(rows["number"])]
+        self.confirmation.dismiss()
+        return rows, Skips(node, [n for n in unseen if n not in without_row],
+                           [n for n in unseen if n in without_row])
 
     def reserve(self, _=None):
         found = self._flag_rows(clearing=False)
         if found is None:
             return
-        rows, unseen = found
+        rows, skips = found
         username, site = self.flag_user.value.strip(), self.site.value
-        create = unseen if self.create_missing.value else []
+        create = skips.unseen + skips.without_row if self.create_missing.value else []
+        if create:
+            skips = Skips(site, [], [])
+        used = rows["used_by"].notna() & (rows["used_by"].fillna("").str.lower() != username.lower())
+        skips.used = [(n, u) for n, u in zip(rows[used]["number"], rows[used]["used_by"])]
+        rows = rows[~used]
 
         def act(inv):
             reports = [inv.reserve_for(list(at["number"]), username, node)
@@ -140,21 +246,30 @@ class OnboardingPanel(w.VBox):
             if create:
                 reports.append(inv.reserve_for(create, username, site))
             return reports
-        others = rows[rows["held_for_other"]]
-        skipped = [] if create else unseen
-        if len(others):
-            held = ", ".join(f"{n} for {r}" for n, r in zip(others["number"], others["reserved_for"]))
-            self.confirmation.ask(f"{len(others)} number(s) are held for someone else ({held}): "
-                                  f"reserve them for {username} instead?",
-                                  lambda: self._flag(act, f"reserved for {username}", skipped))
+        if not len(rows) and not create:
+            self.flag_result.value = note("info", f"Nothing to reserve: {skips.words()}.")
             return
-        self._flag(act, f"reserved for {username}", skipped)
+        others = rows[rows["held_for_other"]]
+        if len(others) or skips:
+            question = []
+            if len(others):
+                held = ", ".join(f"{n} for {r}"
+                                 for n, r in zip(others["number"], others["reserved_for"]))
+                question.append(f"{len(others)} number(s) are held for someone else ({held}): "
+                                f"reserve them for {username} instead")
+            if skips:
+                question.append(f"skip {skips.words()}")
+            self.confirmation.ask(f"Reserve {len(rows) + len(create)} number(s) for {username}; "
+                                  + "; ".join(question) + "?",
+                                  lambda: self._flag(act, f"reserved for {username}", skips))
+            return
+        self._flag(act, f"reserved for {username}", skips)
 
     def clear(self, _=None):
         found = self._flag_rows(clearing=True)
         if found is None:
             return
-        rows, unseen = found
+        rows, skips = found
         flagged = rows[rows["reserved_for"].notna()]
         if not len(flagged):
             self.flag_result.value = note("info", "None of these numbers seen from the site is "
@@ -165,10 +280,12 @@ class OnboardingPanel(w.VBox):
             return [inv.clear_reserved_for(list(at["number"]), node)
                     for node, at in flagged.groupby("node")]
         held = ", ".join(f"{n} for {r}" for n, r in zip(flagged["number"], flagged["reserved_for"]))
-        self.confirmation.ask(f"Clear the Reserved For flag of {len(flagged)} number(s) ({held})?",
-                              lambda: self._flag(act, "cleared", unseen))
+        question = f"Clear the Reserved For flag of {len(flagged)} number(s) ({held})"
+        if skips:
+            question += f"; skip {skips.words()}"
+        self.confirmation.ask(question + "?", lambda: self._flag(act, "cleared", skips))
 
-    def _flag(self, action, done_words, unseen):
+    def _flag(self, action, done_words, skips):
         try:
             with self.session.writing() as inv, inv.batch():
                 report = pd.concat(action(inv), ignore_index=True)
@@ -180,11 +297,36 @@ class OnboardingPanel(w.VBox):
         text = f"{len(done)} number(s) {done_words}: {', '.join(done['number'])}"
         if len(skipped):
             text += f"; skipped {', '.join(skipped['number'])} ({', '.join(skipped['reason'].unique())})"
-        if unseen:
-            text += (f"; not seen from {self.site.value}: {', '.join(unseen)} (no row there or "
-                     "above it)")
+        if skips:
+            text += f"; left alone: {skips.words()}"
         self.flag_result.value = note("ok", text + ".")
         self.refresh()
+
+
+class Skips:
+    """The numbers typed that reserving or clearing leaves alone, and why, in words."""
+
+    def __init__(self, site, unseen, without_row):
+        self.site = site
+        self.unseen = unseen              # rows elsewhere, none visible from the site
+        self.without_row = without_row    # no row anywhere
+        self.used = []                    # (number, user) used by someone else
+
+    def __bool__(self):
+        return bool(self.unseen or self.without_row or self.used)
+
+    def words(self):
+        parts = []
+        if self.unseen:
+            parts.append(f"not seen from {self.site}: {', '.join(self.unseen)} (their rows sit "
+                         "at another site or customer)")
+        if self.without_row:
+            parts.append(f"{', '.join(self.without_row)} (no row in the inventory; tick "
+                         "\"create missing numbers\" to create them at the site)")
+        if self.used:
+            used = ", ".join(f"{n} by {u}" for n, u in self.used)
+            parts.append(f"used by someone else: {used} (release them first)")
+        return "; ".join(parts)
 
 
 def typed_numbers(text):
@@ -208,3 +350,34 @@ def describe_user(username, status):
     return f"{username} is a new user."
 
 
+
+
+def short(node):
+    """A node as a sentence names it: its last step (tables show the full path)."""
+    return str(node).rsplit(".", 1)[-1]
+
+
+def describe_numbers(lines, node):
+    """The user's numbers at a glance, as seen from the chosen site."""
+    held = lines[lines["holds"].astype(bool)]
+    reserved = lines[lines["reserved"].astype(bool)]
+    out_of_reach = reserved[~reserved["visible_from_node"].astype(bool)]
+    text = (f"Holds {len(held)} number(s){': ' + ', '.join(held['number']) if len(held) else ''}; "
+            f"{len(reserved)} reservation(s)")
+    if len(out_of_reach):
+        text += (f", {len(out_of_reach)} not visible from {short(node)} "
+                 f"({', '.join(f'{n} at {short(at)}' for n, at in zip(out_of_reach['number'], out_of_reach['node']))})")
+    return text + "."
+
+
+def stranding_words(stranded):
+    """The reservations onboarding leaves out of reach, named before the click."""
+    named = ", ".join(f"{n} at {short(at)}" for n, at in zip(stranded["number"], stranded["node"]))
+    return (f"It leaves {len(stranded)} reservation(s) out of reach (stranded): {named}; they "
+            "stay reserved, and the stranded reservations report will list them")
+
+
+def held_as_held(belonging, username):
+    """belonging_to's rows, a row the user holds said so rather than `not_available`."""
+    held = belonging["used_by"].fillna("").str.lower() == username.lower()
+    return belonging.assign(reason=belonging["reason"].astype(object).where(~held, "held by this user"))

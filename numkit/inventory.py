@@ -181,7 +181,7 @@ class Inventory:
                                       pending=pending)
 
     def preview_load(self, numbers, users=None, hierarchy=None, *, as_of=None, strict=True,
-                     extra_columns=(), allow_future=False, pending="keep"):
+                     extra_columns=(), allow_future=False, pending="keep", progress=None):
         """What `load` with the same arguments would do, and nothing changes: a LoadPlan
         with the number rows it adds, removes and changes, the users it records as deleted
         (and adds, moves or drops), and what becomes of each change pending before it
@@ -189,7 +189,7 @@ class Inventory:
         plan is the load's; a refused export raises the load's LoadError."""
         return preview.preview_load(self, numbers, users, hierarchy, as_of=as_of, strict=strict,
                                     extra_columns=extra_columns, allow_future=allow_future,
-                                    pending=pending)
+                                    pending=pending, progress=progress)
 
     @reads
     def current_snapshot(self):

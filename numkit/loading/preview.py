@@ -13,19 +13,19 @@ class LoadPlan:
     """What a load would do, computed by making it and undoing it.
 
     `report` is the LoadReport the load gave (its load_id is not the one the load will get);
-    `rows` one line per number row added, removed or changed (change, number, node, fields,
-    and status, reserved_for, used_by before and after); `users` one line per active user
-    added, removed or moved (change, username, node_before, node_after,
+    `row_changes` one line per number row added, removed or changed (change, number, node,
+    fields, and status, reserved_for, used_by before and after); `user_changes` one line per
+    active user added, removed or moved (change, username, node_before, node_after,
     recorded_as_deleted); `reconciliation` what the load does with each change pending
     before it, in the columns of `Inventory.reconciliations()`.
     """
     report: LoadReport
-    rows: pd.DataFrame
-    users: pd.DataFrame
+    row_changes: pd.DataFrame
+    user_changes: pd.DataFrame
     reconciliation: pd.DataFrame
 
     def _count(self, change):
-        return int((self.rows["change"] == change).sum())
+        return int((self.row_changes["change"] == change).sum())
 
     @property
     def added(self):
@@ -65,7 +65,7 @@ class LoadPlan:
 
     @property
     def changes_anything(self):
-        return bool(len(self.rows) or len(self.users) or len(self.reconciliation))
+        return bool(len(self.row_changes) or len(self.user_changes) or len(self.reconciliation))
 
     def describe(self):
         """The plan in lines an analyst reads before confirming."""
@@ -74,12 +74,12 @@ class LoadPlan:
                  f"{self.report.nodes} nodes after it"]
         if self.deleted_users:
             lines.append(self.report.describe_deleted_users())
-        dropped = self.users[(self.users["change"] == "removed") & ~self.users["recorded_as_deleted"]]
+        dropped = self.user_changes[(self.user_changes["change"] == "removed") & ~self.user_changes["recorded_as_deleted"]]
         if len(dropped):
             lines.append(f"{len(dropped)} user(s) that existed only in numkit dropped: "
                          + names_listed(dropped["username"]))
         for change, words in (("added", "added"), ("moved", "moved")):
-            these = self.users[self.users["change"] == change]
+            these = self.user_changes[self.user_changes["change"] == change]
             if len(these):
                 lines.append(f"{len(these)} user(s) {words}: " + names_listed(these["username"]))
         if len(self.reconciliation):

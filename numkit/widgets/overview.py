@@ -177,8 +177,8 @@ class OverviewPanel(w.VBox):
     def _show_plan(self, plan):
         kind = "warning" if (plan.deleted_users or len(plan.overridden)) else "info"
         self.plan_summary.value = "".join(note(kind, line) for line in plan.describe())
-        show(self.plan_rows, plan.rows[PLAN_ROW_COLUMNS] if len(plan.rows) else None)
-        show(self.plan_users, plan.users[PLAN_USER_COLUMNS] if len(plan.users) else None)
+        show(self.plan_rows, plan.row_changes[PLAN_ROW_COLUMNS] if len(plan.row_changes) else None)
+        show(self.plan_users, plan.user_changes[PLAN_USER_COLUMNS] if len(plan.user_changes) else None)
         decisions = plan.reconciliation
         show(self.plan_decisions, decisions[DECISION_COLUMNS] if len(decisions) else None)
         self.plan_box.layout.display = ""

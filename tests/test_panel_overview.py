@@ -234,6 +234,7 @@ def test_load_shows_the_whole_plan_and_changes_nothing_until_confirmed(database,
             pd.testing.assert_frame_equal(before[name], frame, obj=name)
     panel.confirmation.cancel_button.click()
     assert not panel.confirmation.pending and panel.plan_box.layout.display == "none"
+    assert panel.plan_users.df.empty and panel.plan_decisions.df.empty   # no stale plan left
     assert "cancelled" in panel.load_result.value
     with numkit.connect(database, read_only=True) as inv:
         assert len(inv.snapshots()) == len(before["loads"])

@@ -191,6 +191,8 @@ class OverviewPanel(w.VBox):
         self.confirmation.dismiss()
         self.plan_box.layout.display = "none"
         self.plan_summary.value = ""
+        for shown in (self.plan_rows, self.plan_users, self.plan_decisions):
+            show(shown, None)       # hidden is not enough: no stale plan stays in the page
 
     def _cancelled(self, _=None):
         self._withdraw_plan()

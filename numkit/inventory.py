@@ -3,13 +3,14 @@ storage.Storage, the operations in their own modules)."""
 
 import contextlib
 import functools
+import json
 
 from . import handoff
 from .arguments import extra_names, parse_date, row_limit, whole_days
 from .codes import NODE_TYPES, canonical_spelling
 from .errors import InvalidOperation, UnknownNode, UnknownUser
 from .frames import frame, short_frame
-from .loading import forget, load, reconcile
+from .loading import forget, load, preview, reconcile
 from .numbering import parse_numbers, single_number
 from .operations import assignment, bulk, each_move, moves, onboarding_plan, whatif
 from .operations import rows as row_operations
@@ -178,6 +179,33 @@ class Inventory:
                                       strict=strict, progress=progress,
                                       extra_columns=extra_names(extra_columns),
                                       pending=pending)
+
+    def preview_load(self, numbers, users=None, hierarchy=None, *, as_of=None, strict=True,
+                     extra_columns=(), allow_future=False, pending="keep", progress=None):
+        """What `load` with the same arguments would do, and nothing changes: a LoadPlan
+        with the number rows it adds, removes and changes, the users it records as deleted
+        (and adds, moves or drops), and what becomes of each change pending before it
+        (confirmed, overridden, still pending). The load itself is run and undone, so the
+        plan is the load's; a refused export raises the load's LoadError."""
+        return preview.preview_load(self, numbers, users, hierarchy, as_of=as_of, strict=strict,
+                                    extra_columns=extra_columns, allow_future=allow_future,
+                                    pending=pending, progress=progress)
+
+    @reads
+    def current_snapshot(self):
+        """The snapshot loaded now, or None before any load: {"load_id", "as_of" (the
+        snapshot date), "loaded_at", "files" (one dict per file: role, file as given, path,
+        bytes and rows, those known), "numbers", "users", "nodes" (as loaded), "rejected",
+        "deleted_users" (how many the load recorded)}."""
+        rows = self.store.rows("select * from loads order by load_id desc limit 1")
+        if not rows:
+            return None
+        latest = rows[0]
+        files = json.loads(latest.pop("files") or "{}")
+        latest["files"] = [{"role": role, "file": facts.get("file"), "path": facts.get("path"),
+                            "bytes": facts.get("bytes"), "rows": facts.get("rows")}
+                           for role, facts in files.items()]
+        return latest
 
     @writes
     def forget_latest_snapshot(self):

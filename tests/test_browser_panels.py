@@ -180,6 +180,10 @@ def test_the_round_trip_with_voss_in_the_browser(round_trip_lab, page, tmp_path)
         box.fill(str(path))
         box.press("Enter")
     widget_button(page, "Load export").click()
+    # the whole plan first, the decision VOSS overrode named; nothing loaded until Confirm
+    expect(page.get_by_text("1 conflict (VOSS decided otherwise)").first).to_be_visible(timeout=60_000)
+    save_screenshot(page, "overview-load-plan")
+    widget_button(page, "Confirm").click()
     expect(page.get_by_text("changes pending before it (a number row or a user each): 2 applied "
                             "in VOSS, 2 still pending (re-applied), 1 conflict (VOSS")).to_be_visible(
         timeout=60_000)

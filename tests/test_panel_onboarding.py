@@ -161,7 +161,8 @@ def test_the_user_at_site_b_sees_the_site_a_reservation_and_the_stranding_warnin
     shown = panel.user_lines.df
     assert list(shown["number"]) == ["1001", "1002", "1003"]
     site_a = shown[shown["number"] == "1001"].iloc[0]
-    assert site_a["node"] == SITE_A and "not visible from Site-B" in site_a["why"]
+    assert site_a["full_path"] == SITE_A and site_a["node"] == "Site-A (Cust-1)"
+    assert "not visible from Site-B" in site_a["why"]
     assert "1 not visible from Site-B (1001 at Site-A)" in said(panel.user_state)
     assert "numkit-warning" in panel.plan.value
     assert "out of reach (stranded): 1001 at Site-A" in said(panel.plan)
@@ -194,7 +195,7 @@ def test_after_onboarding_held_numbers_show_as_held_and_onboard_is_disabled(seed
     panel.onboard_confirmation.confirm_button.click()
     assert "assigned 1002, 1003" in panel.result.value
     shown = panel.user_lines.df
-    assert records(shown, "number", "holds") == [("1001", False), ("1002", True), ("1003", True)]
+    assert records(shown, "number", "holds") == [("1001", ""), ("1002", "Yes"), ("1003", "Yes")]
     assert list(panel.belonging.df["reason"]) == ["held by this user", "held by this user"]
     assert "Holds 2 number(s): 1002, 1003" in said(panel.user_state)
     assert panel.onboard_button.disabled

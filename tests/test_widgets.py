@@ -271,6 +271,7 @@ def test_overview_counts_and_load(database, tmp_path):
     good.write_text(f"Internal Number,Located At,Status\n9999,{SITE_B},Available\n")
     panel.paths["numbers"].value = str(good)
     panel.load_button.click()
+    panel.confirmation.confirm_button.click()
     assert "loaded snapshot" in panel.load_result.value
     assert panel.progress.value == 1.0 and panel.problems.layout.display == "none"
     assert panel.by_customer.df["total"].tolist() == [1, 0]
@@ -353,6 +354,7 @@ def test_overview_says_how_columns_were_read_and_keeps_named_extra_columns(datab
     assert "misspelling of Used By" in " ".join(panel.problems.df["reason"])
     panel.extra_columns.value = "Usd By"
     panel.load_button.click()
+    panel.confirmation.confirm_button.click()
     shown = html.unescape(panel.load_result.value)
     assert "loaded snapshot" in shown
     assert "numbers.csv: Internal Number -> number, Located At -> node, Status -> status" in shown
@@ -457,8 +459,9 @@ def next_week(tmp_path):
 def load_in_panel(panel, paths):
     for role, path in paths.items():
         panel.paths[role].value = str(path)
-    panel.snapshot_date.value = NEXT_AS_OF
+    panel.snapshot_date.value = NEXT_AS_OF.isoformat()
     panel.load_button.click()
+    panel.confirmation.confirm_button.click()
     assert "loaded snapshot" in panel.load_result.value, panel.load_result.value
 
 

@@ -28,6 +28,17 @@ REPORTED_ORDER = ("numbers", "users", "hierarchy")
 EXTRA_KEPT = ("numbers", "users")
 
 
+# A message names this many usernames, then says how many more there are.
+NAMES_SHOWN = 10
+
+
+def names_listed(names, first=NAMES_SHOWN):
+    """`a, b, c` or `a, b, c and 4 more`: a list in a one-line message, never cut silently."""
+    names = [on_one_line(str(name)) for name in names]
+    shown = ", ".join(names[:first])
+    return shown + (f" and {len(names) - first} more" if len(names) > first else "")
+
+
 @dataclass
 class LoadReport:
     """What a load did."""
@@ -55,6 +66,13 @@ class LoadReport:
         """One line: what became of the changes pending before the load."""
         return "pending changes: " + reconcile.Outcomes(
             self.applied, self.still_pending, self.conflicts, self.discarded).describe(self.pending)
+
+    def describe_deleted_users(self):
+        """One line naming the users the load recorded as deleted; None when it recorded none."""
+        if not self.deleted_users:
+            return None
+        return (f"{len(self.deleted_users)} user(s) recorded as deleted: "
+                + names_listed(sorted(self.deleted_users, key=str.lower)))
 
     def describe_columns(self):
         """One line per file: which header was read as which column, which were kept."""
@@ -360,6 +378,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
         files = {role: {"file": staged[role].label,
                         "sha256": facts[role].result()[0] if facts[role] else None}
                  | ({"sheet": staged[role].sheet} if staged[role].sheet else {})
+                 | _file_size(con, role, sources[role], staged[role])
                  for role in staged}
         report_progress(0.75, "writing the snapshot")
         # what is pending is read before the export replaces anything, with the events of
@@ -397,6 +416,16 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
         _drop_temporaries(con)
     report_progress(1.0, "loaded")
     return report
+
+
+def _file_size(con, role, source, staged):
+    """Where the file was read from (its absolute path), its size in bytes and its data rows
+    (those the reader refused included): what the panel's current snapshot names, so that
+    the analyst can tell which export is loaded without opening the folder."""
+    rows = con.execute(f"select count(*) from checked_{role}").fetchall()[0][0] + len(staged.rejects)
+    if isinstance(source, pd.DataFrame):
+        return {"rows": rows}
+    return {"path": os.path.abspath(source), "bytes": os.path.getsize(source), "rows": rows}
 
 
 def _write(con, as_of, files, users_given, hierarchy_given, pending):

@@ -6,7 +6,7 @@ from pathlib import Path
 from ..arguments import parse_date
 from ..errors import InvalidOperation
 from .load import ROLE_SUFFIXES, refuse_future_date, source_path
-from .sources import edit_distance
+from .sources import edit_distance, where_looked
 
 # A file named this close to a role (`hierachy.csv`, `user.csv`) is taken for a misnamed role
 # file: left unread, its role would load as absent (users unchanged, no leaver recorded).
@@ -28,7 +28,7 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
     """
     directory = Path(directory)
     if not directory.is_dir():
-        raise InvalidOperation(f"no folder {directory}")
+        raise InvalidOperation(f"no folder {directory}{where_looked(directory)}")
     as_of, history = read_manifest(directory / "manifest.json")
     refuse_misnamed_files(directory, [users for _, users in history])
     numbers = source_path(directory, "numbers")

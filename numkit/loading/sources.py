@@ -435,6 +435,16 @@ def _stage_view(con, role, staged, extras, source):
                 f"select {', '.join(selected)} from {source}")
 
 
+def where_looked(source):
+    """For a relative path, the absolute path looked at and the folder relative paths are
+    read from (a notebook's kernel reads them from the notebook's folder, which the analyst
+    may not have in mind); nothing for an absolute one."""
+    path = Path(source)
+    if path.is_absolute():
+        return ""
+    return f" at {Path.cwd() / path} (relative paths are read from {Path.cwd()})"
+
+
 def stage(con, source, role, facts=None, extra_columns=()):
     """Read `source` into checked_<role> (sql/load/read_<role>.sql, in one pass, then
     numbered); header problems and refused lines are recorded in the returned Staged.
@@ -446,7 +456,7 @@ def stage(con, source, role, facts=None, extra_columns=()):
     is_frame = isinstance(source, pd.DataFrame)
     try:
         if not is_frame and not Path(source).is_file():
-            staged.problems.append((None, None, None, "file not found"))
+            staged.problems.append((None, None, None, "file not found" + where_looked(source)))
             return staged
         if is_frame or Path(source).suffix.lower() in EXCEL_SUFFIXES:
             frame, holes = _frame_of(source, role, staged)

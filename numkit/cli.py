@@ -491,7 +491,7 @@ def demo(out_dir, numbers, sites, seed, force):
 @click.option("--force", is_flag=True, help="Overwrite notebooks of the same names in DIR.")
 @expected_errors
 def notebooks(out_dir, force):
-    """Copy numkit's four notebooks into DIR, to open in JupyterLab and work in."""
+    """Copy numkit's four notebooks and its app into DIR, to open in JupyterLab and work in."""
     for path in notebook_files.copy_to(out_folder(out_dir), force=force):
         say(f"wrote {visible(str(path))}")
     say(f"open them in JupyterLab; each opens the database named in its first cell "

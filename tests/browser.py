@@ -272,14 +272,16 @@ def jupyter_lab(
     env: Mapping[str, str] | None = None,
     *,
     start_timeout: float = 90.0,
+    args: tuple[str, ...] = (),
 ) -> Iterator[LabServer]:
     """Run a token-less JupyterLab on 127.0.0.1 serving root_dir; yield its base URL.
 
     The server is ``python -m jupyter lab`` of ``sys.executable``'s environment, with a
     private config, settings, workspaces and runtime dir (nothing of ~/.jupyter leaks in,
     no workspace is restored). ``env`` is added to the server's environment, and kernels
-    inherit it. On exit the server is terminated (it shuts its kernels down), waited for,
-    killed if need be, and any process it left is ended.
+    inherit it; ``args`` go on the server's command line after the harness's own (e.g. the
+    ``--Voila…`` options ``./kit start`` gives). On exit the server is terminated (it shuts
+    its kernels down), waited for, killed if need be, and any process it left is ended.
     """
     require_browser_stack()
     root = Path(root_dir).resolve()
@@ -310,7 +312,7 @@ def jupyter_lab(
             url = f"http://127.0.0.1:{port}"
             with open(log_path, "ab") as log:
                 proc = subprocess.Popen(
-                    _lab_command(root, port), cwd=root, env=full_env,
+                    _lab_command(root, port) + list(args), cwd=root, env=full_env,
                     stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 )
             try:

@@ -190,10 +190,11 @@ def test_demo_refuses_sites_past_its_cap(tmp_path):
     assert not (tmp_path / "demo").exists()
 
 
-def test_notebooks_copies_the_four_notebooks_for_the_analyst(tmp_path):
-    shipped = notebook_files.paths()
+def test_notebooks_copies_the_four_notebooks_and_the_app_for_the_analyst(tmp_path):
+    shipped = notebook_files.shipped()
     assert [p.name for p in shipped] == ["00-overview.ipynb", "01-onboarding.ipynb",
-                                         "02-move-preview.ipynb", "03-cleanup-report.ipynb"]
+                                         "02-move-preview.ipynb", "03-cleanup-report.ipynb",
+                                         "app.ipynb"]
     result = run("notebooks", tmp_path / "mine")
     assert result.exit_code == 0, result.output
     for notebook in shipped:

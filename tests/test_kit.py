@@ -1,5 +1,6 @@
-"""`./kit start` opens JupyterLab on loopback only, behind a token, and says where; on a port
-another server holds, it says so and stops before printing an address."""
+"""`./kit start` opens JupyterLab and the app (the panels, rendered by Voilà without code) on
+loopback only, behind a token, and says where, the app last; on a port another server holds,
+it says so and stops before printing an address."""
 
 import os
 import queue
@@ -46,6 +47,20 @@ def status(url):
         return None
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def page(url, timeout=120):
+    """(status, text) of a page, a redirect (to the login page) not followed."""
+    try:
+        with urllib.request.build_opener(NoRedirect).open(url, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
 def test_kit_start_serves_loopback_with_a_token():
     port = free_port()
     process = subprocess.Popen(["./kit", "start"], cwd=ROOT, env={**os.environ, "NUMKIT_PORT": str(port)},
@@ -54,18 +69,21 @@ def test_kit_start_serves_loopback_with_a_token():
     lines = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
     try:
-        url, seen = None, []
+        url, app_url, seen = None, None, []
         deadline = time.monotonic() + 300
-        while url is None and time.monotonic() < deadline:
+        while app_url is None and time.monotonic() < deadline:
             try:
                 line = lines.get(timeout=1)
             except queue.Empty:
                 assert process.poll() is None, "./kit start stopped:\n" + "".join(seen)
                 continue
             seen.append(line)
-            url = re.search(rf"http://127\.0\.0\.1:{port}/lab/tree/01-onboarding\.ipynb\?token=(\S+)", line)
+            url = url or re.search(rf"http://127\.0\.0\.1:{port}/lab/tree/01-onboarding\.ipynb\?token=(\S+)", line)
+            app_url = re.search(rf"http://127\.0\.0\.1:{port}/voila/render/app\.ipynb\?token=(\S+)", line)
         assert url, "./kit start printed the JupyterLab URL:\n" + "".join(seen)
+        assert app_url, "./kit start printed the app's URL, after JupyterLab's:\n" + "".join(seen)
         token = url.group(1)
+        assert app_url.group(1) == token
         base = f"http://127.0.0.1:{port}"
         while status(f"{base}/api/status?token={token}") != 200:
             assert time.monotonic() < deadline and process.poll() is None, "JupyterLab started"
@@ -76,6 +94,13 @@ def test_kit_start_serves_loopback_with_a_token():
         # JupyterLab works in the analyst's copies (notebooks/): what it saves there leaves
         # the package's own notebooks as they are
         assert status(f"{base}/api/contents/01-onboarding.ipynb?token={token}") == 200
+        # the app: the panels rendered on the sample, their code not shown; no token, no app
+        shown, html = page(f"{base}/voila/render/app.ipynb?token={token}")
+        assert shown == 200
+        assert "application/vnd.jupyter.widget-view+json" in html
+        assert "OnboardingPanel(database" not in html and "import ipywidgets" not in html
+        assert "could not open its panels" not in html
+        assert page(f"{base}/voila/render/app.ipynb")[0] in (302, 403)
         saved = ROOT / "notebooks" / "kit-start-saved.txt"
         request = urllib.request.Request(
             f"{base}/api/contents/{saved.name}?token={token}", method="PUT",

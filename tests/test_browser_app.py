@@ -1,0 +1,142 @@
+"""The app: the four panels as tabs of one page, rendered by Voilà in the same server as
+JupyterLab (as `./kit start` runs it), ready on opening and with no code shown; when a panel
+cannot open, the page says what to do, never a traceback. Each server works in a temporary
+folder on its own copy of the sample, never on the analyst's."""
+
+import re
+import shutil
+import time
+
+import nbformat
+import papermill
+import pytest
+
+from numkit import notebook_files
+from numkit.sample import DATABASE_VARIABLE, build_sample
+
+from browser import (  # noqa: F401  (browser and page are fixtures)
+    REPO_ROOT,
+    browser,
+    jupyter_lab,
+    need,
+    page,
+    save_screenshot,
+)
+
+SITE_B = "sys.hcs.Prov-1.Cust-1.Site-B"
+TABS = ["Overview", "Onboarding", "Move preview", "Cleanup report"]
+
+
+def kit_voila_options():
+    """The --Voila… options `./kit start` gives its server, read from the kit itself, so that
+    the tests serve the app as the analyst gets it."""
+    kit = (REPO_ROOT / "kit").read_text()
+    message = re.search(r'^APP_FAILED="(.*?)"$', kit, re.S | re.M).group(1).replace("\\\n", "")
+    options = re.findall(r'(--Voila\w*\.\w+)=("\$APP_FAILED"|\S+)', kit)
+    assert options, "./kit start gives Voilà its options"
+    return tuple(name + "=" + value.replace('"$APP_FAILED"', message) for name, value in options)
+
+
+def app_code():
+    """Each line of the app's code: none of it may show on the app's page."""
+    book = nbformat.read(notebook_files.APP, as_version=4)
+    return [line.strip() for cell in book.cells if cell.cell_type == "code"
+            for line in cell.source.splitlines() if line.strip()]
+
+
+def serve_app(root, database):
+    notebook_files.copy_to(root)
+    return jupyter_lab(root, env={DATABASE_VARIABLE: str(database)}, args=kit_voila_options())
+
+
+def assert_no_code_shown(page):
+    assert page.locator(".jp-CodeCell .jp-InputArea, .jp-InputArea-editor, .CodeMirror, .cm-editor").count() == 0
+    shown = page.inner_text("body")
+    assert [line for line in app_code() if line in shown] == []
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    root = tmp_path_factory.mktemp("app")
+    database = build_sample(root / "inventory.duckdb")
+    with serve_app(root, database) as base_url:
+        yield base_url
+
+
+@pytest.mark.browser
+def test_the_app_opens_the_onboarding_panel_ready_without_code(app, page):
+    expect = need("playwright.sync_api").expect
+    started = time.monotonic()
+    page.goto(f"{app}/voila/render/app.ipynb", wait_until="commit", timeout=120_000)
+    for tab in TABS:
+        expect(page.get_by_role("tab", name=tab)).to_be_visible(timeout=120_000)
+    print(f"the app showed its tabs {time.monotonic() - started:.1f} s after it was asked for")
+
+    page.get_by_role("tab", name="Onboarding").click()
+    expect(page.locator('button.jupyter-button[title="Onboard"]')).to_be_visible()
+    site_filter = page.get_by_placeholder("type to filter the nodes").filter(visible=True)
+    expect(site_filter).to_have_count(1)
+    site_filter.fill("Site-B")
+    page.locator(".widget-select select").filter(visible=True).select_option(label=f"{SITE_B} (Site)")
+    # the panel is live (its kernel answers), not a picture of one
+    username = page.get_by_placeholder("e.g. jsmith")
+    username.fill("u.okafor")
+    username.press("Enter")
+    expect(page.get_by_text("u.okafor was deleted on")).to_be_visible(timeout=30_000)
+    save_screenshot(page, "app-onboarding")
+    assert_no_code_shown(page)
+
+
+@pytest.mark.browser
+def test_the_app_says_what_to_do_rather_than_a_traceback_when_it_cannot_open(tmp_path, page):
+    expect = need("playwright.sync_api").expect
+    broken = tmp_path / "inventory.duckdb"
+    broken.write_text("not a database")
+    with serve_app(tmp_path / "app", broken) as base_url:
+        page.goto(f"{base_url}/voila/render/app.ipynb", wait_until="commit", timeout=120_000)
+        expect(page.get_by_text("numkit could not open its panels")).to_be_visible(timeout=120_000)
+        expect(page.get_by_text("open app.ipynb in JupyterLab")).to_be_visible()
+        shown = page.inner_text("body")
+        save_screenshot(page, "app-cannot-open")
+    for fragment in ("Traceback", "NotADatabase", "show_tracebacks", "File \"", "Error:"):
+        assert fragment not in shown
+    assert page.get_by_role("tab", name="Onboarding").count() == 0
+    assert_no_code_shown(page)
+
+
+@pytest.mark.notebook
+def test_the_app_runs_top_to_bottom_and_shows_the_four_panels_as_tabs(sample_file, tmp_path):
+    database = tmp_path / "inventory.duckdb"
+    shutil.copy(sample_file, database)
+    executed = papermill.execute_notebook(
+        str(notebook_files.APP), str(tmp_path / "app.ipynb"),
+        parameters={"database": str(database), "as_of": "2026-11-23"}, kernel_name="python3",
+        progress_bar=False, cwd=str(tmp_path))
+    outputs = [o for c in executed.cells for o in c.get("outputs", [])]
+    assert [o for o in outputs if o.get("output_type") == "error"] == []
+    shown = [o["data"] for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(shown) == 1, "one widget: the tabs"
+    assert "Tab(" in shown[0]["text/plain"]
+
+
+def test_the_app_is_committed_thin_without_outputs_and_is_copied_with_the_notebooks(tmp_path):
+    book = nbformat.read(notebook_files.APP, as_version=4)
+    code = [cell for cell in book.cells if cell.cell_type == "code"]
+    assert all(not cell.outputs and cell.execution_count is None for cell in code)
+    assert "parameters" in code[0].metadata.get("tags", [])
+    source = "\n".join(cell.source for cell in code)
+    assert "def " not in source and "select " not in source.lower()
+    assert [name for name in ("OverviewPanel", "OnboardingPanel", "MovePreviewPanel",
+                              "CleanupReportPanel") if f"{name}(database" not in source] == []
+    written = notebook_files.copy_to(tmp_path)
+    assert (tmp_path / "app.ipynb").read_bytes() == notebook_files.APP.read_bytes()
+    assert [p.name for p in written] == [p.name for p in notebook_files.paths()] + ["app.ipynb"]
+
+
+@pytest.mark.parametrize("notebook", notebook_files.paths(), ids=lambda p: p.stem)
+def test_each_notebook_says_first_that_its_panel_shows_after_run_all_or_in_the_app(notebook):
+    first = nbformat.read(notebook, as_version=4).cells[0]
+    assert first.cell_type == "markdown"
+    assert "Run All" in first.source and "/voila/render/app.ipynb" in first.source
+    tab = {"00": "Overview", "01": "Onboarding", "02": "Move preview", "03": "Cleanup report"}
+    assert f"the {tab[notebook.name[:2]]} tab" in first.source

@@ -20,7 +20,8 @@ LABELS = {
     # users and moves
     "username": "Username", "user_node": "User's node", "destination": "Destination",
     "step": "Step", "action": "Action", "new_number": "New number", "new_node": "New node",
-    "conflict": "Conflict", "state": "State",
+    "conflict": "Conflict", "state": "State", "holds": "Held by this user",
+    "visible_from_node": "Seen from the site", "why": "Why",
     # the cleanup report
     "category": "Category", "deleted_at": "Deleted on", "days_since_deleted": "Days since deleted",
     "days_overdue": "Days overdue",
@@ -37,6 +38,8 @@ LABELS = {
     "parent": "Parent", "depth": "Depth", "name": "Name",
     # a load's problems
     "file": "File", "row": "Row", "column": "Column", "value": "Value",
+    # the files a snapshot came from
+    "role": "Export", "path": "Where it was read", "bytes": "Size (bytes)", "rows": "Rows read",
     # a node shown short keeps its path beside it
     "full_path": "Full path",
 }

@@ -71,7 +71,8 @@ def test_every_column_a_panel_or_the_report_shows_has_words(database, tmp_path):
     for frame in CleanupReport(database, as_of=AS_OF).tables.values():
         shown |= set(frame.columns)
     assert {"number", "share_available", "conflict", "reservation_notes"} <= shown
-    assert sorted(shown - set(LABELS)) == []
+    missing = sorted(shown - set(LABELS))
+    assert missing == [], ", ".join(missing)
 
 
 def test_labels_are_words_and_no_two_columns_share_one():

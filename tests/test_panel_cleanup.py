@@ -324,3 +324,11 @@ def test_the_notebook_exports_beside_itself_and_links_the_files(sample_file, tmp
     assert len(links(files)) == len(written)
     for href, _ in links(files):
         assert (folder / unquote(href)).is_file()
+
+
+def test_the_scheduled_page_links_the_files_beside_it(noted, tmp_path):
+    from numkit.reports.scheduled import run_report
+
+    page = run_report(noted, tmp_path / "weekly", as_of=AS_OF, older_than_days=30)
+    written = [p for p in page.parent.iterdir() if p.suffix in (".csv", ".xlsx")]
+    assert_links_fetch(page.read_text(encoding="utf-8"), page.parent, written)

@@ -18,6 +18,8 @@ from numkit.reports.exports import new_dated_folder
 from numkit.reports.sections import CleanupReport
 from numkit.widgets import CleanupReportPanel
 
+from browser import browser, jupyter_lab, need, open_and_run_all, page, save_screenshot  # noqa: F401
+
 AS_OF = "2026-11-23"
 CUST1 = "sys.hcs.Prov-1.Cust-1"
 # rows of the sample the cleanup of 30 days concerns, as of AS_OF
@@ -332,3 +334,45 @@ def test_the_scheduled_page_links_the_files_beside_it(noted, tmp_path):
     page = run_report(noted, tmp_path / "weekly", as_of=AS_OF, older_than_days=30)
     written = [p for p in page.parent.iterdir() if p.suffix in (".csv", ".xlsx")]
     assert_links_fetch(page.read_text(encoding="utf-8"), page.parent, written)
+
+
+# -- in JupyterLab --------------------------------------------------------------------------
+
+@pytest.mark.browser
+def test_in_jupyterlab_the_links_download_and_the_report_follows_a_clear(page, sample_file, tmp_path):
+    from numkit.sample import DATABASE_VARIABLE
+
+    expect = need("playwright.sync_api").expect
+    root = tmp_path / "notebooks"
+    root.mkdir()
+    notebook = next(p for p in notebook_files.paths() if "cleanup" in p.name)
+    shutil.copy(notebook, root / notebook.name)
+    database = tmp_path / "inventory.duckdb"
+    shutil.copy(sample_file, database)
+    with jupyter_lab(root, env={DATABASE_VARIABLE: str(database)}) as base_url:
+        open_and_run_all(page, base_url, notebook.name)
+        # Run All's export: the report's Files section links each file
+        (folder,) = (root / "exports").iterdir()
+        link = page.locator(f'a[download="stuck_cooling.csv"][href*="{folder.name}"]').first
+        with page.expect_download() as download:
+            link.click()
+        assert Path(download.value.path()).read_bytes() == (folder / "stuck_cooling.csv").read_bytes()
+        # the panel's export: a new folder, its links fetch its files
+        page.locator('button.jupyter-button[title="Export CSV + XLSX"]').click()
+        expect(page.get_by_text(f"{folder.name}-2", exact=False).first).to_be_visible()
+        link = page.locator('.widget-output a[download="numkit-report.xlsx"]').first
+        with page.expect_download() as download:
+            link.click()
+        second = root / "exports" / f"{folder.name}-2" / "numkit-report.xlsx"
+        assert Path(download.value.path()).read_bytes() == second.read_bytes()
+        # a clear in the panel: the report below shows the figures after it
+        held = page.get_by_text("6 reserved for users deleted at least 30 days ago")
+        expect(held).to_be_visible()
+        page.get_by_role("tab", name="Cleanup", exact=True).click()
+        page.locator('button.jupyter-button[title="Dry run cleanup"]').click()
+        expect(page.get_by_text("The cleanup would clear 6")).to_be_visible()
+        page.locator('button.jupyter-button[title="Clear these flags…"]').click()
+        page.locator('button.jupyter-button[title="Confirm"]').click()
+        expect(page.get_by_text("Cleared 6 Reserved For flag(s)")).to_be_visible()
+        expect(page.get_by_text("0 reserved for users deleted at least 30 days ago")).to_be_visible()
+        save_screenshot(page, "cleanup-after-clear")

@@ -522,10 +522,12 @@ class Inventory:
         return row_operations.set_status(self, numbers, status, node, days, notes)
 
     @writes
-    def cleanup_deleted_reservations(self, older_than_days, dry_run=True):
+    def cleanup_deleted_reservations(self, older_than_days, dry_run=True, keep=None):
         """Clear the flag of rows reserved for users deleted at least `older_than_days`
-        ago (a dry run only reports); the rows concerned."""
-        return row_operations.cleanup_deleted_reservations(self, older_than_days, dry_run)
+        ago (a dry run only reports); the rows concerned, with their reservation notes.
+        `keep`: rows left as they are, as (number, node) pairs or a frame with those
+        columns; each must be one the cleanup would clear."""
+        return row_operations.cleanup_deleted_reservations(self, older_than_days, dry_run, keep)
 
     def cooling_days(self, cooling_days=None):
         """The cooling period of a release: the argument, else the setting."""

@@ -123,15 +123,50 @@ def set_status(inv, numbers, status, node=None, days=None, notes=None):
     return _report([(r["number"], r["node"], "set", None) for r in rows] + _skipped_missing(missing))
 
 
-def cleanup_deleted_reservations(inv, older_than_days, dry_run=True):
+def cleanup_deleted_reservations(inv, older_than_days, dry_run=True, keep=None):
     days = whole_days(older_than_days, "older_than_days")
-    query = ("select number, node, reserved_for, deleted_at, days_since_deleted "
+    kept = _kept_rows(keep)
+    query = ("select number, node, reserved_for, reservation_notes, deleted_at, days_since_deleted "
              "from deleted_user_reservations "
              "where category = 'deleted' and days_since_deleted >= $days")
     if dry_run:
-        return inv.con.execute(query, {"days": days}).df()
+        return _leaving_kept(inv.con.execute(query, {"days": days}).df(), kept, days)
     with inv.store.operation() as op:
-        concerned = inv.con.execute(query, {"days": days}).df()
+        concerned = _leaving_kept(inv.con.execute(query, {"days": days}).df(), kept, days)
         op.write_rows("cleanup_deleted_reservation", "flagged_rows",
                       list(zip(concerned["number"], concerned["node"])), {"reserved_for": None})
     return concerned
+
+
+def _kept_rows(keep):
+    """The (number, node) pairs a cleanup leaves as they are: from pairs, or from a frame
+    with number and node columns (a dry run's rows)."""
+    if keep is None:
+        return set()
+    if isinstance(keep, pd.DataFrame):
+        if not {"number", "node"} <= set(keep.columns):
+            raise InvalidOperation("keep names rows by their number and node columns; this table "
+                                   f"has {', '.join(map(str, keep.columns)) or 'no columns'}")
+        return set(zip(keep["number"], keep["node"]))
+    if isinstance(keep, (str, bytes)):
+        raise InvalidOperation(f"keep names rows as (number, node) pairs, not {keep!r} alone: a "
+                               "number may have rows at several nodes")
+    kept = set()
+    for pair in keep:
+        if isinstance(pair, (str, bytes)) or len(pair) != 2:
+            raise InvalidOperation(f"keep names rows as (number, node) pairs, not {pair!r}")
+        kept.add(tuple(pair))
+    return kept
+
+
+def _leaving_kept(concerned, kept, days):
+    """The rows concerned but those kept; a kept row the cleanup would not clear is refused,
+    as a slip that would otherwise keep nothing."""
+    keys = list(zip(concerned["number"], concerned["node"]))
+    strays = kept - set(keys)
+    if strays:
+        shown = "; ".join(f"{number} at {node}" for number, node in sorted(strays, key=str))
+        raise InvalidOperation(f"keep names {len(strays)} row(s) the cleanup would not clear "
+                               f"(not reserved for a user deleted {days}+ days ago): {shown}")
+    leaving = pd.Series([key not in kept for key in keys], index=concerned.index, dtype=bool)
+    return concerned[leaving].reset_index(drop=True)

@@ -9,7 +9,12 @@ control characters, and holds at most 32,767 characters. In the workbook a contr
 is written as an escape (`\\x01`) and a longer value is cut, saying so (`spreadsheet_cells`).
 
 Files replace what is in the folder under their names, never writing through a link there.
+A dated export (write_dated_tables) goes into a folder of its own, named with its date, that
+no earlier export holds: Run All, or a second export the same day, never replaces one.
 """
+
+import itertools
+from pathlib import Path
 
 import pandas as pd
 
@@ -58,11 +63,16 @@ def for_workbook(frame):
     return labelled(frame)
 
 
+def file_names(tables):
+    """The names of the files write_tables writes for `tables`."""
+    return [f"{name}.csv" for name in tables] + [WORKBOOK]
+
+
 def write_tables(tables, out_dir):
     """Write {name: DataFrame} as name.csv files and one workbook with a sheet per table;
     the files are put in place once all are written."""
     safe = {name: safe_for_spreadsheets(frame) for name, frame in tables.items()}
-    names = [f"{name}.csv" for name in safe] + [WORKBOOK]
+    names = file_names(tables)
     with Staging(out_dir) as staging:
         for name, frame in safe.items():
             frame.to_csv(staging.path(f"{name}.csv"), index=False)
@@ -70,3 +80,31 @@ def write_tables(tables, out_dir):
             for name, frame in safe.items():
                 for_workbook(frame).to_excel(book, sheet_name=name[:31], index=False)
         return [staging.place(name) for name in names]
+
+
+def new_dated_folder(parent, stem, day):
+    """Make and return a new folder `stem-YYYY-MM-DD` in `parent` (made if needed), or
+    `stem-YYYY-MM-DD-2`, `-3`, … when that day's name is taken."""
+    parent = Path(parent)
+    parent.mkdir(parents=True, exist_ok=True)
+    name = f"{stem}-{pd.Timestamp(day):%Y-%m-%d}"
+    for count in itertools.count(1):
+        folder = parent / (name if count == 1 else f"{name}-{count}")
+        try:
+            # made here or refused: two exports at once never choose the same folder, and a
+            # file or link of that name is passed over, never written through
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder
+
+
+def write_dated_tables(tables, parent, stem, day):
+    """Write the tables as write_tables does, into a new dated folder in `parent`
+    (new_dated_folder); nothing is left behind when writing fails."""
+    folder = new_dated_folder(parent, stem, day)
+    try:
+        return write_tables(tables, folder)
+    except BaseException:
+        folder.rmdir()      # empty: Staging takes away what it did not place
+        raise

@@ -23,7 +23,8 @@ def write_report(report, out_dir):
     out = Path(out_dir).resolve()
     # each file is put in place the same way: the tables' files first, the page last
     with Staging(out) as staging:
-        sections = [*report.sections(), report.export(out)]
+        # the page is in `out` beside the files: its links are relative to it
+        sections = [*report.sections(), report.export(out, notebook_folder=out)]
         staging.path(PAGE).write_text(page(report.title, sections), encoding="utf-8")
         staging.path(NOTEBOOK).write_text(as_notebook(report, sections, out), encoding="utf-8")
         staging.place(NOTEBOOK)
@@ -36,7 +37,8 @@ def as_notebook(report, sections, out_dir):
     setup = ("from numkit.reports.sections import CleanupReport\n"
              f"report = CleanupReport({str(report.database.resolve())!r}, as_of={str(report.as_of)!r}, "
              f"older_than_days={report.older_than_days!r})")
-    calls = [f"report.{name}()" for name in report.SECTIONS] + [f"report.export({str(out_dir)!r})"]
+    calls = [f"report.{name}()" for name in report.SECTIONS] + [
+        f"report.export({str(out_dir)!r}, notebook_folder={str(out_dir)!r})"]
     cells = [_cell("markdown", "the-report", f"## {HEADING}"), _cell("code", "setup", setup)]
     for index, (call, section) in enumerate(zip(calls, sections)):
         cells.append(_cell("code", f"section-{index}", call, [{

@@ -1,39 +1,71 @@
 """Cleanup report panel: numbers held for leavers, stuck cooling, stranded reservations, usage."""
 
+import os
 from pathlib import Path
 
 import ipywidgets as w
 
 from ..arguments import MAX_DAYS
 from ..errors import NumkitError
-from ..reports.exports import write_tables
-from ..reports.sections import deletion_age_chart, utilization_chart
+from ..reports.downloads import download_links
+from ..reports.exports import file_names, write_dated_tables, write_tables
+from ..reports.sections import (EXPORT_STEM, EXPORTS_FOLDER, deletion_age_chart,
+                                utilization_chart)
 from ..reports.summary import alerts_sentence, held_for_leavers, report_data
-from ..sample import project_folder
+from ..visible import visible
 from .common import FITTED, Confirmation, Session, heading, in_plain_words, note, show, table
 from .round_trip import PendingChanges, Reconciliation
 
 
 WOULD_CLEAR = "Reserved For flags the cleanup would clear"
+CLEARED = "Reserved For flags the cleanup cleared"
+# the columns that say who a row is held for and why, before the wider ones
+LEADING = ["number", "node", "reserved_for", "reservation_notes"]
+
+
+def notes_first(frame):
+    """`frame` with the reservation notes beside the number they are about: last, a wide
+    table cuts them off the panel's edge."""
+    leading = [column for column in LEADING if column in frame.columns]
+    return frame[leading + [column for column in frame.columns if column not in leading]]
+
+
+def row_label(row):
+    """How a row the cleanup would clear reads in the keep list: its notes whole."""
+    notes = row["reservation_notes"] if isinstance(row["reservation_notes"], str) else ""
+    return visible(f"{row['number']} at {row['node']} · reserved for {row['reserved_for']}, "
+                   f"deleted {row['days_since_deleted']} days ago · notes: {notes or '(none)'}")
 
 
 class CleanupReportPanel(w.VBox):
     """The periodic cleanup report, its exports, and clearing leavers' reservations."""
 
     def __init__(self, database=None, as_of=None, older_than_days=30, out_dir=None,
-                 read_only=False):
+                 read_only=False, notebook_folder=None, report=None):
         """`read_only`: open the database only to read (a scheduled report run); the
-        cleanup's dry run works, clearing is refused."""
+        cleanup's dry run works, clearing is refused. `out_dir`: the folder exports go
+        into, their files replaced; by default each export goes into a new dated folder
+        under exports/ in `notebook_folder` (default: the working directory, which is the
+        notebook's folder), which JupyterLab lets the browser download from. `report`: a
+        CleanupReport shown below the panel, read again when the panel changes the
+        inventory or is refreshed."""
         self.session = Session(database, as_of, read_only=read_only)
         self.read_only = read_only
-        out_dir = out_dir or project_folder() / "out" / "cleanup"
+        self.notebook_folder = Path.cwd() if notebook_folder is None else Path(notebook_folder)
+        self.report = report
         self.older_than = w.BoundedIntText(value=older_than_days, min=0, max=MAX_DAYS,
                                            description="Older than (days)",
                                            style={"description_width": "initial"})
-        self.out_dir = w.Text(value=str(out_dir), description="Export to")
+        self.out_dir = w.Text(value="" if out_dir is None else str(out_dir),
+                              description="Export to", layout=w.Layout(width="520px"),
+                              placeholder=f"a new folder {EXPORTS_FOLDER}/{EXPORT_STEM}-<date> "
+                                          "beside the notebook")
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
         self.export_button = w.Button(description="Export CSV + XLSX", icon="download", **FITTED)
         self.status = w.HTML()
+        # an output area, not an HTML widget: JupyterLab resolves the links of an output
+        # against the notebook's folder and lets the browser download them
+        self.downloads = w.Output()
         self.deleted_summary = w.HTML()
         self.deleted_chart = w.Image(format="png")
         self.deleted = table(caption="Numbers reserved for users who are not active")
@@ -45,17 +77,24 @@ class CleanupReportPanel(w.VBox):
         self.clear_button = w.Button(description="Clear these flags…", button_style="danger",
                                      disabled=True)
         self.cleanup_outcome = w.HTML()
+        self.keep = w.SelectMultiple(options=[], rows=8, layout=w.Layout(width="100%"))
+        self.keep_noted_button = w.Button(description="Keep every row with notes", **FITTED)
+        self.keep_none_button = w.Button(description="Keep none", **FITTED)
         self.cleanup_rows = table(caption=WOULD_CLEAR)
         self.confirmation = Confirmation()
         self.pending = PendingChanges(self.session)
         self.reconciliation = Reconciliation()
-        self.tables = {}
+        self.tables, self.as_of, self.concerned = {}, None, None
 
+        keeping = w.VBox([
+            w.HTML("<b>Keep</b>: select the rows to leave reserved (Ctrl or Shift and click "
+                   "for several); the others are cleared."),
+            self.keep, w.HBox([self.keep_noted_button, self.keep_none_button])])
         tabs = w.Tab(children=[
             w.VBox([self.deleted_summary, self.deleted_chart, self.deleted]),
             self.stuck, self.stranded, w.VBox([self.usage_chart, self.usage]),
             w.VBox([w.HBox([self.dry_run_button, self.clear_button]), self.confirmation,
-                    self.cleanup_outcome, self.cleanup_rows]),
+                    self.cleanup_outcome, keeping, self.cleanup_rows]),
             w.VBox([self.pending, self.reconciliation]),
         ])
         # short titles: a tab shows some 20 characters
@@ -66,20 +105,30 @@ class CleanupReportPanel(w.VBox):
         self.export_button.on_click(self.export)
         self.dry_run_button.on_click(self.dry_run)
         self.clear_button.on_click(self.ask_clear)
+        self.keep_noted_button.on_click(self.keep_noted)
+        self.keep_none_button.on_click(lambda _: setattr(self.keep, "value", ()))
+        self.keep.observe(self._keep_changed, "value")
         super().__init__([heading("Cleanup report"),
                           w.HBox([self.older_than, self.refresh_button]),
-                          w.HBox([self.out_dir, self.export_button]), self.status, tabs])
-        self.refresh()
+                          w.HBox([self.out_dir, self.export_button]), self.status,
+                          self.downloads, tabs])
+        self._read()
 
     def refresh(self, _=None):
+        """Read the report's tables again, and the report below the panel with them."""
+        self._read()
+        if self.report is not None:
+            self.report.reread()
+
+    def _read(self):
         with self.session.reading() as inv:
             data = report_data(inv, self.older_than.value)
-        self.tables = data.tables
+        self.tables, self.as_of = data.tables, data.as_of
         deleted = self.tables["deleted_user_reservations"]
         usage = self.tables["node_utilization"]
         self.deleted_summary.value = note("info", f"As of {data.as_of}: {held_for_leavers(data)}")
         self.deleted_chart.value = deletion_age_chart(deleted)
-        show(self.deleted, deleted)
+        show(self.deleted, notes_first(deleted))
         show(self.stuck, self.tables["stuck_cooling"])
         show(self.stranded, self.tables["stranded_reservations"])
         self.usage_chart.value = utilization_chart(usage, data.alert_share)
@@ -89,45 +138,108 @@ class CleanupReportPanel(w.VBox):
         self.reconciliation.present(data.round_trip)
 
     def export(self, _=None):
+        """Write the tables; offer each file written as a download link. Returns the paths."""
+        typed = self.out_dir.value.strip()
         try:
-            written = write_tables(self.tables, self.out_dir.value)
+            if typed:      # relative to the notebook, as the links are
+                folder = self.notebook_folder / typed
+                replaced = [name for name in file_names(self.tables)
+                            if os.path.lexists(folder / name)]
+                written = write_tables(self.tables, folder)
+            else:
+                replaced = []
+                written = write_dated_tables(self.tables, self.notebook_folder / EXPORTS_FOLDER,
+                                             EXPORT_STEM, self.as_of)
+                folder = written[0].parent
         except OSError as error:    # a folder that cannot be made or written to
             self.status.value = note("error", f"Not written: {error.strerror or error} "
-                                              f"({error.filename or self.out_dir.value}).")
+                                              f"({error.filename or typed or EXPORTS_FOLDER}).")
+            self.downloads.outputs = ()
             return []
-        self.status.value = note("ok", "Wrote " + ", ".join(str(Path(p)) for p in written))
+        self.status.value = note("ok", f"Wrote {len(written)} file(s) to {folder}"
+                                       + (f", replacing the {len(replaced)} of an earlier export "
+                                          "there" if replaced else "") + ".")
+        self.downloads.outputs = ({"output_type": "display_data", "metadata": {}, "data": {
+            "text/html": download_links(written, self.notebook_folder),
+            "text/plain": "\n".join(map(str, written))}},)
         return written
 
     def dry_run(self, _=None):
+        """The rows the cleanup would clear, offered in the keep list; rows kept before and
+        still concerned stay kept."""
         days = self.older_than.value
         with self.session.reading() as inv:
             concerned = inv.cleanup_deleted_reservations(days, dry_run=True)
+        self._offer(concerned)
         show(self.cleanup_rows, concerned)
         self.cleanup_rows.caption = WOULD_CLEAR
         self.clear_button.disabled = concerned.empty or self.read_only
-        self.cleanup_outcome.value = note("info", f"The cleanup would clear {len(concerned)} "
-                                                  f"Reserved For flag(s) of users deleted {days}+ "
-                                                  "days ago; nothing is changed yet.")
+        noted = int(concerned["reservation_notes"].notna().sum())
+        self.cleanup_outcome.value = note(
+            "warning" if noted else "info",
+            f"The cleanup would clear {len(concerned)} Reserved For flag(s) of users deleted "
+            f"{days}+ days ago" + (f", {noted} with notes: read them, and select below the "
+                                   "rows to keep" if noted else "")
+            + "; nothing is changed yet.")
         return concerned
+
+    def _offer(self, concerned):
+        kept = set(self.keep.value)
+        keys = list(zip(concerned["number"], concerned["node"]))
+        self.concerned = concerned
+        self.keep.options = [(row_label(row), key)
+                             for key, (_, row) in zip(keys, concerned.iterrows())]
+        self.keep.value = tuple(key for key in keys if key in kept)
+
+    def keep_noted(self, _=None):
+        """Select in the keep list every row that has notes."""
+        if self.concerned is None:
+            return
+        noted = self.concerned[self.concerned["reservation_notes"].notna()]
+        self.keep.value = tuple(zip(noted["number"], noted["node"]))
+
+    def _keep_changed(self, _):
+        # a question asked about other rows no longer says what Confirm would do
+        if self.confirmation.pending:
+            self.confirmation.dismiss()
+            self.cleanup_outcome.value = note("info", "The rows kept changed: click Clear again.")
 
     def ask_clear(self, _=None):
         days = self.older_than.value
         concerned = self.dry_run()
-        if len(concerned):     # what is confirmed is what was counted, whatever the box says then
-            self.confirmation.ask(f"Clear {len(concerned)} Reserved For flag(s) of users deleted "
-                                  f"{days}+ days ago?", lambda: self.clear(days))
+        kept = list(self.keep.value)
+        clearing = len(concerned) - len(kept)
+        if not len(concerned):
+            return
+        if not clearing:
+            self.cleanup_outcome.value = note("info", "Every row is kept: nothing to clear.")
+            return
+        # what is confirmed is what was counted, whatever the boxes say then
+        expected = list(zip(concerned["number"], concerned["node"]))
+        self.confirmation.ask(f"Clear {clearing} Reserved For flag(s) of users deleted {days}+ "
+                              f"days ago, and keep {len(kept)} as they are?",
+                              lambda: self.clear(days, expected, kept))
 
-    def clear(self, days):
+    def clear(self, days, expected=None, keep=()):
+        """Clear the flags the cleanup of `days` concerns but those in `keep`; refused when
+        the rows concerned are no longer `expected` (what the analyst was shown)."""
         try:
             with self.session.writing() as inv:
-                cleared = inv.cleanup_deleted_reservations(days, dry_run=False)
+                if expected is not None:
+                    now = inv.cleanup_deleted_reservations(days, dry_run=True)
+                    if set(zip(now["number"], now["node"])) != set(expected):
+                        self.cleanup_outcome.value = note(
+                            "error", "Not done: the rows the cleanup concerns changed since the "
+                                     "dry run; look at them again (Dry run cleanup).")
+                        return
+                cleared = inv.cleanup_deleted_reservations(days, dry_run=False, keep=keep)
         except NumkitError as error:
             self.cleanup_outcome.value = note("error", in_plain_words(error))
             return
         self.clear_button.disabled = True
-        self.cleanup_outcome.value = note("ok", f"Cleared {len(cleared)} Reserved For flag(s).")
+        self.cleanup_outcome.value = note("ok", f"Cleared {len(cleared)} Reserved For flag(s); "
+                                                f"kept {len(keep)} as they are.")
+        self.concerned, self.keep.options = None, []
         show(self.cleanup_rows, cleared)
-        self.cleanup_rows.caption = "Reserved For flags the cleanup cleared"
+        self.cleanup_rows.caption = CLEARED
         self.refresh()
-
-

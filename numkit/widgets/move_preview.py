@@ -258,8 +258,10 @@ def summary(username, source, destination, moving, stranded, done=False):
     parts = [f"{counts.get(action, 0)} {action}" for action in ("keep", "replace", "carry")]
     replaced = moving[moving["action"] == "replace"]
     swaps = ", ".join(f"{old} → {new}" for old, new in zip(replaced["number"], replaced["new_number"]))
-    origin = f" from {source}" if source else ""
     when = "now" if done else "once moved"
-    text = (f"{username}{origin} to {destination}: {', '.join(parts)}; "
+    text = (f"{username} to {destination}: {', '.join(parts)}; "
             f"{len(stranded)} stranded reservation(s) {when}")
-    return text + (f" ({swaps})." if swaps else ".")
+    text += f" ({swaps})." if swaps else "."
+    if source:
+        text += f" {username} was at {source}." if done else f" {username} is at {source} now."
+    return text

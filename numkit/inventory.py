@@ -285,26 +285,48 @@ class Inventory:
 
     @reads
     def stranded_by_move(self, username, dest, policy="replace"):
-        """The user's reservations the destination cannot see once the move is done:
-        number, node and the plan's action (`stranded`, or `replace` for a replaced row that
-        keeps its flag); the move's refusals as preview_move raises them."""
-        return moves.plan_move(self, username, dest, policy).strands()
+        """The move's stranded count (docs/rules.md#r17-move-user): the user's reservations
+        the stranded_reservations report lists once the move is done. number, node, action
+        (`stranded` for one the move leaves behind, `replace` for a replaced number that
+        keeps its flag, empty for one the user could not see before either) and
+        already_stranded (the report lists it before the move too). The move's refusals
+        raise as preview_move raises them."""
+        return self._strands(moves.plan_move(self, username, dest, policy))
+
+    def _strands(self, plan):
+        strands = self.con.execute(statement("move_strands"),
+                                   {"user": plan.user["username"], "dest": plan.dest,
+                                    "policy": plan.policy}).df()
+        action = strands["action"].astype(object)
+        return strands.assign(action=action.where(action.notna(), None))
 
     @reads
     def preview_move_with_strands(self, username, dest, policy="replace"):
-        """(preview_move, stranded_by_move) of the move, from one plan of it."""
+        """(preview_move, stranded_by_move) of the move, planned once and read together."""
         plan = moves.plan_move(self, username, dest, policy)
-        return moves.PreviewWithStrands(plan.frame(), plan.strands())
+        return moves.PreviewWithStrands(plan.frame(), self._strands(plan))
+
+    @reads
+    def stranded_reservations_of(self, username):
+        """The rows of stranded_reservations reserved for `username`: what the report says
+        of the user, as a move's stranded count is judged after it."""
+        return frame(self.con.sql(
+            "select * from stranded_reservations where lower(reserved_for) = lower($u)",
+            params={"u": str(username).strip()}))
 
     def preview_moves(self, moves, policy="replace"):
         """What-if: every (username, destination) moved in order, each seeing the ones
         before, then undone (on a scratch copy when read-only); a refused move is a line with
-        its `conflict`."""
+        its `conflict` in words. A destination may be a node's full path or its last path
+        segment(s) when those name one node under the user's customer
+        (docs/rules.md#short-node-names)."""
         return whatif.preview_moves(self, moves, policy)
 
-    def apply_moves(self, moves, policy="replace"):
-        """Every move done in order, all or none, in preview_moves' columns."""
-        return whatif.apply_moves(self, moves, policy)
+    def apply_moves(self, moves, policy="replace", only_clean=False):
+        """Every move done in order, all or none, in preview_moves' columns. With
+        `only_clean`, the moves refused as their turn comes are left out (conflict lines)
+        and the others done, in one transaction."""
+        return whatif.apply_moves(self, moves, policy, only_clean)
 
     @staticmethod
     def numbers_named(numbers):

@@ -22,9 +22,11 @@ def test_stranded_by_move_lists_a_replaced_row_still_reserved_for_the_mover(make
 
 
 def test_a_carried_row_reserved_for_the_mover_is_not_stranded(make_inventory):
+    """101 goes along to Site-C; 102 is left behind; 202 (Site-B) was stranded before the
+    move and still is after it."""
     inv = make_inventory(numbers=MOVER, users=MOVER_USERS)
-    assert records(inv.stranded_by_move("mo", SITE_C, policy="carry"), "number", "action") == [
-        ("102", "stranded")]
+    assert records(inv.stranded_by_move("mo", SITE_C, policy="carry"), "number", "action",
+                   "already_stranded") == [("102", "stranded", False), ("202", None, True)]
 
 
 def test_a_preview_with_its_strands_plans_the_move_once(make_inventory, monkeypatch):

@@ -5,6 +5,7 @@ import pytest
 import itertools
 
 import numkit
+from numkit.operations.whatif import conflict_text
 
 
 @pytest.fixture
@@ -19,8 +20,7 @@ def one_by_one(inv, moves, policy):
         try:
             plan = inv.preview_move(username, dest, policy)
         except numkit.NumkitError as refused:
-            lines.append((username, dest, None, None, None, None, None,
-                          f"{type(refused).__name__}: {refused}"))
+            lines.append((username, dest, None, None, None, None, None, conflict_text(refused)))
             continue
         lines += [(username, dest, *entry, None) for entry in plan.itertuples(index=False)]
     return lines

@@ -208,7 +208,7 @@ def test_bulk_what_if_flags_conflicts_and_applies_in_order(database):
     panel.bulk_text.value = f"username,destination\nk.brown,{SITE_C}\ng.kim,{SITE_D}\n"
     panel.bulk_preview_button.click()
     plan = panel.bulk_plan.df
-    assert "MoveRefused" in plan[plan["username"] == "g.kim"]["conflict"].iloc[0]
+    assert "moves across customers are refused" in plan[plan["username"] == "g.kim"]["conflict"].iloc[0]
     panel.bulk_apply_button.click()
     assert "Not applied" in panel.bulk_outcome.value and not panel.confirmation.pending
     panel.bulk_upload.value = ({"name": "moves.csv", "type": "text/csv", "size": 40,

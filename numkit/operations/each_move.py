@@ -11,7 +11,9 @@ from .batch_rows import free_rows_by_node, ancestor_ids_of, statement_rows
 from .changes import ROW_FIELDS
 from ..codes import REPLACE
 from ..errors import NumkitError, UnknownNode, UnknownUser
+from . import destinations
 from .moves import OneMove, plan_move
+from .whatif import conflict_text
 
 COLUMNS = ["username", "destination", "number", "node", "action", "new_number", "new_node",
            "refused"]
@@ -95,16 +97,18 @@ def _row(row):
 
 def preview_each_move(inv, moves, policy=REPLACE):
     """preview_move for each (username, destination), each against the inventory as it is;
-    a move that would be refused is one line saying why."""
-    moves = [(username, str(dest)) for username, dest in moves]
-    facts = EachMove(inv, moves, policy)
+    a destination may be written short (destinations.resolve); a move that would be
+    refused is one line saying why."""
+    resolved = destinations.resolve(inv, moves)
+    facts = EachMove(inv, [(username, node) for username, node, _ in resolved], policy)
     lines = []
-    for username, dest in moves:
+    for username, dest, refusal in resolved:
         try:
+            if refusal is not None:
+                raise refusal
             plan = plan_move(inv, username, dest, policy, facts).frame()
         except NumkitError as refused:
-            lines.append((username, dest, None, None, None, None, None,
-                          f"{type(refused).__name__}: {refused}"))
+            lines.append((username, dest, None, None, None, None, None, conflict_text(refused)))
             continue
         lines += [(username, dest, *entry, None) for entry in plan.itertuples(index=False)]
     return pd.DataFrame(lines, columns=COLUMNS, dtype=object)

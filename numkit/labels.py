@@ -22,6 +22,7 @@ LABELS = {
     "step": "Step", "action": "Action", "new_number": "New number", "new_node": "New node",
     "conflict": "Conflict", "state": "State", "holds": "Held by this user",
     "visible_from_node": "Seen from the site", "why": "Why",
+    "seen_from_destination": "Seen from the destination", "already_stranded": "Stranded before the move",
     # the cleanup report
     "category": "Category", "deleted_at": "Deleted on", "days_since_deleted": "Days since deleted",
     "days_overdue": "Days overdue",

@@ -36,7 +36,9 @@ def flags(database, keys):
 
 
 def keys_of(frame):
-    return list(zip(frame["number"], frame["node"]))
+    """(number, node path) of each row; a panel table names nodes short, its path beside."""
+    paths = frame["full_path"] if "full_path" in frame.columns else frame["node"]
+    return list(zip(frame["number"], paths))
 
 
 @pytest.fixture

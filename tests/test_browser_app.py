@@ -3,15 +3,22 @@ JupyterLab (as `./kit start` runs it), ready on opening and with no code shown; 
 cannot open, the page says what to do, never a traceback. Each server works in a temporary
 folder on its own copy of the sample, never on the analyst's."""
 
+import html
+import json
 import re
+import secrets
 import shutil
 import time
+import urllib.request
+from pathlib import Path
 
 import nbformat
 import papermill
 import pytest
 
+import browser as harness
 from numkit import notebook_files
+from numkit.reports.downloads import app_files_prefix, download_links
 from numkit.sample import DATABASE_VARIABLE, build_sample
 
 from browser import (  # noqa: F401  (browser and page are fixtures)
@@ -44,9 +51,9 @@ def app_code():
             for line in cell.source.splitlines() if line.strip()]
 
 
-def serve_app(root, database):
+def serve_app(root, database, *args):
     notebook_files.copy_to(root)
-    return jupyter_lab(root, env={DATABASE_VARIABLE: str(database)}, args=kit_voila_options())
+    return jupyter_lab(root, env={DATABASE_VARIABLE: str(database)}, args=kit_voila_options() + args)
 
 
 def assert_no_code_shown(page):
@@ -140,3 +147,91 @@ def test_each_notebook_says_first_that_its_panel_shows_after_run_all_or_in_the_a
     assert "Run All" in first.source and "/voila/render/app.ipynb" in first.source
     tab = {"00": "Overview", "01": "Onboarding", "02": "Move preview", "03": "Cleanup report"}
     assert f"the {tab[notebook.name[:2]]} tab" in first.source
+
+
+# -- downloads: the cleanup's exports, through the server's token-protected file route ------
+
+def voila_kernel(page_path):
+    """The variables Voilà gives the kernel of the page at `page_path`."""
+    return {"SERVER_SOFTWARE": "voila/0.5.13", "SCRIPT_NAME": page_path}
+
+
+@pytest.mark.parametrize("page_path, prefix", [
+    ("/voila/render/app.ipynb", "/files/"),
+    ("/voila/render/team/my%20notebooks/app.ipynb", "/files/team/my%20notebooks/"),
+    ("/numkit/voila/render/app.ipynb", "/numkit/files/"),
+])
+def test_in_the_app_links_go_to_the_server_s_file_route_of_the_notebook_s_folder(page_path, prefix):
+    assert app_files_prefix(voila_kernel(page_path)) == prefix
+
+
+@pytest.mark.parametrize("environ", [
+    {}, {"SCRIPT_NAME": "/voila/render/app.ipynb"}, voila_kernel(""), voila_kernel("/lab/tree/app.ipynb"),
+], ids=["jupyterlab", "not-voila", "no-page", "not-a-rendered-page"])
+def test_outside_the_app_links_stay_relative_to_the_notebook(environ):
+    assert app_files_prefix(environ) is None
+
+
+def test_the_app_s_links_name_each_file_under_the_notebook_s_folder(tmp_path, monkeypatch):
+    written = tmp_path / "exports" / "cleanup-2026-11-23" / "a <b> #1.csv"
+    monkeypatch.setattr("os.environ", voila_kernel("/voila/render/app.ipynb"))
+    markup = download_links([written, tmp_path.parent / "elsewhere.csv"], tmp_path)
+    hrefs = [html.unescape(href) for href in re.findall(r'<a href="([^"]*)" download=', markup)]
+    assert hrefs == ["/files/exports/cleanup-2026-11-23/a%20%3Cb%3E%20%231.csv"]
+    assert "where the browser cannot fetch them" in markup
+
+
+def status_with_token(token, url):
+    """The harness's readiness check, on a server that asks for a token."""
+    try:
+        with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as response:
+            return response.status == 200 and "started" in json.loads(response.read() or b"{}")
+    except OSError:
+        return False
+
+
+def fetch_without_token(url):
+    """(status, body) of `url` asked for without the token and without following a redirect."""
+    class Stay(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args):
+            return None
+    try:
+        with urllib.request.build_opener(Stay).open(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+@pytest.mark.browser
+def test_in_the_app_the_cleanup_exports_download_and_only_with_the_token(tmp_path, page, monkeypatch):
+    """As ./kit start serves it: a token, which the analyst's browser holds from opening the app."""
+    expect = need("playwright.sync_api").expect
+    token = secrets.token_urlsafe(16)
+    monkeypatch.setattr(harness, "_status_ok", lambda url: status_with_token(token, url))
+    root = tmp_path / "app"
+    database = build_sample(tmp_path / "inventory.duckdb")
+    # the harness's server is open; this one asks for the token (the subclass's setting wins)
+    with serve_app(root, database, f"--PasswordIdentityProvider.token={token}") as base_url:
+        assert fetch_without_token(f"{base_url}/api/status")[0] == 403
+        page.goto(f"{base_url}/voila/render/app.ipynb?token={token}", wait_until="commit",
+                  timeout=120_000)
+        page.get_by_role("tab", name="Cleanup report").click(timeout=120_000)
+        page.locator('button.jupyter-button[title="Export CSV + XLSX"]').click()
+        fetched = {}
+        for name in ("numkit-report.xlsx", "stuck_cooling.csv"):
+            link = page.locator(f'.widget-output a[download="{name}"]')
+            expect(link).to_be_visible()
+            with page.expect_download() as download:
+                link.click()
+            fetched[name] = (Path(download.value.path()).read_bytes(), link.evaluate("a => a.href"))
+        save_screenshot(page, "app-cleanup-downloads")
+        (folder,) = (root / "exports").iterdir()
+        for name, (downloaded, url) in fetched.items():
+            written = (folder / name).read_bytes()
+            assert downloaded == written
+            # the same file, asked for without the token: from neither the link's route nor
+            # Voilà's own file route
+            relative = f"exports/{folder.name}/{name}"
+            for route in (url, f"{base_url}/voila/files/{relative}", f"{base_url}/voila/render/{relative}"):
+                status, body = fetch_without_token(route)
+                assert status in (302, 403) and written not in body, route

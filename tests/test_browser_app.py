@@ -95,6 +95,19 @@ def test_the_app_opens_the_onboarding_panel_ready_without_code(app, page):
 
 
 @pytest.mark.browser
+def test_every_table_of_the_overview_shows_its_title_on_top(app, page):
+    """A table's caption is its title (common.Table): the browser must draw it, once."""
+    expect = need("playwright.sync_api").expect
+    page.goto(f"{app}/voila/render/app.ipynb", wait_until="commit", timeout=120_000)
+    expect(page.get_by_role("tab", name="Overview")).to_be_visible(timeout=120_000)
+    for title in ("Numbers by effective status, per customer",
+                  "Numbers by effective status, per site"):
+        caption = page.locator("table.numkit-table caption", has_text=title)
+        expect(caption).to_have_count(1, timeout=30_000)
+        expect(caption).to_be_visible()
+
+
+@pytest.mark.browser
 def test_the_app_says_what_to_do_rather_than_a_traceback_when_it_cannot_open(tmp_path, page):
     expect = need("playwright.sync_api").expect
     broken = tmp_path / "inventory.duckdb"

@@ -2,6 +2,7 @@
 percentages, Yes/blank, short node names with their customer, headings, conflicts marked,
 charts as tall as their bars."""
 
+import html
 import io
 import re
 
@@ -126,6 +127,11 @@ def test_every_panel_table_has_a_heading_on_top(database, tmp_path):
         for table, before in tables_in(panel):
             titled = isinstance(before, w.HTML)     # a list's title, filled when it is shown
             assert table.caption or titled, (type(panel).__name__, table.df.columns)
+            # the caption is the title the browser draws (as a DataTables option, which
+            # survives the widget's redraws); a heading just above it would say it twice
+            if table.caption:
+                assert table._dt_args.get("caption") == html.escape(table.caption)
+                assert not (isinstance(before, w.HTML) and "<h4" in before.value), table.caption
     assert "caption-side: top" in Table._css
 
 

@@ -104,6 +104,14 @@ class Table(ITable):
                          allow_html=False, pageLength=10, lengthMenu=[10, 25, 100],
                          classes="display compact numkit-table",
                          style="table-layout:auto;width:auto;margin:0")
+        self.observe(self._caption_to_datatables, "caption")
+        self._caption_to_datatables()
+
+    def _caption_to_datatables(self, *_):
+        # The widget's own caption is dropped when its script redraws the table; one given
+        # to DataTables as an option is drawn with it, every time (in JupyterLab and Voila).
+        if self._dt_args.get("caption") != html.escape(self.caption):
+            self._dt_args = {**self._dt_args, "caption": html.escape(self.caption)}
 
     def show(self, frame):
         self.frame = self._displayable(frame)

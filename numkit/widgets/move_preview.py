@@ -32,10 +32,10 @@ class MovePreviewPanel(w.VBox):
         self.apply_button = w.Button(description="Apply move…", button_style="warning",
                                      icon="share")
         self.outcome = w.HTML()
-        self.plan = table(caption="Each current number: keep, replace or carry")
+        self.plan = table(caption="Numbers the user holds: keep, replace or carry")
         self.reservations = table(caption="Every number reserved for the user, wherever it is")
-        self.stranded = table(caption="Reservations the stranded reservations report lists "
-                                      "once the move is done")
+        self.stranded = table(caption="Stranded once moved: the reservations the stranded report "
+                                      "will list")
         self.destination_candidates = table(caption="Candidate numbers at the destination")
 
         self.bulk_text = w.Textarea(placeholder="username,destination\njsmith,sys.hcs.Prov-1.Cust-1.Site-B",
@@ -62,10 +62,10 @@ class MovePreviewPanel(w.VBox):
         super().__init__([
             heading("Preview a move"), self.user, self.destination, self.policy,
             w.HBox([self.preview_button, self.apply_button]), self.confirmation, self.outcome,
-            heading("Numbers the user holds"), self.plan,
-            heading("Every reservation of the user"), self.reservations,
-            heading("Stranded once moved"), self.stranded,
-            heading("Candidates at the destination"), self.destination_candidates,
+            self.plan,
+            self.reservations,
+            self.stranded,
+            self.destination_candidates,
             heading("Bulk what-if: one move per line, username,destination"),
             self.bulk_text, w.HBox([self.bulk_upload, self.bulk_preview_button,
                                     self.bulk_apply_button, self.bulk_apply_clean_button]),

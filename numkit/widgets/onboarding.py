@@ -63,9 +63,9 @@ class OnboardingPanel(w.VBox):
         self.clear_button.on_click(self.clear)
         super().__init__([
             heading("Onboard a user"), self.site, self.username, self.user_state,
-            heading("This user: numbers held and reserved, anywhere"), self.user_lines,
-            heading("Numbers belonging to this subscriber"), self.belonging,
-            heading("Candidate numbers"), self.candidates,
+            self.user_lines,
+            self.belonging,
+            self.candidates,
             w.HBox([self.number, self.onboard_button]), self.plan, self.onboard_confirmation,
             self.result,
             heading("Reserve numbers for a username, or clear the flag"),

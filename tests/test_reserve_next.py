@@ -7,7 +7,7 @@ import pytest
 
 import numkit
 
-from conftest import AS_OF, CUST1, NUMBERS, SITE_B, SITE_C, records, row
+from conftest import AS_OF, CUST1, NUMBERS, SITE_B, records, row
 
 
 @pytest.fixture
@@ -44,8 +44,8 @@ def test_the_users_own_reservations_are_not_taken_again(inv):
 
 
 def test_the_user_is_given_them_when_onboarded(inv):
-    inv.reserve_next("kim", SITE_C, 1)
-    assert inv.onboard("kim", SITE_C) == ["2003"]
+    inv.reserve_next("kim", SITE_B, 2)
+    assert inv.onboard("kim", SITE_B) == ["2002", "2003"]
 
 
 def test_nearest_first_when_the_setting_says_so(make_inventory):

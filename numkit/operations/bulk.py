@@ -98,7 +98,8 @@ def onboard_many(inv, users):
 
 
 def _next_free(by_node, ancestor_ids, username, node, nearest):
-    """The next available among the ancestors' free rows (docs/rules.md#r9), taken."""
+    """The next available among the ancestors' free rows, taken
+    (docs/rules.md#r9-candidates-and-next-available)."""
     node_id = first_by_rank(by_node, ancestor_ids, nearest)
     if node_id is None:
         raise NoNumberAvailable(f"no number is available for {username} at {node}")

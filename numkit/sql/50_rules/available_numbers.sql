@@ -1,6 +1,7 @@
--- The numbers a user may be given at a node, best first (docs/rules.md#r9). A row qualifies
--- when it is visible from the node, effectively Available, and reserved for nobody or for
--- this user (usernames compare case-insensitively). The user's own reserved numbers come
+-- The numbers a user may be given at a node, best first
+-- (docs/rules.md#r9-candidates-and-next-available). A row qualifies when it is visible from
+-- the node, effectively Available, and reserved for nobody or for this user (usernames
+-- compare case-insensitively). The user's own reserved numbers come
 -- first; then, with the setting candidate_order = 'nearest', the node's own rows before its
 -- parent's and so on up (an analyst wants a site's own numbers before the customer's);
 -- then number order (number_sort_key). VOSS leaves the order open, this is numkit's

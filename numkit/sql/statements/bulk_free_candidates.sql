@@ -2,7 +2,7 @@
 -- effectively Available, per node, in number order: at each node only as many as there are
 -- users in the batch who see that node (`bulk_free_users`: node, and `plus`: true for a
 -- user who needs a number written with `+`, false for one without, null for either), since
--- no more can be taken from it. A move replaces like for like (docs/rules.md#r17), so the
+-- no more can be taken from it. A move replaces like for like (docs/rules.md#r17-move-user), so the
 -- rows of each form are counted apart. `rank` puts every row returned in number order
 -- (number_sort_key), so that whoever takes them needs only compare ranks: the rows come in
 -- rank order.
@@ -21,7 +21,8 @@ kept as (
     from numbers
     join wanted
       on wanted.node_id = numbers.node_id
-     and (wanted.plus is null or wanted.plus = starts_with(numbers.number, '+'))
+     and (wanted.plus is null
+          or wanted.plus = number_sort_key(numbers.number_order, numbers.number).plus)
     where effective_status(numbers.status, numbers.release_date) = 'Available'
       and numbers.reserved_for is null
     qualify row_number() over (

@@ -59,7 +59,8 @@ HIERARCHY = {PROV: "Provider", CUST1: "Customer", SITE_A: "Site", SITE_B: "Site"
              CUST2: "Customer", SITE_D: "Site"}
 NODES = list(HIERARCHY)
 # plain numbers and numbers written with `+`: a replacing move replaces like for like
-NUMBERS = ["100", "0100", "999", "1000", "+1000", "1001", "+1001", "1002", "1003", "+1003"]
+NUMBERS = ["100", "+100", "0100", "999", "+999", "1000", "+1000", "1001", "+1001", "1002", "1003",
+           "+1003"]
 RANGES = [("999", "1001"), ("1001", "1003"), ("0099", "0100"), "+1001-+1002", "0999-1000"]
 LOOKED_AT = sorted({*NUMBERS, "0099", "+1002", "0999", "4242"}, key=number_order)
 USERS = ["ann", "Ann", "bob", "BOB", "cy", "dee"]
@@ -243,14 +244,20 @@ class ModelMachine(RuleBasedStateMachine):
     def delete_user(self, data, cooling):
         self.both("delete_user", self.someone(data), cooling)
 
+    def mover(self, data):
+        """Mostly a user who uses a number written with `+` (like for like matters to
+        them), else someone."""
+        holders = {r.used_by for r in self.model.rows if r.used_by and r.number.startswith("+")}
+        return self.pick(data, holders, st.just(self.someone(data)), "mover")
+
     @rule(data=st.data(), dest=any_node, policy=policies)
     def move_user(self, data, dest, policy):
-        self.both("move_user", self.someone(data), dest, policy, numkit_view=plan_lines,
+        self.both("move_user", self.mover(data), dest, policy, numkit_view=plan_lines,
                   model_view=sorted)
 
     @rule(data=st.data(), dest=any_node, policy=policies)
     def preview_move(self, data, dest, policy):
-        self.both("preview_move", self.someone(data), dest, policy, numkit_view=plan_lines,
+        self.both("preview_move", self.mover(data), dest, policy, numkit_view=plan_lines,
                   model_view=sorted)
 
     @rule(numbers=number_args, user=users, node=maybe_node)
@@ -308,7 +315,7 @@ class ModelMachine(RuleBasedStateMachine):
     def reserve_next(self, data, node, count, until):
         until = None if until is None else self.model.as_of + dt.timedelta(days=until)
         self.both("reserve_next", self.someone(data), node, count, until=until,
-                  numkit_view=lambda frame: tuples(frame, "number", "node"))
+                  numkit_view=lambda frame: tuples(frame, "number", "node"), model_view=list)
 
     @rule(step=st.integers(1, 10))
     def time_passes(self, step):

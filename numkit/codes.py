@@ -38,7 +38,13 @@ MOVE_POLICIES = (REPLACE, CARRY)
 KEEP = "keep"
 STRANDED = "stranded"
 
-DEFAULT_SETTINGS = {"cooling_days": 0, "alert_share": 0.10}
+# candidate orders (docs/rules.md#r9-candidates-and-next-available): number order after the
+# user's own reserved rows, or the nearest node's rows first
+BY_NUMBER = "number"
+NEAREST = "nearest"
+CANDIDATE_ORDERS = (BY_NUMBER, NEAREST)
+
+DEFAULT_SETTINGS = {"cooling_days": 0, "alert_share": 0.10, "candidate_order": BY_NUMBER}
 
 
 def canonical_spelling(value, vocabulary):

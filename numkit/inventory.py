@@ -12,7 +12,7 @@ from .errors import InvalidOperation, UnknownNode, UnknownUser
 from .frames import frame, short_frame
 from .loading import forget, load, preview, reconcile
 from .numbering import parse_numbers, single_number
-from .operations import assignment, bulk, each_move, moves, onboarding_plan, whatif
+from .operations import assignment, bulk, each_move, moves, onboarding_plan, reserving, whatif
 from .operations import rows as row_operations
 from .operations.changes import ROW_FIELDS
 from .schema import statement
@@ -521,6 +521,14 @@ class Inventory:
         """Flag rows as reserved for `username` (existing or not); with `node`, numbers
         without a row there are created at `node` as Available and flagged."""
         return row_operations.reserve_for(self, numbers, username, node)
+
+    @writes
+    def reserve_next(self, username, node, count, notes=None, until=None):
+        """Flag for `username` the first `count` candidates at `node` of a user with no
+        reservations, in candidate order; `notes` become their reservation notes and, with
+        `until` (a date), they are Reserved until then (docs/rules.md#r33-reserve-next).
+        NoNumberAvailable, nothing changed, when there are fewer. Returns number, node."""
+        return reserving.reserve_next(self, username, node, count, notes, until)
 
     @writes
     def clear_reserved_for(self, numbers, node=None):

@@ -29,7 +29,7 @@ FIXED_LOOKUPS = ("numkit_snapshot_date", "numkit_latest_load")
 # are updated. The digest is schema_digest() of the files of that version. What a database
 # of an older version lacks in its tables is added by sql/migrations/NNNN_*.sql, NNNN being
 # the version that brings it.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 SCHEMA_DIGESTS = {
     1: "dead0111ada1fdd033d95ae6803f3a4b120a4a9a3b49e3b9449ac35c4fa01842",
     # snapshots keep every column and their nodes, deletions name their load, and
@@ -46,6 +46,9 @@ SCHEMA_DIGESTS = {
     # every list in number order sorts by number_sort_key (the reports and belonging_to
     # put 1001 before +1001)
     6: "4e2e61721c7efbdbf6fa549683e0704870f973ef3aa85103e26410ab29f04423",
+    # the candidate_order setting (its default row, numkit_candidate_order(), and
+    # available_numbers ordering by it)
+    7: "44977b16f3c179509b3e4baffe48f82e1e22808ce293b6ef3431bc0530506e33",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"

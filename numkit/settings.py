@@ -4,12 +4,13 @@ import json
 from collections.abc import MutableMapping
 
 from .arguments import whole_days
-from .codes import DEFAULT_SETTINGS
+from .codes import CANDIDATE_ORDERS, DEFAULT_SETTINGS
 from .errors import InvalidOperation
 
 
 class Settings(MutableMapping):
-    """Settings persisted in the database: cooling_days (0), alert_share (0.10)."""
+    """Settings persisted in the database: cooling_days (0), alert_share (0.10),
+    candidate_order ("number")."""
 
     def __init__(self, store):
         self._store = store
@@ -21,6 +22,11 @@ class Settings(MutableMapping):
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
                 raise InvalidOperation(f"alert_share must be a fraction between 0 and 1, not {value!r}")
             return float(value)
+        if key == "candidate_order":
+            if value not in CANDIDATE_ORDERS:
+                raise InvalidOperation(f"candidate_order must be one of {', '.join(CANDIDATE_ORDERS)}, "
+                                       f"not {value!r}")
+            return value
         raise InvalidOperation(f"unknown setting {key!r}; numkit knows {', '.join(DEFAULT_SETTINGS)}")
 
     def __getitem__(self, key):

@@ -130,7 +130,7 @@ def all_or_nothing(operation):
 class Inventory:
     """The inventory as the rules describe it, in plain Python objects."""
 
-    def __init__(self, node_types, rows, users, as_of, cooling_days=0):
+    def __init__(self, node_types, rows, users, as_of, cooling_days=0, candidate_order="number"):
         self.node_types = {}                       # path -> type or None
         for node, node_type in node_types.items():
             self.add_node(node, node_type)
@@ -145,6 +145,7 @@ class Inventory:
         self.as_of = as_of
         self.snapshot_date = as_of                 # the as_of of the latest load
         self.cooling_days = cooling_days
+        self.candidate_order = candidate_order
         # {(number, from node), (number, to node)} of each carry whose halves are still
         # pending: one event made both, so they share a conflict's fate
         self.carry_links = set()
@@ -406,10 +407,15 @@ class Inventory:
                 and (not row.reserved_for or same_user(row.reserved_for, username)))
 
     def candidates(self, username, node):
-        """Assignable rows: U's own reservations first, then number order."""
+        """Assignable rows: U's own reservations first; with candidate_order "nearest" the
+        rows of the node itself, then its parent's, and up; then number order. A username
+        None is a user with no reservations: no reserved row is assignable to them."""
         self.require_node(node)
         rows = [row for row in self.visible_rows(node) if self.assignable(row, username, node)]
-        return sorted(rows, key=lambda row: (not row.reserved_for, number_order(row.number)))
+        near = self.candidate_order == "nearest"
+        return sorted(rows, key=lambda row: (not row.reserved_for,
+                                             self.distance(row, node) if near else 0,
+                                             number_order(row.number)))
 
     available_numbers = candidates               # numkit's name for them
 
@@ -484,6 +490,11 @@ class Inventory:
     def set_cooling_days(self, days):
         self.cooling_days = whole_days(days)
 
+    def set_candidate_order(self, order):
+        if order not in ("number", "nearest"):
+            raise InvalidOperation(f"candidate_order {order!r}")
+        self.candidate_order = order
+
     def assignable_row(self, number, username, node):
         reason = self.why_not(number, username, node)
         if reason is not None:
@@ -550,10 +561,15 @@ class Inventory:
         plan = [(row.number, row.node, "keep", None) for row in kept]
         replacements = []
         if policy == "replace" and leaving:
+            # like for like: each form of number takes the candidates of its own form, in
+            # candidate order, the released rows of that form in number order
             candidates = self.candidates(name, dest)
-            if len(candidates) < len(leaving):
-                raise NoNumberAvailable(f"{name} needs {len(leaving)} at {dest}")
-            replacements = list(zip(leaving, candidates))
+            for plus in (True, False):
+                mine = [row for row in leaving if row.number.startswith("+") == plus]
+                offered = [row for row in candidates if row.number.startswith("+") == plus]
+                if len(offered) < len(mine):
+                    raise NoNumberAvailable(f"{name} needs {len(mine)} at {dest} (+: {plus})")
+                replacements += zip(mine, offered)
             plan += [(old.number, old.node, "replace", new.number) for old, new in replacements]
         if policy == "carry":
             carried = [row.number for row in leaving]
@@ -604,6 +620,35 @@ class Inventory:
         for row in rows:
             row.reserved_for = username
         self.rows += [Row(n, node, reserved_for=username) for n in created]
+
+    @all_or_nothing
+    def reserve_next(self, username, node, count, notes=None, until=None):
+        """[(number, node)] flagged for U: the first `count` candidates of a user with no
+        reservations at node. With `until` (a date from as_of on) they become Reserved
+        until then, as set_status makes a row Reserved for some days.
+
+        Decided: the count and the date are checked before the node; the model keeps no
+        notes."""
+        username = clean_username(username)
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise InvalidOperation(f"count {count!r}")
+        if until is not None:
+            if not isinstance(until, dt.date):
+                try:
+                    until = dt.date.fromisoformat(str(until))
+                except ValueError:
+                    raise InvalidOperation(f"until {until!r}") from None
+        self.require_node(node)
+        if until is not None and not 0 <= (until - self.as_of).days <= 36_500:
+            raise InvalidOperation(f"until {until} before as_of {self.as_of}")
+        rows = self.candidates(None, node)[:count]
+        if len(rows) < count:
+            raise NoNumberAvailable(f"{count} at {node}")
+        for row in rows:
+            row.reserved_for = username
+            if until is not None:
+                row.status, row.release_date = RESERVED, until
+        return [(row.number, row.node) for row in rows]
 
     @all_or_nothing
     def clear_reserved_for(self, numbers, node=None):

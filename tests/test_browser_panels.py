@@ -114,7 +114,8 @@ def test_move_preview_in_the_browser(lab, page):
     widget_button(page, "Confirm").click()
     expect(page.get_by_text("Moved. k.brown to sys.hcs.Prov-1.Cust-1.Site-C")).to_be_visible(timeout=30_000)
     save_screenshot(page, "move-preview-applied")
-    assert used_by(database, "k.brown") == ["1004", "1005", "1011"]
+    # like for like (docs/rules.md#r17-move-user): London DIDs by numbers written with `+`
+    assert used_by(database, "k.brown") == ["+12025550100", "+12025550102", "+12025550103"]
 
 
 @pytest.mark.parametrize("notebook, shown", [

@@ -10,12 +10,14 @@ through the API for any user at any node, an unknown one included.
 
 What it runs (both classes are marked `model` and `slow`: `./kit test -m model` runs them,
 `./kit test fast` leaves them out). Hypothesis is derandomized, so every run draws the same
-examples:
+examples; NUMKIT_MODEL_SCALE=0.1 runs a tenth of them:
 
 - TestModel (ModelMachine): 130 examples of up to 100 steps (about 11,000 steps in all).
-  A step is one of onboard, assign, release, delete_user, move_user, preview_move,
-  reserve_for, clear_reserved_for, add_numbers, delete_numbers, set_status,
-  cleanup_deleted_reservations, setting cooling_days, time passing (as_of later), a reload
+  A step is one of onboard, assign, release, delete_user, move_user (like for like: the
+  numbers include some written with `+`), preview_move, reserve_for, reserve_next,
+  clear_reserved_for, add_numbers, delete_numbers, set_status, cleanup_deleted_reservations,
+  setting cooling_days, setting candidate_order (drawn at the start too, switched during a
+  run), time passing (as_of later), a reload
   of the inventory with some users gone from the users file, or `look`. About 40 ms a step on
   a 2-core machine (~7 min), nearly all of it numkit's reads: each one is a DuckDB query over
   the views (node_ancestors, numbers_effective, visible_numbers) costing 3-7 ms on a handful
@@ -34,6 +36,7 @@ import atexit
 import collections
 import csv
 import datetime as dt
+import os
 import pathlib
 import shutil
 import tempfile
@@ -55,7 +58,9 @@ GHOST = f"{CUST1}.Site-Z"                      # never in the hierarchy: Unknown
 HIERARCHY = {PROV: "Provider", CUST1: "Customer", SITE_A: "Site", SITE_B: "Site",
              CUST2: "Customer", SITE_D: "Site"}
 NODES = list(HIERARCHY)
-NUMBERS = ["100", "0100", "999", "1000", "1001", "+1001", "1002", "1003"]
+# plain numbers and numbers written with `+`: a replacing move replaces like for like
+NUMBERS = ["100", "+100", "0100", "999", "+999", "1000", "+1000", "1001", "+1001", "1002", "1003",
+           "+1003"]
 RANGES = [("999", "1001"), ("1001", "1003"), ("0099", "0100"), "+1001-+1002", "0999-1000"]
 LOOKED_AT = sorted({*NUMBERS, "0099", "+1002", "0999", "4242"}, key=number_order)
 USERS = ["ann", "Ann", "bob", "BOB", "cy", "dee"]
@@ -77,6 +82,15 @@ number_args = (numbers | st.lists(numbers, min_size=1, max_size=3, unique=True)
 days = st.integers(min_value=0, max_value=5)
 maybe_days = st.none() | days
 policies = st.sampled_from(["replace", "carry"])
+orders = st.sampled_from(["number", "nearest"])
+
+
+
+def examples(full):
+    """How many examples a machine runs: `full`, or that times NUMKIT_MODEL_SCALE (say 0.1
+    while working on a rule; at least one)."""
+    return max(1, round(full * float(os.environ.get("NUMKIT_MODEL_SCALE", "1"))))
+
 
 FOLDER = pathlib.Path(tempfile.mkdtemp(prefix="numkit-model-"))   # the CSV files loaded
 atexit.register(shutil.rmtree, FOLDER, ignore_errors=True)
@@ -153,12 +167,15 @@ class ModelMachine(RuleBasedStateMachine):
     @initialize(rows=st.lists(st.tuples(numbers, nodes, statuses, st.none() | users, st.booleans(),
                                         st.sampled_from(RELEASE_OFFSETS)),
                               min_size=3, max_size=12),
-                people=st.lists(st.tuples(users, nodes), min_size=1, max_size=4))
-    def load(self, rows, people):
+                people=st.lists(st.tuples(users, nodes), min_size=1, max_size=4),
+                order=orders)
+    def load(self, rows, people, order):
         rows, people = starting_inventory(rows, people)
-        self.model = Model(HIERARCHY, [dict(r) for r in rows], people, AS_OF)
+        self.model = Model(HIERARCHY, [dict(r) for r in rows], people, AS_OF,
+                           candidate_order=order)
         self.inv = numkit.connect()
         self.inv.as_of = AS_OF
+        self.inv.settings["candidate_order"] = order
         numbers_file = csv_file("numbers", ["number", "node", "status", "reserved_for", "used_by",
                                             "release_date"], [r.values() for r in rows])
         self.inv.load(numbers_file,
@@ -227,14 +244,20 @@ class ModelMachine(RuleBasedStateMachine):
     def delete_user(self, data, cooling):
         self.both("delete_user", self.someone(data), cooling)
 
+    def mover(self, data):
+        """Mostly a user who uses a number written with `+` (like for like matters to
+        them), else someone."""
+        holders = {r.used_by for r in self.model.rows if r.used_by and r.number.startswith("+")}
+        return self.pick(data, holders, st.just(self.someone(data)), "mover")
+
     @rule(data=st.data(), dest=any_node, policy=policies)
     def move_user(self, data, dest, policy):
-        self.both("move_user", self.someone(data), dest, policy, numkit_view=plan_lines,
+        self.both("move_user", self.mover(data), dest, policy, numkit_view=plan_lines,
                   model_view=sorted)
 
     @rule(data=st.data(), dest=any_node, policy=policies)
     def preview_move(self, data, dest, policy):
-        self.both("preview_move", self.someone(data), dest, policy, numkit_view=plan_lines,
+        self.both("preview_move", self.mover(data), dest, policy, numkit_view=plan_lines,
                   model_view=sorted)
 
     @rule(numbers=number_args, user=users, node=maybe_node)
@@ -268,6 +291,31 @@ class ModelMachine(RuleBasedStateMachine):
     def set_cooling_days(self, cooling):
         self.model.set_cooling_days(cooling)
         self.inv.settings["cooling_days"] = cooling
+
+    @rule(order=orders | st.sampled_from(["Nearest", "distance"]))
+    def set_candidate_order(self, order):
+        """Switched during a run (docs/rules.md#r9-candidates-and-next-available); a value
+        neither knows is refused by both."""
+        try:
+            self.model.set_candidate_order(order)
+            wanted = None
+        except numkit.InvalidOperation as error:
+            wanted = error
+        try:
+            self.inv.settings["candidate_order"] = order
+            got = None
+        except numkit.InvalidOperation as error:
+            got = error
+        assert type(got) is type(wanted), \
+            f"candidate_order = {order!r}: numkit {got!r}, model {wanted!r}"
+        assert self.inv.settings["candidate_order"] == self.model.candidate_order
+
+    @rule(data=st.data(), node=any_node, count=st.sampled_from([1, 1, 2, 3, 0]),
+          until=st.sampled_from([None, None, 0, 3, -1]))
+    def reserve_next(self, data, node, count, until):
+        until = None if until is None else self.model.as_of + dt.timedelta(days=until)
+        self.both("reserve_next", self.someone(data), node, count, until=until,
+                  numkit_view=lambda frame: tuples(frame, "number", "node"), model_view=list)
 
     @rule(step=st.integers(1, 10))
     def time_passes(self, step):
@@ -377,7 +425,7 @@ class ModelMachine(RuleBasedStateMachine):
 
 
 TestModel = ModelMachine.TestCase
-TestModel.settings = settings(max_examples=130, stateful_step_count=100, deadline=None,
+TestModel.settings = settings(max_examples=examples(130), stateful_step_count=100, deadline=None,
                               derandomize=True, database=None,
                               suppress_health_check=[HealthCheck.too_slow])
 
@@ -613,6 +661,6 @@ class RoundTripMachine(ModelMachine):
 
 
 TestRoundTrip = RoundTripMachine.TestCase
-TestRoundTrip.settings = settings(max_examples=30, stateful_step_count=40, deadline=None,
+TestRoundTrip.settings = settings(max_examples=examples(30), stateful_step_count=40, deadline=None,
                                   derandomize=True, database=None,
                                   suppress_health_check=[HealthCheck.too_slow])

@@ -25,6 +25,7 @@ CALLS = {
     "number_value": "select number_value('+0100')",
     "number_sort_key": "select number_sort_key(100, '+0100')",
     "numkit_setting": "select numkit_setting('cooling_days')",
+    "numkit_candidate_order": "select numkit_candidate_order()",
     "numkit_snapshot_date": "select numkit_snapshot_date()",
     "numkit_latest_load": "select numkit_latest_load()",
     "cooling_stuck": "select cooling_stuck('Cooling', date '2026-01-01')",

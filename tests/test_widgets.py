@@ -14,6 +14,9 @@ import hostile
 from next_export import write_next_export
 
 AS_OF = "2026-11-23"
+# k.brown's London DIDs moved to Site-C (replace): like for like, the first candidates
+# written with `+` (docs/rules.md#r17-move-user)
+K_BROWN_AT_SITE_C = ["+12025550100", "+12025550102", "+12025550103"]
 CUST1 = "sys.hcs.Prov-1.Cust-1"
 SITE_B, SITE_C = f"{CUST1}.Site-B", f"{CUST1}.Site-C"
 SITE_D = "sys.hcs.Prov-1.Cust-2.Site-D"
@@ -162,7 +165,7 @@ def test_move_preview_changes_nothing_until_confirmed(database):
     panel.destination.value = SITE_C
     panel.preview_button.click()
     assert set(panel.plan.df["action"]) == {"replace"}
-    assert list(panel.plan.df["new_number"]) == ["1004", "1005", "1011"]
+    assert list(panel.plan.df["new_number"]) == K_BROWN_AT_SITE_C
     assert used_by(database, "k.brown") == ["+442079460011", "+442079460026", "+442079460034"]
     panel.apply_button.click()
     assert panel.confirmation.pending
@@ -171,7 +174,7 @@ def test_move_preview_changes_nothing_until_confirmed(database):
     panel.apply_button.click()
     panel.confirmation.confirm_button.click()
     assert "Moved" in panel.outcome.value
-    assert used_by(database, "k.brown") == ["1004", "1005", "1011"]
+    assert used_by(database, "k.brown") == K_BROWN_AT_SITE_C
 
 
 def test_the_move_confirmed_is_the_move_asked_about(database):
@@ -182,8 +185,8 @@ def test_the_move_confirmed_is_the_move_asked_about(database):
     assert "Move k.brown to" in panel.confirmation.question.value
     panel.user.value = "ilewis"            # changed while the question is asked
     panel.confirmation.confirm_button.click()
-    assert used_by(database, "k.brown") == ["1004", "1005", "1011"]
-    assert used_by(database, "ilewis") != ["1004", "1005", "1011"]
+    assert used_by(database, "k.brown") == K_BROWN_AT_SITE_C
+    assert used_by(database, "ilewis") != K_BROWN_AT_SITE_C
 
 
 def test_any_username_can_be_typed_in_the_move_panel(database):
@@ -220,7 +223,7 @@ def test_bulk_what_if_flags_conflicts_and_applies_in_order(database):
     assert "Applied 2 move(s)" in panel.bulk_outcome.value
     assert list(panel.bulk_plan.df.columns) == ["step", "username", "destination", "number", "node",
                                                 "action", "new_number", "new_node", "conflict", "full_path"]
-    assert used_by(database, "k.brown") == ["1004", "1005", "1011"]
+    assert used_by(database, "k.brown") == K_BROWN_AT_SITE_C
     assert used_by(database, "ilewis") == ["+441144960000"]
 
 
@@ -341,7 +344,7 @@ def test_move_panel_shows_the_destination_after_a_move_and_forgets_stale_preview
     panel.apply_button.click()
     panel.confirmation.confirm_button.click()
     assert "Moved" in panel.outcome.value
-    assert not {"1004", "1005", "1011"} & set(panel.destination_candidates.df["number"])
+    assert not set(K_BROWN_AT_SITE_C) & set(panel.destination_candidates.df["number"])
 
 
 def test_overview_says_how_columns_were_read_and_keeps_named_extra_columns(database, tmp_path):

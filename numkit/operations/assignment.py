@@ -29,16 +29,22 @@ def assignable_row(inv, number, username, node):
                           {"n": node, "number": number})[0]
 
 
-def candidate_rows(inv, username, node, limit, with_reserved=False):
+def candidate_rows(inv, username, node, limit, with_reserved=False, plus=None):
     """Full rows of the first `limit` candidates for (username, node), in candidate order,
-    and with `with_reserved` every candidate reserved for the user as well."""
+    and with `with_reserved` every candidate reserved for the user as well. `plus` True or
+    False keeps only the candidates written with `+`, or without (a move replaces like for
+    like, docs/rules.md#r17-move-user). A username None is a user with no reservations."""
     # The user's reserved candidates come first: when the first `limit` are all reserved,
     # there may be more of them.
     query = "select number, node, reserved_for_user from available_numbers($u, $n)"
     params = {"u": username, "n": node}
+    if plus is not None:
+        query += " where starts_with(number, '+') = $plus"
+        params["plus"] = plus
     picked = inv.store.rows(f"{query} limit $limit", {**params, "limit": limit})
     if with_reserved and picked and all(row["reserved_for_user"] for row in picked):
-        picked = inv.store.rows(f"{query} where reserved_for_user", params)
+        picked = inv.store.rows(f"{query} {'and' if plus is not None else 'where'} reserved_for_user",
+                                params)
     # fetched node by node: the table is kept in node order, so each lookup reads few blocks
     full = {}
     for at_node in {row["node"] for row in picked}:

@@ -4,7 +4,8 @@ computed for the whole batch with two queries instead of several per user."""
 import pandas as pd
 
 from ..arguments import clean_username, user_keys
-from .batch_rows import ancestor_ids_of, first_by_rank, free_rows_by_node, statement_rows
+from .batch_rows import (ancestor_ids_of, first_by_rank, free_rows_by_node, nearest_first,
+                         statement_rows)
 from .assignment import onboard
 from .changes import user_event
 from ..errors import InvalidOperation, NoNumberAvailable, UnknownNode, UserExists
@@ -72,13 +73,14 @@ def onboard_many(inv, users):
         free_users = batch[~batch["seq"].isin(reserved)]
         taken_from = free_rows_by_node(inv, free_users)
         ancestors = ancestor_ids_of(inv, batch["node"].unique().tolist())
+        nearest = nearest_first(inv)
         keys, usernames, lead = [], [], []
         for seq, (username, node, _) in enumerate(entries):
             refuse(username, node)
             if seq in reserved:
-                rows = reserved[seq]     # in number order, as the statement gives them
+                rows = reserved[seq]     # in candidate order, as the statement gives them
             else:
-                rows = [_next_free(taken_from, ancestors.get(node, []), username, node)]
+                rows = [_next_free(taken_from, ancestors.get(node, []), username, node, nearest)]
             # each user's onboard event comes just before the user's first row's
             lead.append((len(keys) + 1, user_event("onboard", username,
                                                    after={"username": username, "node": node})))
@@ -95,9 +97,10 @@ def onboard_many(inv, users):
     return pd.DataFrame(assigned, columns=["username", "node", "number"])
 
 
-def _next_free(by_node, ancestor_ids, username, node):
-    """The first row by rank among the ancestors' free rows (the next available), taken."""
-    node_id = first_by_rank(by_node, ancestor_ids)
+def _next_free(by_node, ancestor_ids, username, node, nearest):
+    """The next available among the ancestors' free rows, taken
+    (docs/rules.md#r9-candidates-and-next-available)."""
+    node_id = first_by_rank(by_node, ancestor_ids, nearest)
     if node_id is None:
         raise NoNumberAvailable(f"no number is available for {username} at {node}")
     return by_node[node_id].popleft()

@@ -2,12 +2,12 @@
 preview_move gives for each, read with a few queries for the whole list."""
 
 import heapq
-from itertools import islice
+from itertools import chain, islice
 
 import pandas as pd
 
 from ..arguments import user_keys
-from .batch_rows import free_rows_by_node, ancestor_ids_of, statement_rows
+from .batch_rows import ancestor_ids_of, free_rows_by_node, nearest_first, statement_rows
 from .changes import ROW_FIELDS
 from ..codes import REPLACE
 from ..errors import NumkitError, UnknownNode, UnknownUser
@@ -45,13 +45,14 @@ class EachMove(OneMove):
             frame = pd.DataFrame(planned, columns=["username", "dest"]).assign(policy=policy)
             for row in statement_rows(inv, "each_move_plans", {"move_list": frame}):
                 self.plans.setdefault((row["mover"], row["dest"]), []).append(row)
-        self.own, self.free, self.dest_ancestor_ids = {}, {}, {}
+        self.own, self.free, self.dest_ancestor_ids, self.nearest = {}, {}, {}, False
         self._fetch_candidates()
 
     def _fetch_candidates(self):
         """Per move that replaces rows: the rows reserved for the mover they may be given
-        at the destination, and the rows reserved for nobody there, each in number order
-        (the statements' order and rank)."""
+        at the destination, in candidate order, and the rows reserved for nobody there of
+        the forms the moves need, each node's in number order (the statements' order and
+        rank)."""
         needing = [(username, dest, sum(row["action"] == REPLACE for row in rows))
                    for (username, dest), rows in self.plans.items()]
         needing = [move for move in needing if move[2]]
@@ -63,8 +64,13 @@ class EachMove(OneMove):
         for row in statement_rows(self.inv, "bulk_reserved_candidates", {"bulk_users": batch}):
             username, dest, _ = needing[row["seq"]]
             self.own.setdefault((username, dest), []).append(row)
-        wanted = pd.DataFrame({"node": [dest for _, dest, count in needing for _ in range(count)]})
+        # one line per replaced row: its destination and its form (like for like)
+        wanted = pd.DataFrame([(dest, row["number"].startswith("+"))
+                               for (_, dest), rows in self.plans.items()
+                               for row in rows if row["action"] == REPLACE],
+                              columns=["node", "plus"])
         self.free = free_rows_by_node(self.inv, wanted)
+        self.nearest = nearest_first(self.inv)
         self.dest_ancestor_ids = ancestor_ids_of(self.inv, sorted(set(wanted["node"])))
 
     def user(self, username):
@@ -84,11 +90,14 @@ class EachMove(OneMove):
     def plan_rows(self, user, dest, policy):
         return self.plans.get((user["username"], dest), [])
 
-    def candidates(self, user, dest, count):
-        own = self.own.get((user["username"], dest), [])
-        free = heapq.merge(*(self.free.get(node_id, []) for node_id in self.dest_ancestor_ids.get(dest, [])),
-                           key=lambda row: row["rank"])
-        return [_row(r) for r in islice(own + list(islice(free, count)), count)]
+    def candidates(self, user, dest, count, plus):
+        def of_form(rows):
+            return (row for row in rows if row["number"].startswith("+") == plus)
+        own = list(of_form(self.own.get((user["username"], dest), [])))
+        by_node = [self.free.get(node_id, []) for node_id in self.dest_ancestor_ids.get(dest, [])]
+        # the ancestors come nearest first; each node's rows in rank (number) order
+        free = chain(*by_node) if self.nearest else heapq.merge(*by_node, key=lambda row: row["rank"])
+        return [_row(r) for r in islice(own + list(islice(of_form(free), count)), count)]
 
 
 def _row(row):

@@ -64,8 +64,10 @@ class OneMove:
         return self.inv.store.rows("select * from move_plan($u, $d, $p)",
                                    {"u": user["username"], "d": dest, "p": policy})
 
-    def candidates(self, user, dest, count):
-        return candidate_rows(self.inv, user["username"], dest, limit=count)
+    def candidates(self, user, dest, count, plus):
+        """The first `count` candidates for the user at dest written with `+` (plus True)
+        or without it (plus False)."""
+        return candidate_rows(self.inv, user["username"], dest, limit=count, plus=plus)
 
 
 def _refuse_cross_customer(facts, user, dest):
@@ -115,15 +117,28 @@ def plan_move(inv, username, dest, policy=REPLACE, facts=None):
             plan.stranded_after.append((row["number"], row["node"], row["action"]))
     plan.kept, plan.stranded, leaving = by_action[KEEP], by_action[STRANDED], by_action[REPLACE]
     if leaving:
-        candidates = facts.candidates(user, dest, len(leaving))
-        if len(candidates) < len(leaving):
-            raise NoNumberAvailable(f"{user['username']} needs {len(leaving)} number(s) at {dest}; "
-                                    f"only {len(candidates)} available")
-        plan.replaced = list(zip(leaving, candidates))
+        plan.replaced = _like_for_like(facts, user, dest, leaving)
     if by_action[CARRY]:
         _refuse_carry_conflicts(inv, by_action[CARRY], dest)
         plan.carried = by_action[CARRY]
     return plan
+
+
+def _like_for_like(facts, user, dest, leaving):
+    """(released row, candidate) pairs, in the released rows' number order: a number
+    written with `+` takes the next candidate written with `+`, any other the next candidate
+    without (docs/rules.md#r17-move-user): a London DID is not replaced by an extension."""
+    given = {}
+    for plus, form in ((True, "written with +"), (False, "without +")):
+        rows = [row for row in leaving if row["number"].startswith("+") == plus]
+        if not rows:
+            continue
+        candidates = facts.candidates(user, dest, len(rows), plus)
+        if len(candidates) < len(rows):
+            raise NoNumberAvailable(f"{user['username']} needs {len(rows)} number(s) {form} at "
+                                    f"{dest}; only {len(candidates)} available")
+        given.update(zip((id(row) for row in rows), candidates))
+    return [(row, given[id(row)]) for row in leaving]
 
 
 def move_user(inv, username, dest, policy=REPLACE):

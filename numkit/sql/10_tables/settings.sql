@@ -3,4 +3,5 @@ create table if not exists settings (
     key varchar primary key,
     value varchar not null
 );
-insert or ignore into settings values ('cooling_days', '0'), ('alert_share', '0.1');
+insert or ignore into settings values
+    ('cooling_days', '0'), ('alert_share', '0.1'), ('candidate_order', '"number"');

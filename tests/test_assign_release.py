@@ -134,7 +134,7 @@ def test_settings_persist_in_the_database(loaded_inventory, tmp_path):
     inv.settings["alert_share"] = 0.25
     inv.close()
     with numkit.connect(path) as again:
-        assert dict(again.settings) == {"alert_share": 0.25, "cooling_days": 9}
+        assert dict(again.settings) == {"alert_share": 0.25, "candidate_order": "number", "cooling_days": 9}
 
 
 def test_a_user_deleted_twice_has_two_records(inv):

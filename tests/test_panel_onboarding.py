@@ -305,3 +305,48 @@ def test_a_question_about_other_numbers_is_withdrawn(seed_file):
     assert panel.confirmation.pending
     panel.flag_user.value = "someone.else"
     assert not panel.confirmation.pending
+
+
+# -- reserving the next free numbers (docs/rules.md#r33-reserve-next) -------------------------
+
+def test_the_panel_names_the_next_free_numbers_before_reserving_them(seed_file):
+    panel = panel_at(seed_file, SITE_B, "")
+    panel.flag_user.value = "newstarter"
+    panel.next_count.value = 2
+    panel.next_notes.value = "desk by the window"
+    panel.reserve_next_button.click()
+    # the numbers a user without reservations would get first at Site-B: 1002 and 1003 are
+    # reserved for u, so they are passed over
+    assert "Reserve 2 number(s) for newstarter at Site-B: 2002, 2003?" in said(
+        panel.next_confirmation.question)
+    with opened(seed_file) as inv:
+        assert numbers_of(inv.belonging_to("newstarter")) == []     # asked, not done
+    panel.next_confirmation.confirm_button.click()
+    assert "Reserved for newstarter: 2002, 2003." in said(panel.next_result)
+    with opened(seed_file) as inv:
+        mine = inv.belonging_to("newstarter")
+        assert numbers_of(mine) == ["2002", "2003"]
+        assert set(mine["reservation_notes"]) == {"desk by the window"}
+
+
+def test_reserving_the_next_numbers_says_why_it_cannot(seed_file):
+    panel = panel_at(seed_file, SITE_B, "")
+    panel.flag_user.value = "newstarter"
+    panel.next_count.value = 5
+    panel.reserve_next_button.click()
+    assert not panel.next_confirmation.pending
+    assert "Not done" in said(panel.next_result)
+    panel.next_count.value = 1
+    assert said(panel.next_result) == ""                # the old answer is not about this
+    panel.next_until.value = "31/12/2026"
+    panel.reserve_next_button.click()
+    assert "YYYY-MM-DD" in said(panel.next_result) and not panel.next_confirmation.pending
+
+
+def test_a_question_about_the_next_numbers_is_withdrawn_when_the_request_changes(seed_file):
+    panel = panel_at(seed_file, SITE_B, "")
+    panel.flag_user.value = "newstarter"
+    panel.reserve_next_button.click()
+    assert panel.next_confirmation.pending
+    panel.next_count.value = 2
+    assert not panel.next_confirmation.pending

@@ -50,6 +50,17 @@ class OnboardingPanel(w.VBox):
         self.flag_result = w.HTML()
         self.confirmation = Confirmation()
 
+        self.next_count = w.BoundedIntText(value=1, min=1, max=1000, description="How many",
+                                           layout=w.Layout(width="180px"))
+        self.next_notes = w.Text(description="Notes", placeholder="optional, e.g. new starter")
+        self.next_until = w.Text(description="Until", placeholder="YYYY-MM-DD, optional",
+                                 continuous_update=False)
+        self.reserve_next_button = w.Button(description="Reserve the next free numbers…",
+                                            icon="lock", **FITTED)
+        self.next_confirmation = Confirmation()
+        self.next_confirmation.confirm_button.description = "Confirm reserving"
+        self.next_result = w.HTML()
+
         self.site.observe_value(self.picked)
         self.site.observe_value(self.site_changed)
         self.username.observe(self.picked, "value")
@@ -58,6 +69,10 @@ class OnboardingPanel(w.VBox):
         # the one that would be answered
         for typed in (self.flag_numbers, self.flag_user, self.create_missing):
             typed.observe(lambda _: self.confirmation.dismiss(), "value")
+        for typed in (self.flag_user, self.next_count, self.next_notes, self.next_until):
+            typed.observe(self._forget_next, "value")
+        self.site.observe_value(self._forget_next)
+        self.reserve_next_button.on_click(self.ask_reserve_next)
         self.onboard_button.on_click(self.onboard)
         self.reserve_button.on_click(self.reserve)
         self.clear_button.on_click(self.clear)
@@ -71,6 +86,9 @@ class OnboardingPanel(w.VBox):
             heading("Reserve numbers for a username, or clear the flag"),
             w.HBox([self.flag_numbers, self.flag_user]), self.create_missing,
             w.HBox([self.reserve_button, self.clear_button]), self.confirmation, self.flag_result,
+            heading("Reserve the next free numbers of the site for the user above"),
+            w.HBox([self.next_count, self.next_notes, self.next_until]),
+            self.reserve_next_button, self.next_confirmation, self.next_result,
         ])
 
     @property
@@ -300,6 +318,60 @@ class OnboardingPanel(w.VBox):
         if skips:
             text += f"; left alone: {skips.words()}"
         self.flag_result.value = note("ok", text + ".")
+        self.refresh()
+
+    def _forget_next(self, *_):
+        """Another user, site, count, note or date: the numbers asked about are not the ones."""
+        self.next_confirmation.dismiss()
+        self.next_result.value = ""
+
+    def _next_request(self):
+        """(username, site, count, notes, until) from the boxes, or None with why shown."""
+        username, node = self.flag_user.value.strip(), self.site.value
+        if not node or not username:
+            self.next_result.value = note("error", "Pick a site and type the username to "
+                                                   "reserve for (For user, above).")
+            return None
+        until = self.next_until.value.strip() or None
+        if until is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", until):
+            self.next_result.value = note("error", f"Until must be a date written YYYY-MM-DD, "
+                                                   f"not {until!r}.")
+            return None
+        return username, node, self.next_count.value, self.next_notes.value.strip() or None, until
+
+    def ask_reserve_next(self, _=None):
+        """Say which numbers would be flagged (reserved, then undone) before asking."""
+        request = self._next_request()
+        if request is None:
+            return
+        username, node, count, notes, until = request
+        try:
+            with self.session.writing() as inv, inv.rehearsal():
+                planned = inv.reserve_next(*request)
+        except NumkitError as error:
+            self.next_result.value = note("error", in_plain_words(error))
+            return
+        self.next_result.value = ""
+        numbers = list(planned["number"])
+        kept = f", Reserved until {until}" if until else ""
+        self.next_confirmation.ask(
+            f"Reserve {len(numbers)} number(s) for {username} at {short(node)}: "
+            f"{', '.join(numbers)}{kept}?", lambda: self.reserve_next(request, numbers))
+
+    def reserve_next(self, request, planned):
+        try:
+            with self.session.writing() as inv, inv.batch():
+                flagged = inv.reserve_next(*request)
+                if list(flagged["number"]) != planned:
+                    raise InvalidOperation(
+                        f"the inventory changed since the question: it would now reserve "
+                        f"{', '.join(flagged['number'])}, not {', '.join(planned)}; nothing "
+                        "was done, ask again")
+        except NumkitError as error:
+            self.next_result.value = note("error", in_plain_words(error))
+            return
+        self.next_result.value = note("ok", f"Reserved for {request[0]}: "
+                                            f"{', '.join(flagged['number'])}.")
         self.refresh()
 
 

@@ -244,7 +244,7 @@ def test_onboarding_other_than_confirmed_is_not_done(seed_file):
     with opened(seed_file) as inv:
         inv.reserve_for("2002", "u", SITE_B)
     panel.onboard_confirmation.confirm_button.click()
-    assert "the inventory changed since the plan was shown" in said(panel.result)
+    assert "the inventory changed since the question" in said(panel.result)
     with opened(seed_file) as inv:
         assert inv.user_status("u")["state"] == "new"
     assert "gives 1002, 1003, 2002." in said(panel.plan)

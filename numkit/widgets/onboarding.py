@@ -205,13 +205,7 @@ class OnboardingPanel(w.VBox):
         try:
             with self.session.writing() as inv, inv.batch():
                 given = inv.onboard(username, node, number)
-                if list(given) != list(planned):
-                    # the inventory changed between the question and the answer (another
-                    # notebook): what was confirmed is not what would be done
-                    raise InvalidOperation(
-                        f"the inventory changed since the plan was shown: onboarding would now "
-                        f"give {', '.join(given)}, not {', '.join(planned)}; nothing was done, "
-                        "look at the plan again")
+                as_confirmed(given, planned, "onboarding would now give")
         except NumkitError as error:
             self.result.value = note("error", in_plain_words(error))
             self.refresh()
@@ -362,17 +356,22 @@ class OnboardingPanel(w.VBox):
         try:
             with self.session.writing() as inv, inv.batch():
                 flagged = inv.reserve_next(*request)
-                if list(flagged["number"]) != planned:
-                    raise InvalidOperation(
-                        f"the inventory changed since the question: it would now reserve "
-                        f"{', '.join(flagged['number'])}, not {', '.join(planned)}; nothing "
-                        "was done, ask again")
+                as_confirmed(flagged["number"], planned, "it would now reserve")
         except NumkitError as error:
             self.next_result.value = note("error", in_plain_words(error))
             return
         self.next_result.value = note("ok", f"Reserved for {request[0]}: "
                                             f"{', '.join(flagged['number'])}.")
         self.refresh()
+
+
+def as_confirmed(numbers, planned, would):
+    """Refuse, undoing the batch, when the numbers done are not those the analyst confirmed:
+    the inventory changed between the question and the answer (another notebook)."""
+    if list(numbers) != list(planned):
+        raise InvalidOperation(f"the inventory changed since the question: {would} "
+                               f"{', '.join(numbers)}, not {', '.join(planned)}; nothing was "
+                               "done, look at the plan again")
 
 
 class Skips:

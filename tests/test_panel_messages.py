@@ -6,10 +6,15 @@ path twice, and onboarding names nodes as its tables do."""
 import html
 import re
 
+import pytest
+
 import numkit
+from numkit.sample import build_sample
 from numkit.widgets import CleanupReportPanel, MovePreviewPanel, OnboardingPanel, OverviewPanel
 
+from browser import browser, need, page, save_screenshot  # noqa: F401  (fixtures)
 from conftest import CUST1, SITE_C
+from test_browser_app import serve_app
 
 AS_OF = "2026-11-23"
 # rows of the sample the cleanup of 30 days concerns, as of AS_OF (six in all)
@@ -42,6 +47,7 @@ def test_the_cleanup_line_and_table_follow_the_rows_kept(database, tmp_path):
     assert "would clear 5 Reserved For flag(s)" in line and "keep 1 as they are" in line
     assert "would clear 6" not in line
     assert keys_of(panel.cleanup_rows.df) == [key for key in everything if key != KEPT]
+    assert list(panel.cleanup_rows.shown.index) == list(range(5))      # no gap where it was
     assert "1 kept" in panel.cleanup_rows.caption
     # the question asked then and the line under it agree
     panel.clear_button.click()
@@ -185,3 +191,43 @@ def test_onboarding_names_the_user_s_last_node_as_its_tables_do(database):
         inv.as_of = AS_OF
         node = inv.user_status("u.okafor")["node"]
     assert f"(was at {named[node]})" in line and node not in line
+
+
+# -- in the app, in Chromium ----------------------------------------------------------------
+
+@pytest.mark.browser
+def test_in_the_app_the_cleanup_and_move_say_what_holds_now(tmp_path_factory, page):
+    expect = need("playwright.sync_api").expect
+    root = tmp_path_factory.mktemp("app")
+    database = build_sample(root / "inventory.duckdb")
+    with serve_app(root, database) as base_url:
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        page.goto(f"{base_url}/voila/render/app.ipynb", wait_until="commit", timeout=120_000)
+        expect(page.get_by_role("tab", name="Cleanup report")).to_be_visible(timeout=120_000)
+        expect(page.get_by_placeholder("optional", exact=True)).to_be_visible(timeout=60_000)
+        save_screenshot(page, "messages-overview")
+        page.get_by_role("tab", name="Cleanup report").click()
+        page.get_by_role("tab", name="Cleanup", exact=True).click()
+        page.locator('button.jupyter-button[title="Dry run cleanup"]').click()
+        expect(page.get_by_text("The cleanup would clear 6")).to_be_visible(timeout=30_000)
+        keep = page.locator(".widget-select-multiple select").filter(visible=True)
+        keep.select_option(index=1)
+        expect(page.get_by_text("The cleanup would clear 5")).to_be_visible(timeout=30_000)
+        # the list's right edge inside the tab's
+        box = keep.bounding_box()
+        panel = page.locator(".lm-TabPanel-tab, .p-TabPanel-tab, .widget-tab-contents").filter(
+            visible=True).last.bounding_box()
+        assert box["x"] + box["width"] <= panel["x"] + panel["width"]
+        save_screenshot(page, "messages-cleanup-keep-one")
+        page.get_by_role("tab", name="Move preview").click()
+        user = page.get_by_placeholder("type to search the users")
+        search = page.get_by_placeholder("type to filter the nodes").filter(visible=True)
+        search.fill("Site-C")
+        page.locator(".widget-select select").filter(visible=True).first.select_option(
+            label=f"{SITE_C} (Site)")
+        user.fill("k.brown")
+        user.press("Enter")
+        page.locator('button.jupyter-button[title="Preview move"]').click()
+        expect(page.get_by_text("1 stranded reservation(s) once moved: +442079460034.")).to_be_visible(
+            timeout=30_000)
+        save_screenshot(page, "messages-move-preview")

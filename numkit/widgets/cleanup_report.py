@@ -189,7 +189,8 @@ class CleanupReportPanel(w.VBox):
         concerned, days = self.concerned, self.dry_run_days
         kept = set(self.keep.value)
         clearing = concerned[[key not in kept for key in zip(concerned["number"], concerned["node"])]]
-        show(self.cleanup_rows, clearing)
+        # numbered afresh: the table would show the dry run's row numbers, with gaps
+        show(self.cleanup_rows, clearing.reset_index(drop=True))
         self.cleanup_rows.caption = WOULD_CLEAR + (
             f" ({len(kept)} kept, not listed)" if kept else "")
         noted = int(clearing["reservation_notes"].notna().sum())

@@ -41,7 +41,8 @@ class OverviewPanel(w.VBox):
                                     placeholder="optional",
                                     style={"description_width": "initial"})
         # the hint beside the box: a placeholder this long is cut off at the box's edge
-        self.snapshot_hint = w.HTML("<i>empty: the panel's as of date</i>")
+        self.snapshot_hint = w.HTML("<i>empty: the panel's as of date</i>",
+                                    layout=w.Layout(margin="0 16px 0 4px"))
         self.snapshot = w.HTML()
         self.snapshot_files = table(caption="The files of the snapshot loaded now")
         self.relative_note = w.HTML(note("info", "Relative paths are read from "

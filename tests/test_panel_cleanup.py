@@ -211,7 +211,7 @@ def test_a_second_export_the_same_day_does_not_replace_the_first(panel, tmp_path
     assert (exports / "cleanup-2026-11-23" / "deleted_user_reservations.csv").read_text() == "the analyst's edits"
     assert all(first[0].parent / path.name in before for path in second)
     assert_links_fetch(downloads_of(panel), tmp_path / "notebooks", second)
-    assert "cleanup-2026-11-23-2" in panel.status.value
+    assert "cleanup-2026-11-23-2" in panel.written.value
 
 
 def test_a_dated_folder_passes_over_a_file_or_link_of_its_name(tmp_path):
@@ -228,10 +228,10 @@ def test_a_dated_folder_passes_over_a_file_or_link_of_its_name(tmp_path):
 def test_a_named_folder_is_written_as_named_saying_what_it_replaced(panel, tmp_path):
     panel.out_dir.value = 'odd "<folder> #1%'     # relative to the notebook, as its links
     first = panel.export()
-    assert "replacing" not in panel.status.value
+    assert "replacing" not in panel.written.value
     second = panel.export()
     assert first == second and first[0].parent == tmp_path / "notebooks" / 'odd "<folder> #1%'
-    assert "replacing the 8 of an earlier export there" in html.unescape(panel.status.value)
+    assert "replacing the 8 of an earlier export there" in html.unescape(panel.written.value)
     markup = downloads_of(panel)
     assert "<folder>" not in markup
     assert_links_fetch(markup, tmp_path / "notebooks", second)

@@ -285,10 +285,10 @@ def test_an_export_folder_that_cannot_be_written_says_so(database, tmp_path):
     blocker.write_text("not a folder")
     panel = CleanupReportPanel(database, as_of=AS_OF, older_than_days=30, out_dir=tmp_path / "out")
     panel.export_button.click()
-    assert "Wrote" in panel.status.value
+    assert "Wrote" in panel.written.value
     panel.out_dir.value = str(blocker / "reports")
     panel.export_button.click()
-    assert "Not written" in panel.status.value and "a-file" in panel.status.value
+    assert "Not written" in panel.written.value and "a-file" in panel.written.value
 
 
 def test_bulk_lines_that_are_not_moves_are_named_not_dropped(database):
@@ -374,7 +374,7 @@ def test_cleanup_export_replaces_links_planted_in_its_folder(database, tmp_path)
         (folder / name).symlink_to(outside / name)
     panel = CleanupReportPanel(database, as_of=AS_OF, older_than_days=30, out_dir=folder)
     panel.export_button.click()
-    assert "Wrote" in panel.status.value
+    assert "Wrote" in panel.written.value
     for name in ("numkit-report.xlsx", "stuck_cooling.csv"):
         assert (outside / name).read_text() == "precious"
         assert (folder / name).is_file() and not (folder / name).is_symlink()
@@ -393,7 +393,7 @@ def test_panels_show_hostile_values_as_text_and_export_them(tmp_path):
     assert bytes(panel.usage_chart.value)[:4] == b"\x89PNG" and bytes(panel.deleted_chart.value)[:4] == b"\x89PNG"
     assert set(panel.deleted.df["reserved_for"]) >= {shown(hostile.LEAVER), shown(hostile.GHOST)}
     panel.export_button.click()
-    assert "Wrote" in panel.status.value and "<script>" not in panel.status.value
+    assert "Wrote" in panel.written.value and "<script>" not in panel.written.value
     sheet = openpyxl.load_workbook(tmp_path / "out" / "numkit-report.xlsx")["stranded_reservations"]
     assert sheet["C2"].value == shown(hostile.MOVER)
     panel.dry_run_button.click()

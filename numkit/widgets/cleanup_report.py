@@ -77,7 +77,8 @@ class CleanupReportPanel(w.VBox):
         self.clear_button = w.Button(description="Clear these flags…", button_style="danger",
                                      disabled=True)
         self.cleanup_outcome = w.HTML()
-        self.keep = w.SelectMultiple(options=[], rows=8, layout=w.Layout(width="100%"))
+        # auto, not 100%: the list's own margin would push its right edge past the panel's
+        self.keep = w.SelectMultiple(options=[], rows=8, layout=w.Layout(width="auto"))
         self.keep_noted_button = w.Button(description="Keep every row with notes", **FITTED)
         self.keep_none_button = w.Button(description="Keep none", **FITTED)
         self.cleanup_rows = table(caption=WOULD_CLEAR)
@@ -85,6 +86,9 @@ class CleanupReportPanel(w.VBox):
         self.pending = PendingChanges(self.session)
         self.reconciliation = Reconciliation()
         self.tables, self.as_of, self.concerned = {}, None, None
+        self.dry_run_days = None      # the Older than of the rows in the keep list
+        # the export's own line: its links stay with what it says they are
+        self.written = w.HTML()
 
         keeping = w.VBox([
             w.HTML("<b>Keep</b>: select the rows to leave reserved (Ctrl or Shift and click "
@@ -111,7 +115,7 @@ class CleanupReportPanel(w.VBox):
         super().__init__([heading("Cleanup report"),
                           w.HBox([self.older_than, self.refresh_button]),
                           w.HBox([self.out_dir, self.export_button]), self.status,
-                          self.downloads, tabs])
+                          self.written, self.downloads, tabs])
         self._read()
 
     def refresh(self, _=None):
@@ -124,6 +128,7 @@ class CleanupReportPanel(w.VBox):
         with self.session.reading() as inv:
             data = report_data(inv, self.older_than.value)
         self.tables, self.as_of = data.tables, data.as_of
+        self.shown_days = self.older_than.value     # what the tables (and an export) are of
         deleted = self.tables["deleted_user_reservations"]
         usage = self.tables["node_utilization"]
         self.deleted_summary.value = note("info", f"As of {data.as_of}: {held_for_leavers(data)}")
@@ -152,13 +157,15 @@ class CleanupReportPanel(w.VBox):
                                              EXPORT_STEM, self.as_of)
                 folder = written[0].parent
         except OSError as error:    # a folder that cannot be made or written to
-            self.status.value = note("error", f"Not written: {error.strerror or error} "
-                                              f"({error.filename or typed or EXPORTS_FOLDER}).")
+            self.written.value = note("error", f"Not written: {error.strerror or error} "
+                                               f"({error.filename or typed or EXPORTS_FOLDER}).")
             self.downloads.outputs = ()
             return []
-        self.status.value = note("ok", f"Wrote {len(written)} file(s) to {folder}"
-                                       + (f", replacing the {len(replaced)} of an earlier export "
-                                          "there" if replaced else "") + ".")
+        self.written.value = note("ok", f"Wrote {len(written)} file(s) to {folder}"
+                                        + (f", replacing the {len(replaced)} of an earlier export "
+                                           "there" if replaced else "")
+                                        + f" (as of {self.as_of}, older than "
+                                          f"{self.shown_days} days).")
         self.downloads.outputs = ({"output_type": "display_data", "metadata": {}, "data": {
             "text/html": download_links(written, self.notebook_folder),
             "text/plain": "\n".join(map(str, written))}},)
@@ -170,18 +177,33 @@ class CleanupReportPanel(w.VBox):
         days = self.older_than.value
         with self.session.reading() as inv:
             concerned = inv.cleanup_deleted_reservations(days, dry_run=True)
+        self.dry_run_days = days
         self._offer(concerned)
-        show(self.cleanup_rows, concerned)
-        self.cleanup_rows.caption = WOULD_CLEAR
         self.clear_button.disabled = concerned.empty or self.read_only
-        noted = int(concerned["reservation_notes"].notna().sum())
+        self._show_plan()
+        return concerned
+
+    def _show_plan(self, then=""):
+        """The line and the table say what Clear would clear now: the rows of the dry run but
+        those selected to keep, which are counted and left out of the table."""
+        concerned, days = self.concerned, self.dry_run_days
+        kept = set(self.keep.value)
+        clearing = concerned[[key not in kept for key in zip(concerned["number"], concerned["node"])]]
+        # numbered afresh: the table would show the dry run's row numbers, with gaps
+        show(self.cleanup_rows, clearing.reset_index(drop=True))
+        self.cleanup_rows.caption = WOULD_CLEAR + (
+            f" ({len(kept)} kept, not listed)" if kept else "")
+        noted = int(clearing["reservation_notes"].notna().sum())
         self.cleanup_outcome.value = note(
             "warning" if noted else "info",
-            f"The cleanup would clear {len(concerned)} Reserved For flag(s) of users deleted "
-            f"{days}+ days ago" + (f", {noted} with notes: read them, and select below the "
-                                   "rows to keep" if noted else "")
-            + "; nothing is changed yet.")
-        return concerned
+            f"The cleanup would clear {len(clearing)} Reserved For flag(s) of users deleted "
+            f"{days}+ days ago"
+            + (f" and keep {len(kept)} as they are" if kept else "")
+            + (f", {noted} of those cleared with notes: read them, and select below the rows "
+               "to keep" if noted and kept else
+               f", {noted} with notes: read them, and select below the rows to keep" if noted
+               else "")
+            + "; nothing is changed yet." + then)
 
     def _offer(self, concerned):
         kept = set(self.keep.value)
@@ -199,10 +221,12 @@ class CleanupReportPanel(w.VBox):
         self.keep.value = tuple(zip(noted["number"], noted["node"]))
 
     def _keep_changed(self, _):
+        if self.concerned is None:      # the list emptied after a clear
+            return
         # a question asked about other rows no longer says what Confirm would do
-        if self.confirmation.pending:
-            self.confirmation.dismiss()
-            self.cleanup_outcome.value = note("info", "The rows kept changed: click Clear again.")
+        asked = self.confirmation.pending
+        self.confirmation.dismiss()
+        self._show_plan(" The rows kept changed: click Clear again." if asked else "")
 
     def ask_clear(self, _=None):
         days = self.older_than.value

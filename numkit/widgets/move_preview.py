@@ -103,7 +103,7 @@ class MovePreviewPanel(w.VBox):
         show(self.plan, moving)
         show(self.reservations, whole_user_reservations(reserved, strands))
         show(self.stranded, stranded_in_words(strands))
-        show(self.destination_candidates, candidates)
+        show(self.destination_candidates, candidates_in_order(candidates))
         return True
 
     def ask_apply(self, _=None):
@@ -131,7 +131,7 @@ class MovePreviewPanel(w.VBox):
         show(self.plan, moving)
         show(self.reservations, whole_user_reservations(reserved, reported))
         show(self.stranded, stranded_in_words(reported))
-        show(self.destination_candidates, candidates)     # what is left there now
+        show(self.destination_candidates, candidates_in_order(candidates))     # what is left there now
 
     def _uploaded(self, change):
         files = change["new"]
@@ -252,16 +252,25 @@ def kept_flags(username, strands):
 
 
 def summary(username, source, destination, moving, stranded, done=False):
-    """One line: what happens to the user's numbers, and the stranded count (before the
-    move, what the report will list once it is done; after it, what the report lists)."""
+    """What happens to the user's numbers, then the replacements and the stranded count, each
+    its own sentence (before the move, what the report will list once it is done; after it,
+    what the report lists)."""
     counts = moving["action"].value_counts()
     parts = [f"{counts.get(action, 0)} {action}" for action in ("keep", "replace", "carry")]
     replaced = moving[moving["action"] == "replace"]
     swaps = ", ".join(f"{old} → {new}" for old, new in zip(replaced["number"], replaced["new_number"]))
     when = "now" if done else "once moved"
-    text = (f"{username} to {destination}: {', '.join(parts)}; "
-            f"{len(stranded)} stranded reservation(s) {when}")
-    text += f" ({swaps})." if swaps else "."
+    text = f"{username} to {destination}: {', '.join(parts)}."
+    if swaps:
+        text += f" New numbers for those replaced: {swaps}."
+    named = f": {', '.join(stranded['number'])}" if len(stranded) else ""
+    text += f" {len(stranded)} stranded reservation(s) {when}{named}."
     if source:
         text += f" {username} was at {source}." if done else f" {username} is at {source} now."
     return text
+
+
+def candidates_in_order(candidates):
+    """The candidates with the order they are given first, as the onboarding panel shows them."""
+    return candidates[["position"] + [column for column in candidates.columns
+                                      if column != "position"]]

@@ -123,8 +123,8 @@ class OnboardingPanel(w.VBox):
             belonging = inv.belonging_to(username, node)
             # the first ones are what an analyst picks from; a pool can hold many thousands
             candidates = inv.available_numbers(username, node, limit=CANDIDATES_SHOWN)
-        self.user_state.value = note("info", describe_user(username, status) + " "
-                                     + describe_numbers(lines, node))
+        self.user_state.value = note("info", describe_user(
+            username, status, self.session.node_names) + " " + describe_numbers(lines, node))
         show(self.user_lines, lines[USER_COLUMNS])
         show(self.belonging, held_as_held(belonging, username)[
             ["number", "node", "status", "effective_status", "assignable", "reason",
@@ -411,12 +411,15 @@ def typed_numbers(text):
     return list(dict.fromkeys(numbers))
 
 
-def describe_user(username, status):
+def describe_user(username, status, names=None):
+    """Where the user is or was, the node named as the panel's tables name it (its short
+    name with its customer, from `names`: the session's node_names)."""
+    node = (names or {}).get(status["node"], status["node"])
     if status["state"] == "active":
-        return (f"{username} is an active user at {status['node']}: onboarding is for new and "
+        return (f"{username} is an active user at {node}: onboarding is for new and "
                 "deleted users (the move preview moves an active one).")
     if status["state"] == "deleted":
-        return (f"{username} was deleted on {status['deleted_at']} (was at {status['node']}); "
+        return (f"{username} was deleted on {status['deleted_at']} (was at {node}); "
                 "onboarding brings them back with their reserved numbers.")
     return f"{username} is a new user."
 

@@ -1,6 +1,7 @@
 """Overview panel: what is loaded now; load an export after seeing its whole plan; then
 numbers by status per customer and per site."""
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -37,8 +38,11 @@ class OverviewPanel(w.VBox):
         # a text box, not a date picker: Chromium shows a picker's date in the browser's
         # locale (11/30/2026 or 30/11/2026), the one ambiguity a snapshot date must not have
         self.snapshot_date = w.Text(description="Snapshot date (YYYY-MM-DD)",
-                                    placeholder="empty: the panel's as of",
+                                    placeholder="optional",
                                     style={"description_width": "initial"})
+        # the hint beside the box: a placeholder this long is cut off at the box's edge
+        self.snapshot_hint = w.HTML("<i>empty: the panel's as of date</i>",
+                                    layout=w.Layout(margin="0 16px 0 4px"))
         self.snapshot = w.HTML()
         self.snapshot_files = table(caption="The files of the snapshot loaded now")
         self.relative_note = w.HTML(note("info", "Relative paths are read from "
@@ -70,6 +74,8 @@ class OverviewPanel(w.VBox):
         self._plan = None            # (the load's arguments, the upload folder) awaiting Confirm
         self.progress = w.FloatProgress(min=0, max=1, description="", layout=w.Layout(width="420px"))
         self.step = w.HTML()
+        # shown while a load (or its rehearsal) runs: an empty bar says nothing
+        self.progress_row = w.HBox([self.progress, self.step], layout=w.Layout(display="none"))
         self.load_result = w.HTML()
         self.problems = table(caption="Problems found in the export (nothing was loaded)")
         self.problems.layout.display = "none"     # shown when a load is refused
@@ -88,8 +94,9 @@ class OverviewPanel(w.VBox):
             heading("Loaded now"), self.snapshot, self.snapshot_files,
             heading("Load an export"), self.relative_note,
             *[w.HBox([self.paths[role], self.uploads[role]]) for role in ROLES],
-            self.extra_columns, w.HBox([self.snapshot_date, self.discard, self.load_button]),
-            w.HBox([self.progress, self.step]), self.load_result, self.problems, self.plan_box,
+            self.extra_columns, w.HBox([self.snapshot_date, self.snapshot_hint, self.discard,
+                                         self.load_button]),
+            self.progress_row, self.load_result, self.problems, self.plan_box,
             self.reconciliation, self.pending,
             heading("Counts by status"), self.chart, self.by_customer, self.by_site,
         ])
@@ -107,8 +114,18 @@ class OverviewPanel(w.VBox):
         return [name.strip() for name in self.extra_columns.value.split(",") if name.strip()]
 
     def _progress(self, fraction, step):
+        # (0, "") resets the bar once a step is over: nothing runs then
+        self.progress_row.layout.display = "none" if not (fraction or step) else ""
         self.progress.value = fraction
         self.step.value = note("info", step) if step else ""
+
+    @contextlib.contextmanager
+    def _running(self):
+        """The progress bar shown for one load or rehearsal, hidden when it ends however."""
+        try:
+            yield
+        finally:
+            self.progress_row.layout.display = "none"
 
     def _snapshot_date(self):
         """The date typed, None when empty; ValueError naming the value when not YYYY-MM-DD."""
@@ -143,7 +160,7 @@ class OverviewPanel(w.VBox):
                          extra_columns=self._extra_columns(),
                          pending="discard" if self.discard.value else "keep")
         try:
-            with self.session.writing() as inv:
+            with self._running(), self.session.writing() as inv:
                 plan = inv.preview_load(**arguments, progress=self._progress)
         except NumkitError as error:
             folder.cleanup()
@@ -207,7 +224,7 @@ class OverviewPanel(w.VBox):
 
     def _load(self, arguments):
         try:
-            with self.session.writing() as inv:
+            with self._running(), self.session.writing() as inv:
                 report = inv.load(**arguments, progress=self._progress)
         except NumkitError as error:
             self._refused(error)
@@ -252,5 +269,9 @@ class OverviewPanel(w.VBox):
             f"{snapshot['loaded_at']:%Y-%m-%d %H:%M}: {snapshot['numbers']:,} numbers, {users}, "
             f"{snapshot['nodes']:,} nodes; {snapshot['rejected']:,} rejected row(s), "
             f"{snapshot['deleted_users']:,} user(s) recorded as deleted."))
+        # where each file was read, absolute: the name as given is that path or part of it,
+        # and says more only when no file was read (a DataFrame given to the API)
         files = pd.DataFrame(snapshot["files"], columns=["role", "file", "path", "bytes", "rows"])
+        files = files.assign(path=files["path"].where(files["path"].notna(), files["file"]))[
+            ["role", "path", "bytes", "rows"]]
         show(self.snapshot_files, files.astype(object).where(files.notna(), None))

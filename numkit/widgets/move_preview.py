@@ -98,7 +98,9 @@ class MovePreviewPanel(w.VBox):
             self.outcome.value = note("error", f"The move would be refused. {in_plain_words(error)}")
             return False
         moving = plan[plan["action"] != STRANDED]
-        self.outcome.value = note("info", summary(username, source, destination, moving, strands)
+        named = self.session.node_names.get
+        self.outcome.value = note("info", summary(username, named(source, source),
+                                                  named(destination, destination), moving, strands)
                                   + kept_flags(username, strands))
         show(self.plan, moving)
         show(self.reservations, whole_user_reservations(reserved, strands))
@@ -110,7 +112,8 @@ class MovePreviewPanel(w.VBox):
         if self.preview():
             move = username, destination, policy = self.move
             # the move asked about is the one applied, whatever the boxes say by then
-            self.confirmation.ask(f"Move {username} to {destination} ({policy})? "
+            named = self.session.node_names.get(destination, destination)
+            self.confirmation.ask(f"Move {username} to {named} ({policy})? "
                                   "This changes the inventory.", lambda: self.apply(*move))
 
     def apply(self, username, destination, policy):
@@ -126,8 +129,10 @@ class MovePreviewPanel(w.VBox):
             self.outcome.value = note("error", in_plain_words(error))
             return
         moving = done[done["action"] != STRANDED]
-        self.outcome.value = note("ok", "Moved. " + summary(username, source, destination, moving,
-                                                            reported, done=True))
+        named = self.session.node_names.get
+        self.outcome.value = note("ok", "Moved. " + summary(username, named(source, source),
+                                                            named(destination, destination),
+                                                            moving, reported, done=True))
         show(self.plan, moving)
         show(self.reservations, whole_user_reservations(reserved, reported))
         show(self.stranded, stranded_in_words(reported))

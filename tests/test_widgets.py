@@ -519,7 +519,7 @@ def test_a_load_in_the_overview_shows_what_became_of_the_pending_changes(databas
     assert "2 applied in VOSS, 2 still pending (re-applied), 1 conflict (VOSS" in said, said
     assert panel.reconciliation.layout.display == ""
     applied = panel.reconciliation.applied.df
-    assert sorted(applied["kind"]) == ["row_changed", "user_added"]
+    assert sorted(applied["kind"]) == ["Row changed", "User added"]
     assert list(filter(None, applied["number"])) == ["+441134960009"]
     assert sorted(set(panel.reconciliation.still_pending.df["number"])) == ["+441134960000", "1002"]
     conflicts = panel.reconciliation.conflicts.df

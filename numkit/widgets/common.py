@@ -83,7 +83,9 @@ table.numkit-table > caption { caption-side: top; text-align: left; font-weight:
                                font-size: 1.05em; margin: 8px 0 2px; white-space: nowrap; }
 table.numkit-table td.dt-empty { white-space: nowrap; }
 table.numkit-table th.numkit-value, table.numkit-table td.numkit-value { white-space: nowrap; }
-table.numkit-table td.numkit-text { white-space: normal; overflow-wrap: normal; min-width: 14em; }
+table.numkit-table td.numkit-text { white-space: normal; overflow-wrap: normal; min-width: 10em; }
+/* a table wider than its panel scrolls sideways rather than being cut off */
+.dt-layout-cell:has(> table.numkit-table) { overflow-x: auto; }
 table.numkit-table td.numkit-conflict, table.numkit-table tr:has(td.numkit-conflict) > td {
     background: #fff3e0; color: #b71c1c; }
 /* a chart is shown at the size it was drawn: a panel's boxes would stretch it to their width */

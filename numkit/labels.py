@@ -5,7 +5,11 @@ The API's answers keep their column names (scripts, the CSV files and the VOSS r
 read them by name); only what a person reads is labelled. A column without a label here is
 shown under its own name."""
 
+import re
+
 import pandas as pd
+
+from .codes import REASON_WORDS
 
 LABELS = {
     # numbers
@@ -50,6 +54,42 @@ SHARE_COLUMNS = {"share_available"}
 
 # Columns holding node paths, shown short with their customer.
 NODE_COLUMNS = {"node", "user_node", "new_node", "destination", "parent"}
+
+
+# Columns of free text (notes, explanations, values of any field): they may wrap at word
+# breaks. Every other column (numbers, dates, node names, usernames, codes) is kept on one
+# line, so that a value is never cut in two.
+FREE_TEXT_COLUMNS = {"reservation_notes", "description", "extra", "why", "conflict", "reason",
+                     "before", "after", "value", "voss_value", "numkit_value", "export_value",
+                     "path"}
+
+# Columns whose values are codes, and the words a reader sees for them (the API's answers,
+# the CSV files and VOSS keep the codes). A code of these columns not named here is shown
+# as words too: `user_moved` as `User moved`.
+VALUE_WORDS = {
+    "category": {"deleted": "Deleted", "never_onboarded": "Never onboarded"},
+    "action": {"keep": "Keep", "replace": "Replace", "carry": "Carry", "stranded": "Stranded"},
+    "reason": {code: words[0].upper() + words[1:] for code, words in REASON_WORDS.items()},
+    "change": {"reserved_for_set": "Reservation set", "reserved_for_cleared": "Reservation cleared",
+               "reserved_for_changed": "Reservation changed"},
+    "kind": {}, "outcome": {}, "state": {},
+    # a field is named as its column is
+    "field": {code: words for code, words in LABELS.items()},
+}
+
+_CODE = re.compile(r"[a-z][a-z_]*")
+
+
+def value_words(column, value):
+    """`value` of `column` as a reader sees it: a code in words, anything else as it is."""
+    words = VALUE_WORDS.get(column)
+    if words is None or not isinstance(value, str):
+        return value
+    if value in words:
+        return words[value]
+    if _CODE.fullmatch(value):
+        return value[0].upper() + value[1:].replace("_", " ")
+    return value
 
 
 def label(column):

@@ -248,3 +248,36 @@ def test_in_the_app_the_cleanup_exports_download_and_only_with_the_token(tmp_pat
             for route in (url, f"{base_url}/voila/files/{relative}", f"{base_url}/voila/render/{relative}"):
                 status, body = fetch_without_token(route)
                 assert status in (302, 403) and written not in body, route
+
+
+@pytest.mark.browser
+def test_tables_show_their_caption_first_and_on_one_line_even_when_empty(app, page):
+    """An empty table is as wide as its caption (not a narrow column of one word a line);
+    what pages and searches a table comes after its caption, not before it, where it would
+    seem to belong to the table above."""
+    expect = need("playwright.sync_api").expect
+    page.goto(f"{app}/voila/render/app.ipynb", wait_until="commit", timeout=120_000)
+    page.get_by_role("tab", name="Move preview").click(timeout=120_000)
+    empty = page.locator("table.numkit-table", has=page.locator(
+        "caption", has_text="All moves, applied in order as if for real"))
+    expect(empty.locator("td.dt-empty")).to_be_visible(timeout=60_000)
+    for part in (empty.locator("caption"), empty.locator("td.dt-empty")):
+        line = part.evaluate("element => parseFloat(getComputedStyle(element).fontSize)")
+        assert part.bounding_box()["height"] < 2 * line, part.inner_text()
+
+    destination = page.get_by_role("textbox", name="Destination")
+    destination.fill("Site-C")
+    picker = page.locator(".widget-vbox", has=destination).last
+    picker.locator("select").select_option(label=f"{SITE_B[:-1]}C (Site)")
+    page.locator("input:visible[placeholder='type to search the users']").fill("k.brown")
+    page.get_by_role("button", name="Preview move").click()
+    candidates = page.locator(".dt-container", has=page.locator(
+        "caption", has_text="Candidate numbers at the destination"))
+    expect(candidates.locator(".dt-length")).to_be_visible(timeout=60_000)
+    save_screenshot(page, "app-move-preview-caption-first")
+    # in document order: the caption, the rows, then the page length and the search
+    order = candidates.evaluate("""container => ['caption', 'tbody', '.dt-length', '.dt-search']
+        .map(selector => container.querySelector(selector))
+        .map((element, at, all) => at === 0 || Boolean(
+            all[at - 1].compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING))""")
+    assert order == [True, True, True, True]

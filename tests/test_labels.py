@@ -160,8 +160,8 @@ def test_the_report_page_has_words_aligned_cells_and_full_paths_on_hover(databas
 def test_report_rows_with_a_conflict_are_marked():
     frame = pd.DataFrame({"number": ["1", "2"], "conflict": ["refused", None]})
     page = html_table(frame)
-    assert '<tr class="conflict"><td>1</td><td>⚠ refused</td></tr>' in page
-    assert "<tr><td>2</td><td></td></tr>" in page
+    assert '<tr class="conflict"><td>1</td><td class="text">⚠ refused</td></tr>' in page
+    assert "<tr><td>2</td><td class=\"text\"></td></tr>" in page
 
 
 def test_the_workbook_has_headers_in_words_and_the_csv_the_api_names(database, tmp_path):
@@ -198,3 +198,95 @@ def test_chart_bars_are_named_short_with_their_customer():
     frame = pd.concat([pd.DataFrame({"node": ["p.c1", "p.c2"], "type": "Customer"}),
                        pd.DataFrame({"node": ["p.c1.Site-A", "p.c2.Site-A"], "type": "Site"})])
     assert charts.bar_labels(frame) == ["c1", "c2", "Site-A (c1)", "Site-A (c2)"]
+
+
+# -- values in words, cells that never cut a value, charts sized to their data -----------
+
+def test_codes_are_shown_in_words_in_panels_and_the_report_but_not_in_the_answers():
+    frame = pd.DataFrame({"number": ["1", "2", "3"],
+                          "category": ["deleted", "never_onboarded", None],
+                          "action": ["keep", "stranded", "replace"],
+                          "reason": ["not_visible", "not_found", None],
+                          "change": ["reserved_for_set", "user_moved", "added"],
+                          "field": ["reserved_for", "used_by", "release_date"],
+                          "why": ["a_note_with_underscores", "", None]})
+    shown = for_display(frame)
+    assert list(shown["category"]) == ["Deleted", "Never onboarded", ""]
+    assert list(shown["action"]) == ["Keep", "Stranded", "Replace"]
+    assert shown["reason"][0].startswith("That number is not visible from this node")
+    assert list(shown["reason"][1:]) == ["Not found", ""]
+    assert list(shown["change"]) == ["Reservation set", "User moved", "Added"]
+    assert list(shown["field"]) == ["Reserved for", "Used by", "Release date"]
+    assert list(shown["why"]) == ["a_note_with_underscores", "", ""]     # free text as written
+    assert list(frame["category"][:2]) == ["deleted", "never_onboarded"]     # the answer keeps its codes
+    assert "<td>Never onboarded</td>" in html_table(frame)
+
+
+def test_a_panel_table_keeps_values_on_one_line_and_lets_free_text_wrap():
+    frame = pd.DataFrame({"number": ["1"], "release_date": ["2026-09-24"],
+                          "node": ["sys.hcs.Prov-1.Cust-1.Site-B"], "reserved_for": ["u.okafor"],
+                          "reservation_notes": ["Returning from leave"], "conflict": ["refused"]})
+    table = Table(frame, caption="Rows")
+    classes = {}
+    for definition in table._dt_args["columnDefs"]:
+        for at in definition["targets"]:
+            classes.setdefault(frame.columns[at], set()).add(definition.get("className"))
+    for name in ("number", "release_date", "node", "reserved_for"):
+        assert classes[name] == {"numkit-value"}, name
+    assert classes["reservation_notes"] == {"numkit-text"}
+    assert "numkit-text" in classes["conflict"]
+    css = str(Table._css)
+    assert re.search(r"td\.numkit-value \{ white-space: nowrap", css)
+    assert re.search(r"td\.numkit-text \{ white-space: normal;[^}]*min-width", css)
+    assert re.search(r"caption \{[^}]*white-space: nowrap", css)
+    # a new frame gets its own columns' classes, not the last frame's
+    table.show(pd.DataFrame({"why": ["because"], "number": ["2"]}))
+    assert [(d["targets"], d["className"]) for d in table._dt_args["columnDefs"]] == [
+        ([1], "numkit-value"), ([0], "numkit-text")]
+
+
+def test_a_report_table_keeps_values_on_one_line_and_lets_free_text_wrap():
+    page = html_table(pd.DataFrame({"node": ["p.c1.Site-B"], "why": ["because"], "rows": [3]}))
+    assert '<td>p.c1.Site-B</td><td class="text">because</td><td class="number">3</td>' in page
+    from numkit.reports.page import STYLE
+    assert "td { white-space: nowrap; }" in STYLE and "td.text { white-space: normal;" in STYLE
+
+
+def test_paging_controls_come_after_the_caption_and_only_when_there_are_pages():
+    table = Table(pd.DataFrame({"number": [str(i) for i in range(25)]}), caption="Many")
+    layout = table._dt_args["layout"]
+    assert layout["topStart"] is None and layout["topEnd"] is None
+    assert {"pageLength", "search", "paging", "info"} <= {
+        control for place, control in layout.items() if place.startswith("bottom")}
+    table.show(pd.DataFrame({"number": ["1"]}))
+    assert all(control is None for control in table._dt_args["layout"].values())
+
+
+def legend_texts(figure):
+    return [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
+
+
+def test_the_status_chart_names_statuses_as_the_tables_do():
+    names = legend_texts(charts.status_figure(usage(3)))
+    assert names == [label(status) for status in charts.STATUS_COLUMNS]
+    assert "Used (utility)" in names
+
+
+def deleted_days(days):
+    return pd.DataFrame({"days_since_deleted": days})
+
+
+def test_the_deletion_histogram_is_short_and_as_wide_as_its_bars():
+    one, many = size(charts.deletion_age_histogram(deleted_days([69] * 6))), \
+        size(charts.deletion_age_histogram(deleted_days(list(range(30, 130)))))
+    assert one[1] < 220 and many[1] < 220                 # a modest height either way
+    assert one[0] < many[0] and one[0] < 400               # one bar: a narrow picture
+    assert abs(one[1] - many[1]) < 20
+
+
+def test_with_no_deleted_users_the_histogram_is_words_without_axes():
+    figure = charts.deletion_age_figure(deleted_days([]))
+    assert figure.axes == []
+    assert [text.get_text() for text in figure.texts] == ["No reservations of deleted users."]
+    width, height = size(charts.deletion_age_histogram(deleted_days([])))
+    assert height < 60

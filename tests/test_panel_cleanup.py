@@ -137,7 +137,7 @@ def test_the_panel_clears_all_but_the_rows_kept(panel, noted):
     assert [key for key, flag in after.items() if flag is not None] == [HELD_FOR_MANAGER[0]]
     # the panel's own tables follow: only the kept row is left of the deleted users' rows
     deleted = panel.deleted.df
-    assert keys_of(deleted[deleted["category"] == "deleted"]) == [HELD_FOR_MANAGER[0]]
+    assert keys_of(deleted[deleted["category"] == "Deleted"]) == [HELD_FOR_MANAGER[0]]
 
 
 def test_keep_every_row_with_notes_leaves_only_the_row_without(panel, noted):

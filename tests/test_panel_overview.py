@@ -227,7 +227,7 @@ def test_load_shows_the_whole_plan_and_changes_nothing_until_confirmed(database,
     assert "2 conflicts" in said
     assert sorted(panel.plan_users.df["username"]) == sorted(LEAVERS)
     decisions = panel.plan_decisions.df
-    assert set(decisions[decisions["outcome"] == "conflict"]["username"]) == {"c.silva", "new.hire"}
+    assert set(decisions[decisions["outcome"] == "Conflict"]["username"]) == {"c.silva", "new.hire"}
     assert list(panel.plan_rows.df["number"]) == ["+441134960007"]
     with numkit.connect(database, read_only=True) as inv:
         for name, frame in all_tables(inv).items():

@@ -164,7 +164,7 @@ def test_move_preview_changes_nothing_until_confirmed(database):
     panel.user.value = "k.brown"
     panel.destination.value = SITE_C
     panel.preview_button.click()
-    assert set(panel.plan.df["action"]) == {"replace"}
+    assert set(panel.plan.df["action"]) == {"Replace"}
     assert list(panel.plan.df["new_number"]) == K_BROWN_AT_SITE_C
     assert used_by(database, "k.brown") == ["+442079460011", "+442079460026", "+442079460034"]
     panel.apply_button.click()
@@ -230,7 +230,7 @@ def test_bulk_what_if_flags_conflicts_and_applies_in_order(database):
 def test_cleanup_report_tables_charts_and_exports(database, tmp_path):
     panel = CleanupReportPanel(database, as_of=AS_OF, older_than_days=30, out_dir=tmp_path / "out")
     deleted = panel.deleted.df
-    assert set(deleted["category"]) == {"deleted", "never_onboarded"}
+    assert set(deleted["category"]) == {"Deleted", "Never onboarded"}
     assert bytes(panel.deleted_chart.value)[:4] == b"\x89PNG" and bytes(panel.usage_chart.value)[:4] == b"\x89PNG"
     assert len(panel.stuck.df) == 10 and len(panel.stranded.df) == 3
     written = panel.export()
@@ -519,7 +519,7 @@ def test_a_load_in_the_overview_shows_what_became_of_the_pending_changes(databas
     assert "2 applied in VOSS, 2 still pending (re-applied), 1 conflict (VOSS" in said, said
     assert panel.reconciliation.layout.display == ""
     applied = panel.reconciliation.applied.df
-    assert sorted(applied["kind"]) == ["row_changed", "user_added"]
+    assert sorted(applied["kind"]) == ["Row changed", "User added"]
     assert list(filter(None, applied["number"])) == ["+441134960009"]
     assert sorted(set(panel.reconciliation.still_pending.df["number"])) == ["+441134960000", "1002"]
     conflicts = panel.reconciliation.conflicts.df

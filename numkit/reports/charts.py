@@ -12,6 +12,7 @@ import warnings
 import matplotlib
 from matplotlib.figure import Figure
 
+from ..labels import label as column_label
 from ..labels import node_labels
 from ..visible import visible
 
@@ -23,6 +24,10 @@ LABEL_LIMIT = 40
 WIDTH = 6.5
 INCHES_PER_BAR = 0.28
 MARGINS = 1.1
+# The histogram is short, and as wide as its bars need: one bar is not a page-wide picture.
+HISTOGRAM_HEIGHT = 1.9
+HISTOGRAM_MIN_WIDTH = 3.2
+INCHES_PER_BIN = 0.22
 
 
 def label(text):
@@ -50,25 +55,33 @@ def _png(figure):
 
 @_literal
 def deletion_age_histogram(deleted):
-    """Histogram of days since deletion of the deleted users' reservations."""
-    figure = Figure(figsize=(6, 2.6))
-    axes = figure.subplots()
+    """Histogram of days since deletion of the deleted users' reservations; with none, only
+    words that say so."""
+    return _png(deletion_age_figure(deleted))
+
+
+@_literal
+def deletion_age_figure(deleted):
     days = deleted["days_since_deleted"].dropna()
-    if len(days):
-        # whole days: one bar per day (or per span of days), never fractions of one
-        low, high = int(days.min()), int(days.max())
-        width = max(1, -(-(high - low + 1) // 20))
-        axes.hist(days, bins=range(low, high + width + 1, width), color="#5c6bc0",
-                  edgecolor="white")
-        margin = width if high - low >= 10 else 5     # a few days either side of one bar
-        axes.set_xlim(max(0, low - margin), high + width + margin)
-        axes.xaxis.get_major_locator().set_params(integer=True)
-        axes.yaxis.get_major_locator().set_params(integer=True)
-    else:
-        axes.text(0.5, 0.5, "no reservations of deleted users", ha="center", transform=axes.transAxes)
+    if not len(days):
+        figure = Figure(figsize=(HISTOGRAM_MIN_WIDTH, 0.3))
+        figure.text(0, 0.5, "No reservations of deleted users.", va="center")
+        return figure
+    # whole days: one bar per day (or per span of days), never fractions of one
+    low, high = int(days.min()), int(days.max())
+    width = max(1, -(-(high - low + 1) // 20))
+    bins = range(low, high + width + 1, width)
+    figure = Figure(figsize=(min(WIDTH, HISTOGRAM_MIN_WIDTH + INCHES_PER_BIN * (len(bins) - 1)),
+                             HISTOGRAM_HEIGHT))
+    axes = figure.subplots()
+    axes.hist(days, bins=bins, color="#5c6bc0", edgecolor="white")
+    margin = width if high - low >= 10 else 5     # a few days either side of one bar
+    axes.set_xlim(max(0, low - margin), high + width + margin)
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.yaxis.get_major_locator().set_params(integer=True)
     axes.set_xlabel("days since the user was deleted")
     axes.set_ylabel("numbers")
-    return _png(figure)
+    return figure
 
 
 def bars_height(bars):
@@ -104,21 +117,30 @@ def utilization_chart(utilization, alert_share):
     return _png(figure)
 
 
+# The statuses a status chart stacks, in the order of the `statuses` table.
+STATUS_COLUMNS = ["available", "used", "used_utility", "reserved", "cooling", "inactive"]
+
+
 @_literal
 def status_chart(counts):
     """Stacked bars of numbers by effective status per node."""
-    statuses = ["available", "used", "used_utility", "reserved", "cooling", "inactive"]
+    return _png(status_figure(counts))
+
+
+@_literal
+def status_figure(counts):
     figure = Figure(figsize=(WIDTH, bars_height(len(counts))))
     axes = figure.subplots()
     left = [0] * len(counts)
     rows = range(len(counts))
-    for status in statuses:
+    for status in STATUS_COLUMNS:
         values = counts[status].astype(int).tolist()
-        axes.barh(rows, values, left=left, label=status.replace("_", "-"))
+        # named as the tables beside the chart name the column
+        axes.barh(rows, values, left=left, label=column_label(status))
         left = [a + b for a, b in zip(left, values)]
     axes.set_yticks(rows, bar_labels(counts))
     axes.set_ylim(-0.6, len(counts) - 0.4)
     axes.set_xlabel("numbers")
     # beside the bars, not over them: the longest bars reach the right edge
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7)
-    return _png(figure)
+    return figure

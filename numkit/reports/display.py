@@ -4,7 +4,8 @@ import html
 
 import pandas as pd
 
-from ..labels import NODE_COLUMNS, SHARE_COLUMNS, label, labelled
+from ..labels import (FREE_TEXT_COLUMNS, NODE_COLUMNS, SHARE_COLUMNS, VALUE_WORDS, label,
+                      labelled, value_words)
 from ..visible import UNSHOWABLE, visible
 
 # Marks a row a plan cannot carry out, in every table that has a `conflict` column.
@@ -28,7 +29,8 @@ def for_display(frame, nodes=None):
     names: an empty cell where a value is missing (pandas shows None, NaN, NaT or <NA> by
     column type), datetimes that are all at midnight as ISO dates, control characters as
     escapes (`\\x01`: a page shows none), shares as percentages (`44.0 %`), true as Yes and
-    false as an empty cell, a conflict marked ⚠. `nodes`: {node path: short name}
+    false as an empty cell, a conflict marked ⚠, codes in words (`never_onboarded` as
+    `Never onboarded`, `labels.VALUE_WORDS`). `nodes`: {node path: short name}
     (`labels.node_labels`); node paths it names are shown so, others as they are."""
     shown = frame.copy()
     for name, column in frame.items():
@@ -36,6 +38,10 @@ def for_display(frame, nodes=None):
             unshowable = column.str.contains(UNSHOWABLE.pattern, regex=True, na=False)
             if unshowable.any():
                 column = column.astype(object).where(~unshowable, column[unshowable].map(visible))
+                shown[name] = column
+            if name in VALUE_WORDS:
+                column = column.map(lambda value, name=name: value_words(name, value),
+                                    na_action="ignore")
                 shown[name] = column
             if nodes and name in NODE_COLUMNS:
                 column = column.map(lambda path: nodes.get(path, path), na_action="ignore")
@@ -77,13 +83,15 @@ def _is_number(column):
 def html_table(frame, nodes=None):
     """`frame` as an HTML table for a page with no scripts: columns in words, values as
     `for_display` shows them (escaped), numbers right-aligned (class `number`) and text left,
+    free text that may wrap (class `text`) and every other value on one line,
     a short node name with its full path as a tooltip, a row with a conflict marked (class
     `conflict`)."""
     shown = for_display(frame, nodes)
     numbers = {name for name, column in frame.items() if _is_number(column)}
 
     def cell(tag, name, text, title=None):
-        attributes = ' class="number"' if name in numbers else ""
+        kind = "number" if name in numbers else "text" if name in FREE_TEXT_COLUMNS else ""
+        attributes = f' class="{kind}"' if kind else ""
         if title:
             attributes += f' title="{html.escape(visible(title))}"'
         return f"<{tag}{attributes}>{html.escape(str(text), quote=False)}</{tag}>"

@@ -22,6 +22,9 @@ thead { border-bottom: 1px solid #bdbdbd; vertical-align: bottom; }
 td, th, tr { vertical-align: middle; padding: 0.5em; line-height: normal; white-space: normal;
              max-width: none; border: none; text-align: left; }
 td.number, th.number { text-align: right; }
+/* a value is never cut in two (a date, a node, a username); free text wraps at its words */
+td { white-space: nowrap; }
+td.text { white-space: normal; min-width: 10em; }
 th { font-weight: bold; }
 tbody tr:nth-child(odd) { background: white; }
 tbody tr:nth-child(even) { background: #f5f5f5; }

@@ -11,7 +11,7 @@ from itables.widget import ITable
 
 from ..codes import REASON_WORDS
 from ..errors import NotAssignable, NumkitError
-from ..labels import labelled, node_labels
+from ..labels import FREE_TEXT_COLUMNS, labelled, node_labels
 from ..reports.display import for_display, with_full_paths
 from ..inventory import connect
 from ..sample import database_path
@@ -75,16 +75,35 @@ def heading(text):
     return w.HTML(f"<h4 style='margin:8px 0 2px'>{html.escape(text)}</h4>")
 
 
-# Captions above their tables, as headings; a row with a conflict stands out.
+# Captions above their tables, as headings, on one line: an empty table is as wide as its
+# caption. A value is never cut in two (a date, a node, a username): only free text wraps,
+# at its words. A row with a conflict stands out.
 TABLE_CSS = """
 table.numkit-table > caption { caption-side: top; text-align: left; font-weight: 600;
-                               font-size: 1.05em; margin: 8px 0 2px; }
+                               font-size: 1.05em; margin: 8px 0 2px; white-space: nowrap; }
+table.numkit-table td.dt-empty { white-space: nowrap; }
+table.numkit-table th.numkit-value, table.numkit-table td.numkit-value { white-space: nowrap; }
+table.numkit-table td.numkit-text { white-space: normal; overflow-wrap: normal; min-width: 10em; }
+/* a table wider than its panel scrolls sideways rather than being cut off */
+.dt-layout-cell:has(> table.numkit-table) { overflow-x: auto; }
 table.numkit-table td.numkit-conflict, table.numkit-table tr:has(td.numkit-conflict) > td {
     background: #fff3e0; color: #b71c1c; }
+/* a chart is shown at the size it was drawn: a panel's boxes would stretch it to their width */
+.jupyter-widgets.widget-image { align-self: flex-start; max-width: 100%; height: auto; }
 """
 
 MARK_CONFLICT = JavascriptFunction(
     "function (td, cellData) { if (cellData) { td.classList.add('numkit-conflict'); } }")
+
+
+PAGE_LENGTH = 10
+
+# The caption first, then the rows, then what pages and searches them: DataTables would put
+# the page length and the search above the caption, as if they belonged to the table before.
+PAGED_LAYOUT = {"topStart": None, "topEnd": None, "bottomStart": "info", "bottomEnd": "paging",
+                "bottom2Start": "pageLength", "bottom2End": "search"}
+# A table that fits in one page has none of them.
+ONE_PAGE_LAYOUT = {"topStart": None, "topEnd": None, "bottomStart": None, "bottomEnd": None}
 
 
 class Table(ITable):
@@ -101,7 +120,7 @@ class Table(ITable):
         self.session = session
         self.frame = self._displayable(frame)
         super().__init__(**self._arguments(self.frame), caption=caption or "",
-                         allow_html=False, pageLength=10, lengthMenu=[10, 25, 100],
+                         allow_html=False, pageLength=PAGE_LENGTH, lengthMenu=[10, 25, 100],
                          classes="display compact numkit-table",
                          style="table-layout:auto;width:auto;margin:0")
         self.observe(self._caption_to_datatables, "caption")
@@ -115,10 +134,7 @@ class Table(ITable):
 
     def show(self, frame):
         self.frame = self._displayable(frame)
-        arguments = self._arguments(self.frame)
-        if "columnDefs" not in arguments and "columnDefs" in self._dt_args:
-            arguments["columnDefs"] = None     # the last frame's conflict column is gone
-        self.update(**arguments)
+        self.update(**self._arguments(self.frame))
 
     @property
     def df(self):
@@ -140,11 +156,16 @@ class Table(ITable):
 
     @staticmethod
     def _arguments(frame):
-        arguments = {"df": labelled(frame)}
-        if "conflict" in frame.columns:
-            arguments["columnDefs"] = [{"targets": [list(frame.columns).index("conflict")],
-                                        "createdCell": MARK_CONFLICT}]
-        return arguments
+        columns = list(frame.columns)
+        text = [at for at, name in enumerate(columns) if name in FREE_TEXT_COLUMNS]
+        values = [at for at, name in enumerate(columns) if name not in FREE_TEXT_COLUMNS]
+        definitions = [{"targets": targets, "className": kind}
+                       for targets, kind in ((values, "numkit-value"), (text, "numkit-text"))
+                       if targets]
+        if "conflict" in columns:
+            definitions.append({"targets": [columns.index("conflict")], "createdCell": MARK_CONFLICT})
+        return {"df": labelled(frame), "columnDefs": definitions,
+                "layout": PAGED_LAYOUT if len(frame) > PAGE_LENGTH else ONE_PAGE_LAYOUT}
 
 
 def table(frame=None, caption=None):

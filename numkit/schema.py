@@ -17,8 +17,9 @@ MIGRATIONS = "migrations"
 TABLE_LAYER = "10_tables"
 INDEX_LAYER = "12_indexes"
 # Lookups numkit keeps as constants (statements/fix_lookup.sql), refreshed by
-# refresh_derived after each write to the tables they read.
-FIXED_LOOKUPS = ("numkit_snapshot_date", "numkit_latest_load")
+# refresh_derived after each write to the tables they read (fix_lookup alone after a
+# setting is written: numkit_candidate_order).
+FIXED_LOOKUPS = ("numkit_snapshot_date", "numkit_latest_load", "numkit_candidate_order")
 
 # The version of the schema files (the numbered layers under sql/ and the migrations),
 # stored in each database's schema_version table. Bump it, and record the new digest below,
@@ -46,9 +47,10 @@ SCHEMA_DIGESTS = {
     # every list in number order sorts by number_sort_key (the reports and belonging_to
     # put 1001 before +1001)
     6: "4e2e61721c7efbdbf6fa549683e0704870f973ef3aa85103e26410ab29f04423",
-    # the candidate_order setting (its default row, numkit_candidate_order(), and
+    # the candidate_order setting (its default row, numkit_candidate_order() fixed as a
+    # constant when the setting is written, and
     # available_numbers ordering by it)
-    7: "44977b16f3c179509b3e4baffe48f82e1e22808ce293b6ef3431bc0530506e33",
+    7: "6d3c14970927e4223d6655f4757a2fcb2e75abb85ea80d1cddfc31ad2de656c6",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"
@@ -225,15 +227,22 @@ def create_objects(con, path=":memory:"):
 
 def refresh_derived(con):
     """Bring what numkit keeps ready for the rules in step with the tables it comes from:
-    the FIXED_LOOKUPS (numkit_snapshot_date(), numkit_latest_load()) as constants, each
-    answered first by its own file, and node_lineage from `nodes`. Run after every write to
-    `loads` or `nodes`."""
+    the FIXED_LOOKUPS (numkit_snapshot_date(), numkit_latest_load(),
+    numkit_candidate_order()) as constants, each answered first by its own file, and
+    node_lineage from `nodes`. Run after every write to `loads` or `nodes` (inv.settings
+    fixes numkit_candidate_order itself when it writes the setting)."""
     for name in FIXED_LOOKUPS:
-        con.execute(object_file(name).read_text())
-        value, kind = con.execute(f"select {name}()::varchar, typeof({name}())").fetchall()[0]
-        literal = "null" if value is None else "'" + value.replace("'", "''") + "'"
-        con.execute(statement("fix_lookup").format(name=name, literal=literal, type=kind))
+        fix_lookup(con, name)
     con.execute(statement("refresh_node_lineage"))
+
+
+def fix_lookup(con, name):
+    """Make the lookup `name` (one of FIXED_LOOKUPS) the constant it answers now: its own
+    file first (which reads the tables), then its answer fixed (statements/fix_lookup.sql)."""
+    con.execute(object_file(name).read_text())
+    value, kind = con.execute(f"select {name}()::varchar, typeof({name}())").fetchall()[0]
+    literal = "null" if value is None else "'" + value.replace("'", "''") + "'"
+    con.execute(statement("fix_lookup").format(name=name, literal=literal, type=kind))
 
 
 @cache

@@ -89,7 +89,7 @@ orders = st.sampled_from(["number", "nearest"])
 def examples(full):
     """How many examples a machine runs: `full`, or that times NUMKIT_MODEL_SCALE (say 0.1
     while working on a rule; at least one)."""
-    return max(1, round(full * float(os.environ.get("NUMKIT_MODEL_SCALE", "1"))))
+    return max(1, round(full * float(os.environ.get("NUMKIT_MODEL_SCALE") or 1)))
 
 
 FOLDER = pathlib.Path(tempfile.mkdtemp(prefix="numkit-model-"))   # the CSV files loaded

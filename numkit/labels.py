@@ -43,6 +43,12 @@ LABELS = {
     "parent": "Parent", "depth": "Depth", "name": "Name",
     # a load's problems
     "file": "File", "row": "Row", "column": "Column", "value": "Value",
+    # what a load would change
+    "fields": "Fields changed", "status_before": "Status before", "status_after": "Status after",
+    "reserved_for_before": "Reserved for before", "reserved_for_after": "Reserved for after",
+    "used_by_before": "Used by before", "used_by_after": "Used by after",
+    "node_before": "Node before", "node_after": "Node after",
+    "recorded_as_deleted": "Recorded as deleted",
     # the files a snapshot came from
     "role": "Export", "path": "Where it was read", "bytes": "Size (bytes)", "rows": "Rows read",
     # a node shown short keeps its path beside it
@@ -53,7 +59,7 @@ LABELS = {
 SHARE_COLUMNS = {"share_available"}
 
 # Columns holding node paths, shown short with their customer.
-NODE_COLUMNS = {"node", "user_node", "new_node", "destination", "parent"}
+NODE_COLUMNS = {"node", "user_node", "new_node", "destination", "parent", "node_before", "node_after"}
 
 
 # Columns of free text (notes, explanations, values of any field): they may wrap at word

@@ -16,6 +16,7 @@ from numkit.reports import charts
 from numkit.reports.display import for_display, html_table
 from numkit.reports.exports import write_tables
 from numkit.reports.sections import CleanupReport
+from numkit.sample import SAMPLE_EXPORT
 from numkit.widgets import CleanupReportPanel, MovePreviewPanel, OnboardingPanel, OverviewPanel
 from numkit.widgets.common import Table
 
@@ -61,7 +62,12 @@ def panels_after_use(database, tmp_path):
     bad.write_text("number,node\nnot-a-number,x.y\n")
     overview.paths["numbers"].value = str(bad)
     overview.load_button.click()
-    return onboarding, move, cleanup, overview
+    planning = OverviewPanel(database, as_of=AS_OF)      # a load's plan, before its Confirm
+    for role in ("numbers", "users", "hierarchy"):
+        planning.paths[role].value = str(SAMPLE_EXPORT / "next-week" / f"{role}.csv")
+    planning.load_button.click()
+    assert planning.confirmation.pending
+    return onboarding, move, cleanup, overview, planning
 
 
 def test_every_column_a_panel_or_the_report_shows_has_words(database, tmp_path):

@@ -41,7 +41,7 @@ class OverviewPanel(w.VBox):
                                     placeholder="optional",
                                     style={"description_width": "initial"})
         # the hint beside the box: a placeholder this long is cut off at the box's edge
-        self.snapshot_hint = w.HTML("<i>empty: the panel's as of date</i>",
+        self.snapshot_hint = w.HTML("<i style='white-space:nowrap'>empty: the panel's as of date</i>",
                                     layout=w.Layout(margin="0 16px 0 4px"))
         self.snapshot = w.HTML()
         self.snapshot_files = table(caption="The files of the snapshot loaded now")
@@ -64,12 +64,8 @@ class OverviewPanel(w.VBox):
         self.plan_decisions = table(caption="Decisions made in numkit the export overrides, "
                                             "confirms or leaves pending")
         self.plan_box = w.VBox([heading("What the load will do"), self.plan_summary,
-                                self.confirmation,
-                                w.HTML("<b>Number rows added, removed or changed</b>"), self.plan_rows,
-                                w.HTML("<b>Users added, recorded as deleted, dropped or moved</b>"),
-                                self.plan_users,
-                                w.HTML("<b>Decisions made in numkit: overridden, confirmed or still "
-                                       "pending</b>"), self.plan_decisions],
+                                self.confirmation, self.plan_rows, self.plan_users,
+                                self.plan_decisions],
                                layout=w.Layout(display="none"))
         self._plan = None            # (the load's arguments, the upload folder) awaiting Confirm
         self.progress = w.FloatProgress(min=0, max=1, description="", layout=w.Layout(width="420px"))

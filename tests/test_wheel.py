@@ -5,6 +5,7 @@ installed `numkit` works from any folder, without the checkout."""
 import ast
 import importlib.metadata
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -150,7 +151,7 @@ def test_installed_numkit_copies_its_notebooks(installed):
 def test_installed_numkit_opens_its_sample_outside_the_checkout(installed, tmp_path):
     """A notebook left at `database = None` opens the bundled sample: the installed numkit
     builds it from the export it ships, in the user's cache (not in site-packages), and the
-    report's files go to out/cleanup in the folder the notebook runs in."""
+    report's files go to a new dated folder under exports/ in the folder the notebook runs in."""
     venv, work, env = installed
     env = {**env, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     said = run(venv / "bin" / "python", "-c",
@@ -162,5 +163,11 @@ def test_installed_numkit_opens_its_sample_outside_the_checkout(installed, tmp_p
     database, users, files = said.splitlines()
     assert Path(database).is_relative_to(tmp_path / "cache"), database
     assert int(users) > 0
-    assert (work / "out" / "cleanup" / "numkit-report.xlsx").is_file(), files
+    assert [p.relative_to(work) for p in work.glob("exports/cleanup-*/numkit-report.xlsx")] == [
+        Path("exports") / f"cleanup-{report_date(files)}" / "numkit-report.xlsx"], files
     assert not list(venv.rglob("sample.duckdb"))
+
+
+def report_date(files_line):
+    """The date in the folder a report's Files line names (cleanup-YYYY-MM-DD)."""
+    return re.search(r"cleanup-(\d{4}-\d{2}-\d{2})", files_line).group(1)

@@ -30,7 +30,7 @@ FIXED_LOOKUPS = ("numkit_snapshot_date", "numkit_latest_load", "numkit_candidate
 # are updated. The digest is schema_digest() of the files of that version. What a database
 # of an older version lacks in its tables is added by sql/migrations/NNNN_*.sql, NNNN being
 # the version that brings it.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 SCHEMA_DIGESTS = {
     1: "dead0111ada1fdd033d95ae6803f3a4b120a4a9a3b49e3b9449ac35c4fa01842",
     # snapshots keep every column and their nodes, deletions name their load, and
@@ -51,6 +51,9 @@ SCHEMA_DIGESTS = {
     # constant when the setting is written, and
     # available_numbers ordering by it)
     7: "6d3c14970927e4223d6655f4757a2fcb2e75abb85ea80d1cddfc31ad2de656c6",
+    # history kept as versions (number_versions, user_versions, node_versions; the
+    # snapshot_* tables become views of them), weekly loads writing only what changed
+    8: "ef1a6cc15fcfd673233e036dfbf0f7fcb538a1cd21a28fc9e3cb404199fb3169",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"

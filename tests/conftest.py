@@ -251,10 +251,10 @@ def build_tables(con, numbers, users, hierarchy, as_of):
     con.execute("drop table built_numbers")
     insert_many(con, "insert into users (username, node) values (?, ?)",
                     [(row["username"], row["node"]) for row in users])
-    for kept, source in (("snapshot_numbers", "numbers exclude (node_id)"),
-                         ("snapshot_users", "users"), ("snapshot_nodes", "nodes exclude (node_id)")):
+    for kept, source in (("number_versions", "numbers exclude (node_id)"),
+                         ("user_versions", "users"), ("node_versions", "nodes exclude (node_id)")):
         table, _, excluded = source.partition(" ")
-        con.execute(f"insert into {kept} by name select $id as load_id, * {excluded} "
+        con.execute(f"insert into {kept} by name select $id as from_load, * {excluded} "
                     f"from {table}", {"id": load_id})
     con.execute("insert into events (operation_id, \"at\", as_of, action, after) "
                 "values (nextval('operation_ids'), current_localtimestamp(), $as_of, 'load', $after)",

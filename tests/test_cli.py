@@ -369,12 +369,15 @@ def hostile_database_built(tmp_path_factory):
                "--users", write(tmp_path, "u2.csv", USERS), "--as-of", "2026-11-01").exit_code == 0
     import numkit
     with numkit.connect(db) as inv:     # the loader's view of such text is not what is tested here
-        for table, column in (("numbers", "reserved_for"), ("snapshot_numbers", "reserved_for"),
-                              ("deleted_users", "username"), ("snapshot_users", "username")):
+        for table, column in (("numbers", "reserved_for"), ("number_versions", "reserved_for"),
+                              ("deleted_users", "username"), ("user_versions", "username")):
             inv.sql(f"update {table} set {column} = $evil where {column} = 'u'", {"evil": ESCAPE})
         inv.sql("update numbers set reserved_for = $note where number = '2001'", {"note": NOTE})
-        inv.sql("update snapshot_numbers set reserved_for = $note where number = '2001' "
-                "and load_id = 2", {"note": NOTE})
+        # the second snapshot's 2001 flagged with the note: its version ends, a new one begins
+        inv.sql("insert into number_versions by name select 2 as from_load, null as to_load, "
+                "$note as reserved_for, * exclude (from_load, to_load, reserved_for) "
+                "from number_versions where number = '2001' and from_load = 1", {"note": NOTE})
+        inv.sql("update number_versions set to_load = 2 where number = '2001' and from_load = 1")
         inv.sql("update numbers set used_by = $evil where number = '3001'", {"evil": ESCAPE})
         inv.settings["alert_share"] = 1.0
     return db
@@ -449,7 +452,7 @@ def damaged_built(tmp_path_factory):
                    "--hierarchy", write(tmp_path, "h.csv", HIERARCHY), "--as-of", as_of).exit_code == 0
     con = duckdb.connect(str(db), read_only=True)
     block_size = con.execute("select block_size from pragma_database_size()").fetchall()[0][0]
-    blocks = {block for table in ("numbers", "snapshot_numbers", "users", "snapshot_users")
+    blocks = {block for table in ("numbers", "number_versions", "users", "user_versions")
               for (block,) in con.execute(f"select distinct block_id from pragma_storage_info('{table}') "
                                           "where block_id >= 0").fetchall()}
     con.close()

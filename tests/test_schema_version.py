@@ -41,6 +41,10 @@ def made_by_a_newer_numkit(path):
 
 
 def made_by_an_older_numkit(path, how):
+    """`path` holding a database as an older numkit left it: one made at schema version 7
+    (tests/fixtures/schema-7.duckdb.gz, the sample's snapshots, kept whole), its version
+    then taken back further (`how`)."""
+    path.write_bytes(gzip.decompress((FIXTURES / "schema-7.duckdb.gz").read_bytes()))
     with duckdb.connect(str(path)) as con:
         if how == "before versions":    # the table as numkit kept it before schema versions
             con.execute("drop table schema_version")
@@ -186,7 +190,52 @@ def test_each_migration_is_named_by_the_version_it_brings():
     assert versions == sorted(set(versions))
     assert set(versions) <= set(range(1, schema.SCHEMA_VERSION + 1))
     assert schema.migration_files(after=4) == [f for f in schema.migration_files()
-                                               if int(f.name[:4]) == 5]
+                                               if int(f.name[:4]) > 4]
+
+
+@pytest.fixture
+def version_7(tmp_path):
+    """A database file made by numkit at schema version 7, which kept a whole copy of every
+    snapshot: the sample's four snapshots, an onboarding, then next week's export."""
+    path = tmp_path / "version-7.duckdb"
+    path.write_bytes(gzip.decompress((FIXTURES / "schema-7.duckdb.gz").read_bytes()))
+    return path
+
+
+def copies(con, table, columns):
+    return sorted(con.execute(f"select load_id, {columns} from {table}").fetchall(),
+                  key=lambda row: tuple("" if value is None else str(value) for value in row))
+
+
+NUMBER_COLUMNS = ("number, node, status, usage, reserved_for, used_by, release_date, "
+                  "reservation_notes, description, extra::varchar, number_order")
+
+
+def test_a_database_of_version_7_keeps_every_snapshot_as_versions(version_7):
+    """The upgrade turns the whole copies into versions: each snapshot read back (through
+    the snapshot_* views) is its copy, every column; every diff is the one the copies gave;
+    a version is kept once, not once per snapshot; and forgetting still goes back."""
+    with duckdb.connect(str(version_7)) as con:
+        numbers_before = copies(con, "snapshot_numbers", NUMBER_COLUMNS)
+        users_before = copies(con, "snapshot_users", "username, node, extra::varchar")
+        nodes_before = copies(con, "snapshot_nodes", "node, parent, type, name")
+        loads = [row[0] for row in con.execute("select load_id from loads order by 1").fetchall()]
+        diffs_before = {(a, b): con.execute(f"select * from snapshot_changes({a}, {b})").fetchall()
+                        for a in loads for b in loads if a < b}
+    assert len(loads) == 5 and diffs_before[(4, 5)]
+    inv = numkit.connect(version_7)
+    assert copies(inv.con, "snapshot_numbers", NUMBER_COLUMNS) == numbers_before
+    assert copies(inv.con, "snapshot_users", "username, node, extra::varchar") == users_before
+    assert copies(inv.con, "snapshot_nodes", "node, parent, type, name") == nodes_before
+    for (a, b), changes in diffs_before.items():
+        assert inv.con.execute(f"select * from snapshot_changes({a}, {b})").fetchall() == changes
+    versions = inv.con.execute("select count(*) from number_versions").fetchall()[0][0]
+    assert versions < len(numbers_before) / 3     # five snapshots of mostly the same rows
+    assert inv.check().empty
+    inv.forget_latest_snapshot()
+    assert copies(inv.con, "snapshot_numbers", NUMBER_COLUMNS) == [
+        row for row in numbers_before if row[0] != 5]
+    inv.close()
 
 
 def test_the_status_names_python_uses_are_the_statuses_table_s():

@@ -29,7 +29,7 @@ def forget_latest_snapshot(inv):
                                    "the export into a new database file)")
         (latest, latest_as_of), (previous, previous_as_of) = loads
         for load_id in (latest, previous):
-            if not con.execute("select count(*) from snapshot_nodes where load_id = $id",
+            if not con.execute("select count(*) from nodes_at($id)",
                                {"id": load_id}).fetchall()[0][0]:
                 raise InvalidOperation(f"snapshot {load_id} was loaded by an earlier numkit, which "
                                        "did not keep all of it: it cannot be forgotten")

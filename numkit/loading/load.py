@@ -182,8 +182,7 @@ def _last_loaded_users(con):
     database whose latest load kept no users (made by an earlier numkit) keeps the active
     users as they are."""
     con.execute("create or replace temp table last_loaded_users as "
-                "select username, node, extra from snapshot_users "
-                "where load_id = (select max(load_id) from loads)")
+                "select username, node, extra from users_at((select max(load_id) from loads))")
     kept = con.execute("select exists (select 1 from last_loaded_users) or exists "
                        "(select 1 from loads where load_id = (select max(load_id) from loads) "
                        "and users = 0)").fetchall()[0][0]
@@ -306,11 +305,13 @@ def refuse_future_date(as_of, allow_future, what="the snapshot date"):
 
 
 def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=None,
-                  extra_columns=(), pending="keep"):
+                  extra_columns=(), pending="keep", rewrite_all=True):
     """Load one snapshot; `progress(fraction, step)` is told as each step begins.
     `extra_columns` names headers kept as extra columns though they look misspelt.
     The changes pending before the load are reconciled with the export (`pending="keep"`)
-    or dropped (`pending="discard"`).
+    or dropped (`pending="discard"`). `rewrite_all` writes every row in node order (the
+    indexes must be dropped for it); otherwise a load into a database that holds a
+    snapshot writes only what changed.
 
     The whole load is one operation: a failure, a refusal (LoadError) or a kill leaves the
     inventory as it was, staging tables included.
@@ -389,7 +390,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
             "select username from load_users where lower(username) not in "
             "(select lower(username) from valid_users) order by lower(username)").fetchall()]
         load_id, outcomes = _write(con, as_of, files, users is not None, hierarchy is not None,
-                                   pending)
+                                   pending, rewrite_all)
         report = LoadReport(
             load_id=load_id, as_of=as_of,
             numbers=con.execute("select count(*) from numbers").fetchall()[0][0],
@@ -428,38 +429,61 @@ def _file_size(con, role, source, staged):
     return {"path": os.path.abspath(source), "bytes": os.path.getsize(source), "rows": rows}
 
 
-def _write(con, as_of, files, users_given, hierarchy_given, pending):
+def _write(con, as_of, files, users_given, hierarchy_given, pending, rewrite_all):
+    """Write the checked snapshot: its load, nodes, number rows and users, and their
+    versions in the history. The first load into a database, or one that puts the rows
+    back in node order (`rewrite_all`, decided by layout.rewrite_due), writes every row;
+    any other writes only the rows and users that differ from those the inventory holds
+    (docs/rules.md, "History and weekly loads")."""
     load_id = con.execute(
         "insert into loads (loaded_at, as_of, files, numbers, users, nodes, rejected, deleted_users) "
         "values ($at, $as_of, $files, 0, null, 0, 0, 0) returning load_id",
         {"at": dt.datetime.now(), "as_of": as_of, "files": json.dumps(files)}).fetchall()[0][0]
+    first = not con.execute("select exists (select 1 from loads where load_id < $id)",
+                            {"id": load_id}).fetchall()[0][0]
+    rewrite_all = rewrite_all or first
     con.execute(statement("load/new_nodes"), {"hierarchy_given": hierarchy_given})
-    con.execute("delete from nodes")
-    con.execute("insert into nodes (node, parent, type, name, node_id) "
-                "select node, parent, type, name, row_number() over (order by node) from new_nodes")
+    con.execute(statement("load/renumber_nodes" if rewrite_all else "load/keep_node_ids"))
     refresh_derived(con)
-    in_node_order = con.execute(statement("load/numbers_in_node_order")).fetchall()[0][0]
     con.execute(statement("load/numbers_to_write"))
-    con.execute(statement("load/replace_numbers_as_read" if in_node_order else "load/replace_numbers"))
+    if con.execute("select exists (select 1 from duckdb_tables() "
+                   "where temporary and table_name = 'rejected_numbers')").fetchall()[0][0]:
+        con.execute(statement("load/unread_kept_rows"), {"load_id": load_id})
+    else:
+        con.execute("create or replace temp table unread_kept_rows as "
+                    "select * from numbers_to_write where false")
+    con.execute(statement("load/load_rows"))
+    con.execute("set variable numkit_kept_load = $id", {"id": load_id})
+    if not first:
+        # compared with the inventory before it changes
+        con.execute(statement("load/rows_to_rewrite"))
+    if rewrite_all:
+        as_read = (con.execute(statement("load/numbers_in_node_order")).fetchall()[0][0]
+                   and not con.execute("select exists (select 1 from unread_kept_rows)").fetchall()[0][0])
+        con.execute(statement("load/replace_numbers_as_read" if as_read else "load/replace_numbers"))
+    else:
+        con.execute(statement("load/write_changed_numbers"))
+    con.execute(statement("load/keep_first_number_versions" if first else "load/keep_number_versions"))
     con.execute("create or replace temp table departed as select username from users "
                 "where lower(username) not in (select lower(username) from load_users) "
                 "and lower(username) not in (select user_key from numkit_only_users)")
     if users_given:
         con.execute(statement("load/record_deleted_users"), {"as_of": as_of, "load_id": load_id})
-    # load_users reads the users table for those kept as they were: copied before it goes.
+    # load_users reads the users table for those kept as they were: copied before it changes.
     # Without a users file the users are those last loaded, and the reconciliation below
     # applies again what numkit changed since.
-    con.execute("create or replace temp table load_users_kept as select * from load_users "
-                "where lower(username) not in (select lower(username) from valid_users)")
-    con.execute("delete from users")
-    con.execute("insert into users (username, node, extra) "
+    con.execute("create or replace temp table load_users_new as "
                 "select username, node, extra from valid_users union all "
-                "select username, node, extra from load_users_kept")
-    if con.execute("select exists (select 1 from duckdb_tables() "
-                   "where temporary and table_name = 'rejected_numbers')").fetchall()[0][0]:
-        con.execute(statement("load/keep_unread_rows_as_last_loaded"), {"load_id": load_id})
-    con.execute("set variable numkit_kept_load = $id", {"id": load_id})
-    con.execute(statement("load/keep_snapshot"))
+                "select username, node, extra from load_users "
+                "where lower(username) not in (select lower(username) from valid_users)")
+    if rewrite_all:
+        con.execute("delete from users")
+        con.execute("insert into users (username, node, extra) "
+                    "select username, node, extra from load_users_new")
+    else:
+        con.execute(statement("load/write_changed_users"))
+    con.execute(statement("load/keep_user_versions"))
+    con.execute(statement("load/keep_node_versions"))
     con.execute("reset variable numkit_kept_load")
     outcomes = reconcile.reconcile(con, load_id, pending)
     # load_rejects holds every rejected row, not only those a LoadError lists, each value

@@ -55,9 +55,8 @@ now_rows as (
 was_rows as (
     select snapshot_numbers.number, snapshot_numbers.node, status, usage, reserved_for, used_by,
            release_date::varchar as release_date, reservation_notes, description
-    from (select * from snapshot_numbers
-          where load_id = numkit_latest_load()
-            and number_order in (select number_order from touched_orders)) as snapshot_numbers
+    from (select * from numbers_at(numkit_latest_load())
+          where number_order in (select number_order from touched_orders)) as snapshot_numbers
     semi join touched on touched.number = snapshot_numbers.number and touched.node = snapshot_numbers.node
 ),
 paired as (
@@ -102,9 +101,8 @@ touched_users as (
 ),
 was_users as (
     select lower(username) as user_key, username, node
-    from snapshot_users
-    where load_id = numkit_latest_load()
-      and lower(username) in (select user_key from touched_users)
+    from users_at(numkit_latest_load())
+    where lower(username) in (select user_key from touched_users)
 ),
 now_users as (
     select lower(username) as user_key, username, node from users

@@ -2,12 +2,20 @@
 -- Reserved For flags set, cleared or changed, numbers passed from one user to another
 -- (Used By changed; usernames compare without regard to case), users onboarded, deleted or
 -- moved.
+--
+-- Only the versions that one snapshot holds and the other does not are compared: a version
+-- both hold is the same row in both (the history keeps each version once), so the work
+-- grows with what changed between the two, not with the inventory.
 create or replace macro snapshot_changes(from_load, to_load) as table
 with earlier as (
-    select * from snapshot_numbers where load_id = from_load
+    select * from number_versions as versions
+    where versions.from_load <= from_load and coalesce(versions.to_load > from_load, true)
+      and not (versions.from_load <= to_load and coalesce(versions.to_load > to_load, true))
 ),
 later as (
-    select * from snapshot_numbers where load_id = to_load
+    select * from number_versions as versions
+    where versions.from_load <= to_load and coalesce(versions.to_load > to_load, true)
+      and not (versions.from_load <= from_load and coalesce(versions.to_load > from_load, true))
 ),
 paired as (
     select
@@ -24,11 +32,19 @@ paired as (
     from earlier
     full join later on later.number = earlier.number and later.node = earlier.node
 ),
+-- users that one snapshot holds and the other does not, as it holds them; a user both hold
+-- in one version is the same in both
 users_earlier as (
-    select lower(username) as user_key, username, node from snapshot_users where load_id = from_load
+    select lower(versions.username) as user_key, versions.username, versions.node
+    from user_versions as versions
+    where versions.from_load <= from_load and coalesce(versions.to_load > from_load, true)
+      and not (versions.from_load <= to_load and coalesce(versions.to_load > to_load, true))
 ),
 users_later as (
-    select lower(username) as user_key, username, node from snapshot_users where load_id = to_load
+    select lower(versions.username) as user_key, versions.username, versions.node
+    from user_versions as versions
+    where versions.from_load <= to_load and coalesce(versions.to_load > to_load, true)
+      and not (versions.from_load <= from_load and coalesce(versions.to_load > from_load, true))
 ),
 changes as (
     select 'number_added' as change, number, node, null as username, null as before, status_after as after

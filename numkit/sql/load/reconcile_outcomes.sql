@@ -41,10 +41,9 @@ row_judged as (
            -- a row removed in numkit is still pending only if VOSS has it exactly as last
            -- loaded, every field (a field VOSS filled since is a decision of its own)
            row_fields.kind <> 'row_removed' or exists (
-               select 1 from snapshot_numbers as was
+               select 1 from numbers_at((select load_id from previous_load)) as was
                join numbers as now on now.number = was.number and now.node = was.node
-               where was.load_id = (select load_id from previous_load)
-                 and was.number = row_fields.number and was.node = row_fields.node
+               where was.number = row_fields.number and was.node = row_fields.node
                  and now.status is not distinct from was.status
                  and now.usage is not distinct from was.usage
                  and lower(now.reserved_for) is not distinct from lower(was.reserved_for)
@@ -99,9 +98,8 @@ given_elsewhere as (
                 where given.field = 'used_by' and given.number = held.number
                   and given.node = held.node and lower(given.numkit_value) = lower(held.used_by))
             and not exists (
-                select 1 from snapshot_numbers as was
-                where was.load_id = (select load_id from previous_load)
-                  and was.number = held.number and was.node = held.node
+                select 1 from numbers_at((select load_id from previous_load)) as was
+                where was.number = held.number and was.node = held.node
                   and lower(was.used_by) = lower(held.used_by)))
 ),
 user_judged as (

@@ -5,9 +5,8 @@
 -- VOSS deleted them from).
 insert into deleted_users (username, node, deleted_at, load_id)
 select users.username,
-       coalesce((select last_loaded.node from snapshot_users as last_loaded
-                 where last_loaded.load_id = (select max(load_id) from loads where load_id < $load_id)
-                   and lower(last_loaded.username) = lower(users.username)), users.node),
+       coalesce((select last_loaded.node from users_at((select max(load_id) from loads where load_id < $load_id)) as last_loaded
+                 where lower(last_loaded.username) = lower(users.username)), users.node),
        $as_of, $load_id
 from users
 where lower(users.username) not in (select lower(username) from load_users)

@@ -9,15 +9,13 @@ insert into numbers (number, node, status, usage, reserved_for, used_by, release
 select kept.number, kept.node, kept.status, kept.usage, kept.reserved_for, kept.used_by,
        kept.release_date, kept.reservation_notes, kept.description, kept.extra, nodes.node_id,
        number_value(kept.number)
-from snapshot_numbers as kept
+from numbers_at(getvariable('numkit_reconciled_load')) as kept
 join nodes on nodes.node = kept.node
 semi join (select distinct number, node from reconciled where number is not null) as touched
-    on touched.number = kept.number and touched.node = kept.node
-where kept.load_id = getvariable('numkit_reconciled_load');
+    on touched.number = kept.number and touched.node = kept.node;
 delete from users
 where lower(username) in (select lower(username) from reconciled where number is null);
 insert into users (username, node, extra)
 select kept.username, kept.node, kept.extra
-from snapshot_users as kept
-where kept.load_id = getvariable('numkit_reconciled_load')
-  and lower(kept.username) in (select lower(username) from reconciled where number is null);
+from users_at(getvariable('numkit_reconciled_load')) as kept
+where lower(kept.username) in (select lower(username) from reconciled where number is null);

@@ -27,3 +27,13 @@ set number_order = number_value(number)
 where number_order is distinct from number_value(number);
 
 alter table users add column if not exists extra json;
+
+-- The snapshot copies of that time, for the migrations after this one to bring up to date
+-- (version 8 turns them into versions), in a database that never loaded one.
+create table if not exists snapshot_numbers (
+    load_id bigint not null, number varchar not null, node varchar not null,
+    status varchar not null, reserved_for varchar, used_by varchar
+);
+create table if not exists snapshot_users (
+    load_id bigint not null, username varchar not null, node varchar not null
+);

@@ -1,0 +1,5 @@
+-- The hierarchy of the snapshot loaded by `load_id`.
+create or replace macro nodes_at(load_id) as table
+select * exclude (from_load, to_load)
+from node_versions
+where from_load <= load_id and (to_load is null or to_load > load_id);

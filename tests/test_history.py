@@ -1,0 +1,330 @@
+"""History as versions, weekly loads writing only the changes (docs/rules.md, "History and
+weekly loads", R34).
+
+A random series of weekly exports (rows changed, moved between nodes, removed and coming
+back, users leaving, moving and returning, nodes added and dropped, decisions made in numkit
+between loads) is loaded twice: week by week as numkit does (each load after the first writes
+only the changes), and with every load rewriting everything. Both must leave the same
+inventory, and the history must give back each week exactly as a whole copy of it would:
+each snapshot the rows of its export, each diff the one a comparison of whole copies gives.
+"""
+
+import datetime as dt
+import random
+
+import pandas as pd
+import pytest
+
+import numkit
+from numkit.loading import layout
+
+from conftest import PROV
+
+WEEKS = 7
+SEEDS = range(3)
+FIRST_WEEK = dt.date(2026, 6, 1)
+STATUSES = ["Available", "Used", "Reserved", "Cooling", "Inactive"]
+CUSTOMERS = ["Cust-1", "Cust-2"]
+NUMBER_HEADERS = ["Internal Number", "Located At", "Status", "Usage", "Reserved For", "Used By",
+                  "Release Date", "Reservation Notes", "Description"]
+
+# What a snapshot held, compared by whole copies: the definition of snapshot_changes before
+# history was kept as versions, run on two copies.
+CHANGES_OF_COPIES = """
+with paired as (
+    select coalesce(later.number, earlier.number) as number,
+           coalesce(later.node, earlier.node) as node,
+           earlier.number is null as added, later.number is null as removed,
+           earlier.status as status_before, later.status as status_after,
+           earlier.reserved_for as flag_before, later.reserved_for as flag_after,
+           earlier.used_by as used_by_before, later.used_by as used_by_after
+    from earlier_rows as earlier
+    full join later_rows as later on later.number = earlier.number and later.node = earlier.node
+),
+users_earlier as (select lower(username) as user_key, username, node from earlier_users),
+users_later as (select lower(username) as user_key, username, node from later_users)
+select 'number_added' as change, number, node, null as username, null as before, status_after as after
+from paired where added
+union all select 'number_removed', number, node, null, status_before, null from paired where removed
+union all select 'status_changed', number, node, null, status_before, status_after
+from paired where not added and not removed and status_before <> status_after
+union all
+select case when flag_before is null then 'reserved_for_set'
+            when flag_after is null then 'reserved_for_cleared' else 'reserved_for_changed' end,
+       number, node, coalesce(flag_after, flag_before), flag_before, flag_after
+from paired where not removed and flag_before is distinct from flag_after
+                  and not (added and flag_after is null)
+union all
+select 'used_by_changed', number, node, coalesce(used_by_after, used_by_before), used_by_before,
+       used_by_after
+from paired where not added and not removed
+                  and lower(used_by_before) is distinct from lower(used_by_after)
+union all
+select 'user_onboarded', null, node, username, null, node from users_later
+where user_key not in (select user_key from users_earlier)
+union all
+select 'user_deleted', null, node, username, node, null from users_earlier
+where user_key not in (select user_key from users_later)
+union all
+select 'user_moved', null, users_later.node, users_later.username, users_earlier.node, users_later.node
+from users_later join users_earlier on users_earlier.user_key = users_later.user_key
+where users_earlier.node <> users_later.node
+"""
+
+ROW_COLUMNS = ("number, node, status, usage, reserved_for, used_by, release_date, "
+               "reservation_notes, description, extra::varchar")
+
+
+class Series:
+    """A random weekly series of exports over a small hierarchy."""
+
+    def __init__(self, seed):
+        self.rng = random.Random(seed)
+        self.sites = {f"{PROV}.{customer}.Site-{i}" for customer in CUSTOMERS for i in range(3)}
+        self.rows = {}                  # (number, node) -> the other cells
+        self.gone = {}                  # rows removed, some of which come back
+        self.users = {}                 # lower(username) -> (username, node)
+        self.left = {}
+        for i in range(12):
+            self.users[f"user{i}"] = (f"user{i}", self.rng.choice(sorted(self.sites)))
+        for i in range(60):
+            self.rows[self.new_row(i)] = self.cells()
+        self.tidy()
+
+    def new_row(self, i):
+        node = self.rng.choice(sorted(self.sites | {f"{PROV}.{c}" for c in CUSTOMERS}))
+        return (str(1000 + i) if i % 7 else f"+4411349{60000 + i}", node)
+
+    def cells(self):
+        status = self.rng.choice(STATUSES)
+        users = sorted(self.users) or ["nobody"]
+        return {"Status": status,
+                "Usage": self.rng.choice(["", "Device", "Line"]),
+                "Reserved For": self.rng.choice(["", "", "", self.rng.choice(users), "Leaver.X"]),
+                "Used By": self.rng.choice(users) if status == "Used" else "",
+                "Release Date": (self.rng.choice(["", "2026-07-01", "2026-09-15"])
+                                 if status in ("Reserved", "Cooling") else ""),
+                "Reservation Notes": self.rng.choice(["", "kept for a returner", "Ticket 12"]),
+                "Description": self.rng.choice(["", "Reception", "Lab"])}
+
+    def next_week(self, week):
+        rng = self.rng
+        keys = sorted(self.rows)
+        for key in rng.sample(keys, k=len(keys) // 6):              # changed in place
+            cells = dict(self.rows[key])
+            column = rng.choice(["Status", "Reserved For", "Used By", "Description", "Usage",
+                                 "Reservation Notes", "Release Date"])
+            filled = {"Status": "Used", "Reserved For": "Leaver.X", "Used By": "user1",
+                      "Description": "Front desk", "Usage": "Line",
+                      "Reservation Notes": "Ticket 9", "Release Date": "2026-08-01"}
+            cells[column] = self.cells()[column] if cells[column] else filled[column]
+            self.rows[key] = cells
+        for key in rng.sample(sorted(self.rows), k=3):                # moved to another node
+            number, _ = key
+            node = rng.choice(sorted(self.sites))
+            if (number, node) not in self.rows:
+                self.rows[(number, node)] = self.rows.pop(key)
+        for key in rng.sample(sorted(self.rows), k=2):                # removed
+            self.gone[key] = self.rows.pop(key)
+        for key in rng.sample(sorted(self.gone), k=min(1, len(self.gone))):   # back again
+            if key[1] in self.sites or "Site" not in key[1]:
+                self.rows[key] = self.gone.pop(key)
+        for i in range(2):                                            # a new range
+            key = self.new_row(100 * week + i)
+            self.rows.setdefault(key, self.cells())
+        if week % 3 == 0:                                             # a new site
+            site = f"{PROV}.{rng.choice(CUSTOMERS)}.Site-{week}"
+            self.sites.add(site)
+            self.rows[(str(7000 + week), site)] = self.cells()
+        if week % 4 == 0:                                             # a site goes
+            site = rng.choice(sorted(self.sites))
+            self.sites.discard(site)
+            self.rows = {key: cells for key, cells in self.rows.items() if key[1] != site}
+            self.users = {key: (name, node) for key, (name, node) in self.users.items()
+                          if node != site}
+        for key in rng.sample(sorted(self.users), k=min(2, len(self.users))):   # leavers
+            self.left[key] = self.users.pop(key)
+        for key in rng.sample(sorted(self.left), k=min(1, len(self.left))):     # returners
+            name, _ = self.left.pop(key)
+            self.users[key] = (name, rng.choice(sorted(self.sites)))
+        for key in rng.sample(sorted(self.users), k=min(2, len(self.users))):   # movers
+            name, _ = self.users[key]
+            self.users[key] = (name, rng.choice(sorted(self.sites)))
+        self.users[f"new{week}"] = (f"New{week}", rng.choice(sorted(self.sites)))
+        self.tidy()
+
+    def tidy(self):
+        """What VOSS would not export: a number used by no active user, or used by one and
+        reserved for another."""
+        for cells in self.rows.values():
+            used = cells["Used By"]
+            if cells["Status"] != "Used" or (used and used.lower() not in self.users):
+                cells["Used By"] = used = ""
+            if cells["Status"] == "Used" and not used:
+                cells["Status"] = "Available"
+            if used and cells["Reserved For"] and cells["Reserved For"].lower() != used.lower():
+                cells["Reserved For"] = ""
+
+    def write(self, folder, week):
+        folder.mkdir(parents=True, exist_ok=True)
+        numbers = pd.DataFrame([{"Internal Number": number, "Located At": node, **cells}
+                                for (number, node), cells in self.rows.items()],
+                               columns=NUMBER_HEADERS)
+        numbers = numbers.sample(frac=1, random_state=week)   # any order an export comes in
+        numbers.to_csv(folder / "numbers.csv", index=False)
+        pd.DataFrame(sorted(self.users.values()), columns=["Username", "Located At"]).to_csv(
+            folder / "users.csv", index=False)
+        pd.DataFrame([(site, "Site") for site in sorted(self.sites)], columns=["Hierarchy", "Type"]
+                     ).to_csv(folder / "hierarchy.csv", index=False)
+        return folder
+
+
+def load(inv, folder, week):
+    return inv.load(folder / "numbers.csv", users=folder / "users.csv",
+                    hierarchy=folder / "hierarchy.csv", as_of=FIRST_WEEK + dt.timedelta(weeks=week))
+
+
+def decide(inv, rng):
+    """Decisions made in numkit between loads (pending at the next): the same on both."""
+    site = rng.choice(sorted(inv.sql("select node from nodes where node like '%Site-%'")["node"]))
+    try:
+        inv.onboard(f"starter{rng.randrange(99)}", site)
+    except numkit.NumkitError:
+        pass
+    free = inv.available_numbers("someone", site)
+    if len(free):
+        inv.reserve_for(free["number"].iloc[0], "returner", node=free["node"].iloc[0])
+
+
+def state(inv):
+    """What a load leaves, node ids aside (a weekly load keeps them, a full one numbers
+    them afresh): rows, users, nodes, deletions, reconciliations, pending changes."""
+    def rows(sql):
+        return sorted(map(tuple, inv.sql(sql).astype(str).values))
+    return {"numbers": rows(f"select {ROW_COLUMNS} from numbers"),
+            "users": rows("select username, node, extra::varchar from users"),
+            "nodes": rows("select node, parent, type, name from nodes"),
+            "deleted": rows("select username, node, deleted_at, load_id from deleted_users"),
+            "reconciled": rows("select load_id, kind, number, node, lower(username), field, "
+                               "outcome from reconciliations"),
+            "pending": rows("select kind, number, node, field, voss_value, numkit_value "
+                            "from pending_changes")}
+
+
+@pytest.fixture
+def every_load_rewrites_all(monkeypatch):
+    monkeypatch.setattr(layout, "rewrite_due", lambda con: True)
+
+
+def history(inv, loads):
+    """Each snapshot's rows and users, and every diff, read from the history."""
+    rows = {load: sorted(map(tuple, inv.sql(f"select {ROW_COLUMNS} from numbers_at({load})")
+                             .astype(str).values)) for load in loads}
+    users = {load: sorted(map(tuple, inv.sql(f"select username, node from users_at({load})")
+                              .astype(str).values)) for load in loads}
+    diffs = {(a, b): sorted(map(tuple, inv.sql(f"select * from snapshot_changes({a}, {b})")
+                                .astype(str).values)) for a in loads for b in loads if a != b}
+    return rows, users, diffs
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_weekly_loads_leave_what_full_loads_leave_and_the_history_gives_each_week_back(
+        seed, tmp_path, monkeypatch):
+    series = Series(seed)
+    weekly = numkit.connect(tmp_path / "weekly.duckdb")
+    full = numkit.connect(tmp_path / "full.duckdb")
+    copies = {}                 # each week's export loaded alone: a whole copy of it
+    for week in range(WEEKS):
+        if week:
+            series.next_week(week)
+        folder = series.write(tmp_path / f"week{week}", week)
+        report = load(weekly, folder, week)
+        with monkeypatch.context() as forced:
+            forced.setattr(layout, "rewrite_due", lambda con: True)
+            assert load(full, folder, week).load_id == report.load_id
+        assert state(weekly) == state(full), f"week {week}"
+        assert weekly.check().empty and full.check().empty
+        with numkit.connect(tmp_path / f"copy{week}.duckdb") as alone:
+            load(alone, folder, week)
+            copies[report.load_id] = alone.sql(f"select {ROW_COLUMNS} from numbers_at(1)"), \
+                alone.sql("select username, node from users_at(1)")
+        rng = random.Random(seed * 100 + week)
+        decide(weekly, rng)
+        decide(full, random.Random(seed * 100 + week))
+    loads = weekly.snapshots()["load_id"].tolist()
+    rows, users, diffs = history(weekly, loads)
+    assert history(full, loads) == (rows, users, diffs)
+    con = weekly.con
+    for load_id, (copy_rows, copy_users) in copies.items():
+        assert rows[load_id] == sorted(map(tuple, copy_rows.astype(str).values))
+        assert users[load_id] == sorted(map(tuple, copy_users.astype(str).values))
+    for (a, b), diff in diffs.items():
+        for name, frame in (("earlier_rows", copies[a][0]), ("later_rows", copies[b][0]),
+                            ("earlier_users", copies[a][1]), ("later_users", copies[b][1])):
+            con.register(name, frame)
+        expected = sorted(map(tuple, con.execute(CHANGES_OF_COPIES).df().astype(str).values))
+        assert diff == expected, (a, b)
+    # history grows with the changes: fewer versions than rows over all the snapshots
+    kept = weekly.sql("select count(*) as n from number_versions")["n"][0]
+    assert kept < sum(len(week_rows) for week_rows in rows.values()) / 2
+    weekly.close()
+    full.close()
+
+
+def test_a_weekly_load_writes_only_the_rows_that_changed(tmp_path):
+    """The rows a weekly load leaves alone keep their place (row id) in the table; those it
+    changed are written after them, and the indexes stay in place through it."""
+    series = Series(11)
+    inv = numkit.connect(tmp_path / "inv.duckdb")
+    load(inv, series.write(tmp_path / "week0", 0), 0)
+    before = dict(map(tuple, inv.sql("select number || '@' || node, rowid from numbers").values))
+    series.next_week(1)
+    load(inv, series.write(tmp_path / "week1", 1), 1)
+    after = dict(map(tuple, inv.sql("select number || '@' || node, rowid from numbers").values))
+    changed = set(map(tuple, inv.sql("select number || '@' || node from number_versions "
+                                     "where from_load = 2").values))
+    changed = {key for (key,) in changed}
+    kept = [key for key in after if key not in changed]
+    assert kept and changed
+    assert all(after[key] == before[key] for key in kept)
+    assert min(after[key] for key in changed) > max(before.values())
+    assert len(inv.sql("select index_name from duckdb_indexes()")) == 3
+    inv.close()
+
+
+def test_a_load_rewrites_every_row_in_node_order_once_the_rows_have_scattered(tmp_path,
+                                                                              monkeypatch):
+    series = Series(12)
+    inv = numkit.connect(tmp_path / "inv.duckdb")
+    load(inv, series.write(tmp_path / "week0", 0), 0)
+    assert not layout.measure(inv.con).scattered
+    # row groups of eight rows: each week's appended rows make their own groups
+    monkeypatch.setattr(layout, "ROW_GROUP_ROWS", 8)
+    for week in (1, 2, 3):
+        series.next_week(week)
+        load(inv, series.write(tmp_path / f"week{week}", week), week)
+    scattered = layout.measure(inv.con)
+    assert scattered.scattered, scattered.describe()
+    series.next_week(4)
+    load(inv, series.write(tmp_path / "week4", 4), 4)
+    assert not layout.measure(inv.con).scattered
+    ids = inv.sql("select node_id from numbers")["node_id"].tolist()
+    assert ids == sorted(ids)
+    assert inv.check().empty
+    inv.close()
+
+
+def test_forgetting_a_weekly_load_gives_back_the_week_before(tmp_path):
+    series = Series(13)
+    inv = numkit.connect(tmp_path / "inv.duckdb")
+    load(inv, series.write(tmp_path / "week0", 0), 0)
+    before = state(inv)
+    versions = inv.sql("select * from number_versions order by all").astype(str).values.tolist()
+    series.next_week(1)
+    load(inv, series.write(tmp_path / "week1", 1), 1)
+    assert state(inv) != before
+    inv.forget_latest_snapshot()
+    assert state(inv) == before
+    assert inv.sql("select * from number_versions order by all").astype(str).values.tolist() == versions
+    assert inv.check().empty
+    inv.close()

@@ -135,7 +135,12 @@ def fingerprint(inv):
     users = inv.sql("select count(*) as n, bit_xor(hash(lower(username), node)) as h from users")
     pending = inv.pending_changes()
     pending["event_ids"] = [tuple(ids) for ids in pending["event_ids"]]
+    history = inv.sql("select count(*) as n, bit_xor(hash(from_load, to_load, number, node, "
+                      "status, reserved_for, used_by)) as h from number_versions")
+    user_history = inv.sql("select count(*) as n, bit_xor(hash(from_load, to_load, "
+                           "lower(username), node)) as h from user_versions")
     return {"rows": tuple(rows.iloc[0]), "users": tuple(users.iloc[0]),
+            "history": tuple(history.iloc[0]), "user_history": tuple(user_history.iloc[0]),
             "loads": len(inv.snapshots()),
             "deleted": len(inv.sql("select * from deleted_users")),
             "pending": sorted(map(tuple, pending.astype(str).values)),
@@ -211,3 +216,61 @@ def test_killed_reconciling_load_is_all_or_nothing(pending_base, tmp_path):
         landed.append(now == after)
     assert not all(landed), "some kill landed in the middle of the load"
 
+
+
+@pytest.fixture(scope="module")
+def weekly_base(base, tmp_path_factory):
+    """The big export loaded once, and next week's: about one row in a hundred changed
+    or gone, and a new range."""
+    _, big = base
+    folder = tmp_path_factory.mktemp("weekly")
+    database = folder / "weekly.duckdb"
+    with numkit.connect(database) as inv:
+        inv.load(big / "numbers.csv", users=big / "users.csv", hierarchy=big / "hierarchy.csv",
+                 as_of="2026-11-23")
+    export = folder / "next"
+    shutil.copytree(big, export)
+    lines = (export / "numbers.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    description = header.index("Description")
+    rng = random.Random(7)
+    kept = [lines[0]]
+    for line in lines[1:]:
+        draw = rng.random()
+        if draw < 0.003:
+            continue                                   # gone
+        cells = line.split(",")
+        if draw < 0.01:
+            cells[description] = "changed"
+        kept.append(",".join(cells))
+    kept += [f"9{i:06d},{CUST1}.Site-A,Available,,,,,," for i in range(500)]   # a new range
+    (export / "numbers.csv").write_text("\n".join(kept) + "\n")
+    return database, export
+
+
+def test_killed_weekly_load_is_all_or_nothing(weekly_base, tmp_path):
+    """A load into a database holding a snapshot writes only the changed rows and their
+    versions, with the indexes in place: killed anywhere in it, it has landed whole or not
+    at all."""
+    database, export = weekly_base
+    with numkit.connect(database, read_only=True) as inv:
+        before = fingerprint(inv)
+    timed = fresh_copy(database, tmp_path, "timed")
+    longest = 1.3 * load_seconds(timed, export)
+    with numkit.connect(timed, read_only=True) as inv:
+        after = fingerprint(inv)
+        assert len(inv.sql("select index_name from duckdb_indexes()")) == 3
+        new_versions = inv.sql("select count(*) as n from number_versions where from_load = 2")["n"][0]
+    assert after["loads"] == before["loads"] + 1 and 0 < new_versions < after["rows"][0] / 20
+    landed = []
+    for i in range(KILLS):
+        copy = fresh_copy(database, tmp_path, i)
+        said = killed_midway(copy, "load", export, longest=longest)
+        with numkit.connect(copy, read_only=True) as inv:
+            assert inv.check().empty
+            now = fingerprint(inv)
+        assert now in (before, after), {k: (before[k], now[k], after[k]) for k in now
+                                        if now[k] not in (before[k], after[k])}
+        assert ("done" in said) <= (now == after)
+        landed.append(now == after)
+    assert not all(landed), "some kill landed in the middle of the load"

@@ -248,16 +248,7 @@ class Series:
         return added
 
     def _append_rows(self, site, value):
-        rows, n, count = self.rows, self.rows["n"], len(site)
-        extra = dict(kind=np.full(count, demo.SITE_DID), site=site,
-                     customer=self.tree["site_customer"][site], node=site, value=value,
-                     status=np.full(count, demo.AVAILABLE, np.int8))
-        for key in ROW_ARRAYS:
-            tail = extra.get(key)
-            if tail is None:
-                tail = np.full(count, -1 if key in ("used_by", "reserved_for") else 0)
-            rows[key] = np.concatenate([rows[key], tail.astype(rows[key].dtype)])
-        rows["n"] = n + count
+        count = _append_site_rows(self.rows, self.tree, site, value)
         self.present = np.r_[self.present, np.ones(count, bool)]
         self.touched = np.r_[self.touched, np.ones(count, bool)]
 
@@ -326,6 +317,22 @@ class Series:
         serial = self.new_users + 1 + np.arange(count)
         self.new_users += count
         return pa.array([f"{a}.{b}-{k}" for a, b, k in zip(first, last, serial)], pa.string())
+
+
+def _append_site_rows(rows, tree, site, value):
+    """Add Available site numbers (`value` at `site`, index into tree["sites"]) after the
+    rows; how many."""
+    n, count = rows["n"], len(site)
+    extra = dict(kind=np.full(count, demo.SITE_DID), site=site,
+                 customer=tree["site_customer"][site], node=site, value=value,
+                 status=np.full(count, demo.AVAILABLE, np.int8))
+    for key in ROW_ARRAYS:
+        tail = extra.get(key)
+        if tail is None:
+            tail = np.full(count, -1 if key in ("used_by", "reserved_for") else 0)
+        rows[key] = np.concatenate([rows[key], tail.astype(rows[key].dtype)])
+    rows["n"] = n + count
+    return count
 
 
 def _first_new_value(rows):
@@ -456,16 +463,11 @@ class _Earlier:
         self.tree, self.people, self.as_of = tree, people, as_of
         self.rng = np.random.default_rng([seed, SERIES_STREAM, 0])
         self.rows = rows
-        self.present = np.ones(rows["n"], bool)
         # the ported-out numbers: Inactive site numbers the latest export has dropped
+        kept = rows["n"]
         sites = self.rng.integers(len(tree["sites"]), size=PORTED_OUT)
-        value = _first_new_value(rows) + np.arange(PORTED_OUT)
-        series = Series.__new__(Series)
-        series.rows, series.tree = rows, tree
-        series.present, series.touched = self.present, np.zeros(rows["n"], bool)
-        series._append_rows(sites, value)
-        self.present = series.present
-        self.present[-PORTED_OUT:] = False
+        _append_site_rows(rows, tree, sites, _first_new_value(rows) + np.arange(PORTED_OUT))
+        self.present = np.arange(rows["n"]) < kept
         rows["status"][-PORTED_OUT:] = demo.INACTIVE
         rows["description"][-PORTED_OUT:] = demo.DESCRIPTIONS.index("Ported out")
 

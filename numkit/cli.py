@@ -467,13 +467,23 @@ def cleanup(db, older_than, as_of, apply_changes):
               help="How many sites (eight numbers each at least, so at most --numbers / 8).")
 @click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
 @click.option("--force", is_flag=True, help="Overwrite the files of an earlier export in DIR.")
+@click.option("--weeks", default=0, show_default=True, type=click.IntRange(min=0, max=520),
+              help="Write this many weekly exports after the demo's, as one folder that "
+                   "`numkit load --dir` replays week by week (instead of next-week/).")
+@click.option("--churn", type=click.FloatRange(min=0, max=0.5, min_open=True),
+              help="With --weeks: the share of number rows that change each week  [default: 0.01]")
 @expected_errors
-def demo(out_dir, numbers, sites, seed, force):
+def demo(out_dir, numbers, sites, seed, force, weeks, churn):
     """Generate a realistic, fake inventory export of any size."""
     from . import next_week
 
     if not force and (Path(out_dir) / "numbers.csv").exists():
         raise InvalidOperation(f"{out_dir} already holds an export; add --force to overwrite it")
+    if churn is not None and not weeks:
+        raise click.UsageError("--churn is the weekly change of a series: give --weeks too")
+    if weeks:
+        demo_weeks(out_dir, numbers, sites, seed, weeks, churn)
+        return
     try:
         result = next_week.generate(Path(out_folder(out_dir)), numbers=numbers, sites=sites,
                                     seed=seed)
@@ -484,6 +494,24 @@ def demo(out_dir, numbers, sites, seed, force):
     say(f"wrote a demo inventory to {visible(out_dir)}: {counts}; and next week's export "
         f"to {visible(str(Path(out_dir) / 'next-week'))}")
 
+
+
+def demo_weeks(out_dir, numbers, sites, seed, weeks, churn):
+    """`numkit demo --weeks`: the demo export and the weeks after it, one folder."""
+    from . import weekly
+
+    try:
+        made = weekly.write_series(Path(out_folder(out_dir)), weeks, numbers=numbers,
+                                   sites=sites, seed=seed,
+                                   churn=weekly.DEFAULT_CHURN if churn is None else churn)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    changed = [week["rows_changed"] for week in made["series"]["changes"]]
+    say(f"wrote a demo inventory and {weeks} weekly exports after it to {visible(out_dir)}: "
+        f"{len(made['history']) + 1} snapshots, {made['history'][0]['as_of']} to {made['as_of']}; "
+        f"{min(changed)} to {max(changed)} number rows changed a week; manifest.json records "
+        f"how (load it with `numkit load DB --dir {visible(out_dir)}`, adding "
+        "--allow-future-date for weeks after tomorrow)")
 
 
 @main.command()

@@ -36,6 +36,16 @@ def project_folder():
     return PROJECT_ROOT if in_checkout() else Path.cwd()
 
 
+def write_sample_export(out):
+    """Write the sample export into `out`, as numkit/sample_export holds it: `numkit demo`'s
+    default export (next week's too) whose earlier snapshots have their own numbers files,
+    with three weekly snapshots added between them (numkit.weekly.write_earlier_weeks)."""
+    from . import next_week, weekly
+
+    next_week.generate(Path(out))
+    return weekly.write_earlier_weeks(Path(out))
+
+
 def build_sample(path=SAMPLE_DATABASE):
     """Build the sample database at `path` from the bundled export, replacing it whole."""
     # here, not at the top: the `numkit` command reads DATABASE_VARIABLE without the API

@@ -81,9 +81,12 @@ def test_load_dir_with_a_refused_snapshot_is_one_line_and_changes_nothing(db, fo
 def test_a_folder_that_loads_lands_every_snapshot(db, folder):
     with numkit.connect(db) as inv:
         reports = load_folder(inv, folder)
-        assert [str(r.as_of) for r in reports] == ["2026-09-24", "2026-11-13", "2026-11-23"]
+        # the sample's weekly snapshots (2026-10-23 to 2026-11-06) land between the others
+        assert [str(r.as_of) for r in reports] == ["2026-09-24", "2026-10-23", "2026-10-30",
+                                                   "2026-11-06", "2026-11-13", "2026-11-23"]
         assert inv.snapshots()["as_of"].astype(str).tolist() == [
-            "2026-06-26", "2026-09-24", "2026-11-13", "2026-11-23"]
+            "2026-06-26", "2026-09-24", "2026-10-23", "2026-10-30", "2026-11-06",
+            "2026-11-13", "2026-11-23"]
         assert inv.check().empty
 
 
@@ -252,4 +255,4 @@ def test_a_first_load_that_lands_on_a_full_disk_says_once_that_its_wal_is_kept(s
     assert Path(f"{db}.wal").exists()
     grow(disk)
     with numkit.connect(db, read_only=True) as inv:
-        assert len(inv.snapshots()) == 4
+        assert len(inv.snapshots()) == 7     # the sample's seven snapshots

@@ -69,16 +69,27 @@ def test_loading_the_folder_again_records_no_new_deletions():
 
 
 def test_the_committed_sample_is_what_numkit_demo_writes(tmp_path):
-    """numkit/sample_export, next week's export included, is the default `numkit demo`, byte for byte."""
+    """numkit/sample_export is `numkit demo`'s default export byte for byte (next week's
+    export included), plus its earlier snapshots' own numbers files and three added weeks,
+    in its manifest: what numkit.sample.write_sample_export writes."""
     from click.testing import CliRunner
     from numkit.cli import main
+    from numkit.sample import write_sample_export
+
+    def files(folder):
+        return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo")])
     assert result.exit_code == 0, result.output
-    made = {p.relative_to(tmp_path / "demo"): p.read_bytes()
-            for p in (tmp_path / "demo").rglob("*") if p.is_file()}
-    committed = {p.relative_to(SAMPLE): p.read_bytes() for p in SAMPLE.rglob("*") if p.is_file()}
+    write_sample_export(tmp_path / "sample")
+    made, demo_made, committed = files(tmp_path / "sample"), files(tmp_path / "demo"), files(SAMPLE)
     assert Path("next-week") / "numbers.csv" in made
     assert made == committed
+    earlier = {path for path in made if path.parent == Path("history")
+               and path.name.startswith("numbers-")}
+    assert len(earlier) == 6
+    assert set(made) - set(demo_made) == earlier
+    assert {path: made[path] for path in demo_made if path.name != "manifest.json"} == {
+        path: data for path, data in demo_made.items() if path.name != "manifest.json"}
 
 
 def the_tour(folder, size=None):

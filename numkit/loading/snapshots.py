@@ -23,22 +23,23 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
     first. A manifest date after tomorrow is refused, before anything is loaded,
     unless `allow_future`.
 
-    Earlier snapshots reuse the folder's numbers and hierarchy with their own users file, so
-    that users who left between snapshots are recorded as deleted on the right date. The
-    folder is one operation: every snapshot of it lands, or none does.
+    Each earlier snapshot has its own users file, so that users who left between snapshots
+    are recorded as deleted on the right date, and may have its own numbers and hierarchy
+    files; without them it reuses the folder's. The folder is one operation: every snapshot
+    of it lands, or none does.
     """
     directory = Path(directory)
     if not directory.is_dir():
         raise InvalidOperation(f"no folder {directory}{where_looked(directory)}")
     as_of, history = read_manifest(directory / "manifest.json")
-    refuse_misnamed_files(directory, [users for _, users in history])
+    refuse_misnamed_files(directory, [name for entry in history for name in entry[1:] if name])
     numbers = source_path(directory, "numbers")
     hierarchy = source_path(directory, "hierarchy")
     users = source_path(directory, "users")
     if numbers is None:
         raise InvalidOperation(f"{directory} holds no numbers.csv or numbers.xlsx")
     for date, what in [(as_of, "manifest.json's as_of")] + [
-            (date, f"manifest.json's history date for {users}") for date, users in history]:
+            (entry[0], f"manifest.json's history date for {entry[1]}") for entry in history]:
         if date is not None:
             refuse_future_date(date, allow_future, what)
     reports = []
@@ -48,10 +49,13 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
             store.bulk_rewrite("the load", drop_indexes=layout.rewrite_due(inv.con)), \
             store.operation(what="the load"):
         latest = store.scalar("select numkit_snapshot_date()")
-        for earlier_as_of, earlier_users in history:
+        for earlier_as_of, earlier_users, earlier_numbers, earlier_hierarchy in history:
             if latest is not None and earlier_as_of <= latest:
                 continue    # loaded before: replaying it would record the same deletions again
-            reports.append(inv.load(numbers, users=directory / earlier_users, hierarchy=hierarchy,
+            reports.append(inv.load(directory / earlier_numbers if earlier_numbers else numbers,
+                                    users=directory / earlier_users,
+                                    hierarchy=(directory / earlier_hierarchy if earlier_hierarchy
+                                               else hierarchy),
                                     as_of=earlier_as_of, strict=strict,
                                     extra_columns=extra_columns, allow_future=allow_future,
                                     pending=pending))
@@ -78,9 +82,13 @@ def refuse_misnamed_files(directory, named):
                                    "or move it out of the folder")
 
 
+ENTRY_FILES = ("users", "numbers", "hierarchy")      # users required, the others optional
+
+
 def read_manifest(path):
-    """(as_of or None, [(as_of, users file name), ...]) from a folder's manifest.json; no
-    manifest: (None, []). Checked whole before anything is loaded, each fault named."""
+    """(as_of or None, [(as_of, users, numbers or None, hierarchy or None), ...]) from a
+    folder's manifest.json, file names relative to the folder; no manifest: (None, []).
+    Checked whole before anything is loaded, each fault named."""
     if not path.is_file():
         return None, []
 
@@ -111,6 +119,34 @@ def read_manifest(path):
             raise refuse(f"history entry {position} must name an as_of date and a users file, "
                          f'like {{"as_of": "2026-11-16", "users": "history/users-2026-11-16.csv"}}, '
                          f"not {entry!r}")
+        # a misspelt key ("number") would load the folder's numbers in silence
+        unknown = sorted(set(entry) - {"as_of", *ENTRY_FILES})
+        if unknown:
+            raise refuse(f"history entry {position} has {', '.join(map(repr, unknown))}, which "
+                         f"numkit does not read: an entry holds as_of, {', '.join(ENTRY_FILES)}")
         replayed.append((date_of(entry["as_of"], f"history entry {position}'s as_of"),
-                         entry["users"]))
+                         entry["users"],
+                         *(_entry_file(path, position, role, entry.get(role), refuse)
+                           for role in ("numbers", "hierarchy"))))
     return date_of(as_of, "as_of") if as_of else None, replayed
+
+
+def _entry_file(path, position, role, name, refuse):
+    """A history entry's own numbers or hierarchy file name, checked: a relative path to a
+    file inside the manifest's folder; None when the entry names none."""
+    if name is None:
+        return None
+    what = f"history entry {position}'s {role}"
+    if not isinstance(name, str) or not name.strip():
+        raise refuse(f"{what} must be a file name such as \"history/{role}-2026-11-16.csv\", "
+                     f"not {name!r}")
+    folder = path.parent.resolve()
+    file = (folder / name).resolve()
+    if Path(name).is_absolute() or not file.is_relative_to(folder):
+        raise refuse(f"{what} {name!r} is not inside the folder {path.parent}")
+    if not file.is_file():
+        raise refuse(f"{what} {name!r} is not a file in {path.parent}")
+    if file.suffix.lower() not in ROLE_SUFFIXES:
+        raise refuse(f"{what} {name!r} is not a CSV or a workbook "
+                     f"({', '.join(sorted(ROLE_SUFFIXES))})")
+    return name

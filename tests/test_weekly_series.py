@@ -1,0 +1,223 @@
+"""The weekly series (numkit demo --weeks): reproducible, every kind of change in it, the
+churn asked for, one snapshot a week when the folder is loaded; the sample's weeks."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import numkit
+from numkit import demo, weekly
+from numkit.cli import main
+from numkit.loading.snapshots import load_folder
+
+SAMPLE = Path(__file__).resolve().parent.parent / "numkit" / "sample_export"
+SIZE = dict(numbers=3000, sites=12, seed=5)
+WEEKS, CHURN = 4, 0.03
+
+
+@pytest.fixture(scope="module")
+def series(tmp_path_factory):
+    out = tmp_path_factory.mktemp("series")
+    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--numbers", "3000",
+                                       "--sites", "12", "--seed", "5", "--weeks", str(WEEKS),
+                                       "--churn", str(CHURN)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def manifest_of(folder):
+    return json.loads((folder / "manifest.json").read_text())
+
+
+def snapshot_files(folder):
+    """(as_of, numbers frame, users frame) of each snapshot the manifest names, oldest first."""
+    manifest = manifest_of(folder)
+    entries = manifest["history"] + [{"as_of": manifest["as_of"], "users": "users.csv",
+                                      "numbers": "numbers.csv"}]
+
+    def read(name):
+        return pd.read_csv(folder / name, dtype=str, keep_default_na=False)
+    return [(entry["as_of"], read(entry["numbers"]), read(entry["users"])) for entry in entries]
+
+
+def weeks_of(folder):
+    """The weekly snapshots only: week 0 (the demo's as_of) and the weeks after it."""
+    return [s for s in snapshot_files(folder) if s[0] >= demo.AS_OF.isoformat()]
+
+
+def row_changes(before, after):
+    """Rows changed between two numbers files, counted as the series counts them: a row gone,
+    new, or differing in any field, a row that moved to another node once."""
+    key = ["Internal Number", "Located At"]
+    old, new = before.set_index(key), after.set_index(key)
+    gone, added = old.index.difference(new.index), new.index.difference(old.index)
+    both = old.index.intersection(new.index)
+    differ = (old.loc[both] != new.loc[both]).any(axis=1).sum()
+    moved = set(gone.get_level_values(0)) & set(added.get_level_values(0))
+    return len(gone) + len(added) + differ - len(moved), moved
+
+
+def test_the_series_is_reproducible_from_its_manifest(series, tmp_path):
+    recipe = manifest_of(series)["series"]
+    again = weekly.write_series(tmp_path, recipe["weeks"], numbers=recipe["numbers"],
+                                sites=recipe["sites"], seed=recipe["seed"], churn=recipe["churn"])
+    files = sorted(p.relative_to(series) for p in series.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert all((series / f).read_bytes() == (tmp_path / f).read_bytes() for f in files)
+    assert again["series"] == recipe
+    other = weekly.write_series(tmp_path / "other", 1, **{**SIZE, "seed": 6}, churn=CHURN)
+    assert (tmp_path / "other" / "numbers.csv").read_bytes() != (series / "history" / (
+        f"numbers-{other['as_of']}.csv")).read_bytes()
+
+
+def test_week_0_is_the_demo_export_byte_for_byte(series, tmp_path):
+    demo.generate(tmp_path, **SIZE)
+    day = demo.AS_OF.isoformat()
+    assert (series / f"history/numbers-{day}.csv").read_bytes() == (tmp_path / "numbers.csv").read_bytes()
+    assert (series / f"history/users-{day}.csv").read_bytes() == (tmp_path / "users.csv").read_bytes()
+    for earlier in manifest_of(tmp_path)["history"]:
+        assert (series / earlier["users"]).read_bytes() == (tmp_path / earlier["users"]).read_bytes()
+
+
+def test_each_week_changes_the_share_of_rows_asked_for(series):
+    weeks = weeks_of(series)
+    recorded = manifest_of(series)["series"]["changes"]
+    assert [day for day, _, _ in weeks] == [
+        (demo.AS_OF + dt.timedelta(days=7 * k)).isoformat() for k in range(WEEKS + 1)]
+    for (_, before, _), (_, after, _), counts in zip(weeks, weeks[1:], recorded):
+        changed, _ = row_changes(before, after)
+        assert changed == counts["rows_changed"] == round(CHURN * len(before))
+        assert changed / len(before) == pytest.approx(CHURN, rel=0.02)
+        assert counts["rows_before"] == len(before) and counts["rows_after"] == len(after)
+        assert sum(counts[kind] for kind in weekly.KINDS) == changed
+
+
+def test_each_kind_of_change_occurs(series):
+    recorded = manifest_of(series)["series"]["changes"]
+    for kind in (*weekly.KINDS, "leaving_users", "moving_users", "rows_moved", "ranges_added"):
+        assert sum(week[kind] for week in recorded) > 0, kind
+    weeks = weeks_of(series)
+    seen = dict.fromkeys(["onboarding", "leaver", "move", "new range", "release", "return"], 0)
+    for k, ((day, before, users_before), (_, after, users_after)) in enumerate(zip(weeks, weeks[1:])):
+        new_users = set(users_after["Username"]) - set(users_before["Username"])
+        gone_users = set(users_before["Username"]) - set(users_after["Username"])
+        was = before.set_index(["Internal Number", "Located At"])
+        now = after.set_index(["Internal Number", "Located At"])
+        both = was.index.intersection(now.index)
+        was, now = was.loc[both], now.loc[both]
+        taken = (was["Status"] == "Available") & (now["Status"] == "Used")
+        seen["onboarding"] += (taken & now["Used By"].isin(new_users)).sum()
+        left = was["Used By"].isin(gone_users)
+        assert not now.loc[left, "Used By"].isin(gone_users).any()   # no leaver holds a number
+        seen["leaver"] += (left & ((now["Status"] == "Cooling") | (now["Reserved For"] == was["Used By"]))).sum()
+        _, moved = row_changes(before, after)
+        seen["move"] += len(moved)
+        added = set(after["Internal Number"]) - set(before["Internal Number"])
+        ever = set().union(*(set(w[1]["Internal Number"]) for w in weeks[:k + 1]))
+        seen["new range"] += len(added - ever)
+        seen["return"] += len(added & ever)
+        next_day = (dt.date.fromisoformat(day) + dt.timedelta(days=7)).isoformat()
+        due = was["Status"].isin(["Cooling", "Reserved"]) & (was["Release Date"] != "") & (
+            was["Release Date"] <= next_day)
+        seen["release"] += (due & (now["Status"] == "Available")).sum()
+    assert all(seen.values()), seen
+
+
+def test_moved_numbers_follow_their_user_to_another_site_of_the_customer(series):
+    weeks = weeks_of(series)
+    for (_, before, _), (_, after, users) in zip(weeks, weeks[1:]):
+        _, moved = row_changes(before, after)
+        now = after[after["Internal Number"].isin(moved)]
+        sites = dict(zip(users["Username"], users["Located At"]))
+        assert (now["Used By"].map(sites) == now["Located At"]).all()
+        was = before[before["Internal Number"].isin(moved)].set_index("Internal Number")
+        now = now.set_index("Internal Number").loc[was.index]
+
+        def customer(paths):
+            return paths.str.extract(r"(sys\.hcs\.Prov-1\.Cust-\d+)")[0]
+        assert (customer(now["Located At"]) == customer(was["Located At"])).all()
+        assert (now["Located At"] != was["Located At"]).all()
+
+
+def test_load_dir_gives_a_snapshot_a_week(series, tmp_path):
+    db = tmp_path / "series.duckdb"
+    result = CliRunner().invoke(main, ["load", str(db), "--dir", str(series),
+                                       "--allow-future-date"])
+    assert result.exit_code == 0, result.output
+    files = snapshot_files(series)
+    with numkit.connect(db, read_only=True) as inv:
+        snapshots = inv.snapshots()
+        assert snapshots["as_of"].astype(str).tolist() == [day for day, _, _ in files]
+        assert snapshots["numbers"].tolist() == [len(numbers) for _, numbers, _ in files]
+        assert snapshots["users"].tolist() == [len(users) for _, _, users in files]
+        inv.as_of = manifest_of(series)["as_of"]
+        assert inv.check().empty
+        before, last = (int(load) for load in snapshots["load_id"].iloc[-2:])
+        changes = inv.snapshot_changes(before, last)
+        assert {"number_added", "number_removed", "status_changed", "used_by_changed",
+                "user_deleted", "user_onboarded", "user_moved"} <= set(changes["change"])
+
+
+def test_weeks_one_at_a_time_are_the_series_weeks(series, tmp_path):
+    """The iterator a benchmark uses writes the same weeks into one folder, each replacing
+    the one before."""
+    folder = tmp_path / "week"
+    days = []
+    for changes in weekly.weeks(folder, WEEKS, **SIZE, churn=CHURN):
+        day = changes["as_of"]
+        days.append(day)
+        assert json.loads((folder / "manifest.json").read_text()) == {"as_of": day, "history": []}
+        name = "numbers.csv" if day == manifest_of(series)["as_of"] else f"history/numbers-{day}.csv"
+        assert (folder / "numbers.csv").read_bytes() == (series / name).read_bytes()
+        (folder / "numbers.csv").unlink()          # as the benchmark does, before the next week
+    assert len(days) == WEEKS + 1 and days[-1] == manifest_of(series)["as_of"]
+
+
+def test_a_churn_out_of_range_is_refused(tmp_path):
+    for churn in (0, -0.1, 0.6):
+        with pytest.raises(ValueError, match="churn must be"):
+            weekly.Series(churn=churn)
+    result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path), "--churn", "0.02"])
+    assert result.exit_code == 2 and "give --weeks too" in result.output
+    result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path), "--weeks", "2",
+                                       "--churn", "0.9"])
+    assert result.exit_code == 2 and "--churn" in result.output
+    assert not (tmp_path / "numbers.csv").exists()
+
+
+# -- the bundled sample's weeks -----------------------------------------------------------
+
+def test_the_sample_s_snapshots_differ_in_numbers_between_weeks():
+    inv = numkit.connect()
+    load_folder(inv, SAMPLE)
+    loads = inv.snapshots()["load_id"].tolist()
+    assert len(loads) == 1 + len(manifest_of(SAMPLE)["history"])
+    number_changes = {"number_added", "number_removed", "status_changed", "used_by_changed"}
+    for before, after in zip(loads, loads[1:]):
+        changes = set(inv.snapshot_changes(before, after)["change"])
+        assert number_changes <= changes, (before, after, changes)
+
+
+def test_the_sample_s_earlier_weeks_keep_its_users_history():
+    """Each added week reuses the users file of the snapshot before it, so every user is
+    recorded deleted on the date the sample always gave."""
+    history = manifest_of(SAMPLE)["history"]
+    days = [entry["as_of"] for entry in history]
+    for day in weekly.SAMPLE_WEEKS:
+        entry = history[days.index(day)]
+        before = max((e for e in history if e["as_of"] < day and e["users"].endswith(f"{e['as_of']}.csv")),
+                     key=lambda e: e["as_of"])
+        assert entry["users"] == before["users"]
+        assert entry["numbers"] == f"history/numbers-{day}.csv"
+
+
+def test_numkit_diff_on_the_sample_shows_number_changes(tmp_path):
+    from numkit.sample import build_sample
+    db = build_sample(tmp_path / "sample.duckdb")
+    result = CliRunner().invoke(main, ["diff", str(db), "--from", "3", "--to", "4"])
+    assert result.exit_code == 0, result.output
+    assert "number_added" in result.output and "status_changed" in result.output

@@ -171,7 +171,10 @@ def test_load_on_a_full_disk_says_what_the_file_holds(small_db, big_export, smal
         assert "loaded snapshot 2 as of 2026-02-01: 40000 numbers" in result.output
         assert after["loads"]["as_of"].astype(str).tolist() == ["2026-01-01", "2026-02-01"]
         assert len(after["numbers"]) == 40_000
-        assert len(after["snapshot_numbers"]) == 300 + 40_000
+        versions = after["number_versions"]
+        assert versions["to_load"].isna().sum() == 40_000
+        assert ((versions["from_load"] <= 1)
+                & (versions["to_load"].isna() | (versions["to_load"] > 1))).sum() == 300
 
 
 def test_a_load_that_does_not_fit_raises_not_saved_and_changes_nothing(small_db, big_export,

@@ -1,5 +1,5 @@
-"""History as versions, weekly loads writing only the changes (docs/rules.md R36, "History
-and weekly loads").
+"""History as versions, weekly loads writing only the changes (rules R36,
+"History and weekly loads").
 
 A random series of weekly exports (rows changed, moved between nodes, removed and coming
 back, users leaving, moving and returning, nodes added and dropped, decisions made in numkit

@@ -1,4 +1,4 @@
-"""When a load puts the number rows back in node order (docs/rules.md R36).
+"""When a load puts the number rows back in node order (rules R36).
 
 The rules read a viewpoint's rows by node id, and DuckDB skips every row group whose
 smallest and largest node id leave out the viewpoint's ancestors. A first load writes the

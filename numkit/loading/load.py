@@ -434,7 +434,7 @@ def _write(con, as_of, files, users_given, hierarchy_given, pending, rewrite_all
     versions in the history. The first load into a database, or one that puts the rows
     back in node order (`rewrite_all`, decided by layout.rewrite_due), writes every row;
     any other writes only the rows and users that differ from those the inventory holds
-    (docs/rules.md R36)."""
+    (rules R36)."""
     load_id = con.execute(
         "insert into loads (loaded_at, as_of, files, numbers, users, nodes, rejected, deleted_users) "
         "values ($at, $as_of, $files, 0, null, 0, 0, 0) returning load_id",

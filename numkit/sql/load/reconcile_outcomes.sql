@@ -14,6 +14,28 @@ with previous_load as (
 keys as (
     select distinct number, node from pending_at_load where number is not null
 ),
+-- the rows and holders the judgement below looks at, found first: the few rows a change
+-- names, and the rows of the users a change gives a number to (not the whole inventory)
+was_rows as (
+    select was.* from numbers_at((select load_id from previous_load)) as was
+    semi join keys on keys.number = was.number and keys.node = was.node
+),
+now_rows as (
+    select now.* from numbers as now
+    semi join keys on keys.number = now.number and keys.node = now.node
+),
+receivers as (
+    select distinct lower(numkit_value) as user_key from pending_at_load
+    where field = 'used_by' and numkit_value is not null
+),
+held_now as (
+    select number, node, used_by from numbers
+    where lower(used_by) in (select user_key from receivers)
+),
+held_was as (
+    select number, node, used_by from numbers_at((select load_id from previous_load))
+    where lower(used_by) in (select user_key from receivers)
+),
 export_rows as (
     select numbers.number, numbers.node, status, usage, reserved_for, used_by,
            release_date::varchar as release_date, reservation_notes, description
@@ -41,8 +63,8 @@ row_judged as (
            -- a row removed in numkit is still pending only if VOSS has it exactly as last
            -- loaded, every field (a field VOSS filled since is a decision of its own)
            row_fields.kind <> 'row_removed' or exists (
-               select 1 from numbers_at((select load_id from previous_load)) as was
-               join numbers as now on now.number = was.number and now.node = was.node
+               select 1 from was_rows as was
+               join now_rows as now on now.number = was.number and now.node = was.node
                where was.number = row_fields.number and was.node = row_fields.node
                  and now.status is not distinct from was.status
                  and now.usage is not distinct from was.usage
@@ -89,7 +111,7 @@ given_elsewhere as (
     where row_judged.field = 'used_by' and row_judged.numkit_value is not null
       and lower(row_judged.numkit_value) in (select lower(username) from users)
       and exists (
-          select 1 from numbers as held
+          select 1 from held_now as held
           where lower(held.used_by) = lower(row_judged.numkit_value)
             and not (held.number = row_judged.number and held.node = row_judged.node)
             -- a number numkit gave them too is numkit's decision, not VOSS's other choice
@@ -98,7 +120,7 @@ given_elsewhere as (
                 where given.field = 'used_by' and given.number = held.number
                   and given.node = held.node and lower(given.numkit_value) = lower(held.used_by))
             and not exists (
-                select 1 from numbers_at((select load_id from previous_load)) as was
+                select 1 from held_was as was
                 where was.number = held.number and was.node = held.node
                   and lower(was.used_by) = lower(held.used_by)))
 ),

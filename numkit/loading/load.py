@@ -457,6 +457,7 @@ def _write(con, as_of, files, users_given, hierarchy_given, pending, rewrite_all
     if not first:
         # compared with the inventory before it changes
         con.execute(statement("load/rows_to_rewrite"))
+        con.execute(statement("load/rewritten_rows"))
     if rewrite_all:
         as_read = (con.execute(statement("load/numbers_in_node_order")).fetchall()[0][0]
                    and not con.execute("select exists (select 1 from unread_kept_rows)").fetchall()[0][0])

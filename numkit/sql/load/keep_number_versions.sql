@@ -13,8 +13,7 @@ was as (
     where versions.to_load is null
 ),
 now as (
-    select load_rows.* from load_rows
-    semi join candidates on candidates.number = load_rows.number and candidates.node = load_rows.node
+    select * from rewritten_rows
 )
 select coalesce(now.number, was.number) as number, coalesce(now.node, was.node) as node,
        was.number is not null as ends, now.number is not null as begins
@@ -33,7 +32,7 @@ where number_versions.to_load is null and number_changes.ends
   and number_versions.number = number_changes.number and number_versions.node = number_changes.node;
 insert into number_versions by name
 select getvariable('numkit_kept_load') as from_load, null as to_load,
-       load_rows.* exclude (node_id)
-from load_rows
+       rewritten_rows.* exclude (node_id)
+from rewritten_rows
 semi join (select number, node from number_changes where begins) as begun
-  on begun.number = load_rows.number and begun.node = load_rows.node;
+  on begun.number = rewritten_rows.number and begun.node = rewritten_rows.node;

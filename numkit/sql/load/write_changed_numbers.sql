@@ -5,8 +5,5 @@ delete from numbers
 using rows_to_rewrite
 where numbers.number = rows_to_rewrite.number and numbers.node = rows_to_rewrite.node;
 insert into numbers by name
-select load_rows.*
-from load_rows
-semi join rows_to_rewrite
-  on rows_to_rewrite.number = load_rows.number and rows_to_rewrite.node = load_rows.node
-order by load_rows.node_id;
+select * from rewritten_rows
+order by node_id;

@@ -497,21 +497,24 @@ def demo(out_dir, numbers, sites, seed, force, weeks, churn):
 
 
 def demo_weeks(out_dir, numbers, sites, seed, weeks, churn):
-    """`numkit demo --weeks`: the demo export and the weeks after it, one folder."""
-    from . import weekly
+    """`numkit demo --weeks`: the demo export and the weeks after it, one folder, the last
+    week dated the demo's date (so that the whole series loads without future dates)."""
+    import datetime as dt
+
+    from . import demo as demo_export, weekly
 
     try:
         made = weekly.write_series(Path(out_folder(out_dir)), weeks, numbers=numbers,
                                    sites=sites, seed=seed,
-                                   churn=weekly.DEFAULT_CHURN if churn is None else churn)
+                                   churn=weekly.DEFAULT_CHURN if churn is None else churn,
+                                   as_of=demo_export.AS_OF - dt.timedelta(weeks=weeks))
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     changed = [week["rows_changed"] for week in made["series"]["changes"]]
     say(f"wrote a demo inventory and {weeks} weekly exports after it to {visible(out_dir)}: "
         f"{len(made['history']) + 1} snapshots, {made['history'][0]['as_of']} to {made['as_of']}; "
         f"{min(changed)} to {max(changed)} number rows changed a week; manifest.json records "
-        f"how (load it with `numkit load DB --dir {visible(out_dir)}`, adding "
-        "--allow-future-date for weeks after tomorrow)")
+        f"how (load it with `numkit load DB --dir {visible(out_dir)}`)")
 
 
 @main.command()

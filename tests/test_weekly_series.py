@@ -17,10 +17,12 @@ from numkit.loading.snapshots import load_folder
 SAMPLE = Path(__file__).resolve().parent.parent / "numkit" / "sample_export"
 SIZE = dict(numbers=3000, sites=12, seed=5)
 WEEKS, CHURN = 4, 0.03
+START = demo.AS_OF - dt.timedelta(weeks=WEEKS)     # the series ends on the demo's date
 
 
 @pytest.fixture(scope="module")
 def series(tmp_path_factory):
+    """`numkit demo --weeks`: week 0 at START, the last week at the demo's date."""
     out = tmp_path_factory.mktemp("series")
     result = CliRunner().invoke(main, ["demo", "--out", str(out), "--numbers", "3000",
                                        "--sites", "12", "--seed", "5", "--weeks", str(WEEKS),
@@ -46,7 +48,7 @@ def snapshot_files(folder):
 
 def weeks_of(folder):
     """The weekly snapshots only: week 0 (the demo's as_of) and the weeks after it."""
-    return [s for s in snapshot_files(folder) if s[0] >= demo.AS_OF.isoformat()]
+    return [s for s in snapshot_files(folder) if s[0] >= START.isoformat()]
 
 
 def row_changes(before, after):
@@ -64,19 +66,21 @@ def row_changes(before, after):
 def test_the_series_is_reproducible_from_its_manifest(series, tmp_path):
     recipe = manifest_of(series)["series"]
     again = weekly.write_series(tmp_path, recipe["weeks"], numbers=recipe["numbers"],
-                                sites=recipe["sites"], seed=recipe["seed"], churn=recipe["churn"])
+                                sites=recipe["sites"], seed=recipe["seed"], churn=recipe["churn"],
+                                as_of=dt.date.fromisoformat(recipe["first_as_of"]))
     files = sorted(p.relative_to(series) for p in series.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
     assert all((series / f).read_bytes() == (tmp_path / f).read_bytes() for f in files)
     assert again["series"] == recipe
-    other = weekly.write_series(tmp_path / "other", 1, **{**SIZE, "seed": 6}, churn=CHURN)
+    other = weekly.write_series(tmp_path / "other", 1, **{**SIZE, "seed": 6}, churn=CHURN,
+                                as_of=START)
     assert (tmp_path / "other" / "numbers.csv").read_bytes() != (series / "history" / (
         f"numbers-{other['as_of']}.csv")).read_bytes()
 
 
 def test_week_0_is_the_demo_export_byte_for_byte(series, tmp_path):
-    demo.generate(tmp_path, **SIZE)
-    day = demo.AS_OF.isoformat()
+    demo.generate(tmp_path, **SIZE, as_of=START)
+    day = START.isoformat()
     assert (series / f"history/numbers-{day}.csv").read_bytes() == (tmp_path / "numbers.csv").read_bytes()
     assert (series / f"history/users-{day}.csv").read_bytes() == (tmp_path / "users.csv").read_bytes()
     for earlier in manifest_of(tmp_path)["history"]:
@@ -87,7 +91,7 @@ def test_each_week_changes_the_share_of_rows_asked_for(series):
     weeks = weeks_of(series)
     recorded = manifest_of(series)["series"]["changes"]
     assert [day for day, _, _ in weeks] == [
-        (demo.AS_OF + dt.timedelta(days=7 * k)).isoformat() for k in range(WEEKS + 1)]
+        (START + dt.timedelta(days=7 * k)).isoformat() for k in range(WEEKS + 1)]
     for (_, before, _), (_, after, _), counts in zip(weeks, weeks[1:], recorded):
         changed, _ = row_changes(before, after)
         assert changed == counts["rows_changed"] == round(CHURN * len(before))
@@ -145,8 +149,7 @@ def test_moved_numbers_follow_their_user_to_another_site_of_the_customer(series)
 
 def test_load_dir_gives_a_snapshot_a_week(series, tmp_path):
     db = tmp_path / "series.duckdb"
-    result = CliRunner().invoke(main, ["load", str(db), "--dir", str(series),
-                                       "--allow-future-date"])
+    result = CliRunner().invoke(main, ["load", str(db), "--dir", str(series)])
     assert result.exit_code == 0, result.output
     files = snapshot_files(series)
     with numkit.connect(db, read_only=True) as inv:
@@ -167,7 +170,7 @@ def test_weeks_one_at_a_time_are_the_series_weeks(series, tmp_path):
     the one before."""
     folder = tmp_path / "week"
     days = []
-    for changes in weekly.weeks(folder, WEEKS, **SIZE, churn=CHURN):
+    for changes in weekly.weeks(folder, WEEKS, **SIZE, churn=CHURN, as_of=START):
         day = changes["as_of"]
         days.append(day)
         assert json.loads((folder / "manifest.json").read_text()) == {"as_of": day, "history": []}

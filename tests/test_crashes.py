@@ -202,11 +202,19 @@ def test_killed_reconciling_load_is_all_or_nothing(pending_base, tmp_path):
     assert sorted(map(tuple, still[["kind", "number", "node", "field"]].astype(str).values)) == \
         sorted(map(tuple, kept[["kind", "number", "node", "field"]].astype(str).values))
     assert after["loads"] == before["loads"] + 1 and before["pending"]
+    each_kill_lands_whole_or_not(database, export, tmp_path, before, after, "reconcile",
+                                 longest, after_line=f"step {LAST_STEP}")
+
+
+def each_kill_lands_whole_or_not(database, export, tmp_path, before, after, kind, longest,
+                                 after_line="ready"):
+    """Kill a worker loading `export` into copies of `database`, KILLS times at random: each
+    copy is sound and holds the load whole (`after`) or not at all (`before`), and some
+    kill landed in the middle."""
     landed = []
     for i in range(KILLS):
         copy = fresh_copy(database, tmp_path, i)
-        said = killed_midway(copy, "reconcile", export, longest=longest,
-                             after=f"step {LAST_STEP}")
+        said = killed_midway(copy, kind, export, longest=longest, after=after_line)
         with numkit.connect(copy, read_only=True) as inv:
             assert inv.check().empty
             now = fingerprint(inv)
@@ -262,15 +270,4 @@ def test_killed_weekly_load_is_all_or_nothing(weekly_base, tmp_path):
         assert len(inv.sql("select index_name from duckdb_indexes()")) == 3
         new_versions = inv.sql("select count(*) as n from number_versions where from_load = 2")["n"][0]
     assert after["loads"] == before["loads"] + 1 and 0 < new_versions < after["rows"][0] / 20
-    landed = []
-    for i in range(KILLS):
-        copy = fresh_copy(database, tmp_path, i)
-        said = killed_midway(copy, "load", export, longest=longest)
-        with numkit.connect(copy, read_only=True) as inv:
-            assert inv.check().empty
-            now = fingerprint(inv)
-        assert now in (before, after), {k: (before[k], now[k], after[k]) for k in now
-                                        if now[k] not in (before[k], after[k])}
-        assert ("done" in said) <= (now == after)
-        landed.append(now == after)
-    assert not all(landed), "some kill landed in the middle of the load"
+    each_kill_lands_whole_or_not(database, export, tmp_path, before, after, "load", longest)

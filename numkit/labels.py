@@ -55,6 +55,14 @@ LABELS = {
     "full_path": "Full path",
 }
 
+# Trends and run-out forecasts (utilization_history, run_out_forecast).
+LABELS.update({
+    "as_of": "Snapshot date", "since": "Trend since", "snapshots": "Snapshots used",
+    "taken_per_week": "Taken per week", "weeks_to_alert": "Weeks to the alert",
+    "weeks_to_none": "Weeks until none left", "r_squared": "Fit (r²)",
+    "confidence": "How sure",
+})
+
 # Shares (0 to 1), shown as percentages.
 SHARE_COLUMNS = {"share_available"}
 

@@ -87,6 +87,7 @@ VALUE_WORDS = {
     "change": {"reserved_for_set": "Reservation set", "reserved_for_cleared": "Reservation cleared",
                "reserved_for_changed": "Reservation changed"},
     "kind": {}, "outcome": {}, "state": {},
+    "confidence": {},
     # a field is named as its column is
     "field": {code: words for code, words in LABELS.items()},
 }

@@ -85,7 +85,7 @@ def test_each_run_writes_html_csv_and_one_workbook(weekly):
         book = openpyxl.load_workbook(root / report / "numkit-report.xlsx")
         assert book.sheetnames == ["deleted_user_reservations", "stuck_cooling", "stranded_reservations",
                                    "node_utilization", "snapshot_changes", "not_yet_in_voss",
-                                   "last_load_conflicts"]
+                                   "last_load_conflicts", "running_out"]
 
 
 def test_the_diff_between_the_two_weeks(weekly):

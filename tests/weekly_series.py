@@ -6,7 +6,7 @@ import random
 
 import numkit
 
-from conftest import CUST1, CUST2, HIERARCHY, PROV, SITE_A, SITE_B, SITE_D, write
+from conftest import CUST1, CUST2, HIERARCHY, SITE_A, SITE_B, SITE_D, write
 
 START = dt.date(2026, 9, 7)
 HEADER = "Internal Number,Located At,Status,Reserved For,Used By,Release Date\n"
@@ -85,5 +85,3 @@ def series_hierarchy():
     """The seed hierarchy with the series' extra site."""
     return HIERARCHY + f"{CUST2}.Site-E,Site\n"
 
-
-__all__ = ["PROV", "load_series", "losing_site", "random_series", "series_hierarchy"]

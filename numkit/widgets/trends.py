@@ -48,11 +48,6 @@ class Trends(w.VBox):
             self._presenting = False
         self._draw()
 
-    def present(self, inv):
-        """Read and show (`inv` is held by the caller, who knows the node names already)."""
-        self.read(inv)
-        self.show()
-
     def _node_picked(self, _change):
         if self._presenting or self._forecast is None or self.node.value is None:
             return

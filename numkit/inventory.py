@@ -383,6 +383,51 @@ class Inventory:
         return frame(self.con.sql("select * from node_utilization where type = $t",
                                   params={"t": node_type}))
 
+    # -- trends over the loaded snapshots (docs/rules.md R34, R35) --------------------------
+    @staticmethod
+    def _node_type(level):
+        """The node type `level` names, in numkit's spelling (None: every type)."""
+        if level is None:
+            return None
+        node_type = canonical_spelling(level, NODE_TYPES)
+        if node_type is None:
+            raise InvalidOperation(f"unknown level {level!r}; one of {', '.join(NODE_TYPES)}")
+        return node_type
+
+    @reads
+    def utilization_history(self, node=None, level=None):
+        """Per snapshot (load_id, as_of) and node: total, available and share_available, as
+        node_utilization counts them at that snapshot's own date. `node`: only that node (one
+        the hierarchy has now or had at a snapshot); `level`: only the nodes of one type."""
+        node_type = self._node_type(level)
+        if node is not None and not self.store.scalar(
+                "select count(*) from (select node from nodes union all "
+                "select node from node_versions) where node = $n", {"n": str(node)}):
+            raise UnknownNode(f"no node {node!r} in the hierarchy, now or at any snapshot")
+        return frame(self.con.sql("select * from utilization_history($n, $t)",
+                                  params={"n": None if node is None else str(node),
+                                          "t": node_type}))
+
+    @reads
+    def run_out_forecast(self, over=8, level=None, within_weeks=None):
+        """Per node of the latest snapshot: available now, net numbers taken per week over
+        the last `over` snapshots (least squares), the weeks until the alert share and
+        until none are left (None when not falling), and how sure the trend is (snapshots,
+        r_squared, confidence). `within_weeks`: only the nodes reaching the alert within
+        that many weeks."""
+        if isinstance(over, bool) or not isinstance(over, int) or over < 2:
+            raise InvalidOperation(f"over must be a whole number of snapshots >= 2 "
+                                   f"(a trend needs two), not {over!r}")
+        if within_weeks is not None and (isinstance(within_weeks, bool)
+                                         or not isinstance(within_weeks, (int, float))
+                                         or within_weeks < 0):
+            raise InvalidOperation(f"within_weeks must be a number of weeks >= 0, not {within_weeks!r}")
+        forecast = frame(self.con.sql("select * from run_out_forecast($over, $t)",
+                                      params={"over": over, "t": self._node_type(level)}))
+        if within_weeks is None:
+            return forecast
+        return forecast[forecast["weeks_to_alert"] <= within_weeks].reset_index(drop=True)
+
     @reads
     def check(self):
         """Invariant violations; empty when the inventory is sound."""

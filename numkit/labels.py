@@ -55,6 +55,14 @@ LABELS = {
     "full_path": "Full path",
 }
 
+# Trends and run-out forecasts (utilization_history, run_out_forecast).
+LABELS.update({
+    "as_of": "Snapshot date", "since": "Trend since", "snapshots": "Snapshots used",
+    "taken_per_week": "Taken per week", "weeks_to_alert": "Weeks to the alert",
+    "weeks_to_none": "Weeks until none left", "r_squared": "Fit (r²)",
+    "confidence": "How sure",
+})
+
 # Shares (0 to 1), shown as percentages.
 SHARE_COLUMNS = {"share_available"}
 
@@ -79,6 +87,7 @@ VALUE_WORDS = {
     "change": {"reserved_for_set": "Reservation set", "reserved_for_cleared": "Reservation cleared",
                "reserved_for_changed": "Reservation changed"},
     "kind": {}, "outcome": {}, "state": {},
+    "confidence": {},
     # a field is named as its column is
     "field": {code: words for code, words in LABELS.items()},
 }

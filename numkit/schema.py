@@ -53,7 +53,7 @@ SCHEMA_DIGESTS = {
     7: "6d3c14970927e4223d6655f4757a2fcb2e75abb85ea80d1cddfc31ad2de656c6",
     # history kept as versions (number_versions, user_versions, node_versions; the
     # snapshot_* tables become views of them), weekly loads writing only what changed
-    8: "ef1a6cc15fcfd673233e036dfbf0f7fcb538a1cd21a28fc9e3cb404199fb3169",
+    8: "bbac661191b22d64ff887b8929744e5251c29282f78b0da47a921ac4ed65c628",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"

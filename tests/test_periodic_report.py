@@ -85,7 +85,7 @@ def test_each_run_writes_html_csv_and_one_workbook(weekly):
         book = openpyxl.load_workbook(root / report / "numkit-report.xlsx")
         assert book.sheetnames == ["deleted_user_reservations", "stuck_cooling", "stranded_reservations",
                                    "node_utilization", "snapshot_changes", "not_yet_in_voss",
-                                   "last_load_conflicts"]
+                                   "last_load_conflicts", "running_out"]
 
 
 def test_the_diff_between_the_two_weeks(weekly):
@@ -299,7 +299,7 @@ def test_html_report_shows_hostile_values_as_escaped_text(hostile_report):
 REPORT_FILES = ("cleanup-report.html", "cleanup-report.ipynb", "numkit-report.xlsx",
                 "deleted_user_reservations.csv", "stuck_cooling.csv", "stranded_reservations.csv",
                 "node_utilization.csv", "snapshot_changes.csv", "not_yet_in_voss.csv",
-                "last_load_conflicts.csv")
+                "last_load_conflicts.csv", "running_out.csv")
 
 
 def test_report_replaces_links_planted_in_its_folder_and_never_writes_through_them(weekly, tmp_path):
@@ -403,7 +403,7 @@ SAMPLE_HEADINGS = [
     ("h2", "Since the last snapshot"), ("h2", "Decided in numkit, not yet in VOSS"),
     ("h3", "Conflicts at the last load"), ("h2", "Numbers held for people who left"),
     ("h2", "Stuck cooling"), ("h2", "Stranded reservations"), ("h2", "Utilization"),
-    ("h2", "Files")]
+    ("h2", "Running out"), ("h2", "Files")]
 NO_KERNEL = ("import sys\n"
              "for name in ('papermill', 'nbclient', 'nbconvert', 'jupyter_client', 'ipykernel'):\n"
              "    sys.modules[name] = None    # importing any of them now fails\n"

@@ -10,6 +10,7 @@ import io
 import warnings
 
 import matplotlib
+import pandas as pd
 from matplotlib.figure import Figure
 
 from ..labels import label as column_label
@@ -144,3 +145,60 @@ def status_figure(counts):
     # beside the bars, not over them: the longest bars reach the right edge
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7)
     return figure
+
+
+# -- trends over the loaded snapshots ------------------------------------------------------
+# How far ahead a forecast line is drawn past the latest snapshot, in weeks.
+PROJECTED_WEEKS = 8
+TREND_HEIGHT = 2.6
+
+
+@_literal
+def share_history_chart(history, alert_share, forecast=None):
+    """The available share of each node of `history` (utilization_history's rows) over the
+    snapshots, the alert as a line, and for each node of `forecast` (run_out_forecast's
+    rows) that is being used up, its trend carried on dashed for PROJECTED_WEEKS weeks."""
+    return _png(share_history_figure(history, alert_share, forecast))
+
+
+@_literal
+def share_history_figure(history, alert_share, forecast=None):
+    shown = history[history["total"] > 0]
+    figure = Figure(figsize=(WIDTH, TREND_HEIGHT))
+    axes = figure.subplots()
+    if not len(shown):
+        axes.set_axis_off()
+        axes.text(0, 0.5, "No numbers in the snapshots loaded.", va="center")
+        return figure
+    nodes = list(dict.fromkeys(shown["node"]))
+    names = dict(zip(nodes, bar_labels(shown.drop_duplicates("node"))))
+    for node in nodes:
+        rows = shown[shown["node"] == node]
+        line, = axes.plot(rows["as_of"], rows["share_available"].astype(float), marker="o",
+                          markersize=3, label=names[node])
+        ahead = _projection(forecast, node)
+        if ahead is not None:
+            axes.plot(*ahead, linestyle="--", color=line.get_color())
+    axes.axhline(alert_share, color="#e65100", linestyle=":", label=f"alert below {alert_share:.0%}")
+    axes.set_ylim(0, 1)
+    axes.set_ylabel("share available")
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7)
+    figure.autofmt_xdate()
+    return figure
+
+
+def _projection(forecast, node):
+    """The dates and shares of `node`'s forecast line, or None when it is not falling."""
+    if forecast is None:
+        return None
+    rows = forecast[forecast["node"] == node]
+    if not len(rows):
+        return None
+    row = rows.iloc[0]
+    taken, total = row["taken_per_week"], row["total"]
+    if not (taken == taken and taken is not None and taken > 0 and total > 0):
+        return None
+    weeks = range(PROJECTED_WEEKS + 1)
+    dates = [row["as_of"] + pd.Timedelta(weeks=week) for week in weeks]
+    shares = [max(0.0, (row["available"] - taken * week) / total) for week in weeks]
+    return dates, shares

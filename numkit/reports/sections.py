@@ -18,7 +18,7 @@ from .summary import OVERDUE_AFTER_DAYS, report_data, summary_sentence
 from ..inventory import connect
 from ..labels import node_labels
 from ..sample import database_path
-from . import charts
+from . import charts, trends
 
 # Exports from a notebook go into a new dated folder (cleanup-2026-11-23, then -2, ...) in
 # this folder beside the notebook, where JupyterLab can offer them for download.
@@ -98,7 +98,7 @@ class CleanupReport:
 
     # the sections in the order a page shows them
     SECTIONS = ("summary", "since_last_snapshot", "not_yet_in_voss", "deleted_user_reservations",
-                "stuck_cooling", "stranded_reservations", "utilization")
+                "stuck_cooling", "stranded_reservations", "utilization", "running_out")
 
     def __init__(self, database=None, as_of=None, older_than_days=30):
         self.database = database_path(database)
@@ -194,6 +194,24 @@ class CleanupReport:
         return Section("Utilization", f"Share of numbers available per node (the chart: customers "
                                       f"and sites); the alert is below {self.alert_share:.0%}.", usage,
                        utilization_chart(usage, self.alert_share))
+
+    @shown_again
+    def running_out(self):
+        running = self.tables["running_out"]
+        title = "Running out"
+        if self.previous is None:
+            return Section(title, "Fewer than two snapshots are loaded: no trend to forecast from yet.")
+        return Section(
+            title,
+            f"{len(running)} node(s) reach the {self.alert_share:.0%} available alert within "
+            f"{trends.RUNNING_OUT_WEEKS} weeks at the pace of the last "
+            f"{trends.FORECAST_SNAPSHOTS} snapshots (0 weeks: below it already and still "
+            "falling). Taken per week is the straight-line trend of the numbers available, "
+            "net of numbers freed or added; the weeks count from the latest snapshot. How "
+            "sure: High when 6 snapshots or more lie close to the line (r² at least 0.8), "
+            "Medium with 3 or more and r² at least 0.5, Low otherwise.", running,
+            trends.running_out_chart(self.data.running_out_history, self.data.forecast,
+                                     self.alert_share))
 
     def export(self, out_dir=None, notebook_folder=None):
         """Write the tables as CSV files and a workbook: into `out_dir` (its files of those

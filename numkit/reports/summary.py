@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import trends
+
 CHANGE_WORDS = {
     "number_added": "number(s) added", "number_removed": "number(s) removed",
     "status_changed": "status change(s)", "reserved_for_set": "Reserved For flag(s) set",
@@ -22,7 +24,8 @@ def describe_changes(changes):
 
 
 REPORTS = ("deleted_user_reservations", "stuck_cooling", "stranded_reservations",
-           "node_utilization", "snapshot_changes", "not_yet_in_voss", "last_load_conflicts")
+           "node_utilization", "snapshot_changes", "not_yet_in_voss", "last_load_conflicts",
+           "running_out")
 
 # A decision should reach VOSS within the week it was made: older ones are overdue.
 OVERDUE_AFTER_DAYS = 7
@@ -73,6 +76,10 @@ class ReportData:
     snapshot: pd.Series | None
     previous: pd.Series | None
     round_trip: RoundTrip
+    # the run-out forecast of every node, and the share history of the nodes running out
+    # that the report charts (None when none is)
+    forecast: pd.DataFrame | None = None
+    running_out_history: pd.DataFrame | None = None
 
 
 def report_data(inv, older_than_days=0):
@@ -89,9 +96,12 @@ def report_data(inv, older_than_days=0):
         "not_yet_in_voss": not_yet_in_voss(pending, inv.as_of),
         "last_load_conflicts": last_load_conflicts(trip.outcomes),
     }
+    forecast = inv.run_out_forecast(over=trends.FORECAST_SNAPSHOTS)
+    tables["running_out"] = trends.running_out(forecast)
     return ReportData(inv.as_of, older_than_days, inv.settings["alert_share"], tables,
                       summary_counts(tables), snapshots.iloc[-1] if len(snapshots) else None,
-                      snapshots.iloc[-2] if len(snapshots) > 1 else None, trip)
+                      snapshots.iloc[-2] if len(snapshots) > 1 else None, trip, forecast,
+                      trends.charted_history(inv, tables["running_out"]))
 
 
 def not_yet_in_voss(pending, as_of):

@@ -16,6 +16,7 @@ from ..reports import charts
 from ..reports.summary import round_trip
 from .common import FITTED, Confirmation, Session, heading, in_plain_words, note, show, table
 from .round_trip import PendingChanges, Reconciliation
+from .trends import Trends
 
 ROLES = ("numbers", "users", "hierarchy")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -80,6 +81,7 @@ class OverviewPanel(w.VBox):
         self.chart = w.Image(format="png")
         self.pending = PendingChanges(self.session)
         self.reconciliation = Reconciliation()
+        self.trends = Trends(self.session)
         self.load_button.on_click(self.load)
         # a plan shown is the plan of what the boxes say: changing one withdraws it
         for box in [*self.paths.values(), self.snapshot_date, self.extra_columns, self.discard]:
@@ -95,6 +97,7 @@ class OverviewPanel(w.VBox):
             self.progress_row, self.load_result, self.problems, self.plan_box,
             self.reconciliation, self.pending,
             heading("Counts by status"), self.chart, self.by_customer, self.by_site,
+            heading("Trends and running out"), self.trends,
         ])
         self.refresh()
 
@@ -243,6 +246,8 @@ class OverviewPanel(w.VBox):
             customers = inv.utilization("Customer")
             sites = inv.utilization("Site")
             trip = round_trip(inv)
+            self.trends.read(inv)
+        self.trends.show()
         self.pending.present(trip)
         self.reconciliation.present(trip)
         columns = ["node", "total", "available", "used", "used_utility", "reserved", "cooling",

@@ -174,13 +174,11 @@ class Inventory:
         as_of = parse_date(as_of, "as_of") or self.as_of
         load.refuse_future_date(as_of, allow_future)
         pending = reconcile.pending_choice(pending)
-        with self.store.session(write=True):
-            rewrite_all = layout.rewrite_due(self.con)
-            with self.store.bulk_rewrite("the load", drop_indexes=rewrite_all) as dropped:
-                return load.load_snapshot(self, numbers, users, hierarchy, as_of=as_of,
-                                          strict=strict, progress=progress,
-                                          extra_columns=extra_names(extra_columns),
-                                          pending=pending, rewrite_all=rewrite_all and dropped)
+        with self.store.session(write=True), self.store.bulk_rewrite("the load"):
+            return load.load_snapshot(self, numbers, users, hierarchy, as_of=as_of,
+                                      strict=strict, progress=progress,
+                                      extra_columns=extra_names(extra_columns),
+                                      pending=pending, rewrite_all=layout.rewrite_due(self.con))
 
     def preview_load(self, numbers, users=None, hierarchy=None, *, as_of=None, strict=True,
                      extra_columns=(), allow_future=False, pending="keep", progress=None):

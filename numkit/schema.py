@@ -219,6 +219,7 @@ def create_objects(con, path=":memory:"):
         if layer == TABLE_LAYER and version is not None and version < SCHEMA_VERSION:
             # the tables exist, as an older numkit left them: bring them up to date
             # before anything that reads them is built
+            _drop_history_views(con)
             for migration in migration_files(after=version):
                 con.execute(migration.read_text())
     refresh_derived(con)
@@ -226,6 +227,21 @@ def create_objects(con, path=":memory:"):
     con.execute("insert into schema_version (version, digest) values ($v, $d)",
                 {"v": SCHEMA_VERSION, "d": schema_digest()})
     con.commit()
+
+
+# Views over the versions since version 8, tables (whole copies) before it.
+HISTORY_VIEWS = ("snapshot_numbers", "snapshot_users", "snapshot_nodes")
+
+
+def _drop_history_views(con):
+    """A database that keeps its history as versions already, yet reads as older (its
+    version row lost): the migrations of older versions expect the copies as tables, and
+    find them created empty instead of these views (made again after them)."""
+    views = {name for (name,) in con.execute(
+        "select view_name from duckdb_views() where not internal").fetchall()}
+    for name in HISTORY_VIEWS:
+        if name in views:
+            con.execute(f"drop view {name}")
 
 
 def refresh_derived(con):

@@ -173,8 +173,7 @@ class Storage:
         self.wait = wait
         self._as_of = None
         self._current = None
-        self._rewriting = False         # a bulk rewrite runs (its indexes dropped or not)
-        self._indexes_dropped = False   # ... and its indexes come back at its end
+        self._indexes_dropped = False   # a bulk rewrite runs: its indexes come back at its end
         self._con = None
         self._con_writes = False
         self._held = False              # asked for by `con` or `holding()`: kept until let go
@@ -480,28 +479,19 @@ class Storage:
         raise NotSaved(f"{what} was not saved: {reason}; nothing changed", what, reason) from None
 
     @contextlib.contextmanager
-    def bulk_rewrite(self, what, drop_indexes=True):
+    def bulk_rewrite(self, what):
         """Indexes dropped for a bulk rewrite and built again after it; a rewrite inside
         another (each snapshot of a folder) leaves that to the outer one, which builds them
-        once. Without `drop_indexes` (a weekly load writing a few changed rows), DuckDB keeps
-        them up to date row by row. Yields whether the indexes are dropped. `what` names the
-        rewrite ("the load") for a disk failure."""
-        if self._rewriting:
-            yield self._indexes_dropped
+        once. `what` names the rewrite ("the load") for a disk failure."""
+        if self._indexes_dropped:
+            yield
             return
-        if not drop_indexes:
-            self._rewriting = True
-            try:
-                yield False
-            finally:
-                self._rewriting = False
-            return
-        self._rewriting = self._indexes_dropped = True
+        self._indexes_dropped = True
         begun = rewritten = False
         try:
             with indexes_rebuilt(lambda: self.con):
                 begun = True
-                yield True
+                yield
                 rewritten = True
         except duckdb.Error as error:
             reason = storage_failure(error, self.path)
@@ -517,4 +507,4 @@ class Storage:
             log.warning("%s: its indexes could not be built again (%s); they are built when it "
                         "is next opened with space to spare", self.path, reason)
         finally:
-            self._rewriting = self._indexes_dropped = False
+            self._indexes_dropped = False

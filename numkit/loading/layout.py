@@ -2,12 +2,12 @@
 
 The rules read a viewpoint's rows by node id, and DuckDB skips every row group whose
 smallest and largest node id leave out the viewpoint's ancestors. A first load writes the
-rows in node-id order, so a viewpoint reads a few groups. A weekly load writes only the rows
-that changed, appended after the others, each load's in node-id order: each of those groups
-spans many nodes and is read by many viewpoints. Once a viewpoint reads, on average, more
-than REWRITE_AFTER row groups beyond what the same rows in order would take, the next load
-rewrites every row in order (and drops and rebuilds the indexes for it), about the cost of a
-first load.
+rows in node-id order, so a viewpoint reads a few groups. A weekly load updates the rows that
+changed where they lie, and writes the rows new to the inventory (new ranges, numbers moved
+to another node, numbers back again) after the others, each load's in node-id order: each of
+those groups spans many nodes and is read by many viewpoints. Once a viewpoint reads, on
+average, more than REWRITE_AFTER row groups beyond what the same rows in order would take,
+the next load rewrites every row in order, about the cost of a first load.
 """
 
 from dataclasses import dataclass
@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from ..schema import statement
 from ..storage import ROW_GROUP_ROWS
 
-# Each extra group costs a viewpoint one more block of node ids to read (tens of
-# microseconds). At 1 % churn a weekly load adds about one to two groups per viewpoint
-# (measured at 1 M rows: 2.2 in order, 3.2 after one week), so the rows are put back in
-# order every few weeks, not every week.
-REWRITE_AFTER = 8
+# Each extra group is one more block a viewpoint reads. Measured at 1 M rows and 1 % churn
+# (weekly loads updating changed rows in place): 2.2 groups in order, 3.2 after the first
+# week, still 3.2 after seven (the new rows of several weeks fill one group), 3.9 after
+# eight. With rows appended rather than updated, 52 weeks reached 10 groups and
+# available_numbers' p95 doubled (benchmarks/README.md, "History").
+REWRITE_AFTER = 4
 
 
 @dataclass(frozen=True)

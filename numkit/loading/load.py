@@ -309,9 +309,8 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
     """Load one snapshot; `progress(fraction, step)` is told as each step begins.
     `extra_columns` names headers kept as extra columns though they look misspelt.
     The changes pending before the load are reconciled with the export (`pending="keep"`)
-    or dropped (`pending="discard"`). `rewrite_all` writes every row in node order (the
-    indexes must be dropped for it); otherwise a load into a database that holds a
-    snapshot writes only what changed.
+    or dropped (`pending="discard"`). `rewrite_all` writes every row in node order;
+    otherwise a load into a database that holds a snapshot writes only what changed.
 
     The whole load is one operation: a failure, a refusal (LoadError) or a kill leaves the
     inventory as it was, staging tables included.

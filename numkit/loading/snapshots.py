@@ -5,7 +5,6 @@ from pathlib import Path
 
 from ..arguments import parse_date
 from ..errors import InvalidOperation
-from . import layout
 from .load import ROLE_SUFFIXES, refuse_future_date, source_path
 from .sources import edit_distance, where_looked
 
@@ -45,9 +44,7 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
     reports = []
     # the indexes come back once, after the whole folder, outside its transaction
     store = inv.store
-    with store.session(write=True), \
-            store.bulk_rewrite("the load", drop_indexes=layout.rewrite_due(inv.con)), \
-            store.operation(what="the load"):
+    with store.session(write=True), store.bulk_rewrite("the load"), store.operation(what="the load"):
         latest = store.scalar("select numkit_snapshot_date()")
         for earlier_as_of, earlier_users, earlier_numbers, earlier_hierarchy in history:
             if latest is not None and earlier_as_of <= latest:

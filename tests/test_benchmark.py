@@ -135,3 +135,12 @@ def test_history_smoke_run(tmp_path):
     assert len(figures["diffs"]) == 3 and figures["diffs"][-1]["from"] < figures["diffs"][-1]["to"]
     assert figures["versions"] > 20000 and figures["available_p95_ms"] > 0
     assert not any((tmp_path / "week").glob("*.csv"))
+
+
+def test_run_hands_history_to_history_py():
+    """`run.py history` is history.py with the options after it."""
+    result = subprocess.run([sys.executable, str(BENCHMARK), "history", "--help"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "--weeks" in result.stdout and "--churn" in result.stdout
+    assert "--pending" not in result.stdout

@@ -12,8 +12,8 @@ Times, in this one process, on the same demo export:
       numbers       the number rows written from the CSV in node-id order, with their node ids
                     and number order;
       users         the user rows written from their CSV;
-      snapshot      the rows kept to compare snapshots later and to go back to (snapshot_numbers,
-                    snapshot_users, snapshot_nodes, every column);
+      snapshot      the rows kept to compare snapshots later and to go back to (number_versions,
+                    user_versions, node_versions, every column);
       commit        the transaction committed;
       indexes       numkit's three indexes built;
       close         the file written out (detached);
@@ -32,7 +32,7 @@ import duckdb
 import numkit
 from numkit import demo
 from numkit.loading.load import LOAD_MEMORY_LIMIT
-from numkit.schema import SQL_ROOT, ensure_indexes, index_files
+from numkit.schema import ensure_indexes, index_files
 
 from run import export_folder, export_options, load_export, new_database, timed
 
@@ -68,10 +68,17 @@ select count(*), sum(hash(number, node, status, reserved_for, used_by, release_d
 from numbers
 """
 
-# every column, as a load keeps it (numkit/sql/load/keep_snapshot.sql)
+# every column, as a first load keeps its snapshot: every row, user and node begins a
+# version (numkit/sql/load/keep_first_number_versions.sql, keep_user_versions.sql,
+# keep_node_versions.sql, which compare with versions a first load has none of)
 SNAPSHOT = """
-set variable numkit_kept_load = 1;
-""" + (SQL_ROOT / "load" / "keep_snapshot.sql").read_text()
+insert into number_versions by name
+select 1 as from_load, null as to_load, * exclude (node_id) from numbers;
+insert into user_versions by name
+select 1 as from_load, null as to_load, username, node, extra from users;
+insert into node_versions by name
+select 1 as from_load, null as to_load, node, parent, type, name from nodes;
+"""
 
 
 def floor_steps(database, export, memory_limit):

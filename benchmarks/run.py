@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/run.py                 # 10 million numbers, 5,000 sites
     .venv/bin/python benchmarks/run.py --quick         # 1 million numbers, 500 sites (under two minutes)
     .venv/bin/python benchmarks/run.py --numbers 200000 --sites 100 --pairs 50 --moves 100 --bulk 1000
+    .venv/bin/python benchmarks/run.py history --weeks 52   # a year of weekly loads (history.py)
 
 Builds a demo export (numkit.demo, deterministic for --seed), then measures in this one
 process, on the same data: loading the CSV (numkit vs DuckDB's own read_csv), available_numbers,
@@ -174,6 +175,11 @@ def same_customer_destinations(inv, movers, rng):
 
 
 def main():
+    if sys.argv[1:2] == ["history"]:
+        # `run.py history ...`: the weekly loads of benchmarks/history.py, its options
+        import history
+        sys.argv = [str(Path(history.__file__)), *sys.argv[2:]]
+        return history.main()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     export_options(parser, numbers=10_000_000, sites=5_000, workdir_required=False)

@@ -114,3 +114,33 @@ def test_load_floor_smoke_run(tmp_path):
     assert all(figures[step] >= 0 for step in steps) and figures["floor_numbers_s"] > 0
     assert abs(figures["floor_s"] - sum(figures[step] for step in steps)) < 0.01
     assert figures["numkit_load_s"] > 0 and figures["duckdb_read_csv_s"] > 0
+
+
+def test_history_smoke_run(tmp_path):
+    """A few weekly loads at 20,000: a line per week, every figure in the last line's JSON,
+    the weekly files deleted after their load."""
+    script = BENCHMARK.parent / "history.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--numbers", "20000", "--sites", "20", "--weeks", "3",
+         "--pairs", "5", "--diffs", "2", "--repeat", "1", "--workdir", str(tmp_path)],
+        capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert sum(line.startswith("week ") for line in result.stdout.splitlines()) == 4
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["numbers"] == 20000 and figures["weeks"] == 3
+    assert [week["week"] for week in figures["weeks_detail"]] == [0, 1, 2, 3]
+    assert figures["weeks_detail"][0]["rewrite"] is True
+    assert figures["first_load_floor_s"] > 0 and figures["one_snapshot_mb"] > 0
+    assert all(week["load_s"] > 0 and week["read_csv_s"] > 0 for week in figures["weeks_detail"])
+    assert len(figures["diffs"]) == 3 and figures["diffs"][-1]["from"] < figures["diffs"][-1]["to"]
+    assert figures["versions"] > 20000 and figures["available_p95_ms"] > 0
+    assert not any((tmp_path / "week").glob("*.csv"))
+
+
+def test_run_hands_history_to_history_py():
+    """`run.py history` is history.py with the options after it."""
+    result = subprocess.run([sys.executable, str(BENCHMARK), "history", "--help"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "--weeks" in result.stdout and "--churn" in result.stdout
+    assert "--pending" not in result.stdout

@@ -1,0 +1,318 @@
+"""A year of weekly loads into one database, and what the history costs. Plain Python.
+
+    .venv/bin/python benchmarks/history.py                                  # 10 M numbers, 52 weeks
+    .venv/bin/python benchmarks/history.py --numbers 1000000 --sites 500    # a few minutes
+
+A child process writes the weekly exports (numkit.weekly's series: week 0 is the demo
+export, each week after changes --churn of the rows), one week at a time when this process
+asks for it, so that the peak resident memory measured here is numkit's alone. This process
+loads each week with `inv.load` into one database file and deletes the files. Per week it
+prints one line: the load's seconds, DuckDB's bare `read_csv` of the same numbers file into
+memory (the floor of that week), whether the load rewrote every row in node order (the
+layout measured before the load: numkit.loading.layout), the database's size. After the
+first load: the size of one snapshot and load_floor.py's floor on week 0's export. After
+the last: the database size, the weekly reloads, available_numbers, the four reports, diffs
+between snapshots, utilization_history and run_out_forecast (when numkit has them), each
+beside its floor measured in this run, and the peak resident memory. The last line printed
+is one JSON object with every figure.
+"""
+
+import argparse
+import json
+import multiprocessing
+import random
+import statistics
+import tempfile
+import shutil
+import time
+from pathlib import Path
+
+import duckdb
+
+import numkit
+from numkit import weekly
+from numkit.loading import layout
+from numkit.loading.load import LOAD_MEMORY_LIMIT
+
+from run import new_database, peak_rss_mb, percentile, sampled_pairs, timed
+
+EXPORT_FILES = ("numbers.csv", "users.csv", "hierarchy.csv", "manifest.json")
+
+
+def write_weeks(folder, weeks, numbers, sites, seed, churn, asks, answers):
+    """In the child: week 0, then each next week, written into `folder` when asked."""
+    series = weekly.weeks(folder, weeks, numbers=numbers, sites=sites, seed=seed, churn=churn)
+    for changes in series:
+        answers.put(changes)
+        if asks.get() is None:
+            return
+
+
+class Weeks:
+    """The weekly exports, written by a child process one at a time."""
+
+    def __init__(self, folder, weeks, numbers, sites, seed, churn):
+        context = multiprocessing.get_context("spawn")
+        self.asks, self.answers = context.Queue(), context.Queue()
+        self.child = context.Process(target=write_weeks, args=(
+            folder, weeks, numbers, sites, seed, churn, self.asks, self.answers))
+        self.child.start()
+
+    def next(self):
+        """The next week's changes once its files are written (week 0 first)."""
+        while True:
+            try:
+                return self.answers.get(timeout=5)
+            except Exception:
+                if not self.child.is_alive():
+                    raise SystemExit(f"the weekly generator failed (exit {self.child.exitcode})")
+
+    def ask(self, more=True):
+        self.asks.put(True if more else None)
+
+    def close(self):
+        self.ask(False)
+        self.child.join(timeout=60)
+
+
+def floor_in_child(database, folder, answer):
+    try:
+        from load_floor import floor_steps
+        steps, _, _ = floor_steps(Path(database), Path(folder), LOAD_MEMORY_LIMIT)
+    except Exception as error:      # the history's figures still count without the floor
+        steps = f"{type(error).__name__}: {error}"
+    answer.put(steps)
+
+
+def load_floor(database, folder):
+    """load_floor.py's floor on this export, in a child process (its memory is not numkit's):
+    its steps' seconds, or why it failed."""
+    context = multiprocessing.get_context("spawn")
+    answer = context.Queue()
+    child = context.Process(target=floor_in_child, args=(str(database), str(folder), answer))
+    child.start()
+    steps = answer.get()
+    child.join()
+    Path(database).unlink(missing_ok=True)
+    return steps
+
+
+def bare_read_csv(path):
+    """DuckDB's `create table t as select * from read_csv(...)` in memory, as run.py times it."""
+    with duckdb.connect() as con:
+        seconds, _ = timed(lambda: con.execute(
+            "create table t as select * from read_csv($p)", {"p": str(path)}))
+    return seconds
+
+
+def database_mb(inv, path):
+    """The file's size once numkit lets go of it (closing writes the log into the file)."""
+    inv.close()
+    return sum(p.stat().st_size for p in (path, path.with_name(path.name + ".wal"))
+               if p.exists()) / 1e6
+
+
+def load_week(inv, folder, as_of):
+    """Load one week; its seconds and the seconds of each of the load's steps."""
+    marks = []
+    began = time.perf_counter()
+    inv.load(folder / "numbers.csv", users=folder / "users.csv",
+             hierarchy=folder / "hierarchy.csv", as_of=as_of, allow_future=True,
+             progress=lambda fraction, step: marks.append((step, time.perf_counter())))
+    ended = time.perf_counter()
+    steps = {}
+    for (step, at), (_, after) in zip(marks, marks[1:] + [("", ended)]):
+        steps[step] = steps.get(step, 0) + after - at
+    return ended - began, steps
+
+
+def timed_calls(calls, repeat=1):
+    return [timed(calls)[0] for _ in range(repeat)]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--numbers", type=int, default=10_000_000, help="numbers in week 0")
+    parser.add_argument("--sites", type=int, default=5_000, help="sites")
+    parser.add_argument("--weeks", type=int, default=52, help="weekly loads after the first")
+    parser.add_argument("--churn", type=float, default=weekly.DEFAULT_CHURN,
+                        help="share of the rows changed each week")
+    parser.add_argument("--seed", type=int, default=1, help="the generator's seed")
+    parser.add_argument("--pairs", type=int, default=200, help="(user, site) pairs for available_numbers")
+    parser.add_argument("--diffs", type=int, default=10, help="random pairs of snapshots to diff")
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions of the whole-table steps")
+    parser.add_argument("--no-floor", action="store_true", help="skip load_floor.py's floor on week 0")
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="the weekly files and the database; none: a temporary folder")
+    args = parser.parse_args()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="numkit-history-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    folder = workdir / "week"
+    database = new_database(workdir / "history.duckdb")
+    rng = random.Random(args.seed)
+    results = {"numbers": args.numbers, "sites": args.sites, "weeks": args.weeks,
+               "churn": args.churn}
+    rows = []
+
+    print(f"history: {args.numbers:,} numbers, {args.sites:,} sites, {args.weeks} weekly loads "
+          f"after the first, churn {args.churn:.1%}, duckdb {duckdb.__version__}", flush=True)
+    inv = numkit.connect(database)
+    weeks = Weeks(folder, args.weeks, args.numbers, args.sites, args.seed, args.churn)
+    try:
+        for week in range(args.weeks + 1):
+            made, changes = timed(weeks.next)
+            as_of = changes["as_of"]
+            if week:
+                with inv.holding(write=False) as con:
+                    before = layout.measure(con)
+                rewrite = before.scattered
+                groups = round(before.now, 2), round(before.in_order, 2)
+            else:
+                rewrite, groups = True, None      # a first load writes every row
+            read_csv_s = bare_read_csv(folder / "numbers.csv")
+            load_s, steps = load_week(inv, folder, as_of)
+            size = database_mb(inv, database)
+            if week == 0:
+                results["one_snapshot_mb"] = size
+                if not args.no_floor:
+                    floor = load_floor(workdir / "floor.duckdb", folder)
+                    if isinstance(floor, str):
+                        results["first_load_floor_failed"] = floor
+                        print(f"load_floor.py's floor failed: {floor}", flush=True)
+                    else:
+                        results["first_load_floor_s"] = sum(floor.values())
+                        results["first_load_floor_steps_s"] = {k: round(v, 3) for k, v in floor.items()}
+            for name in EXPORT_FILES:
+                (folder / name).unlink(missing_ok=True)
+            if week < args.weeks:
+                weeks.ask()     # the child writes the next week while this one is measured
+            row = {"week": week, "as_of": as_of, "load_s": round(load_s, 3),
+                   "read_csv_s": round(read_csv_s, 3), "rewrite": rewrite,
+                   "groups_before": groups, "db_mb": round(size, 1),
+                   "rows_changed": changes.get("rows_changed"),
+                   "steps_s": {k: round(v, 3) for k, v in steps.items()},
+                   "generator_wait_s": round(made, 2)}
+            rows.append(row)
+            print(f"week {week:3d} {as_of}  load {load_s:7.2f} s  read_csv {read_csv_s:6.2f} s "
+                  f"({load_s / read_csv_s:4.1f}x)  {'rewrote every row' if rewrite else 'changed rows only':17s}"
+                  f"  groups {groups}  db {row['db_mb']:8.1f} MB  peak {peak_rss_mb():6.0f} MB", flush=True)
+    finally:
+        weeks.close()
+
+    first = rows[0]
+    results["first_load_s"] = first["load_s"]
+    results["first_read_csv_s"] = first["read_csv_s"]
+    results["first_load_steps_s"] = first["steps_s"]
+    later = rows[1:]
+    rewrites = [row for row in later if row["rewrite"]]
+    results["rewrite_weeks"] = [row["week"] for row in rewrites]
+    for label, chosen in (("weekly", later), ("weekly_no_rewrite", [r for r in later if not r["rewrite"]])):
+        if not chosen:
+            continue
+        ratios = [row["load_s"] / row["read_csv_s"] for row in chosen]
+        results[f"{label}_load_median_s"] = statistics.median(row["load_s"] for row in chosen)
+        results[f"{label}_load_max_s"] = max(row["load_s"] for row in chosen)
+        results[f"{label}_read_csv_median_s"] = statistics.median(row["read_csv_s"] for row in chosen)
+        results[f"{label}_ratio_median"] = statistics.median(ratios)
+        results[f"{label}_ratio_max"] = max(ratios)
+    if rewrites:
+        results["rewrite_load_median_s"] = statistics.median(row["load_s"] for row in rewrites)
+    results["database_mb"] = database_mb(inv, database)
+    results["database_share_of_one_snapshot"] = results["database_mb"] / results["one_snapshot_mb"]
+
+    inv = numkit.connect(database)
+    inv.as_of = rows[-1]["as_of"]
+    with inv.holding(write=False):
+        results["versions"] = int(inv.con.execute("select count(*) from number_versions").fetchall()[0][0])
+        # available_numbers beside DuckDB reading one node's first 50 rows, as run.py measures
+        pairs = sampled_pairs(inv, args.pairs, args.seed)
+        own = [timed(lambda: inv.available_numbers(u, s, limit=50))[0] * 1000 for u, s in pairs]
+        floor = [timed(lambda: inv.con.execute(
+            "select number from numbers where node_id = (select node_id from nodes "
+            "where node = $site) order by number_order limit 50", {"site": s}).fetchall())[0] * 1000
+            for _, s in pairs]
+        results["available_p50_ms"] = percentile(own, 0.5)
+        results["available_p95_ms"] = percentile(own, 0.95)
+        results["available_floor_p95_ms"] = percentile(floor, 0.95)
+
+        # the four reports beside one scan of their columns, as run.py measures them
+        results["reports_s"] = statistics.median(timed_calls(
+            lambda: (inv.deleted_user_reservations(), inv.stuck_cooling(),
+                     inv.stranded_reservations(), inv.utilization()), args.repeat))
+        results["reports_floor_s"] = statistics.median(timed_calls(
+            lambda: inv.con.execute(
+                "select status, count(*), count(reserved_for), count(release_date), "
+                "count(distinct node_id) from numbers group by status").fetchall(), args.repeat))
+
+        # diffs: random pairs of snapshots and the first against the last; the floor reads
+        # the versions that began or ended between the two, what any diff must read
+        loads = inv.snapshots()["load_id"].tolist()
+        chosen = [tuple(sorted(rng.sample(loads, 2))) for _ in range(args.diffs)]
+        chosen.append((loads[0], loads[-1]))
+        diffs, diff_floors = [], []
+        for a, b in chosen:
+            seconds, changed = timed(lambda: inv.snapshot_changes(a, b))
+            diffs.append({"from": a, "to": b, "s": round(seconds, 3), "rows": len(changed)})
+            diff_floors.append(timed(lambda: inv.con.execute(
+                "select count(*) from number_versions where from_load > $a and from_load <= $b "
+                "or to_load > $a and to_load <= $b", {"a": a, "b": b}).fetchall())[0])
+        results["diffs"] = diffs
+        results["diff_max_s"] = max(d["s"] for d in diffs)
+        results["diff_first_last_s"] = diffs[-1]["s"]
+        results["diff_floor_max_s"] = max(diff_floors)
+
+        # the trends: every site over every snapshot; the floor is one pass over the versions
+        history_floor = statistics.median(timed_calls(lambda: inv.con.execute(
+            "select from_load, to_load, node, status, count(*) from number_versions "
+            "group by all").fetchall(), args.repeat))
+        results["trends_floor_s"] = history_floor
+        for name, call in (("utilization_history", lambda: inv.utilization_history(level="Site")),
+                           ("run_out_forecast", lambda: inv.run_out_forecast(level="Site"))):
+            if hasattr(inv, name):
+                seconds = statistics.median(timed_calls(call, args.repeat))
+                results[f"{name}_s"] = seconds
+            else:
+                results[f"{name}_s"] = None
+    results["peak_rss_mb"] = peak_rss_mb()
+
+    def line(measure, own, floor, target, met):
+        print(f"  {measure:44s} {own:>22s}  floor {floor:>26s}  target {target:22s} "
+              f"{'met' if met else 'NOT met'}")
+
+    print(f"\nafter {args.weeks} weekly loads: {results['versions']:,} versions, rewrites at weeks "
+          f"{results['rewrite_weeks']}")
+    if "first_load_floor_s" in results:
+        line("first load", f"{results['first_load_s']:.2f} s",
+             f"load_floor {results['first_load_floor_s']:.2f} s", "<= 1.3x floor",
+             results["first_load_s"] <= 1.3 * results["first_load_floor_s"])
+    line("database size", f"{results['database_mb']:.0f} MB",
+         f"one snapshot {results['one_snapshot_mb']:.0f} MB", "<= 1.5x one snapshot",
+         results["database_share_of_one_snapshot"] <= 1.5)
+    for label in ("weekly", "weekly_no_rewrite"):
+        if f"{label}_ratio_max" in results:
+            line(f"{label} reload median / max",
+                 f"{results[f'{label}_load_median_s']:.2f} / {results[f'{label}_load_max_s']:.2f} s",
+                 f"read_csv {results[f'{label}_read_csv_median_s']:.2f} s", "<= 2x read_csv (max)",
+                 results[f"{label}_ratio_max"] <= 2)
+    line("available_numbers p95", f"{results['available_p95_ms']:.1f} ms",
+         f"{results['available_floor_p95_ms']:.1f} ms", "<= 5 ms", results["available_p95_ms"] <= 5)
+    line("reports", f"{results['reports_s']:.2f} s", f"{results['reports_floor_s']:.2f} s", "<= 1 s",
+         results["reports_s"] <= 1)
+    line(f"snapshot_changes, {len(diffs)} diffs (max)", f"{results['diff_max_s']:.2f} s",
+         f"{results['diff_floor_max_s']:.3f} s", "<= 1 s each", results["diff_max_s"] <= 1)
+    for name in ("utilization_history", "run_out_forecast"):
+        if results[f"{name}_s"] is None:
+            print(f"  {name:44s} not measured: not built")
+        else:
+            line(name, f"{results[f'{name}_s']:.2f} s", f"{history_floor:.2f} s", "<= 1 s",
+                 results[f"{name}_s"] <= 1)
+    print(f"  {'peak resident memory (this process)':44s} {results['peak_rss_mb']:>20.0f} MB")
+    results["weeks_detail"] = rows
+    if not args.workdir:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in results.items()}))
+
+
+if __name__ == "__main__":
+    main()

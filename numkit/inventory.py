@@ -442,8 +442,25 @@ class Inventory:
         return self.sql("select * from loads order by load_id")
 
     @reads
-    def snapshot_changes(self, from_load=None, to_load=None):
-        """What changed between two loads (default: the latest two); empty with fewer."""
+    def snapshot_changes(self, from_load=None, to_load=None, *, first=None):
+        """What changed between two loads (default: the latest two); empty with fewer.
+        `first` keeps that many changes, in the same order (the whole list between
+        snapshots far apart can be millions of rows)."""
+        pair = self._snapshot_pair(from_load, to_load)
+        if first is not None:
+            return self.con.execute("select * from snapshot_changes($a, $b) limit $first",
+                                    {**pair, "first": int(first)}).df()
+        return self.con.execute("select * from snapshot_changes($a, $b)", pair).df()
+
+    @reads
+    def snapshot_change_counts(self, from_load=None, to_load=None):
+        """How many changes of each kind `snapshot_changes` lists: {change: count}, without
+        reading the changes themselves into Python."""
+        return dict(self.con.execute(
+            "select change, count(*) from snapshot_changes($a, $b) group by change",
+            self._snapshot_pair(from_load, to_load)).fetchall())
+
+    def _snapshot_pair(self, from_load, to_load):
         loads = self.snapshots()["load_id"].tolist()
         to_load = loads[-1] if to_load is None and loads else to_load
         if from_load is None:
@@ -452,8 +469,7 @@ class Inventory:
         for load_id in (from_load, to_load):
             if load_id is not None and load_id not in loads:
                 raise InvalidOperation(f"no snapshot {load_id}; loaded: {loads}")
-        return self.con.execute("select * from snapshot_changes($a, $b)",
-                                {"a": from_load, "b": to_load}).df()
+        return {"a": from_load, "b": to_load}
 
     @reads
     def pending_changes(self):

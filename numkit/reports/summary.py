@@ -18,7 +18,11 @@ CHANGE_WORDS = {
 
 def describe_changes(changes):
     """'1 number(s) added, 2 user(s) deleted' (in a fixed order), or 'no changes'."""
-    counts = changes["change"].value_counts()
+    return describe_change_counts(changes["change"].value_counts())
+
+
+def describe_change_counts(counts):
+    """describe_changes from {change: count} (Inventory.snapshot_change_counts)."""
     return ", ".join(f"{counts[change]} {words}" for change, words in CHANGE_WORDS.items()
                      if change in counts) or "no changes"
 

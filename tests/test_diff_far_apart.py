@@ -1,0 +1,69 @@
+"""`snapshot_changes` between snapshots far apart (rules R36): the first changes and the
+counts per kind without reading every change, and `numkit diff`, which prints the counts
+and the first changes and says how many it left out."""
+
+import itertools
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import numkit
+from numkit import cli
+from numkit.loading.snapshots import load_folder
+from numkit.sample import SAMPLE_EXPORT as SAMPLE
+
+
+def rows(frame):
+    """The frame's rows, an empty cell as "" (a column the first rows leave empty reads as
+    objects, not text)."""
+    return frame.fillna("").values.tolist()
+
+
+@pytest.fixture(scope="module")
+def sample_history(tmp_path_factory):
+    db = tmp_path_factory.mktemp("history") / "sample.duckdb"
+    inv = numkit.connect(db)
+    load_folder(inv, SAMPLE)
+    inv.close()
+    return db
+
+
+def test_first_and_counts_agree_with_the_whole_list_for_every_pair(sample_history):
+    with numkit.connect(sample_history, read_only=True) as inv:
+        loads = inv.snapshots()["load_id"].tolist()
+        assert len(loads) >= 5
+        for a, b in itertools.permutations(loads, 2):
+            whole = inv.snapshot_changes(a, b)
+            first = inv.snapshot_changes(a, b, first=7)
+            assert rows(first) == rows(whole.head(7))
+            assert inv.snapshot_change_counts(a, b) == whole["change"].value_counts().to_dict()
+
+
+def test_diff_prints_the_counts_the_first_changes_and_how_many_more(sample_history, monkeypatch):
+    with numkit.connect(sample_history, read_only=True) as inv:
+        first, last = inv.snapshots()["load_id"].iloc[[0, -1]]
+        whole = inv.snapshot_changes(first, last)
+    assert len(whole) > 5
+    monkeypatch.setattr(cli, "DIFF_ROWS_SHOWN", 5)
+    said = CliRunner().invoke(cli.main, ["diff", str(sample_history), "--from", str(first),
+                                         "--to", str(last)])
+    assert said.exit_code == 0, said.output
+    lines = said.output.splitlines()
+    shown = [line for line in lines[2:] if not line.startswith("...")]
+    assert [line.split()[0] for line in shown] == whole["change"].head(5).tolist()
+    assert lines[-1] == (f"... and {len(whole) - 5} more change(s): "
+                         "--out FILE writes every one to a CSV file")
+
+
+def test_diff_with_out_writes_every_change(sample_history, monkeypatch, tmp_path):
+    with numkit.connect(sample_history, read_only=True) as inv:
+        first, last = inv.snapshots()["load_id"].iloc[[0, -1]]
+        whole = inv.snapshot_changes(first, last)
+    monkeypatch.setattr(cli, "DIFF_ROWS_SHOWN", 5)
+    out = tmp_path / "changes.csv"
+    said = CliRunner().invoke(cli.main, ["diff", str(sample_history), "--from", str(first),
+                                         "--to", str(last), "--out", str(out)])
+    assert said.exit_code == 0, said.output
+    assert len(pd.read_csv(out, dtype=str)) == len(whole)
+    assert f"... and {len(whole) - 5} more change(s): every one is in {out}" in said.output

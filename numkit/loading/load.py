@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import reconcile
+from . import layout, reconcile
+from ..arguments import extra_names, parse_date
 from ..errors import InvalidOperation, LoadError
 from ..schema import SQL_ROOT, refresh_derived, statement
 from .sources import file_facts, stage
@@ -302,6 +303,23 @@ def refuse_future_date(as_of, allow_future, what="the snapshot date"):
         raise InvalidOperation(f"{what} {as_of} is after tomorrow: a typo? (to load a snapshot "
                                "dated in the future, allow it: allow_future=True, "
                                "--allow-future-date)")
+
+
+def load_export(inv, numbers, users, hierarchy, *, as_of=None, strict=True, progress=None,
+                extra_columns=(), allow_future=False, pending="keep", rewrite_all=None):
+    """Inventory.load: the arguments checked, then load_snapshot. `rewrite_all`: whether to
+    write every row in node order; None measures the rows as they lie now
+    (layout.rewrite_due). A folder load measures once, before its first snapshot (rules
+    R36), and tells each snapshot what it decided."""
+    as_of = parse_date(as_of, "as_of") or inv.as_of
+    refuse_future_date(as_of, allow_future)
+    pending = reconcile.pending_choice(pending)
+    with inv.store.session(write=True), inv.store.bulk_rewrite("the load"):
+        if rewrite_all is None:
+            rewrite_all = layout.rewrite_due(inv.con)
+        return load_snapshot(inv, numbers, users, hierarchy, as_of=as_of, strict=strict,
+                             progress=progress, extra_columns=extra_names(extra_columns),
+                             pending=pending, rewrite_all=rewrite_all)
 
 
 def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=None,

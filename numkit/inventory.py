@@ -6,11 +6,11 @@ import functools
 import json
 
 from . import handoff
-from .arguments import extra_names, parse_date, row_limit, whole_days
+from .arguments import parse_date, row_limit, whole_days
 from .codes import NODE_TYPES, canonical_spelling
 from .errors import InvalidOperation, UnknownNode, UnknownUser
 from .frames import frame, short_frame
-from .loading import forget, layout, load, preview, reconcile
+from .loading import forget, load, preview, reconcile
 from .numbering import parse_numbers, single_number
 from .operations import assignment, bulk, each_move, moves, onboarding_plan, reserving, whatif
 from .operations import rows as row_operations
@@ -171,14 +171,9 @@ class Inventory:
         misspellings of known ones (which are refused otherwise). A snapshot date after
         tomorrow is refused unless `allow_future`.
         """
-        as_of = parse_date(as_of, "as_of") or self.as_of
-        load.refuse_future_date(as_of, allow_future)
-        pending = reconcile.pending_choice(pending)
-        with self.store.session(write=True), self.store.bulk_rewrite("the load"):
-            return load.load_snapshot(self, numbers, users, hierarchy, as_of=as_of,
-                                      strict=strict, progress=progress,
-                                      extra_columns=extra_names(extra_columns),
-                                      pending=pending, rewrite_all=layout.rewrite_due(self.con))
+        return load.load_export(self, numbers, users, hierarchy, as_of=as_of, strict=strict,
+                                progress=progress, extra_columns=extra_columns,
+                                allow_future=allow_future, pending=pending)
 
     def preview_load(self, numbers, users=None, hierarchy=None, *, as_of=None, strict=True,
                      extra_columns=(), allow_future=False, pending="keep", progress=None):

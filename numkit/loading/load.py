@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import reconcile
+from . import layout, reconcile
+from ..arguments import extra_names, parse_date
 from ..errors import InvalidOperation, LoadError
 from ..schema import SQL_ROOT, refresh_derived, statement
 from .sources import file_facts, stage
@@ -304,6 +305,23 @@ def refuse_future_date(as_of, allow_future, what="the snapshot date"):
                                "--allow-future-date)")
 
 
+def load_export(inv, numbers, users, hierarchy, *, as_of=None, strict=True, progress=None,
+                extra_columns=(), allow_future=False, pending="keep", rewrite_all=None):
+    """Inventory.load: the arguments checked, then load_snapshot. `rewrite_all`: whether to
+    write every row in node order; None measures the rows as they lie now
+    (layout.rewrite_due). A folder load measures once, before its first snapshot (rules
+    R36), and tells each snapshot what it decided."""
+    as_of = parse_date(as_of, "as_of") or inv.as_of
+    refuse_future_date(as_of, allow_future)
+    pending = reconcile.pending_choice(pending)
+    with inv.store.session(write=True), inv.store.bulk_rewrite("the load"):
+        if rewrite_all is None:
+            rewrite_all = layout.rewrite_due(inv.con)
+        return load_snapshot(inv, numbers, users, hierarchy, as_of=as_of, strict=strict,
+                             progress=progress, extra_columns=extra_names(extra_columns),
+                             pending=pending, rewrite_all=rewrite_all)
+
+
 def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=None,
                   extra_columns=(), pending="keep", rewrite_all=True):
     """Load one snapshot; `progress(fraction, step)` is told as each step begins.
@@ -431,57 +449,17 @@ def _file_size(con, role, source, staged):
 def _write(con, as_of, files, users_given, hierarchy_given, pending, rewrite_all):
     """Write the checked snapshot: its load, nodes, number rows and users, and their
     versions in the history. The first load into a database, or one that puts the rows
-    back in node order (`rewrite_all`, decided by layout.rewrite_due), writes every row;
-    any other writes only the rows and users that differ from those the inventory holds
-    (rules R36)."""
-    load_id = con.execute(
-        "insert into loads (loaded_at, as_of, files, numbers, users, nodes, rejected, deleted_users) "
-        "values ($at, $as_of, $files, 0, null, 0, 0, 0) returning load_id",
-        {"at": dt.datetime.now(), "as_of": as_of, "files": json.dumps(files)}).fetchall()[0][0]
+    back in node order (`rewrite_all`, decided by layout.rewrite_due), writes every row
+    (_write_all); any other writes only the rows and users that differ from those the
+    inventory holds (_write_changes, rules R36)."""
+    load_id = _insert_load(con, as_of, files)
     first = not con.execute("select exists (select 1 from loads where load_id < $id)",
                             {"id": load_id}).fetchall()[0][0]
-    rewrite_all = rewrite_all or first
-    con.execute(statement("load/new_nodes"), {"hierarchy_given": hierarchy_given})
-    con.execute(statement("load/renumber_nodes" if rewrite_all else "load/keep_node_ids"))
-    refresh_derived(con)
-    con.execute(statement("load/numbers_to_write"))
-    if con.execute("select exists (select 1 from duckdb_tables() "
-                   "where temporary and table_name = 'rejected_numbers')").fetchall()[0][0]:
-        con.execute(statement("load/unread_kept_rows"), {"load_id": load_id})
-    else:
-        con.execute("create or replace temp table unread_kept_rows as "
-                    "select * from numbers_to_write where false")
-    con.execute(statement("load/load_rows"))
     con.execute("set variable numkit_kept_load = $id", {"id": load_id})
-    if not first:
-        # compared with the inventory before it changes
-        con.execute(statement("load/rows_to_rewrite"))
-        con.execute(statement("load/rewritten_rows"))
-    if rewrite_all:
-        as_read = (con.execute(statement("load/numbers_in_node_order")).fetchall()[0][0]
-                   and not con.execute("select exists (select 1 from unread_kept_rows)").fetchall()[0][0])
-        con.execute(statement("load/replace_numbers_as_read" if as_read else "load/replace_numbers"))
+    if rewrite_all or first:
+        _write_all(con, load_id, as_of, users_given, hierarchy_given, first)
     else:
-        con.execute(statement("load/write_changed_numbers"))
-    con.execute(statement("load/keep_first_number_versions" if first else "load/keep_number_versions"))
-    con.execute("create or replace temp table departed as select username from users "
-                "where lower(username) not in (select lower(username) from load_users) "
-                "and lower(username) not in (select user_key from numkit_only_users)")
-    if users_given:
-        con.execute(statement("load/record_deleted_users"), {"as_of": as_of, "load_id": load_id})
-    # load_users reads the users table for those kept as they were: copied before it changes.
-    # Without a users file the users are those last loaded, and the reconciliation below
-    # applies again what numkit changed since.
-    con.execute("create or replace temp table load_users_new as "
-                "select username, node, extra from valid_users union all "
-                "select username, node, extra from load_users "
-                "where lower(username) not in (select lower(username) from valid_users)")
-    if rewrite_all:
-        con.execute("delete from users")
-        con.execute("insert into users (username, node, extra) "
-                    "select username, node, extra from load_users_new")
-    else:
-        con.execute(statement("load/write_changed_users"))
+        _write_changes(con, load_id, as_of, users_given, hierarchy_given)
     con.execute(statement("load/keep_user_versions"))
     con.execute(statement("load/keep_node_versions"))
     con.execute("reset variable numkit_kept_load")
@@ -494,6 +472,96 @@ def _write(con, as_of, files, users_given, hierarchy_given, pending, rewrite_all
     con.execute("insert into load_rejects select $id, file, row, \"column\", value, reason "
                 "from load_problems order by file, row, \"column\"", {"id": load_id})
     return load_id, outcomes
+
+
+def _write_all(con, load_id, as_of, users_given, hierarchy_given, first):
+    """Every row and user written afresh, the nodes numbered anew in path order and the
+    rows written in node-id order: the first load into a database (whose rows all begin a
+    version), or one that puts scattered rows back in order."""
+    _write_nodes(con, hierarchy_given, "load/renumber_nodes")
+    _stage_load_rows(con, load_id)
+    if not first:
+        _pair_with_inventory(con)
+    as_read = (con.execute(statement("load/numbers_in_node_order")).fetchall()[0][0]
+               and not con.execute("select exists (select 1 from unread_kept_rows)").fetchall()[0][0])
+    con.execute(statement("load/replace_numbers_as_read" if as_read else "load/replace_numbers"))
+    con.execute(statement("load/keep_first_number_versions" if first
+                          else "load/keep_number_versions"))
+    _record_departed(con, as_of, load_id, users_given)
+    _stage_new_users(con)
+    con.execute("delete from users")
+    con.execute("insert into users (username, node, extra) "
+                "select username, node, extra from load_users_new")
+
+
+def _write_changes(con, load_id, as_of, users_given, hierarchy_given):
+    """A weekly load: the nodes keep their ids, and only the rows and users that differ
+    from the inventory are written (a changed row where it lies, a new one after the
+    others)."""
+    _write_nodes(con, hierarchy_given, "load/keep_node_ids")
+    _stage_load_rows(con, load_id)
+    _pair_with_inventory(con)
+    con.execute(statement("load/write_changed_numbers"))
+    con.execute(statement("load/keep_number_versions"))
+    _record_departed(con, as_of, load_id, users_given)
+    _stage_new_users(con)
+    con.execute(statement("load/write_changed_users"))
+
+
+def _insert_load(con, as_of, files):
+    """The load's row (its counts filled in once written); its id."""
+    return con.execute(
+        "insert into loads (loaded_at, as_of, files, numbers, users, nodes, rejected, deleted_users) "
+        "values ($at, $as_of, $files, 0, null, 0, 0, 0) returning load_id",
+        {"at": dt.datetime.now(), "as_of": as_of, "files": json.dumps(files)}).fetchall()[0][0]
+
+
+def _write_nodes(con, hierarchy_given, written_by):
+    """The hierarchy after the load (load/new_nodes), written by the statement `written_by`,
+    and what is derived from it."""
+    con.execute(statement("load/new_nodes"), {"hierarchy_given": hierarchy_given})
+    con.execute(statement(written_by))
+    refresh_derived(con)
+
+
+def _stage_load_rows(con, load_id):
+    """load_rows: every number row the snapshot holds, with its node id."""
+    con.execute(statement("load/numbers_to_write"))
+    if con.execute("select exists (select 1 from duckdb_tables() "
+                   "where temporary and table_name = 'rejected_numbers')").fetchall()[0][0]:
+        con.execute(statement("load/unread_kept_rows"), {"load_id": load_id})
+    else:
+        con.execute("create or replace temp table unread_kept_rows as "
+                    "select * from numbers_to_write where false")
+    con.execute(statement("load/load_rows"))
+
+
+def _pair_with_inventory(con):
+    """rows_to_rewrite and rewritten_rows: the rows that differ from the inventory, compared
+    with it before it changes."""
+    con.execute(statement("load/rows_to_rewrite"))
+    con.execute(statement("load/rewritten_rows"))
+
+
+def _record_departed(con, as_of, load_id, users_given):
+    """departed: the users the inventory holds and the load does not (read before the users
+    change), recorded as deleted when the load has a users file."""
+    con.execute("create or replace temp table departed as select username from users "
+                "where lower(username) not in (select lower(username) from load_users) "
+                "and lower(username) not in (select user_key from numkit_only_users)")
+    if users_given:
+        con.execute(statement("load/record_deleted_users"), {"as_of": as_of, "load_id": load_id})
+
+
+def _stage_new_users(con):
+    """load_users_new: the users after the load."""
+    # load_users reads the users table for those kept as they were: copied before it changes.
+    # Without a users file the users are those last loaded, and the reconciliation applies
+    # again what numkit changed since.
+    con.execute("create or replace temp table load_users_new as "
+                "select username, node, extra from valid_users union all "
+                "select username, node, extra from load_users "
+                "where lower(username) not in (select lower(username) from valid_users)")
 
 
 ROLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")

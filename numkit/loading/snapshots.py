@@ -5,7 +5,8 @@ from pathlib import Path
 
 from ..arguments import parse_date
 from ..errors import InvalidOperation
-from .load import ROLE_SUFFIXES, refuse_future_date, source_path
+from . import layout
+from .load import ROLE_SUFFIXES, load_export, refuse_future_date, source_path
 from .sources import edit_distance, where_looked
 
 # A file named this close to a role (`hierachy.csv`, `user.csv`) is taken for a misnamed role
@@ -25,7 +26,8 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
     Each earlier snapshot has its own users file, so that users who left between snapshots
     are recorded as deleted on the right date, and may have its own numbers and hierarchy
     files; without them it reuses the folder's. The folder is one operation: every snapshot
-    of it lands, or none does.
+    of it lands, or none does. How the rows lie is measured once, before the first
+    snapshot (rules R36).
     """
     directory = Path(directory)
     if not directory.is_dir():
@@ -46,20 +48,24 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
     store = inv.store
     with store.session(write=True), store.bulk_rewrite("the load"), store.operation(what="the load"):
         latest = store.scalar("select numkit_snapshot_date()")
+        # measured once (rules R36): the first snapshot loaded puts the rows back in node
+        # order if due, and the others write only their changes after it
+        rewrite_all = layout.rewrite_due(inv.con)
         for earlier_as_of, earlier_users, earlier_numbers, earlier_hierarchy in history:
             if latest is not None and earlier_as_of <= latest:
                 continue    # loaded before: replaying it would record the same deletions again
-            reports.append(inv.load(directory / earlier_numbers if earlier_numbers else numbers,
-                                    users=directory / earlier_users,
-                                    hierarchy=(directory / earlier_hierarchy if earlier_hierarchy
-                                               else hierarchy),
-                                    as_of=earlier_as_of, strict=strict,
-                                    extra_columns=extra_columns, allow_future=allow_future,
-                                    pending=pending))
+            reports.append(load_export(
+                inv, directory / earlier_numbers if earlier_numbers else numbers,
+                users=directory / earlier_users,
+                hierarchy=directory / earlier_hierarchy if earlier_hierarchy else hierarchy,
+                as_of=earlier_as_of, strict=strict, extra_columns=extra_columns,
+                allow_future=allow_future, pending=pending, rewrite_all=rewrite_all))
             pending = "keep"    # the first load dropped them: nothing is left to drop
-        reports.append(inv.load(numbers, users=users, hierarchy=hierarchy, as_of=as_of,
-                                strict=strict, extra_columns=extra_columns,
-                                allow_future=allow_future, pending=pending))
+            rewrite_all = False
+        reports.append(load_export(inv, numbers, users=users, hierarchy=hierarchy, as_of=as_of,
+                                   strict=strict, extra_columns=extra_columns,
+                                   allow_future=allow_future, pending=pending,
+                                   rewrite_all=rewrite_all))
     return reports
 
 

@@ -209,7 +209,9 @@ class CleanupReport:
             "falling). Taken per week is the straight-line trend of the numbers available, "
             "net of numbers freed or added; the weeks count from the latest snapshot. How "
             "sure: High when 6 snapshots or more lie close to the line (r² at least 0.8), "
-            "Medium with 3 or more and r² at least 0.5, Low otherwise.", running,
+            "Medium with 3 or more and r² at least 0.5, Low otherwise. Listed are the nodes "
+            "that hold numbers of their own: one that holds none (sys, a provider) only adds "
+            "up the nodes under it.", running,
             trends.running_out_chart(self.data.running_out_history, self.data.forecast,
                                      self.alert_share))
 

@@ -103,7 +103,8 @@ def report_data(inv, older_than_days=0):
     forecast = inv.run_out_forecast(over=trends.FORECAST_SNAPSHOTS)
     tables["running_out"] = trends.running_out(forecast)
     return ReportData(inv.as_of, older_than_days, inv.settings["alert_share"], tables,
-                      summary_counts(tables), snapshots.iloc[-1] if len(snapshots) else None,
+                      summary_counts(tables, trend=len(snapshots) > 1),
+                      snapshots.iloc[-1] if len(snapshots) else None,
                       snapshots.iloc[-2] if len(snapshots) > 1 else None, trip, forecast,
                       trends.charted_history(inv, tables["running_out"]))
 
@@ -132,11 +133,13 @@ def decisions(changes):
             + changes[users]["username"].str.lower().nunique())
 
 
-def summary_counts(tables):
-    """What the report's summaries say, counted once from its tables."""
+def summary_counts(tables, trend=True):
+    """What the report's summaries say, counted once from its tables. `trend`: whether two
+    snapshots or more are loaded (a forecast needs them)."""
     deleted = tables["deleted_user_reservations"]
     categories = deleted["category"].value_counts()
     utilization = tables["node_utilization"]
+    running = tables["running_out"]
     return {
         "held": len(deleted), "deleted": int(categories.get("deleted", 0)),
         "never_onboarded": int(categories.get("never_onboarded", 0)),
@@ -146,6 +149,9 @@ def summary_counts(tables):
         "changes": describe_changes(tables["snapshot_changes"]),
         "not_yet_in_voss": decisions(tables["not_yet_in_voss"]),
         "conflicts": decisions(tables["last_load_conflicts"]),
+        # (node, weeks to the alert), soonest first; None without a trend to forecast from
+        "running_out": (list(zip(running["node"], running["weeks_to_alert"])) if trend
+                        else None),
     }
 
 
@@ -160,10 +166,24 @@ def summary_lines(counts):
         f"stranded reservations: {counts['stranded']}",
         f"nodes below the available-share alert: {len(alerts)} of {counts['nodes']}"
         + (f" ({', '.join(alerts[:5])}{', ...' if len(alerts) > 5 else ''})" if alerts else ""),
+        running_out_line(counts["running_out"]),
         "since the last snapshot: " + counts["changes"],
         f"decided in numkit over a week ago, not yet in VOSS: {counts['not_yet_in_voss']}",
         f"conflicts at the last load: {counts['conflicts']}",
     ]
+
+
+def running_out_line(running):
+    """How many nodes reach the alert within RUNNING_OUT_WEEKS weeks and the soonest, that
+    none do, or that there is no trend yet (`running`: summary_counts' running_out)."""
+    words = f"nodes reaching the available-share alert within {trends.RUNNING_OUT_WEEKS} weeks"
+    if running is None:
+        return f"{words}: no trend yet (fewer than two snapshots)"
+    if not running:
+        return f"{words}: none"
+    node, weeks = running[0]
+    when = "below it already" if weeks == 0 else f"in {weeks:.1f} weeks"
+    return f"{words}: {len(running)} (soonest {node}, {when})"
 
 
 def summary_sentence(data):

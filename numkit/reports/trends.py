@@ -21,11 +21,20 @@ def for_reading(forecast):
                            "r_squared": 2})
 
 
+def holding_numbers(forecast):
+    """The rows of `forecast` (run_out_forecast's) of the nodes that hold numbers of their
+    own, in its order: the nodes an analyst acts on. A node holding none (`sys`, `sys.hcs`,
+    a provider whose numbers all sit at its customers) only adds up the nodes under it
+    (docs/rules.md R35)."""
+    return forecast[forecast["holds_numbers"].astype(bool)]
+
+
 def running_out(forecast, within_weeks=RUNNING_OUT_WEEKS):
-    """The nodes of `forecast` (run_out_forecast's rows) reaching the alert within
-    `within_weeks`, soonest first: node, type, available now, taken per week, weeks to the
-    alert and to none, and how sure (snapshots, r_squared, confidence)."""
-    soon = forecast[forecast["weeks_to_alert"] <= within_weeks]
+    """The nodes of `forecast` (run_out_forecast's rows) that hold numbers and reach the
+    alert within `within_weeks`, soonest first: node, type, available now, taken per week,
+    weeks to the alert and to none, and how sure (snapshots, r_squared, confidence)."""
+    held = holding_numbers(forecast)
+    soon = held[held["weeks_to_alert"] <= within_weeks]
     return for_reading(soon[RUNNING_OUT_COLUMNS]).reset_index(drop=True)
 
 

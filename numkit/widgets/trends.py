@@ -4,7 +4,8 @@ forecast line, and the nodes running out (docs/rules.md R34, R35)."""
 import ipywidgets as w
 
 from ..reports import charts
-from ..reports.trends import FORECAST_SNAPSHOTS, RUNNING_OUT_WEEKS, running_out
+from ..reports.trends import (FORECAST_SNAPSHOTS, RUNNING_OUT_WEEKS, holding_numbers,
+                              running_out)
 from .common import note, show, table
 
 
@@ -32,8 +33,9 @@ class Trends(w.VBox):
         self._alert_share = inv.settings["alert_share"]
         nodes = list(self._forecast["node"])
         # the node picked stays picked while there is a forecast for it, else the node
-        # running out first
-        picked = self.node.value if self.node.value in nodes else (nodes[0] if nodes else None)
+        # holding numbers nearest the alert (the first of the list below, when one is in it)
+        held = list(holding_numbers(self._forecast)["node"]) or nodes
+        picked = self.node.value if self.node.value in nodes else (held[0] if held else None)
         self._history = None if picked is None else inv.utilization_history(node=picked)
         self._picked = picked
 

@@ -10,6 +10,10 @@
 -- node is not losing numbers, or when the snapshots span a single date (no trend). How sure
 -- the trend is: `snapshots` (how many it rests on) and `r_squared` (1: every snapshot on
 -- the line; near 0: the counts jump around it), summed up in `confidence`.
+--
+-- `holds_numbers`: whether numbers sit at the node itself at the latest snapshot. A node
+-- holding none (`sys`, `sys.hcs`, usually the provider) only adds up the nodes under it, so
+-- the report's "Running out" keeps the nodes that hold numbers.
 create or replace macro run_out_forecast(over_snapshots, of_level) as table
 with recent as (
     select loads.load_id, row_number() over (order by loads.load_id desc) as back
@@ -65,10 +69,16 @@ judged as (
     from fitted
     -- the nodes of the latest snapshot: one gone since has nothing left to run out of
     where fitted.load_id = (select max(loads.load_id) from loads)
+),
+holding as (
+    select distinct versions.node
+    from number_versions as versions
+    where versions.to_load is null      -- held by the latest snapshot
 )
 select
     judged.node,
     judged.type,
+    judged.node in (select holding.node from holding) as holds_numbers,
     judged.since,
     judged.as_of,
     judged.snapshots,

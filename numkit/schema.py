@@ -30,7 +30,7 @@ FIXED_LOOKUPS = ("numkit_snapshot_date", "numkit_latest_load", "numkit_candidate
 # are updated. The digest is schema_digest() of the files of that version. What a database
 # of an older version lacks in its tables is added by sql/migrations/NNNN_*.sql, NNNN being
 # the version that brings it.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 SCHEMA_DIGESTS = {
     1: "dead0111ada1fdd033d95ae6803f3a4b120a4a9a3b49e3b9449ac35c4fa01842",
     # snapshots keep every column and their nodes, deletions name their load, and
@@ -52,10 +52,11 @@ SCHEMA_DIGESTS = {
     # available_numbers ordering by it)
     7: "6d3c14970927e4223d6655f4757a2fcb2e75abb85ea80d1cddfc31ad2de656c6",
     # history kept as versions (number_versions, user_versions, node_versions; the
-    # snapshot_* tables become views of them), weekly loads writing only what changed;
-    # utilization_history and run_out_forecast (which says whether a node holds numbers):
-    # version 8 has not been released, one version for the history work
-    8: "9fc949d54b885ea38a3608f546c15c9f43650ba523d6f4bcbd66207582e5034c",
+    # snapshot_* tables become views of them), weekly loads writing only what changed
+    8: "bbac661191b22d64ff887b8929744e5251c29282f78b0da47a921ac4ed65c628",
+    # snapshot_changes reads the versions begun or ended between its two loads
+    # (held_at_one_only); run_out_forecast says whether a node holds numbers of its own
+    9: "2c0a1baa992595b55833ea9ab334dcf944ef5a83eaff7bde452748ef6df01479",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"

@@ -67,3 +67,21 @@ def test_diff_with_out_writes_every_change(sample_history, monkeypatch, tmp_path
     assert said.exit_code == 0, said.output
     assert len(pd.read_csv(out, dtype=str)) == len(whole)
     assert f"... and {len(whole) - 5} more change(s): every one is in {out}" in said.output
+
+
+def test_held_at_one_only_is_held_at_one_load_and_not_at_the_other():
+    """Every version (from_load, to_load) over loads 1 to 5 against every pair of loads:
+    the macro's plain comparisons agree with "held at one and not at the other"."""
+    inv = numkit.connect()
+
+    def held(version_from, version_to, load):
+        return version_from <= load and (version_to is None or version_to > load)
+
+    cases = [(f, t, a, b) for f in range(1, 6) for t in [None, *range(f + 1, 7)]
+             for a in range(1, 6) for b in range(1, 6)]
+    answers = inv.con.execute(
+        "select held_at_one_only(f, t, a, b) from (select unnest($f) as f, unnest($t) as t, "
+        "unnest($a) as a, unnest($b) as b)",
+        dict(zip("ftab", map(list, zip(*cases))))).fetchall()
+    assert [answer for (answer,) in answers] == [
+        held(f, t, a) and not held(f, t, b) for f, t, a, b in cases]

@@ -5,6 +5,7 @@
 -- between them), where "held at one and not at the other" as written would read every
 -- version of the history.
 create or replace macro held_at_one_only(version_from, version_to, held, other) as
-    (held < other and version_from <= held and version_to > held and version_to <= other)
+    (held < other and version_from <= held and version_to is not null
+     and version_to > held and version_to <= other)
     or (held > other and version_from > other and version_from <= held
         and (version_to is null or version_to > held));

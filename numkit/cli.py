@@ -33,6 +33,26 @@ def say(text, err=False):
         _write_nowhere(sys.stderr if err else sys.stdout)
 
 
+def stderr_is_terminal():
+    """Whether stderr is a terminal someone watches, rather than a file, a pipe or a log."""
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):    # no stderr, or a closed one
+        return False
+
+
+def progress_on_terminal():
+    """A load's `progress(fraction, step)` saying each step on stderr, one line each, when
+    stderr is a terminal; None otherwise, so that a script, a pipe or a cron log reads the
+    command's own lines only."""
+    if not stderr_is_terminal():
+        return None
+
+    def told(fraction, step):
+        say(f"[{fraction:4.0%}] {visible(step)}", err=True)
+    return told
+
+
 def _write_nowhere(stream):
     """Send `stream` to the null device from now on (Python's advice for a closed pipe): its
     pending bytes, flushed at exit, would raise again."""
@@ -267,19 +287,21 @@ def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict,
     new_file = not Path(db).exists()
     landed = False
     pending = "discard" if discard_pending else "keep"
+    progress = progress_on_terminal()
     try:
         with connect(db) as inv:
             if folder:
                 for report in load_folder(inv, folder, strict=not no_strict,
                                           extra_columns=extra_columns,
-                                          allow_future=allow_future, pending=pending):
+                                          allow_future=allow_future, pending=pending,
+                                          progress=progress):
                     landed = True
                     say_loaded(report)
             else:
                 report = inv.load(numbers_file, users=users_file, hierarchy=hierarchy_file,
                                   as_of=parse_date(as_of, "--as-of"), strict=not no_strict,
                                   extra_columns=extra_columns, allow_future=allow_future,
-                                  pending=pending)
+                                  pending=pending, progress=progress)
                 landed = True
                 say_loaded(report)
     except (NotSaved, duckdb.Error) as failed:

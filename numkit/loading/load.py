@@ -324,7 +324,8 @@ def load_export(inv, numbers, users, hierarchy, *, as_of=None, strict=True, prog
 
 def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=None,
                   extra_columns=(), pending="keep", rewrite_all=True):
-    """Load one snapshot; `progress(fraction, step)` is told as each step begins.
+    """Load one snapshot; `progress(fraction, step)` is told as each step begins and as
+    each file has been read and checked (its rows and problems), and last what was loaded.
     `extra_columns` names headers kept as extra columns though they look misspelt.
     The changes pending before the load are reconciled with the export (`pending="keep"`)
     or dropped (`pending="discard"`). `rewrite_all` writes every row in node order;
@@ -344,6 +345,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
     facts = {role: file_facts(source) for role, source in sources.items() if source is not None}
     problems_of = {}
     staged = {}
+    rows_read = {}      # per role: the data rows of its file, those the reader refused included
     unknown_users = []
     # the settings come back inside the operation: a disk failure ends it by opening the
     # file afresh, and the connection they were set on is gone then
@@ -373,6 +375,9 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
                             f"select * from ({active}) as active(user_key)")
             problems_of[role] = _check(con, role, staged[role])
             if not staged[role].problems:
+                rows_read[role] = _rows_read(con, role, staged[role])
+                report_progress(len(staged) / 4,
+                                describe_rows_read(role, rows_read[role], problems_of[role][1]))
                 _keep_valid(con, role, given=True, problems=problems_of[role][1])
                 if role == "users":
                     unknown_users = _keep_rejected_users(con, staged[role],
@@ -396,7 +401,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
         files = {role: {"file": staged[role].label,
                         "sha256": facts[role].result()[0] if facts[role] else None}
                  | ({"sheet": staged[role].sheet} if staged[role].sheet else {})
-                 | _file_size(con, role, sources[role], staged[role])
+                 | _file_size(sources[role], rows_read[role])
                  for role in staged}
         report_progress(0.75, "writing the snapshot")
         # what is pending is read before the export replaces anything, with the events of
@@ -432,15 +437,28 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
              "r": report.rejected, "d": len(report.deleted_users), "id": load_id})
         op.log("load", {k: v for k, v in report.__dict__.items()}, None)
         _drop_temporaries(con)
-    report_progress(1.0, "loaded")
+    report_progress(1.0, f"loaded: {report.numbers:,} numbers, "
+                         + ("users unchanged" if report.users is None else f"{report.users:,} users")
+                         + f", {report.nodes:,} nodes")
     return report
 
 
-def _file_size(con, role, source, staged):
+def _rows_read(con, role, staged):
+    """The data rows of a staged file, those the reader refused included."""
+    return con.execute(f"select count(*) from checked_{role}").fetchall()[0][0] + len(staged.rejects)
+
+
+def describe_rows_read(role, rows, problems):
+    """The progress step said once a file is read and checked: how many rows it holds and
+    how many problems they have."""
+    return (f"{role}: {rows:,} row(s) read and checked"
+            + (f", {problems:,} problem(s) found" if problems else ""))
+
+
+def _file_size(source, rows):
     """Where the file was read from (its absolute path), its size in bytes and its data rows
     (those the reader refused included): what the panel's current snapshot names, so that
     the analyst can tell which export is loaded without opening the folder."""
-    rows = con.execute(f"select count(*) from checked_{role}").fetchall()[0][0] + len(staged.rejects)
     if isinstance(source, pd.DataFrame):
         return {"rows": rows}
     return {"path": os.path.abspath(source), "bytes": os.path.getsize(source), "rows": rows}

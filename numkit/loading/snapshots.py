@@ -16,12 +16,13 @@ ROLES = ("numbers", "users", "hierarchy")
 
 
 def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=False,
-                pending="keep"):
+                pending="keep", progress=None):
     """Load an export folder; with a manifest.json, its earlier snapshots first, in order
     (those not older than the latest snapshot already loaded). `extra_columns` is passed
     on to each load, and `pending` (keep or discard the changes pending before it) to the
     first. A manifest date after tomorrow is refused, before anything is loaded,
-    unless `allow_future`.
+    unless `allow_future`. `progress(fraction, step)` is told each load's steps, the
+    fraction of the whole folder, each step naming its snapshot when there are several.
 
     Each earlier snapshot has its own users file, so that users who left between snapshots
     are recorded as deleted on the right date, and may have its own numbers and hierarchy
@@ -51,22 +52,39 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
         # measured once (rules R36): the first snapshot loaded puts the rows back in node
         # order if due, and the others write only their changes after it
         rewrite_all = layout.rewrite_due(inv.con)
+        # loaded before: replaying one would record the same deletions again
+        history = [entry for entry in history if latest is None or entry[0] > latest]
+        told = _each_snapshot(progress, [entry[0] for entry in history] + [as_of or inv.as_of])
         for earlier_as_of, earlier_users, earlier_numbers, earlier_hierarchy in history:
-            if latest is not None and earlier_as_of <= latest:
-                continue    # loaded before: replaying it would record the same deletions again
             reports.append(load_export(
                 inv, directory / earlier_numbers if earlier_numbers else numbers,
                 users=directory / earlier_users,
                 hierarchy=directory / earlier_hierarchy if earlier_hierarchy else hierarchy,
                 as_of=earlier_as_of, strict=strict, extra_columns=extra_columns,
-                allow_future=allow_future, pending=pending, rewrite_all=rewrite_all))
+                allow_future=allow_future, pending=pending, rewrite_all=rewrite_all,
+                progress=told(len(reports))))
             pending = "keep"    # the first load dropped them: nothing is left to drop
             rewrite_all = False
         reports.append(load_export(inv, numbers, users=users, hierarchy=hierarchy, as_of=as_of,
                                    strict=strict, extra_columns=extra_columns,
                                    allow_future=allow_future, pending=pending,
-                                   rewrite_all=rewrite_all))
+                                   rewrite_all=rewrite_all, progress=told(len(reports))))
     return reports
+
+
+def _each_snapshot(progress, dates):
+    """told(i): the progress callback of the i-th of the snapshots dated `dates`, telling
+    `progress` the fraction of the whole folder and, when there are several, which snapshot
+    each step is of."""
+    def told(index):
+        if progress is None or len(dates) == 1:
+            return progress
+
+        def of_this_snapshot(fraction, step):
+            progress((index + fraction) / len(dates),
+                     f"snapshot {index + 1} of {len(dates)} (as of {dates[index]}): {step}")
+        return of_this_snapshot
+    return told
 
 
 def refuse_misnamed_files(directory, named):

@@ -255,7 +255,8 @@ STDERR = SaidOnStderr()
 @click.option("--no-strict", is_flag=True,
               help="Load the rows that pass and keep the others in load_rejects.")
 @click.option("--problems", type=click.Path(dir_okay=False),
-              help="On a refused load, write every problem to this CSV file.")
+              help="Write the load's problems to this CSV file: every one of a refused load, "
+                   "or the rows a --no-strict load rejected (the header alone when none was).")
 @click.option("--extra-column", "extra_columns", multiple=True, metavar="NAME",
               help="Keep this header as an extra column though it looks like a misspelling "
                    "of a known one (repeatable).")
@@ -291,19 +292,19 @@ def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict,
     try:
         with connect(db) as inv:
             if folder:
-                for report in load_folder(inv, folder, strict=not no_strict,
-                                          extra_columns=extra_columns,
-                                          allow_future=allow_future, pending=pending,
-                                          progress=progress):
-                    landed = True
-                    say_loaded(report)
+                reports = load_folder(inv, folder, strict=not no_strict,
+                                      extra_columns=extra_columns, allow_future=allow_future,
+                                      pending=pending, progress=progress)
             else:
-                report = inv.load(numbers_file, users=users_file, hierarchy=hierarchy_file,
-                                  as_of=parse_date(as_of, "--as-of"), strict=not no_strict,
-                                  extra_columns=extra_columns, allow_future=allow_future,
-                                  pending=pending, progress=progress)
-                landed = True
-                say_loaded(report)
+                reports = [inv.load(numbers_file, users=users_file, hierarchy=hierarchy_file,
+                                    as_of=parse_date(as_of, "--as-of"), strict=not no_strict,
+                                    extra_columns=extra_columns, allow_future=allow_future,
+                                    pending=pending, progress=progress)]
+            landed = True
+            for report in reports:
+                say_loaded(report, problems)
+            if problems:
+                write_rejects(inv, reports, problems)
     except (NotSaved, duckdb.Error) as failed:
         # a disk too small for the schema fails the opening itself, before any load
         reason = failed.reason if isinstance(failed, NotSaved) else storage_failure(failed, db)
@@ -323,11 +324,36 @@ def remove_new_file(db):
         created.unlink(missing_ok=True)
 
 
-def say_loaded(report):
+def say_loaded(report, problems_file=None):
     say(visible(report))
+    if report.rejected:
+        where = (f"written to {visible(problems_file)}, and kept in" if problems_file
+                 else "see")
+        say(f"  {report.rejected:,} row(s) rejected: {where} the load_rejects table "
+            f"(load_id {report.load_id})")
     for line in report.describe_columns():      # headers as written in the export
         say(f"  {visible(line)}")
     say(f"  {report.describe_reconciliation()}")
+
+
+def write_rejects(inv, reports, problems_file):
+    """Write the rows the loads rejected to the --problems file, as a refused load's problems
+    are written: a load that rejected none leaves the header alone, so that no file of an
+    earlier run stands for this one. A file read by several snapshots of a folder gives its
+    problems once."""
+    import pandas as pd
+
+    from .reports.exports import problems_for_spreadsheets
+
+    rejected = pd.concat([inv.load_rejects(report.load_id) for report in reports],
+                         ignore_index=True).drop_duplicates(ignore_index=True)
+    try:
+        write_csv(problems_for_spreadsheets(rejected.astype(object)), problems_file)
+    except InvalidOperation as failed:      # the load landed: say so with the failure
+        raise InvalidOperation(f"the load was saved, but its rejected rows could not be written "
+                               f"to {problems_file} ({failed}): they are in the load_rejects "
+                               "table") from None
+    say(f"wrote {visible(problems_file)}: {len(rejected):,} problem(s) of the rows rejected")
 
 
 @main.command()

@@ -504,6 +504,15 @@ class Inventory:
             "lower(username)", params={"id": load_id}))
 
     @reads
+    def load_rejects(self, load_id=None):
+        """The rows a non-strict load (default: the latest) rejected, one line per problem:
+        file, row, column, value and reason, as a refused load's LoadError lists them."""
+        return frame(self.con.sql(
+            "select file, row, \"column\", value, reason from load_rejects "
+            "where load_id = coalesce($id, (select max(load_id) from loads)) "
+            "order by file, row nulls first, \"column\"", params={"id": load_id}))
+
+    @reads
     def reconciliation_counts(self, load_id=None):
         """How many changes a load (default: the latest) found applied, still pending, in
         conflict or discarded (a number row or a user each), with describe() for one line."""

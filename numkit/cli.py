@@ -326,6 +326,9 @@ def remove_new_file(db):
 
 def say_loaded(report, problems_file=None):
     say(visible(report))
+    deleted = report.describe_deleted_users()     # by name: a leaver the export forgot shows
+    if deleted:
+        say(f"  {visible(deleted)}")
     if report.rejected:
         where = (f"written to {visible(problems_file)}, and kept in" if problems_file
                  else "see")

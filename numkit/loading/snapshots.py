@@ -24,6 +24,8 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
     unless `allow_future`. `progress(fraction, step)` is told each load's steps, the
     fraction of the whole folder, each step naming its snapshot when there are several.
 
+    The folder's own files are those manifest.json names (`"numbers": "Number
+    Inventory.csv"`), else those named after their role (`numbers.csv`, `Users.xlsx`).
     Each earlier snapshot has its own users file, so that users who left between snapshots
     are recorded as deleted on the right date, and may have its own numbers and hierarchy
     files; without them it reuses the folder's. The folder is one operation: every snapshot
@@ -34,12 +36,13 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
     if not directory.is_dir():
         raise InvalidOperation(f"no folder {directory}{where_looked(directory)}")
     as_of, history = read_manifest(directory / "manifest.json")
-    refuse_misnamed_files(directory, [name for entry in history for name in entry[1:] if name])
-    numbers = source_path(directory, "numbers")
-    hierarchy = source_path(directory, "hierarchy")
-    users = source_path(directory, "users")
+    named = manifest_files(directory / "manifest.json")
+    refuse_misnamed_files(directory, [name for entry in history for name in entry[1:] if name]
+                          + list(named.values()))
+    numbers, users, hierarchy = (role_file(directory, role, named.get(role)) for role in ROLES)
     if numbers is None:
-        raise InvalidOperation(f"{directory} holds no numbers.csv or numbers.xlsx")
+        raise InvalidOperation(f"{directory} holds no numbers.csv or numbers.xlsx, and its "
+                               "manifest.json names no numbers file")
     for date, what in [(as_of, "manifest.json's as_of")] + [
             (entry[0], f"manifest.json's history date for {entry[1]}") for entry in history]:
         if date is not None:
@@ -87,6 +90,20 @@ def _each_snapshot(progress, dates):
     return told
 
 
+def role_file(directory, role, named):
+    """The folder's file for `role`: the one manifest.json names (`named`, checked by
+    manifest_files), else the one named after the role, else None. A manifest naming one file
+    beside another named after the role is refused: which one is meant cannot be told."""
+    by_role = source_path(directory, role)
+    if named is None:
+        return by_role
+    file = directory / named
+    if by_role is not None and Path(by_role).resolve() != file.resolve():
+        raise InvalidOperation(f"{directory} holds {Path(by_role).name}, and manifest.json names "
+                               f"{named!r} as the {role} file: keep the one to load")
+    return file
+
+
 def refuse_misnamed_files(directory, named):
     """Refuse a CSV or workbook at the top of the folder named almost like a role file and
     not one (nor a file `named` by the manifest): it would be left unread in silence."""
@@ -106,27 +123,50 @@ def refuse_misnamed_files(directory, named):
 ENTRY_FILES = ("users", "numbers", "hierarchy")      # users required, the others optional
 
 
-def read_manifest(path):
-    """(as_of or None, [(as_of, users, numbers or None, hierarchy or None), ...]) from a
-    folder's manifest.json, file names relative to the folder; no manifest: (None, []).
-    Checked whole before anything is loaded, each fault named."""
-    if not path.is_file():
-        return None, []
-
+def _parsed(path):
+    """(the manifest's object, refuse): refuse(what) is the InvalidOperation naming the file."""
     def refuse(what):
         return InvalidOperation(f"{path}: {what}")
-
-    def date_of(value, what):
-        try:
-            return parse_date(value, what)
-        except InvalidOperation as error:
-            raise refuse(str(error)) from None
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise refuse(f"not valid JSON ({error})") from None
     if not isinstance(manifest, dict):
         raise refuse('expected an object such as {"as_of": "2026-11-23", "history": [...]}')
+    return manifest, refuse
+
+
+def manifest_files(path):
+    """{role: file name} of the folder's own files that manifest.json names (`"numbers":
+    "Number Inventory.csv"`: the names an export was given), each checked as a history
+    entry's file is; no manifest, or none named: {}. A top-level key within two letters of a
+    role and not one (`"user"`, `"Numbers"`) is refused: that file would be left unread."""
+    if not path.is_file():
+        return {}
+    manifest, refuse = _parsed(path)
+    for key in manifest:
+        close = min(ROLES, key=lambda role: edit_distance(str(key).lower(), role))
+        if key not in ROLES and edit_distance(str(key).lower(), close) <= MISNAMED_WITHIN:
+            raise refuse(f"{key!r} is not read: the folder's {close} file is named by "
+                         f'"{close}", like {{"{close}": "{close.capitalize()} export.csv"}}')
+    return {role: _entry_file(path, f"the {role} file it names", role, manifest[role], refuse)
+            for role in ROLES if manifest.get(role) is not None}
+
+
+def read_manifest(path):
+    """(as_of or None, [(as_of, users, numbers or None, hierarchy or None), ...]) from a
+    folder's manifest.json, file names relative to the folder; no manifest: (None, []).
+    Checked whole before anything is loaded, each fault named. The folder's own files, when
+    it names them, are read by manifest_files."""
+    if not path.is_file():
+        return None, []
+    manifest, refuse = _parsed(path)
+
+    def date_of(value, what):
+        try:
+            return parse_date(value, what)
+        except InvalidOperation as error:
+            raise refuse(str(error)) from None
     as_of = manifest.get("as_of")
     if as_of is not None and not isinstance(as_of, str):
         raise refuse(f"as_of must be a date written YYYY-MM-DD, not {as_of!r}")
@@ -147,17 +187,17 @@ def read_manifest(path):
                          f"numkit does not read: an entry holds as_of, {', '.join(ENTRY_FILES)}")
         replayed.append((date_of(entry["as_of"], f"history entry {position}'s as_of"),
                          entry["users"],
-                         *(_entry_file(path, position, role, entry.get(role), refuse)
+                         *(_entry_file(path, f"history entry {position}'s {role}", role,
+                                       entry.get(role), refuse)
                            for role in ("numbers", "hierarchy"))))
     return date_of(as_of, "as_of") if as_of else None, replayed
 
 
-def _entry_file(path, position, role, name, refuse):
-    """A history entry's own numbers or hierarchy file name, checked: a relative path to a
-    file inside the manifest's folder; None when the entry names none."""
+def _entry_file(path, what, role, name, refuse):
+    """A file name the manifest gives for `role` (`what` says where), checked: a relative
+    path to a file inside the manifest's folder; None when it names none."""
     if name is None:
         return None
-    what = f"history entry {position}'s {role}"
     if not isinstance(name, str) or not name.strip():
         raise refuse(f"{what} must be a file name such as \"history/{role}-2026-11-16.csv\", "
                      f"not {name!r}")

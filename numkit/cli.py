@@ -198,7 +198,26 @@ def snapshot_date_option(command):
                              "default today. With --dir, manifest.json gives the dates.")(command)
 
 
-@click.group()
+class WholeFirstLine(click.Command):
+    """A command that `numkit --help` lists by the whole first line of its help: click would
+    cut it at the terminal's width, mid-sentence, with "...". A long line wraps instead."""
+
+    def get_short_help_str(self, limit=45):
+        if self.short_help or not self.help:
+            return super().get_short_help_str(limit)
+        return first_line(self.help)
+
+
+def first_line(help_text):
+    return help_text.strip().splitlines()[0].strip()
+
+
+class Commands(click.Group):
+    """numkit's commands, each listed by its whole first line."""
+    command_class = WholeFirstLine
+
+
+@click.group(cls=Commands)
 @click.version_option(package_name="numkit")
 def main():
     """numkit: a telephone-number inventory (VOSS Automate rules) in DuckDB."""
@@ -537,7 +556,32 @@ def cleanup(db, older_than, as_of, apply_changes):
               help="With --weeks: the share of number rows that change each week  [default: 0.01]")
 @expected_errors
 def demo(out_dir, numbers, sites, seed, force, weeks, churn):
-    """Generate a realistic, fake inventory export of any size."""
+    """Generate a realistic, fake inventory export of any size.
+
+    Writes into the --out folder (made if needed), which `numkit load DB --dir` loads:
+
+    \b
+      numbers.csv, users.csv, hierarchy.csv  the export, as of 2026-11-23
+      manifest.json            its date and its earlier snapshots
+      history/users-DATE.csv   the users of each earlier snapshot
+      next-week/               the export of a week later, for the round trip
+                               (its own numbers.csv, users.csv, hierarchy.csv
+                               and manifest.json)
+
+    With --weeks W, instead of next-week/, the export and the W weeks after it, one
+    folder whose last week is as of 2026-11-23:
+
+    \b
+      numbers.csv, users.csv, hierarchy.csv  the last week's export
+      manifest.json            every snapshot's date and files, and how the
+                               series was made (seed, sizes, churn, each
+                               week's changes)
+      history/numbers-DATE.csv, history/users-DATE.csv
+                               each earlier snapshot's files
+
+    A folder that holds an export already (a numbers.csv) is written over only with
+    --force.
+    """
     from . import next_week
 
     if not force and (Path(out_dir) / "numbers.csv").exists():

@@ -2,7 +2,6 @@
 every file and folder the demo writes."""
 
 import re
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

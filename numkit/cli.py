@@ -635,5 +635,105 @@ def notebooks(out_dir, force):
     say(f"open them in JupyterLab; each opens the database named in its first cell "
         f"(`database = ...`), else ${DATABASE_VARIABLE}, else the bundled sample")
 
+# -- the questions analysts are asked by phone (numkit.answers) ----------------------------
+
+def json_option(command):
+    return click.option("--json", "as_json", is_flag=True,
+                        help="Print one JSON object, for scripts, instead of lines of words.")(command)
+
+
+def ask(db, as_of, question, *args):
+    """The answer of `question(inv, *args)` on DB, read only, at --as-of."""
+    from .inventory import connect
+
+    with connect(db, read_only=True) as inv:
+        if as_of:
+            inv.as_of = as_of
+        with inv.holding(write=False):
+            return question(inv, *args)
+
+
+def tell(answer, as_json):
+    """The answer's facts, one a line, or its one JSON object."""
+    import json
+
+    if as_json:
+        say(json.dumps(answer.facts))
+        return
+    for line in answer.lines:
+        say(visible(line))
+
+
+@main.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("number")
+@click.argument("user")
+@click.argument("node")
+@as_of_option
+@json_option
+@expected_errors
+def why(db, number, user, node, as_of, as_json):
+    """Whether USER at NODE may get NUMBER; why not.
+
+    Yes or no, the reason when not (rules R10), and the row NODE sees: its status, whom it is
+    reserved for and who uses it (active, deleted or never onboarded)."""
+    from .answers import why as may_get
+
+    tell(ask(db, as_of, may_get, number, user, node), as_json)
+
+
+@main.command("next")
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("user")
+@click.argument("node")
+@click.option("--count", default=5, show_default=True, type=click.IntRange(min=1),
+              help="How many numbers.")
+@as_of_option
+@json_option
+@expected_errors
+def next_numbers(db, user, node, count, as_of, as_json):
+    """The next numbers USER at NODE would get.
+
+    Best first, as onboarding and next available take them (rules R9): the user's own
+    reserved numbers first."""
+    from .answers import next_numbers as candidates
+
+    tell(ask(db, as_of, candidates, user, node, count), as_json)
+
+
+@main.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("number")
+@as_of_option
+@json_option
+@expected_errors
+def number(db, number, as_of, as_json):
+    """A number: its rows, holders, history, events.
+
+    Each row holding NUMBER (status in VOSS and today, Reserved For, Used By, release date,
+    where it is seen from), whom it is reserved for or used by (active, deleted or never
+    onboarded), its changes across the loaded snapshots and the changes made in numkit."""
+    from .answers import about_number
+
+    tell(ask(db, as_of, about_number, number), as_json)
+
+
+@main.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("username")
+@as_of_option
+@json_option
+@expected_errors
+def user(db, username, as_of, as_json):
+    """A user: state, node, numbers, next numbers.
+
+    Active, deleted (when) or never onboarded; their node; the numbers they use and those
+    reserved for them, and which of those their node sees; the next numbers they would get
+    there. Usernames compare without regard to case."""
+    from .answers import about_user
+
+    tell(ask(db, as_of, about_user, username), as_json)
+
+
 if __name__ == "__main__":
     main()

@@ -8,7 +8,7 @@ import json
 from . import handoff
 from .arguments import parse_date, row_limit, whole_days
 from .codes import NODE_TYPES, canonical_spelling
-from .errors import InvalidOperation, UnknownNode, UnknownUser
+from .errors import InvalidOperation, UnknownNode, UnknownNumber, UnknownUser
 from .frames import frame, short_frame
 from .loading import forget, load, preview, reconcile
 from .numbering import parse_numbers, single_number
@@ -266,6 +266,28 @@ class Inventory:
         return onboarding_plan.numbers_without_rows(self, self.numbers_named(numbers))
 
     @reads
+    def number_rows(self, number):
+        """Every row holding `number`, wherever it sits, as it stands at as_of (UnknownNumber
+        when there is none): the columns of numbers_effective but `extra`, and the nodes the
+        row is seen from (R8) besides its own: `nodes_below`, how many, and `below_by_type`,
+        a list of {type, nodes}."""
+        number = single_number(number)
+        rows = self.con.execute(statement("number_rows"), {"number": number}).df()
+        if rows.empty:
+            raise UnknownNumber(f"no row in the inventory holds number {number}")
+        return rows
+
+    @reads
+    def number_versions(self, number):
+        """The history of `number` over the loaded snapshots (R36): each version of each row
+        holding it, by node, oldest first: node, from_load and from_as_of (the snapshot it
+        appeared in), to_load and to_as_of (the first that no longer found it so; empty while
+        the latest holds it), and the row's columns (`extra` as JSON text). Empty for a number
+        no snapshot held."""
+        return self.con.execute(statement("number_versions"),
+                                {"number": single_number(number)}).df()
+
+    @reads
     def why_not(self, number, username, node):
         """Why `number` cannot be given to `username` at `node`; None when it can."""
         number = single_number(number)
@@ -427,9 +449,13 @@ class Inventory:
         return self.sql("select * from invariant_violations")
 
     @reads
-    def events(self):
-        """Every change logged, oldest first: one row per number or user an operation changed."""
-        return self.sql("select * from events order by event_id")
+    def events(self, number=None):
+        """Every change logged, oldest first: one row per number or user an operation changed;
+        with `number`, only the changes to the rows holding it."""
+        if number is None:
+            return self.sql("select * from events order by event_id")
+        return self.sql("select * from events where number = $number order by event_id",
+                        {"number": single_number(number)})
 
     @reads
     def snapshots(self):
@@ -534,16 +560,19 @@ class Inventory:
 
     @reads
     def user_status(self, username):
-        """{"state": "active" | "deleted" | "new", "node", "deleted_at"} of a username."""
+        """{"state": "active" | "deleted" | "new", "node", "deleted_at", "username"} of a
+        username: `username` as numkit spells it (the active user's, else the latest
+        deletion's; None for a new one)."""
         user = self.active_user(username)
         if user:
-            return {"state": "active", "node": user["node"], "deleted_at": None}
-        deleted = self.store.rows("select node, deleted_at from deleted_users "
+            return {"state": "active", "node": user["node"], "deleted_at": None,
+                    "username": user["username"]}
+        deleted = self.store.rows("select node, deleted_at, username from deleted_users "
                                   "where lower(username) = lower($u) order by deleted_at desc limit 1",
                                   {"u": str(username).strip()})
         if deleted:
             return {"state": "deleted", **deleted[0]}
-        return {"state": "new", "node": None, "deleted_at": None}
+        return {"state": "new", "node": None, "deleted_at": None, "username": None}
 
     # -- write -----------------------------------------------------------------------
     @writes

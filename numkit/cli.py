@@ -378,6 +378,13 @@ def write_rejects(inv, reports, problems_file):
     say(f"wrote {visible(problems_file)}: {len(rejected):,} problem(s) of the rows rejected")
 
 
+def logged_as():
+    """How the events of a change made now name who made it (rules R12)."""
+    from .actor import current_actor, shown_actor
+
+    return f"logged in events as {visible(shown_actor(current_actor()))}"
+
+
 @main.command()
 @click.argument("db", type=click.Path(dir_okay=False))
 @expected_errors
@@ -402,7 +409,7 @@ def forget_snapshot(db):
         forgotten = inv.forget_latest_snapshot()
     back = forgotten["back_to"]
     say(f"forgot snapshot {forgotten['load_id']} as of {forgotten['as_of']}: back to "
-        f"snapshot {back['load_id']} as of {back['as_of']} (logged in events)")
+        f"snapshot {back['load_id']} as of {back['as_of']} ({logged_as()})")
 
 
 @main.command()
@@ -534,7 +541,7 @@ def cleanup(db, older_than, as_of, apply_changes):
     if len(rows):
         say(table(rows))
     if apply_changes:
-        say(f"cleared {len(rows)} Reserved For flag(s); each change is logged in events")
+        say(f"cleared {len(rows)} Reserved For flag(s); each change is {logged_as()}")
     else:
         say(f"would clear {len(rows)} Reserved For flag(s) (dry run; --apply clears them)")
 

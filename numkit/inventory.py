@@ -450,8 +450,10 @@ class Inventory:
 
     @reads
     def events(self, number=None):
-        """Every change logged, oldest first: one row per number or user an operation changed;
-        with `number`, only the changes to the rows holding it."""
+        """Every change logged, oldest first: one row per number or user an operation changed,
+        with who made it (`actor`: NUMKIT_ACTOR, else the operating system's user; None for
+        events logged before numkit recorded it, shown as "unknown"); with `number`, only
+        the changes to the rows holding it."""
         if number is None:
             return self.sql("select * from events order by event_id")
         return self.sql("select * from events where number = $number order by event_id",
@@ -499,7 +501,8 @@ class Inventory:
         (README, "Round trip with VOSS"): kind (row_added, row_removed, row_changed,
         user_added, user_deleted, user_moved), number, node, username, field, voss_value
         (as last loaded), numkit_value (now), decided_at (the earliest event that made it),
-        event_ids."""
+        decided_by (who made its events: their actors, each once, in the order each first
+        acted, "unknown" for events logged before numkit recorded it), event_ids."""
         return frame(self.con.sql("select * from pending_changes"))
 
     @reads
@@ -522,12 +525,9 @@ class Inventory:
     def reconciliations(self, load_id=None):
         """What a load (default: the latest) did with the changes pending before it, one row
         per field: outcome (applied, pending, conflict, discarded) and the change's columns,
-        with export_value (what the export showed) and, for a conflict, the reason."""
-        return frame(self.con.sql(
-            "select * from reconciliations "
-            "where load_id = coalesce($id, (select max(load_id) from loads)) "
-            "order by outcome, number is null, number_value(number), number, node, kind, field, "
-            "lower(username)", params={"id": load_id}))
+        with export_value (what the export showed), for a conflict the reason, and
+        decided_by (who made it, as in pending_changes)."""
+        return frame(self.con.sql(statement("reconciliations_of_load"), params={"id": load_id}))
 
     @reads
     def load_rejects(self, load_id=None):

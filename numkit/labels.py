@@ -38,7 +38,7 @@ LABELS = {
     "age_days": "Age (days)", "kind": "Kind of change", "field": "Field",
     "voss_value": "Value in VOSS", "numkit_value": "Value in numkit",
     "export_value": "Value in the export", "decided_at": "Decided at", "load_id": "Snapshot",
-    "outcome": "Outcome", "event_ids": "Events",
+    "decided_by": "Decided by", "outcome": "Outcome", "event_ids": "Events",
     # the hierarchy
     "parent": "Parent", "depth": "Depth", "name": "Name",
     # a load's problems

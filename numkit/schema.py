@@ -30,7 +30,7 @@ FIXED_LOOKUPS = ("numkit_snapshot_date", "numkit_latest_load", "numkit_candidate
 # are updated. The digest is schema_digest() of the files of that version. What a database
 # of an older version lacks in its tables is added by sql/migrations/NNNN_*.sql, NNNN being
 # the version that brings it.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 SCHEMA_DIGESTS = {
     1: "dead0111ada1fdd033d95ae6803f3a4b120a4a9a3b49e3b9449ac35c4fa01842",
     # snapshots keep every column and their nodes, deletions name their load, and
@@ -57,6 +57,9 @@ SCHEMA_DIGESTS = {
     # snapshot_changes reads the versions begun or ended between its two loads
     # (held_at_one_only); run_out_forecast says whether a node holds numbers of its own
     9: "2c0a1baa992595b55833ea9ab334dcf944ef5a83eaff7bde452748ef6df01479",
+    # events record who made each change (`actor`); pending_changes and reconciliations
+    # say who decided each change (`decided_by`, actors_of)
+    10: "f0773b0e3beeff8353879f22543ba3b4f0bcd88352263f16574553494d37c44c",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"

@@ -28,6 +28,7 @@ CALLS = {
     "numkit_candidate_order": "select numkit_candidate_order()",
     "numkit_snapshot_date": "select numkit_snapshot_date()",
     "numkit_latest_load": "select numkit_latest_load()",
+    "actors_of": "select actors_of([1, 2])",
     "numbers_at": "select * from numbers_at(1) limit 0",
     "users_at": "select * from users_at(1) limit 0",
     "nodes_at": "select * from nodes_at(1) limit 0",
@@ -62,7 +63,7 @@ def test_object_is_bound(inv, name):
 def test_interface_columns(inv):
     expected = {
         "nodes": {"node", "parent", "type"},
-        "events": {"at", "action", "number", "node", "username", "before", "after"},
+        "events": {"at", "action", "number", "node", "username", "before", "after", "actor"},
         "deleted_users": {"username", "node", "deleted_at"},
         "node_ancestors": {"node", "ancestor", "distance"},
         "numbers_effective": {"number", "node", "status", "reserved_for", "used_by",

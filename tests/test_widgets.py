@@ -481,7 +481,7 @@ def test_panels_show_how_many_changes_are_pending_and_the_oldest(database):
         assert "the oldest decided 9 day(s) ago (2026-11-14)" in said
         shown = panel.pending.changes.df
         assert list(shown.columns) == ["kind", "number", "node", "username", "field", "voss_value",
-                                       "numkit_value", "decided_at", "full_path"]
+                                       "numkit_value", "decided_at", "decided_by", "full_path"]
         assert sorted(filter(None, shown["number"])) == sorted(pending["number"].dropna())
     # an operation made in the panel's kernel is counted at the next refresh
     overview.refresh()

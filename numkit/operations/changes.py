@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 
+from ..actor import current_actor
 from ..schema import statement
 
 ROW_FIELDS = ("number", "node", "status", "usage", "reserved_for", "used_by",
@@ -36,6 +37,7 @@ class Operation:
         self.gathering = gathering
         self.depth = 0      # how many operations run inside this one now
         self.at = dt.datetime.now()
+        self.actor = current_actor()     # who made the change, logged with each event
         # statements for after the transaction ends (settings an aborted one cannot take)
         self.after_end = []
         # events the operation makes itself wait here, and are written with the next rows'
@@ -52,7 +54,8 @@ class Operation:
         self.logged += len(events)
 
     def _stamp(self):
-        return {"operation_id": self.operation_id, "at": self.at, "as_of": self.as_of}
+        return {"operation_id": self.operation_id, "at": self.at, "as_of": self.as_of,
+                "actor": self.actor}
 
     def write_events(self):
         """Write the events logged so far, in the order they were logged."""

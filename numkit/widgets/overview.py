@@ -24,7 +24,7 @@ PLAN_ROW_COLUMNS = ["change", "number", "node", "fields", "status_before", "stat
                     "reserved_for_before", "reserved_for_after", "used_by_before", "used_by_after"]
 PLAN_USER_COLUMNS = ["change", "username", "node_before", "node_after", "recorded_as_deleted"]
 DECISION_COLUMNS = ["outcome", "kind", "number", "node", "username", "field", "voss_value",
-                    "numkit_value", "export_value", "reason"]
+                    "numkit_value", "export_value", "reason", "decided_by"]
 
 
 class OverviewPanel(w.VBox):

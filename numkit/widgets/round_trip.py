@@ -10,9 +10,9 @@ from ..reports.summary import round_trip
 from .common import FITTED, heading, in_plain_words, note, show, table
 
 CHANGE_COLUMNS = ["kind", "number", "node", "username", "field", "voss_value", "numkit_value",
-                  "decided_at"]
+                  "decided_at", "decided_by"]
 OUTCOME_COLUMNS = ["kind", "number", "node", "username", "field", "voss_value", "numkit_value",
-                   "export_value", "decided_at"]
+                   "export_value", "decided_at", "decided_by"]
 # a short table: the export holds them all
 CHANGES_SHOWN = 1000
 OUT_FOLDER = "voss-changes"

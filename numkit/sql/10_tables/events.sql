@@ -1,5 +1,8 @@
 -- Append-only audit log: one row per change made by a successful operation. Rows of one
--- operation share `operation_id`; `before` and `after` hold the changed record as JSON.
+-- operation share `operation_id`; `before` and `after` hold the changed record as JSON;
+-- `actor` says who made the change (NUMKIT_ACTOR, else the operating system's user; null
+-- for events logged before numkit recorded it, read as "unknown"). `actor` comes last, as
+-- the migration that adds it to an older log puts it.
 create sequence if not exists event_ids;
 create sequence if not exists operation_ids;
 create table if not exists events (
@@ -12,5 +15,6 @@ create table if not exists events (
     node varchar,
     username varchar,
     before json,
-    after json
+    after json,
+    actor varchar
 );

@@ -9,7 +9,8 @@
 -- Only rows an event has touched since the load (or that the load re-applied, still
 -- pending) are compared: every change an operation makes is an event, and comparing ten
 -- million untouched rows would only find them equal. Each change keeps the events that
--- made it, those re-applied by loads included, and the time of the earliest (`decided_at`).
+-- made it, those re-applied by loads included, the time of the earliest (`decided_at`) and
+-- who made them (`decided_by`, actors_of).
 create or replace view pending_changes as
 with latest as (
     select numkit_latest_load() as load_id
@@ -146,6 +147,6 @@ changes as (
     left join user_event_lists on user_event_lists.user_key = lower(user_changes.username)
 )
 select kind, number, node, username, field, voss_value, numkit_value, decided_at,
-       coalesce(event_ids, []::bigint[]) as event_ids
+       actors_of(event_ids) as decided_by, coalesce(event_ids, []::bigint[]) as event_ids
 from changes
 order by number is null, number_sort_key(number_value(number), number), node, kind, field, lower(username);

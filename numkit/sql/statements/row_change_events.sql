@@ -5,10 +5,12 @@
 -- event records the row before and after, every field, as JSON (no `after` for a deleted
 -- row, no `before` for an added one); its number and node are those after the change, its
 -- user the one the operation names for the row or, when it names none, the user the row
--- concerns (its user, else the user it is reserved for, before or after). Event ids follow
--- that order.
-insert into events (operation_id, "at", as_of, action, number, node, username, before, after)
-select $operation_id, $at, $as_of, action, number, node, username, before, after
+-- concerns (its user, else the user it is reserved for, before or after). $actor made them
+-- all. Event ids follow that order.
+insert into events (operation_id, "at", as_of, action, number, node, username, before, after,
+                    actor)
+select $operation_id, $at, $as_of, action, number, node, username, before, after,
+       $actor::varchar
 from (
     select unnest($lead_seqs::integer[]) as seq,
            0 as part,

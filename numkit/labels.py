@@ -63,6 +63,12 @@ LABELS.update({
     "confidence": "How sure",
 })
 
+# The report's headline figures (reports/headlines.py).
+LABELS.update({
+    "figure": "Figure", "now": "Now", "last_snapshot": "At the last snapshot",
+    "compared_with": "Compared with",
+})
+
 # Shares (0 to 1), shown as percentages.
 SHARE_COLUMNS = {"share_available"}
 

@@ -15,6 +15,7 @@ from numkit.labels import LABELS, label, node_labels
 from numkit.reports import charts
 from numkit.reports.display import for_display, html_table
 from numkit.reports.exports import write_tables
+from numkit.reports.headlines import report_headlines
 from numkit.reports.sections import CleanupReport
 from numkit.sample import SAMPLE_EXPORT
 from numkit.widgets import CleanupReportPanel, MovePreviewPanel, OnboardingPanel, OverviewPanel
@@ -171,8 +172,9 @@ def test_report_rows_with_a_conflict_are_marked():
 
 
 def test_the_workbook_has_headers_in_words_and_the_csv_the_api_names(database, tmp_path):
-    tables = CleanupReport(database, as_of=AS_OF).tables
-    write_tables(tables, tmp_path)
+    report = CleanupReport(database, as_of=AS_OF)
+    tables = report.tables
+    write_tables(tables, tmp_path, report_headlines(report.data))
     sheet = openpyxl.load_workbook(tmp_path / "numkit-report.xlsx")["node_utilization"]
     header = [cell.value for cell in sheet[1]]
     assert header == [label(name) for name in tables["node_utilization"].columns]

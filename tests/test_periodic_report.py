@@ -83,9 +83,9 @@ def test_each_run_writes_html_csv_and_one_workbook(weekly):
                 "stuck_cooling.csv", "stranded_reservations.csv", "node_utilization.csv",
                 "snapshot_changes.csv", "not_yet_in_voss.csv", "last_load_conflicts.csv"} <= names
         book = openpyxl.load_workbook(root / report / "numkit-report.xlsx")
-        assert book.sheetnames == ["deleted_user_reservations", "stuck_cooling", "stranded_reservations",
-                                   "node_utilization", "snapshot_changes", "not_yet_in_voss",
-                                   "last_load_conflicts", "running_out"]
+        assert book.sheetnames == ["Summary", "deleted_user_reservations", "stuck_cooling",
+                                   "stranded_reservations", "node_utilization", "snapshot_changes",
+                                   "not_yet_in_voss", "last_load_conflicts", "running_out"]
 
 
 def test_the_diff_between_the_two_weeks(weekly):
@@ -317,7 +317,8 @@ def test_report_replaces_links_planted_in_its_folder_and_never_writes_through_th
         assert (outside / name).read_text() == f"precious {name}", name
         assert not (folder / name).is_symlink() and (folder / name).is_file(), name
     assert {p.name for p in (tmp_path / "chosen").iterdir()} == set(REPORT_FILES)
-    assert openpyxl.load_workbook(folder / "numkit-report.xlsx").sheetnames[0] == "deleted_user_reservations"
+    book = openpyxl.load_workbook(folder / "numkit-report.xlsx")
+    assert book.sheetnames[:2] == ["Summary", "deleted_user_reservations"]
 
 
 # Decided in numkit, not yet in VOSS: a decision of 8 days before the report's as_of, one of

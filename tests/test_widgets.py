@@ -236,9 +236,9 @@ def test_cleanup_report_tables_charts_and_exports(database, tmp_path):
     written = panel.export()
     assert {p.name for p in written} >= {"stuck_cooling.csv", "numkit-report.xlsx"}
     book = openpyxl.load_workbook(tmp_path / "out" / "numkit-report.xlsx")
-    assert book.sheetnames == ["deleted_user_reservations", "stuck_cooling", "stranded_reservations",
-                               "node_utilization", "snapshot_changes", "not_yet_in_voss",
-                               "last_load_conflicts", "running_out"]
+    assert book.sheetnames == ["Summary", "deleted_user_reservations", "stuck_cooling",
+                               "stranded_reservations", "node_utilization", "snapshot_changes",
+                               "not_yet_in_voss", "last_load_conflicts", "running_out"]
 
 
 def test_cleanup_action_dry_run_then_confirm(database):

@@ -1,4 +1,5 @@
-"""Writing report tables to files an analyst opens: one CSV each, one XLSX workbook.
+"""Writing report tables to files an analyst opens: one CSV each, one XLSX workbook (its
+Summary sheet first, then a sheet per table, laid out by workbook.py).
 
 Spreadsheets run a cell that begins with `=`, `+`, `-` or `@` as a formula, so free text
 that came from an export (usernames, notes, descriptions, paths) is written with a leading
@@ -18,11 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..labels import labelled
-from ..spreadsheet_cells import as_cell, neutralised, neutralised_unless_a_number
+from ..spreadsheet_cells import neutralised, neutralised_unless_a_number
 from ..staging import Staging
+from .workbook import write_workbook
 
 WORKBOOK = "numkit-report.xlsx"
+SUMMARY_SHEET = "Summary"
 FREE_TEXT_COLUMNS = {"username", "reserved_for", "used_by", "reservation_notes", "description",
                      "node", "user_node", "new_node", "destination", "parent", "name", "before",
                      "after", "conflict", "reason", "usage", "voss_value", "numkit_value",
@@ -53,32 +55,22 @@ def safe_for_spreadsheets(frame):
     return frame
 
 
-def for_workbook(frame):
-    """`frame` as a workbook's sheet shows it: headers in words (the CSV files keep the
-    API's column names, for scripts), every text cell one a spreadsheet can hold."""
-    frame = frame.copy()
-    for column in frame.columns:
-        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
-            frame[column] = frame[column].astype(object).map(as_cell)
-    return labelled(frame)
-
-
 def file_names(tables):
     """The names of the files write_tables writes for `tables`."""
     return [f"{name}.csv" for name in tables] + [WORKBOOK]
 
 
-def write_tables(tables, out_dir):
-    """Write {name: DataFrame} as name.csv files and one workbook with a sheet per table;
+def write_tables(tables, out_dir, summary):
+    """Write {name: DataFrame} as name.csv files and one workbook: the `summary` first
+    (headlines.headline_figures) on a sheet of its own, then a sheet per table (workbook.py);
     the files are put in place once all are written."""
     safe = {name: safe_for_spreadsheets(frame) for name, frame in tables.items()}
     names = file_names(tables)
     with Staging(out_dir) as staging:
         for name, frame in safe.items():
             frame.to_csv(staging.path(f"{name}.csv"), index=False)
-        with pd.ExcelWriter(staging.path(WORKBOOK), engine="openpyxl") as book:
-            for name, frame in safe.items():
-                for_workbook(frame).to_excel(book, sheet_name=name[:31], index=False)
+        write_workbook(staging.path(WORKBOOK),
+                       {SUMMARY_SHEET: safe_for_spreadsheets(summary), **safe})
         return [staging.place(name) for name in names]
 
 
@@ -99,12 +91,12 @@ def new_dated_folder(parent, stem, day):
         return folder
 
 
-def write_dated_tables(tables, parent, stem, day):
+def write_dated_tables(tables, parent, stem, day, summary):
     """Write the tables as write_tables does, into a new dated folder in `parent`
     (new_dated_folder); nothing is left behind when writing fails."""
     folder = new_dated_folder(parent, stem, day)
     try:
-        return write_tables(tables, folder)
+        return write_tables(tables, folder, summary)
     except BaseException:
         folder.rmdir()      # empty: Staging takes away what it did not place
         raise

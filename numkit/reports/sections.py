@@ -14,6 +14,7 @@ from pathlib import Path
 from .downloads import download_links
 from .exports import write_dated_tables, write_tables
 from .display import html_table
+from .headlines import report_headlines
 from .summary import OVERDUE_AFTER_DAYS, report_data, summary_sentence
 from ..inventory import connect
 from ..labels import node_labels
@@ -223,10 +224,10 @@ class CleanupReport:
         folder = Path.cwd() if notebook_folder is None else Path(notebook_folder)
         if out_dir is None:
             written = write_dated_tables(self.tables, folder / EXPORTS_FOLDER, EXPORT_STEM,
-                                         self.as_of)
+                                         self.as_of, report_headlines(self.data))
             out_dir = written[0].parent
         else:
-            written = write_tables(self.tables, out_dir)
+            written = write_tables(self.tables, out_dir, report_headlines(self.data))
         return Section("Files", "Wrote " + ", ".join(path.name for path in written) + f" to {out_dir}.",
                        links=download_links(written, folder))
 

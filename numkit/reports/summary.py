@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import trends
+from . import headlines, trends
 
 CHANGE_WORDS = {
     "number_added": "number(s) added", "number_removed": "number(s) removed",
@@ -84,6 +84,8 @@ class ReportData:
     # that the report charts (None when none is)
     forecast: pd.DataFrame | None = None
     running_out_history: pd.DataFrame | None = None
+    # the headline figures' earlier values, where numkit keeps them (headlines.counts_before)
+    before: dict | None = None
 
 
 def report_data(inv, older_than_days=0):
@@ -106,7 +108,8 @@ def report_data(inv, older_than_days=0):
                       summary_counts(tables, trend=len(snapshots) > 1),
                       snapshots.iloc[-1] if len(snapshots) else None,
                       snapshots.iloc[-2] if len(snapshots) > 1 else None, trip, forecast,
-                      trends.charted_history(inv, tables["running_out"]))
+                      trends.charted_history(inv, tables["running_out"]),
+                      headlines.counts_before(inv, snapshots, trip))
 
 
 def not_yet_in_voss(pending, as_of):

@@ -9,6 +9,7 @@ from ..arguments import MAX_DAYS
 from ..errors import NumkitError
 from ..reports.downloads import download_links
 from ..reports.exports import file_names, write_dated_tables, write_tables
+from ..reports.headlines import report_headlines
 from ..reports.sections import (EXPORT_STEM, EXPORTS_FOLDER, deletion_age_chart,
                                 utilization_chart)
 from ..reports.summary import alerts_sentence, held_for_leavers, report_data
@@ -128,6 +129,7 @@ class CleanupReportPanel(w.VBox):
         with self.session.reading() as inv:
             data = report_data(inv, self.older_than.value)
         self.tables, self.as_of = data.tables, data.as_of
+        self.headlines = report_headlines(data)
         self.shown_days = self.older_than.value     # what the tables (and an export) are of
         deleted = self.tables["deleted_user_reservations"]
         usage = self.tables["node_utilization"]
@@ -150,11 +152,11 @@ class CleanupReportPanel(w.VBox):
                 folder = self.notebook_folder / typed
                 replaced = [name for name in file_names(self.tables)
                             if os.path.lexists(folder / name)]
-                written = write_tables(self.tables, folder)
+                written = write_tables(self.tables, folder, self.headlines)
             else:
                 replaced = []
                 written = write_dated_tables(self.tables, self.notebook_folder / EXPORTS_FOLDER,
-                                             EXPORT_STEM, self.as_of)
+                                             EXPORT_STEM, self.as_of, self.headlines)
                 folder = written[0].parent
         except OSError as error:    # a folder that cannot be made or written to
             self.written.value = note("error", f"Not written: {error.strerror or error} "

@@ -1,0 +1,138 @@
+"""The report's workbook laid out for a reader: on every sheet the header row frozen and
+filters on, each column as wide as its content (within WIDEST characters), and each cell of
+the type it holds.
+
+Text is written as text, with the Text format: a number or username such as `+441134960037`
+or `01134960037` stays exactly as written, never turned into a number, scientific
+notation or a number without its leading zero, even when the cell is edited. A text cell is
+never a formula nor an error value, whatever it begins with (`=`, `#N/A`); text that would
+start a formula when typed or pasted is made inert before it gets here
+(exports.safe_for_spreadsheets). Counts are numbers, dates are dates, shares are
+percentages.
+"""
+
+import math
+
+import openpyxl
+import pandas as pd
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from ..labels import SHARE_COLUMNS, label
+from ..spreadsheet_cells import as_cell
+
+# A column is never wider than this many characters: a long note is cut off at the next
+# column, as a spreadsheet shows any long text, rather than pushing the others off screen.
+WIDEST = 60
+# Room for the filter's button beside a header, and a margin beside a value.
+FILTER_BUTTON, MARGIN = 3, 2
+# The rows a sheet holds (Excel's limit, the header's row included).
+SHEET_ROWS = 1_048_576
+
+TEXT, COUNT, DECIMAL, SHARE = "@", "#,##0", "#,##0.0", "0.0%"
+DATE, DATE_TIME = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
+# Columns of numbers shown otherwise than their type's format.
+COLUMN_FORMATS = {"r_squared": "0.00", "change": "+#,##0;-#,##0;0"}
+# How wide a value shows in each format, in characters.
+SHOWN = {
+    TEXT: lambda value: max(map(len, value.split("\n"))),
+    COUNT: lambda value: len(f"{value:,}"),
+    DECIMAL: lambda value: len(f"{value:,.1f}"),
+    SHARE: lambda value: len(f"{value:.1%}"),
+    DATE: lambda value: 10,
+    DATE_TIME: lambda value: 16,
+    "0.00": lambda value: len(f"{value:.2f}"),
+    "+#,##0;-#,##0;0": lambda value: len(f"{value:+,}"),
+    None: lambda value: len(str(value)),      # true and false
+}
+
+
+def write_workbook(path, sheets):
+    """Write {sheet name: DataFrame} (columns under the API's names) as a workbook, a sheet
+    each in that order, laid out as the module says; headers in words (labels.label)."""
+    book = openpyxl.Workbook(write_only=True)
+    for name, frame in sheets.items():
+        write_sheet(book.create_sheet(name[:31]), frame)
+    book.save(path)
+
+
+def write_sheet(sheet, frame):
+    """One table on `sheet`; a table longer than a sheet holds is cut, a last line saying so."""
+    rows = len(frame)
+    cut = rows > SHEET_ROWS - 1
+    if cut:
+        frame = frame.head(SHEET_ROWS - 2)      # the header above, the line saying so below
+    columns = [column_cells(frame[name], name) for name in frame.columns]
+    headers = [label(name) for name in frame.columns]
+    for index, (header, (number_format, values)) in enumerate(zip(headers, columns), 1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = width(header, number_format, values)
+    sheet.freeze_panes = "A2"
+    if headers:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(frame) + 1}"
+    header_cell = cell_maker(sheet, TEXT, Font(bold=True))
+    sheet.append([header_cell(header) for header in headers])
+    makers = [cell_maker(sheet, number_format) for number_format, _ in columns]
+    for row in zip(*(values for _, values in columns)):
+        sheet.append([None if value is None else make(value) for value, make in zip(row, makers)])
+    if cut:
+        sheet.append([header_cell(f"First {len(frame):,} of {rows:,} rows: a sheet holds no "
+                                  "more. The CSV file of the same name holds them all.")])
+
+
+# The type of a cell of each format: text, a date, true or false; any other is a number.
+DATA_TYPES = {TEXT: "s", DATE: "d", DATE_TIME: "d", None: "b"}
+
+
+def cell_maker(sheet, number_format, font=None):
+    """A function making cells of `number_format` on `sheet` from values column_cells
+    gave. The type is set, not inferred from the value: text is never a formula (`=...`)
+    nor an error value (`#N/A`); and a sheet of a million rows is written without
+    styling each cell anew."""
+    styled = WriteOnlyCell(sheet)
+    if number_format is not None:
+        styled.number_format = number_format
+    if font is not None:
+        styled.font = font
+    style, data_type = styled._style, DATA_TYPES.get(number_format, "n")
+
+    def make(value):
+        made = Cell(sheet, 1, 1, style_array=style)     # placed where the row puts it
+        made._value = made.check_string(value) if data_type == "s" else value
+        made.data_type = data_type
+        return made
+    return make
+
+
+def column_cells(series, name):
+    """(number format, values as cells hold them, None where empty) of one column."""
+    missing = series.isna().tolist()
+    if pd.api.types.is_bool_dtype(series):
+        return None, [None if gone else bool(value)
+                      for value, gone in zip(series.tolist(), missing)]
+    if pd.api.types.is_integer_dtype(series):
+        return (COLUMN_FORMATS.get(name, COUNT),
+                [None if gone else int(value) for value, gone in zip(series.tolist(), missing)])
+    if pd.api.types.is_float_dtype(series):
+        number_format = SHARE if name in SHARE_COLUMNS else COLUMN_FORMATS.get(name, DECIMAL)
+        return number_format, [value if not gone and math.isfinite(value) else None
+                               for value, gone in zip(series.tolist(), missing)]
+    if pd.api.types.is_datetime64_any_dtype(series):
+        series = series.dt.tz_localize(None) if series.dt.tz is not None else series
+        present = series.dropna()
+        if (present == present.dt.normalize()).all():
+            return DATE, [None if gone else value.date()
+                          for value, gone in zip(series.tolist(), missing)]
+        return DATE_TIME, [None if gone else value.to_pydatetime()
+                           for value, gone in zip(series.tolist(), missing)]
+    return TEXT, [None if gone else as_cell(value if isinstance(value, str) else str(value))
+                  for value, gone in zip(series.tolist(), missing)]
+
+
+def width(header, number_format, values):
+    """A column's width in characters: its header with the filter's button, or its widest
+    value with a margin, whichever is wider, and at most WIDEST."""
+    shown = SHOWN[number_format]
+    widest = max((shown(value) for value in values if value is not None), default=0)
+    return min(max(len(header) + FILTER_BUTTON, widest + MARGIN), WIDEST)

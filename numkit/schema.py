@@ -30,7 +30,7 @@ FIXED_LOOKUPS = ("numkit_snapshot_date", "numkit_latest_load", "numkit_candidate
 # are updated. The digest is schema_digest() of the files of that version. What a database
 # of an older version lacks in its tables is added by sql/migrations/NNNN_*.sql, NNNN being
 # the version that brings it.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 SCHEMA_DIGESTS = {
     1: "dead0111ada1fdd033d95ae6803f3a4b120a4a9a3b49e3b9449ac35c4fa01842",
     # snapshots keep every column and their nodes, deletions name their load, and
@@ -57,6 +57,9 @@ SCHEMA_DIGESTS = {
     # snapshot_changes reads the versions begun or ended between its two loads
     # (held_at_one_only); run_out_forecast says whether a node holds numbers of its own
     9: "2c0a1baa992595b55833ea9ab334dcf944ef5a83eaff7bde452748ef6df01479",
+    # the cleanup report's data quality (used_out_of_sight, inactive_reservations,
+    # users_without_numbers), its figures at a snapshot (report_figures_at), node_places
+    10: "34a7a761abba86da9574a451c5eba4331e16cd0494c27975ce0be7ebb2c6385e",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"

@@ -238,7 +238,7 @@ def test_a_panel_table_keeps_values_on_one_line_and_lets_free_text_wrap():
         for at in definition["targets"]:
             classes.setdefault(frame.columns[at], set()).add(definition.get("className"))
     for name in ("number", "release_date", "node", "reserved_for"):
-        assert classes[name] == {"numkit-value"}, name
+        assert classes[name] == {"numkit-value numkit-left"}, name
     assert classes["reservation_notes"] == {"numkit-text"}
     assert "numkit-text" in classes["conflict"]
     css = str(Table._css)
@@ -248,7 +248,7 @@ def test_a_panel_table_keeps_values_on_one_line_and_lets_free_text_wrap():
     # a new frame gets its own columns' classes, not the last frame's
     table.show(pd.DataFrame({"why": ["because"], "number": ["2"]}))
     assert [(d["targets"], d["className"]) for d in table._dt_args["columnDefs"]] == [
-        ([1], "numkit-value"), ([0], "numkit-text")]
+        ([1], "numkit-value numkit-left"), ([0], "numkit-text")]
 
 
 def test_a_report_table_keeps_values_on_one_line_and_lets_free_text_wrap():

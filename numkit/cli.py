@@ -439,8 +439,11 @@ def check(db, as_of):
 @click.option("--older-than", "older_than", type=click.IntRange(min=0), default=0,
               show_default=True, help="Keep deleted users' reservations at least this many days "
                                       "old (never-onboarded users' are always listed).")
+@click.option("--notebook", is_flag=True,
+              help="Also write cleanup-report.ipynb: the page's sections as a notebook, each the "
+                   "output of the call that makes it.")
 @expected_errors
-def report(db, out_dir, as_of, older_than):
+def report(db, out_dir, as_of, older_than, notebook):
     """Run the cleanup report on DB: HTML, CSV and XLSX files in --out, a summary here."""
     from .arguments import parse_date
     from .reports.scheduled import CleanupReport, write_report
@@ -450,9 +453,9 @@ def report(db, out_dir, as_of, older_than):
     report = CleanupReport(db, as_of=as_of, older_than_days=older_than)   # reads it, then lets go
     out_folder(out_dir)     # before the summary: a folder that cannot be written is the one line said
     say(f"numkit report for {visible(db)} as of {report.as_of}")
-    for line in summary_lines(report.data.counts):
+    for line in summary_lines(report.data.counts, report.tables["headline_figures"]):
         say(f"  {visible(line)}")
-    page = write_report(report, out_dir)
+    page = write_report(report, out_dir, notebook=notebook)
     for path in sorted(page.parent.iterdir()):
         say(f"wrote {visible(path)}")
 

@@ -387,6 +387,39 @@ class Inventory:
         """Rows reserved for an active user that the user cannot see from their node."""
         return frame(self.con.sql("select * from stranded_reservations"))
 
+    # -- data quality (docs/rules.md R37 to R39) ---------------------------------------------
+    @reads
+    def used_out_of_sight(self):
+        """Rows used by an active user who cannot see them from their node (R37)."""
+        return frame(self.con.sql("select * from used_out_of_sight"))
+
+    @reads
+    def inactive_reservations(self):
+        """Inactive rows carrying a Reserved For flag: numbers nobody can be given (R38)."""
+        return frame(self.con.sql("select * from inactive_reservations"))
+
+    @reads
+    def users_without_numbers(self):
+        """Active users who use no number, with how many rows are reserved for them (R39)."""
+        return frame(self.con.sql("select * from users_without_numbers"))
+
+    @reads
+    def node_places(self):
+        """Each node with its customer and its site (the nearest Site at or above it), as
+        the cleanup report's summary groups them; either empty when there is none."""
+        return frame(self.con.sql("select * from node_places"))
+
+    @reads
+    def report_figures_at(self, load_id, older_than_days=0):
+        """The cleanup report's headline figures at the snapshot `load_id`, judged at its own
+        date (R40): {load_id, as_of, held, deleted, never_onboarded, stuck_cooling, stranded,
+        nodes_below_alert}."""
+        days = whole_days(older_than_days, "older_than_days")
+        if load_id not in set(self.snapshots()["load_id"]):
+            raise InvalidOperation(f"no snapshot {load_id!r}")
+        return self.store.rows("select * from report_figures_at($load, $days)",
+                               {"load": int(load_id), "days": days})[0]
+
     @reads
     def utilization(self, level=None):
         """node_utilization, every node or only the nodes of one type."""

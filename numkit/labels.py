@@ -63,17 +63,24 @@ LABELS.update({
     "confidence": "How sure",
 })
 
-# The report's headline figures (reports/headlines.py).
+# The cleanup report's first screen (reports/headline.py, the workbook's Summary sheet), its
+# summary per customer and site, its leavers by person and its data-quality questions.
 LABELS.update({
-    "figure": "Figure", "now": "Now", "last_snapshot": "At the last snapshot",
-    "compared_with": "Compared with",
+    "figure": "Figure", "now": "Now", "previous": "Then", "difference": "Difference",
+    "compared_with": "Compared with", "compared_on": "On",
+    "customer": "Customer", "site": "Site", "held_for_leavers": "Held for leavers",
+    "stuck_cooling": "Stuck cooling", "stranded": "Stranded",
+    "used_out_of_sight": "Used out of sight", "inactive_reservations": "Reserved, inactive",
+    "users_without_numbers": "Users without a number",
+    "numbers": "Numbers", "nodes": "Nodes", "reserved_numbers": "Numbers reserved for them",
 })
 
 # Shares (0 to 1), shown as percentages.
 SHARE_COLUMNS = {"share_available"}
 
 # Columns holding node paths, shown short with their customer.
-NODE_COLUMNS = {"node", "user_node", "new_node", "destination", "parent", "node_before", "node_after"}
+NODE_COLUMNS = {"node", "user_node", "new_node", "destination", "parent", "node_before", "node_after",
+                "customer", "site"}
 
 
 # Columns of free text (notes, explanations, values of any field): they may wrap at word

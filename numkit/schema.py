@@ -58,8 +58,10 @@ SCHEMA_DIGESTS = {
     # (held_at_one_only); run_out_forecast says whether a node holds numbers of its own
     9: "2c0a1baa992595b55833ea9ab334dcf944ef5a83eaff7bde452748ef6df01479",
     # events record who made each change (`actor`); pending_changes and reconciliations
-    # say who decided each change (`decided_by`, actors_of)
-    10: "f0773b0e3beeff8353879f22543ba3b4f0bcd88352263f16574553494d37c44c",
+    # say who decided each change (`decided_by`, actors_of); the cleanup report's data
+    # quality (used_out_of_sight, inactive_reservations, users_without_numbers), its
+    # figures at a snapshot (report_figures_at), node_places
+    10: "40297d68ece22e9ba14eebd860366ac2e75ce58915929e8ece450fdb175bbe33",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"

@@ -120,7 +120,7 @@ def test_move_preview_in_the_browser(lab, page):
 
 @pytest.mark.parametrize("notebook, shown", [
     ("00-overview.ipynb", "Counts by status"),
-    ("03-cleanup-report.ipynb", "held for users deleted at least"),
+    ("03-cleanup-report.ipynb", "Numbers held for leavers"),
 ])
 def test_other_panels_render(lab, page, notebook, shown):
     base_url, _ = lab

@@ -15,7 +15,6 @@ from numkit.labels import LABELS, label, node_labels
 from numkit.reports import charts
 from numkit.reports.display import for_display, html_table
 from numkit.reports.exports import write_tables
-from numkit.reports.headlines import report_headlines
 from numkit.reports.sections import CleanupReport
 from numkit.sample import SAMPLE_EXPORT
 from numkit.widgets import CleanupReportPanel, MovePreviewPanel, OnboardingPanel, OverviewPanel
@@ -174,7 +173,7 @@ def test_report_rows_with_a_conflict_are_marked():
 def test_the_workbook_has_headers_in_words_and_the_csv_the_api_names(database, tmp_path):
     report = CleanupReport(database, as_of=AS_OF)
     tables = report.tables
-    write_tables(tables, tmp_path, report_headlines(report.data))
+    write_tables(tables, tmp_path)
     sheet = openpyxl.load_workbook(tmp_path / "numkit-report.xlsx")["node_utilization"]
     header = [cell.value for cell in sheet[1]]
     assert header == [label(name) for name in tables["node_utilization"].columns]
@@ -240,7 +239,7 @@ def test_a_panel_table_keeps_values_on_one_line_and_lets_free_text_wrap():
         for at in definition["targets"]:
             classes.setdefault(frame.columns[at], set()).add(definition.get("className"))
     for name in ("number", "release_date", "node", "reserved_for"):
-        assert classes[name] == {"numkit-value"}, name
+        assert classes[name] == {"numkit-value numkit-left"}, name
     assert classes["reservation_notes"] == {"numkit-text"}
     assert "numkit-text" in classes["conflict"]
     css = str(Table._css)
@@ -250,7 +249,7 @@ def test_a_panel_table_keeps_values_on_one_line_and_lets_free_text_wrap():
     # a new frame gets its own columns' classes, not the last frame's
     table.show(pd.DataFrame({"why": ["because"], "number": ["2"]}))
     assert [(d["targets"], d["className"]) for d in table._dt_args["columnDefs"]] == [
-        ([1], "numkit-value"), ([0], "numkit-text")]
+        ([1], "numkit-value numkit-left"), ([0], "numkit-text")]
 
 
 def test_a_report_table_keeps_values_on_one_line_and_lets_free_text_wrap():

@@ -231,7 +231,7 @@ def test_a_named_folder_is_written_as_named_saying_what_it_replaced(panel, tmp_p
     assert "replacing" not in panel.written.value
     second = panel.export()
     assert first == second and first[0].parent == tmp_path / "notebooks" / 'odd "<folder> #1%'
-    assert "replacing the 9 of an earlier export there" in html.unescape(panel.written.value)
+    assert "replacing the 16 of an earlier export there" in html.unescape(panel.written.value)
     markup = downloads_of(panel)
     assert "<folder>" not in markup
     assert_links_fetch(markup, tmp_path / "notebooks", second)

@@ -85,7 +85,9 @@ def test_each_run_writes_html_csv_and_one_workbook(weekly):
         book = openpyxl.load_workbook(root / report / "numkit-report.xlsx")
         assert book.sheetnames == ["Summary", "deleted_user_reservations", "stuck_cooling",
                                    "stranded_reservations", "node_utilization", "snapshot_changes",
-                                   "not_yet_in_voss", "last_load_conflicts", "running_out"]
+                                   "not_yet_in_voss", "last_load_conflicts", "running_out",
+                                   "by_customer", "by_site", "leavers_by_user", "used_out_of_sight",
+                                   "inactive_reservations", "users_without_numbers"]
 
 
 def test_the_diff_between_the_two_weeks(weekly):
@@ -150,11 +152,11 @@ def test_html_report_has_no_code_and_renders_offline(weekly, page):
     for missing in ("None", "&lt;NA&gt;", "NaN", "NaT", "nan"):
         assert f"<td>{missing}</td>" not in html, missing
     assert "<td></td>" in html
-    assert "<td>2026-09-24</td>" in html     # dates without a time of day
+    assert "<td>2026-01-12</td>" in html     # dates without a time of day
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto((root / "report2" / "cleanup-report.html").as_uri())
-    need("playwright.sync_api").expect(page.get_by_text("numkit cleanup report, as of 2026-11-30")).to_be_visible()
+    need("playwright.sync_api").expect(page.get_by_text("Cleanup report: inventory.duckdb, 2026-11-30")).to_be_visible()
     assert page.locator("table.numkit-table").count() >= 4
     assert all(url.startswith(("file:", "data:")) for url in requests), requests
     save_screenshot(page, "cleanup-report-html")
@@ -243,7 +245,7 @@ def hostile_report(tmp_path_factory):
 
 def test_a_report_of_hostile_values_is_written_whole(hostile_report):
     out, output = hostile_report
-    assert {"cleanup-report.html", "cleanup-report.ipynb", "numkit-report.xlsx",
+    assert {"cleanup-report.html", "numkit-report.xlsx",
             "deleted_user_reservations.csv", "stuck_cooling.csv", "stranded_reservations.csv",
             "node_utilization.csv", "snapshot_changes.csv"} <= {p.name for p in out.iterdir()}
     assert "deleted-user reservations: 4 (1 deleted, 3 never onboarded)" in output
@@ -296,10 +298,12 @@ def test_html_report_shows_hostile_values_as_escaped_text(hostile_report):
     assert page.count('src="data:image/png;base64,') >= 2     # both charts drawn
 
 
-REPORT_FILES = ("cleanup-report.html", "cleanup-report.ipynb", "numkit-report.xlsx",
+REPORT_FILES = ("cleanup-report.html", "numkit-report.xlsx",
                 "deleted_user_reservations.csv", "stuck_cooling.csv", "stranded_reservations.csv",
                 "node_utilization.csv", "snapshot_changes.csv", "not_yet_in_voss.csv",
-                "last_load_conflicts.csv", "running_out.csv")
+                "last_load_conflicts.csv", "running_out.csv", "headline_figures.csv",
+                "by_customer.csv", "by_site.csv", "leavers_by_user.csv", "used_out_of_sight.csv",
+                "inactive_reservations.csv", "users_without_numbers.csv")
 
 
 def test_report_replaces_links_planted_in_its_folder_and_never_writes_through_them(weekly, tmp_path):
@@ -398,13 +402,18 @@ def test_the_section_is_on_the_page_and_counted_in_the_summaries(decided):
     assert "conflicts at the last load: 1" in output
 
 
-# The page's headings and charts as the report has always shown them on the sample.
+# The page's headings and charts on the sample: the first screen, the summary per customer
+# and site, then the detail.
 SAMPLE_HEADINGS = [
-    ("h2", "The report"), ("h2", "numkit cleanup report, as of 2026-11-23"),
-    ("h2", "Since the last snapshot"), ("h2", "Decided in numkit, not yet in VOSS"),
-    ("h3", "Conflicts at the last load"), ("h2", "Numbers held for people who left"),
-    ("h2", "Stuck cooling"), ("h2", "Stranded reservations"), ("h2", "Utilization"),
-    ("h2", "Running out"), ("h2", "Files")]
+    ("h1", "Cleanup report: inventory.duckdb, 2026-11-23"),
+    ("h2", "By customer and site"), ("h3", "By site"),
+    ("h2", "Numbers held for people who left"), ("h2", "Stuck cooling"),
+    ("h2", "Data quality"), ("h3", "Numbers used out of their user's sight"),
+    ("h3", "Reserved For on inactive numbers"), ("h3", "Users without a number"),
+    ("h3", "Stranded reservations"),
+    ("h2", "Decided in numkit, not yet in VOSS"), ("h3", "Conflicts at the last load"),
+    ("h2", "Utilization"), ("h2", "Running out"), ("h2", "Since the last snapshot"),
+    ("h2", "Files")]
 NO_KERNEL = ("import sys\n"
              "for name in ('papermill', 'nbclient', 'nbconvert', 'jupyter_client', 'ipykernel'):\n"
              "    sys.modules[name] = None    # importing any of them now fails\n"
@@ -421,9 +430,10 @@ def test_report_renders_without_papermill_or_a_kernel(stored, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "deleted-user reservations: 9 (6 deleted, 3 never onboarded)" in result.stdout
     page = (out / "cleanup-report.html").read_text(encoding="utf-8")
-    assert re.findall(r"<(h[23])[^>]*>([^<]*)<", page) == SAMPLE_HEADINGS
+    assert [(tag, html.unescape(text)) for tag, text in
+            re.findall(r"<(h[123])[^>]*>([^<]*)<", page)] == SAMPLE_HEADINGS
     assert re.findall(r'<img alt="([^"]*)" src="data:image/png;base64,', page) == [
         "Numbers held for people who left", "Utilization"]
-    assert page.count('<table class="dataframe numkit-table">') == 5
-    assert "<title>numkit cleanup report, as of 2026-11-23</title>" in page
+    assert page.count('<table class="dataframe numkit-table') == 8
+    assert "<title>Cleanup report: inventory.duckdb, 2026-11-23</title>" in page
     assert {p.name for p in out.iterdir()} == set(REPORT_FILES)

@@ -1,5 +1,6 @@
 """The report's workbook (numkit-report.xlsx) read back with openpyxl: a Summary sheet
-first, with the headline figures counted here from the sample's CSV files; on every sheet
+first, with the headline figures now and at the snapshot before counted here from the
+sample's CSV files; on every sheet
 the header frozen, filters over the data, widths that fit within a bound; numbers and
 usernames as text exactly as written, counts as numbers, dates as dates, shares as
 percentages, and no cell a formula."""
@@ -15,8 +16,8 @@ from openpyxl.utils import get_column_letter
 import numkit
 from numkit.labels import LABELS, label
 from numkit.loading.snapshots import load_folder
-from numkit.reports.exports import WORKBOOK, write_tables
-from numkit.reports.headlines import HEADLINES, NOT_KEPT, report_headlines
+from numkit.reports.exports import SUMMARY_SHEET, SUMMARY_TABLE, WORKBOOK, write_tables
+from numkit.reports.headline import FIGURES
 from numkit.reports.sections import CleanupReport
 from numkit.reports.summary import report_data
 from numkit.reports import workbook
@@ -27,6 +28,7 @@ AS_OF = dt.date(2026, 11, 23)
 PREVIOUS = dt.date(2026, 11, 13)        # the sample's snapshot before the latest
 ALERT_SHARE = 0.43                      # high enough that nodes of the sample fall under it
 SITE_A = "sys.hcs.Prov-1.Cust-1.Site-A"
+HEADLINES = dict(FIGURES)               # {key: the figure in words}
 NAMES = {words: name for name, words in LABELS.items()}
 # No column may be wider than this many characters, about half a screen, whatever it holds.
 BOUND = 80
@@ -121,52 +123,60 @@ def sample_report(tmp_path_factory):
 
 
 def summary_rows(book):
-    rows = book["Summary"].iter_rows(values_only=True)
+    rows = book[SUMMARY_SHEET].iter_rows(values_only=True)
     header = [NAMES.get(words, words) for words in next(rows)]
     return {row[0]: dict(zip(header, row)) for row in rows}
 
 
+def counted(numbers, users, as_of):
+    """{key: figure} of the report's first screen, as of a snapshot, from its files."""
+    return {"held": held_for_leavers(numbers, users),
+            "stuck_cooling": stuck_cooling(numbers, as_of),
+            "stranded": stranded(numbers, users),
+            "nodes_below_alert": nodes_under_the_alert(numbers, as_of, ALERT_SHARE)}
+
+
 def test_the_summary_is_the_first_sheet_and_its_figures_are_the_sample_s(sample_report):
     _, book = sample_report
-    assert book.sheetnames[0] == "Summary"
+    assert book.sheetnames[0] == SUMMARY_SHEET
+    assert SUMMARY_TABLE not in book.sheetnames         # the Summary is that table, once
     numbers, users = numbers_of(SAMPLE_EXPORT / "numbers.csv"), read(SAMPLE_EXPORT / "users.csv")
-    before = numbers_of(SAMPLE_EXPORT / "history" / f"numbers-{PREVIOUS}.csv")
+    before = counted(numbers_of(SAMPLE_EXPORT / "history" / f"numbers-{PREVIOUS}.csv"),
+                     read(SAMPLE_EXPORT / "history" / f"users-{PREVIOUS}.csv"), PREVIOUS)
     figures = summary_rows(book)
     assert list(figures) == list(HEADLINES.values())
     now = {key: figures[words]["now"] for key, words in HEADLINES.items()}
-    assert now == {"held": held_for_leavers(numbers, users),
-                   "stuck_cooling": stuck_cooling(numbers, AS_OF),
-                   "stranded": stranded(numbers, users),
-                   "alerts": nodes_under_the_alert(numbers, AS_OF, ALERT_SHARE),
-                   "pending": 1}
+    assert now == {**counted(numbers, users, AS_OF), "pending_decisions": 1}
     assert all(now.values())        # each figure counts something: a wrong count shows
-    alerts = figures[HEADLINES["alerts"]]
-    alerts_before = nodes_under_the_alert(before, PREVIOUS, ALERT_SHARE)
-    assert alerts_before != alerts["now"]       # the sample's weeks move a node across it
-    assert (alerts["last_snapshot"], alerts["change"], alerts["compared_with"]) == (
-        alerts_before, alerts["now"] - alerts_before, f"snapshot 6 ({PREVIOUS})")
-    pending = figures[HEADLINES["pending"]]
-    # the latest load found nothing pending: the decision came after it
-    assert (pending["last_snapshot"], pending["change"]) == (0, 1)
-    assert pending["compared_with"] == f"when snapshot 7 ({AS_OF}) was loaded"
-    for key in ("held", "stuck_cooling", "stranded"):
+    assert before != {key: now[key] for key in before}     # the sample's weeks move them
+    on_previous = dt.datetime.combine(PREVIOUS, dt.time())
+    for key, then in before.items():
         row = figures[HEADLINES[key]]
-        assert (row["last_snapshot"], row["change"], row["compared_with"]) == (None, None, NOT_KEPT)
+        assert (row["previous"], row["difference"], row["compared_with"], row["compared_on"]) == (
+            then, now[key] - then, "snapshot 6", on_previous), key
+    pending = figures[HEADLINES["pending_decisions"]]
+    # the latest load found nothing pending: the decision came after it
+    assert (pending["previous"], pending["difference"]) == (0, 1)
+    assert (pending["compared_with"], pending["compared_on"]) == (
+        "the latest load", dt.datetime.combine(AS_OF, dt.time()))
 
 
-def test_summary_figures_are_numbers_and_the_change_is_signed(sample_report):
+def test_summary_figures_are_numbers_and_the_difference_is_signed(sample_report):
     _, book = sample_report
-    for row in book["Summary"].iter_rows(min_row=2):
-        figure, now, before, change, compared_with = row
-        assert (figure.data_type, compared_with.data_type, now.data_type) == ("s", "s", "n")
-        assert now.number_format == "#,##0"
-        assert change.value is None or change.number_format == "+#,##0;-#,##0;0"
+    for row in book[SUMMARY_SHEET].iter_rows(min_row=2):
+        figure, now, previous, difference, compared_with, compared_on = row
+        assert (figure.data_type, compared_with.data_type) == ("s", "s")
+        assert all(cell.data_type == "n" and cell.number_format == "#,##0"
+                   for cell in (now, previous))
+        assert difference.number_format == "+#,##0;-#,##0;0" and difference.data_type == "n"
+        assert compared_on.is_date and compared_on.number_format == "yyyy-mm-dd"
 
 
 def test_every_sheet_has_its_header_frozen_and_filters_over_its_data(sample_report):
     out, book = sample_report
     for sheet in book:
-        rows = 6 if sheet.title == "Summary" else len(read(out / f"{sheet.title}.csv")) + 1
+        table = SUMMARY_TABLE if sheet.title == SUMMARY_SHEET else sheet.title
+        rows = len(read(out / f"{table}.csv")) + 1
         assert sheet.max_row == rows, sheet.title
         assert sheet.freeze_panes == "A2", sheet.title
         last = get_column_letter(sheet.max_column)
@@ -251,7 +261,7 @@ def small_book(loaded_inventory, tmp_path):
         {SITE},Site
         """)
     data = report_data(inv)
-    write_tables(data.tables, tmp_path, report_headlines(data))
+    write_tables(data.tables, tmp_path)
     return data, openpyxl.load_workbook(tmp_path / WORKBOOK)
 
 
@@ -283,12 +293,17 @@ def test_a_long_note_is_whole_in_its_cell_and_its_column_bounded(small_book):
     assert book["deleted_user_reservations"].column_dimensions[letter].width == WIDEST <= BOUND
 
 
-def test_with_one_snapshot_the_alert_has_no_earlier_figure_and_says_why(small_book):
+def test_with_one_snapshot_only_the_pending_decisions_have_an_earlier_figure(small_book):
     data, book = small_book
-    alerts = summary_rows(book)[HEADLINES["alerts"]]
-    assert (alerts["last_snapshot"], alerts["change"]) == (None, None)
-    assert alerts["compared_with"] == "one snapshot loaded: none before it"
-    held = summary_rows(book)[HEADLINES["held"]]["now"]
+    figures = summary_rows(book)
+    for key in ("held", "stuck_cooling", "stranded", "nodes_below_alert"):
+        row = figures[HEADLINES[key]]
+        assert (row["previous"], row["difference"], row["compared_with"],
+                row["compared_on"]) == (None, None, None, None), key
+    pending = figures[HEADLINES["pending_decisions"]]
+    assert (pending["previous"], pending["difference"], pending["compared_with"]) == (
+        0, 0, "the latest load")
+    held = figures[HEADLINES["held"]]["now"]
     assert held == 2 == len(data.tables["deleted_user_reservations"])
 
 
@@ -327,9 +342,11 @@ def test_pending_decisions_are_compared_with_those_pending_at_the_latest_load(tm
         load_folder(inv, export / "next-week")                       # VOSS has done neither yet
         inv.reserve_for(third, user, node=SITE_A)                    # and one more since
         data = report_data(inv)
-    pending = report_headlines(data).set_index("figure").loc[HEADLINES["pending"]]
-    assert (pending["now"], pending["last_snapshot"], pending["change"]) == (3, 2, 1)
-    assert pending["compared_with"] == "when snapshot 8 (2026-11-30) was loaded"
+    figures = data.tables["headline_figures"].set_index("figure")
+    pending = figures.loc[HEADLINES["pending_decisions"]]
+    assert (pending["now"], pending["previous"], pending["difference"]) == (3, 2, 1)
+    assert (pending["compared_with"], pending["compared_on"]) == (
+        "the latest load", pd.Timestamp("2026-11-30"))
 
 
 def test_a_table_longer_than_a_sheet_is_cut_and_says_where_the_rest_is(tmp_path, monkeypatch):

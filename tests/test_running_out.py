@@ -72,7 +72,7 @@ def test_one_snapshot_says_there_is_no_trend_yet(tmp_path):
 
 
 def test_the_scheduled_report_writes_the_section_and_its_file(falling, tmp_path):
-    page = run_report(falling, tmp_path / "out", as_of=as_of()).read_text()
+    page = run_report(falling, tmp_path / "out", as_of=as_of(), notebook=True).read_text()
     assert "<h2>Running out</h2>" in page
     written = pd.read_csv(tmp_path / "out" / "running_out.csv")
     assert written.set_index("node").loc[SITE_B, "weeks_to_alert"] == 4

@@ -47,6 +47,7 @@ CALLS = {
     "held_at_one_only": "select held_at_one_only(1, null, 2, 1)",
     "utilization_history": "select * from utilization_history(null, null) limit 0",
     "run_out_forecast": "select * from run_out_forecast(8, null) limit 0",
+    "report_figures_at": "select * from report_figures_at(1, 0)",
 }
 
 

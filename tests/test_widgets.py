@@ -238,7 +238,9 @@ def test_cleanup_report_tables_charts_and_exports(database, tmp_path):
     book = openpyxl.load_workbook(tmp_path / "out" / "numkit-report.xlsx")
     assert book.sheetnames == ["Summary", "deleted_user_reservations", "stuck_cooling",
                                "stranded_reservations", "node_utilization", "snapshot_changes",
-                               "not_yet_in_voss", "last_load_conflicts", "running_out"]
+                               "not_yet_in_voss", "last_load_conflicts", "running_out",
+                               "by_customer", "by_site", "leavers_by_user", "used_out_of_sight",
+                               "inactive_reservations", "users_without_numbers"]
 
 
 def test_cleanup_action_dry_run_then_confirm(database):

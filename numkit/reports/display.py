@@ -80,12 +80,47 @@ def _is_number(column):
     return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
 
 
+# The alignment html_table's classes ask for, for an output shown where the page's
+# stylesheet is not: a notebook. JupyterLab right-aligns every cell of an output by a rule
+# of two classes and a tag; these rules have two classes and two tags, so they win.
+TABLE_STYLE = """
+table.dataframe.numkit-table th, table.dataframe.numkit-table td { text-align: left; }
+table.dataframe.numkit-table th.number, table.dataframe.numkit-table td.number { text-align: right; }
+table.dataframe.numkit-table td { white-space: nowrap; }
+table.dataframe.numkit-table td.text { white-space: normal; min-width: 10em; }
+table.dataframe.numkit-table tr.numkit-group th { text-align: left; background: #eceff1; }
+"""
+
+
 def html_table(frame, nodes=None):
     """`frame` as an HTML table for a page with no scripts: columns in words, values as
     `for_display` shows them (escaped), numbers right-aligned (class `number`) and text left,
     free text that may wrap (class `text`) and every other value on one line,
     a short node name with its full path as a tooltip, a row with a conflict marked (class
     `conflict`)."""
+    head, rows = _rendered(frame, nodes)
+    return (f'<table class="dataframe numkit-table">\n<thead>\n<tr>{head}</tr>\n</thead>\n'
+            "<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>")
+
+
+def html_grouped_table(frame, groups, nodes=None):
+    """`frame` as html_table shows it, its rows in groups: `groups` is a list of (heading,
+    the index labels of the group's rows), each group a body of its own under a heading row
+    (class `numkit-group`) that spans the table."""
+    head, rows = _rendered(frame, nodes)
+    at = {label: position for position, label in enumerate(frame.index)}
+    bodies = []
+    for heading, labels in groups:
+        bodies.append(f'<tbody>\n<tr class="numkit-group"><th scope="rowgroup" '
+                      f'colspan="{len(frame.columns)}">{html.escape(visible(heading), quote=False)}'
+                      "</th></tr>\n" + "\n".join(rows[at[label]] for label in labels)
+                      + "\n</tbody>")
+    return (f'<table class="dataframe numkit-table numkit-grouped">\n<thead>\n<tr>{head}</tr>\n'
+            "</thead>\n" + "\n".join(bodies) + "\n</table>")
+
+
+def _rendered(frame, nodes):
+    """The header cells of `frame` and each row's <tr>, as html_table shows them."""
     shown = for_display(frame, nodes)
     numbers = {name for name, column in frame.items() if _is_number(column)}
 
@@ -106,8 +141,8 @@ def html_table(frame, nodes=None):
             cells.append(cell("td", name, values[name], title))
         conflict = "conflict" in frame.columns and values["conflict"] != ""
         rows.append(("<tr class=\"conflict\">" if conflict else "<tr>") + "".join(cells) + "</tr>")
-    return ('<table class="dataframe numkit-table">\n<thead>\n<tr>' + head + "</tr>\n</thead>\n"
-            "<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>")
+    return head, rows
 
 
-__all__ = ["for_display", "html_table", "with_full_paths", "label", "labelled", "CONFLICT_MARK"]
+__all__ = ["for_display", "html_table", "html_grouped_table", "with_full_paths", "label",
+           "labelled", "CONFLICT_MARK", "TABLE_STYLE"]

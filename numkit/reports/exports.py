@@ -1,5 +1,6 @@
 """Writing report tables to files an analyst opens: one CSV each, one XLSX workbook (its
-Summary sheet first, then a sheet per table, laid out by workbook.py).
+Summary sheet first, the headline figures, then a sheet per other table, laid out by
+workbook.py).
 
 Spreadsheets run a cell that begins with `=`, `+`, `-` or `@` as a formula, so free text
 that came from an export (usernames, notes, descriptions, paths) is written with a leading
@@ -24,7 +25,8 @@ from ..staging import Staging
 from .workbook import write_workbook
 
 WORKBOOK = "numkit-report.xlsx"
-SUMMARY_SHEET = "Summary"
+# The workbook's first sheet and the table it shows (headline.headline_figures)
+SUMMARY_SHEET, SUMMARY_TABLE = "Summary", "headline_figures"
 FREE_TEXT_COLUMNS = {"username", "reserved_for", "used_by", "reservation_notes", "description",
                      "node", "user_node", "new_node", "destination", "parent", "name", "before",
                      "after", "conflict", "reason", "usage", "voss_value", "numkit_value",
@@ -60,18 +62,23 @@ def file_names(tables):
     return [f"{name}.csv" for name in tables] + [WORKBOOK]
 
 
-def write_tables(tables, out_dir, summary):
-    """Write {name: DataFrame} as name.csv files and one workbook: the `summary` first
-    (headlines.headline_figures) on a sheet of its own, then a sheet per table (workbook.py);
-    the files are put in place once all are written."""
+def write_tables(tables, out_dir):
+    """Write {name: DataFrame} as name.csv files and one workbook (workbook_sheets); the
+    files are put in place once all are written."""
     safe = {name: safe_for_spreadsheets(frame) for name, frame in tables.items()}
     names = file_names(tables)
     with Staging(out_dir) as staging:
         for name, frame in safe.items():
             frame.to_csv(staging.path(f"{name}.csv"), index=False)
-        write_workbook(staging.path(WORKBOOK),
-                       {SUMMARY_SHEET: safe_for_spreadsheets(summary), **safe})
+        write_workbook(staging.path(WORKBOOK), workbook_sheets(safe))
         return [staging.place(name) for name in names]
+
+
+def workbook_sheets(tables):
+    """{sheet name: table} of the workbook, in order: the headline figures first, on the
+    Summary sheet, when `tables` has them; then a sheet per other table, named as its CSV."""
+    first = {SUMMARY_SHEET: tables[SUMMARY_TABLE]} if SUMMARY_TABLE in tables else {}
+    return {**first, **{name: frame for name, frame in tables.items() if name != SUMMARY_TABLE}}
 
 
 def new_dated_folder(parent, stem, day):
@@ -91,12 +98,12 @@ def new_dated_folder(parent, stem, day):
         return folder
 
 
-def write_dated_tables(tables, parent, stem, day, summary):
+def write_dated_tables(tables, parent, stem, day):
     """Write the tables as write_tables does, into a new dated folder in `parent`
     (new_dated_folder); nothing is left behind when writing fails."""
     folder = new_dated_folder(parent, stem, day)
     try:
-        return write_tables(tables, folder, summary)
+        return write_tables(tables, folder)
     except BaseException:
         folder.rmdir()      # empty: Staging takes away what it did not place
         raise

@@ -10,8 +10,9 @@ body { margin: 0; padding: 10px; background: white; color: rgba(0, 0, 0, 0.87);
                     sans-serif, 'Apple Color Emoji', 'Segoe UI Emoji', 'Segoe UI Symbol';
        font-size: 14px; line-height: 1.6; }
 section { padding: 5px 20px 5px 15px; overflow-x: auto; }
-h2, h3 { line-height: 1; font-weight: 500; font-style: normal; margin: 1.2em 0 0.8em 0; }
+h1, h2, h3 { line-height: 1.1; font-weight: 500; font-style: normal; margin: 1.2em 0 0.8em 0; }
 section > :first-child { margin-top: 0.6em; }
+h1 { font-size: 2.074em; }
 h2 { font-size: 1.728em; }
 h3 { font-size: 1.44em; }
 p { text-align: left; margin: 0 0 1em 0; }
@@ -31,16 +32,18 @@ tbody tr:nth-child(even) { background: #f5f5f5; }
 tbody tr:hover { background: #e1f5fe; }
 tbody tr.conflict { background: #fff3e0; color: #b71c1c; }
 td[title] { text-decoration: underline dotted #9e9e9e; }
+/* a person's line above their rows, in a table grouped by person */
+tbody tr.numkit-group, tbody tr.numkit-group:hover { background: #eceff1; }
+tr.numkit-group th { text-align: left; font-weight: 600; padding-top: 0.9em; }
+p.numkit-more { color: #546e7a; }
 """
-
-# The heading the page has always opened with, above the report's own title.
-HEADING = "The report"
 
 
 def page(title, sections):
-    """A page titled `title` showing `sections` (objects with `_repr_html_`), in order."""
+    """A page titled `title` showing `sections` (objects with `_repr_html_`), in order: the
+    first is the page's first screen, under the page's own heading (h1)."""
     body = "\n".join(f"<section>\n{section._repr_html_()}\n</section>" for section in sections)
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
-            f'<section>\n<h2 id="The-report">{HEADING}</h2>\n</section>\n{body}\n</main>\n</body>\n</html>\n')
+            f"{body}\n</main>\n</body>\n</html>\n")

@@ -1,33 +1,39 @@
 """The scheduled report: the cleanup report's sections rendered straight to an HTML page
-(no notebook kernel), beside its CSV and XLSX files and the same sections as a notebook."""
+(no notebook kernel), beside its CSV and XLSX files, and, when asked for, the same sections
+as a notebook."""
 
 import json
 from pathlib import Path
 
 from ..staging import Staging
-from .page import HEADING, page
+from .page import page
 from .sections import CleanupReport
 
 NOTEBOOK, PAGE = "cleanup-report.ipynb", "cleanup-report.html"
 
 
-def run_report(database, out_dir, as_of=None, older_than_days=0):
-    """Report on `database` (opened only to read); write HTML, CSVs, an XLSX and the
-    notebook of the report into out_dir. Returns the page's path."""
+def run_report(database, out_dir, as_of=None, older_than_days=0, notebook=False):
+    """Report on `database` (opened only to read); write HTML, CSVs and an XLSX into
+    out_dir, and the notebook of the report too when `notebook`. Returns the page's path."""
     return write_report(CleanupReport(database, as_of=as_of, older_than_days=older_than_days),
-                        out_dir)
+                        out_dir, notebook=notebook)
 
 
-def write_report(report, out_dir):
+def write_report(report, out_dir, notebook=False):
     """Write the CleanupReport `report` into out_dir as run_report does."""
     out = Path(out_dir).resolve()
     # each file is put in place the same way: the tables' files first, the page last
     with Staging(out) as staging:
         # the page is in `out` beside the files: its links are relative to it
-        sections = [*report.sections(), report.export(out, notebook_folder=out)]
+        report.files_beside = True
+        try:
+            sections = [*report.sections(), report.export(out, notebook_folder=out)]
+        finally:
+            report.files_beside = False
         staging.path(PAGE).write_text(page(report.title, sections), encoding="utf-8")
-        staging.path(NOTEBOOK).write_text(as_notebook(report, sections, out), encoding="utf-8")
-        staging.place(NOTEBOOK)
+        if notebook:
+            staging.path(NOTEBOOK).write_text(as_notebook(report, sections, out), encoding="utf-8")
+            staging.place(NOTEBOOK)
         return staging.place(PAGE)
 
 
@@ -39,7 +45,7 @@ def as_notebook(report, sections, out_dir):
              f"older_than_days={report.older_than_days!r})")
     calls = [f"report.{name}()" for name in report.SECTIONS] + [
         f"report.export({str(out_dir)!r}, notebook_folder={str(out_dir)!r})"]
-    cells = [_cell("markdown", "the-report", f"## {HEADING}"), _cell("code", "setup", setup)]
+    cells = [_cell("markdown", "the-report", f"# {report.title}"), _cell("code", "setup", setup)]
     for index, (call, section) in enumerate(zip(calls, sections)):
         cells.append(_cell("code", f"section-{index}", call, [{
             "output_type": "display_data", "metadata": {},

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import headlines, trends
+from . import headline, leavers, places, trends
 
 CHANGE_WORDS = {
     "number_added": "number(s) added", "number_removed": "number(s) removed",
@@ -29,7 +29,8 @@ def describe_change_counts(counts):
 
 REPORTS = ("deleted_user_reservations", "stuck_cooling", "stranded_reservations",
            "node_utilization", "snapshot_changes", "not_yet_in_voss", "last_load_conflicts",
-           "running_out")
+           "running_out", "headline_figures", "by_customer", "by_site", "leavers_by_user",
+           "used_out_of_sight", "inactive_reservations", "users_without_numbers")
 
 # A decision should reach VOSS within the week it was made: older ones are overdue.
 OVERDUE_AFTER_DAYS = 7
@@ -84,8 +85,8 @@ class ReportData:
     # that the report charts (None when none is)
     forecast: pd.DataFrame | None = None
     running_out_history: pd.DataFrame | None = None
-    # the headline figures' earlier values, where numkit keeps them (headlines.counts_before)
-    before: dict | None = None
+    # the headline figures at the snapshot before the latest (report_figures_at), or None
+    previous_figures: dict | None = None
 
 
 def report_data(inv, older_than_days=0):
@@ -104,12 +105,25 @@ def report_data(inv, older_than_days=0):
     }
     forecast = inv.run_out_forecast(over=trends.FORECAST_SNAPSHOTS)
     tables["running_out"] = trends.running_out(forecast)
-    return ReportData(inv.as_of, older_than_days, inv.settings["alert_share"], tables,
-                      summary_counts(tables, trend=len(snapshots) > 1),
+    quality = {"used_out_of_sight": inv.used_out_of_sight(),
+               "inactive_reservations": inv.inactive_reservations(),
+               "users_without_numbers": inv.users_without_numbers()}
+    counts = summary_counts({**tables, **quality}, trend=len(snapshots) > 1,
+                            pending=trip.pending)
+    previous = (inv.report_figures_at(snapshots["load_id"].iloc[-2], older_than_days)
+                if len(snapshots) > 1 else None)
+    tables["headline_figures"] = headline.headline_figures(
+        headline.figures_now(counts), previous, headline.pending_at_load(trip, snapshots))
+    node_places = inv.node_places()
+    located = {**tables, **quality}
+    tables["by_customer"] = places.by_customer(located, node_places, tables["node_utilization"])
+    tables["by_site"] = places.by_site(located, node_places, tables["node_utilization"])
+    tables["leavers_by_user"] = leavers.leavers_by_user(tables["deleted_user_reservations"])
+    tables.update(quality)
+    return ReportData(inv.as_of, older_than_days, inv.settings["alert_share"], tables, counts,
                       snapshots.iloc[-1] if len(snapshots) else None,
                       snapshots.iloc[-2] if len(snapshots) > 1 else None, trip, forecast,
-                      trends.charted_history(inv, tables["running_out"]),
-                      headlines.counts_before(inv, snapshots, trip))
+                      trends.charted_history(inv, tables["running_out"]), previous)
 
 
 def not_yet_in_voss(pending, as_of):
@@ -136,9 +150,10 @@ def decisions(changes):
             + changes[users]["username"].str.lower().nunique())
 
 
-def summary_counts(tables, trend=True):
+def summary_counts(tables, trend=True, pending=None):
     """What the report's summaries say, counted once from its tables. `trend`: whether two
-    snapshots or more are loaded (a forecast needs them)."""
+    snapshots or more are loaded (a forecast needs them); `pending`: pending_summary (the
+    decisions not yet in VOSS: a number row or a user each)."""
     deleted = tables["deleted_user_reservations"]
     categories = deleted["category"].value_counts()
     utilization = tables["node_utilization"]
@@ -155,25 +170,45 @@ def summary_counts(tables, trend=True):
         # (node, weeks to the alert), soonest first; None without a trend to forecast from
         "running_out": (list(zip(running["node"], running["weeks_to_alert"])) if trend
                         else None),
+        "pending_decisions": 0 if pending is None else pending["rows"] + pending["users"],
+        "used_out_of_sight": len(tables["used_out_of_sight"]),
+        "inactive_reservations": len(tables["inactive_reservations"]),
+        "users_without_numbers": len(tables["users_without_numbers"]),
     }
 
 
-def summary_lines(counts):
+def summary_lines(counts, figures=None):
     """The summary as lines, one per report, each saying how many rows and what stands out
-    (for a terminal)."""
+    (for a terminal). `figures`: the headline_figures table, whose differences since the
+    snapshot before are said after the figures they are of."""
     alerts = counts["alerts"]
+    since = {} if figures is None else {
+        row["figure"]: f", {words}" for _, row in figures.iterrows()
+        if (words := headline.difference_words(row))}
+    held, stuck, stranded, below, pending = (since.get(words, "") for _, words in headline.FIGURES)
     return [
         f"deleted-user reservations: {counts['held']} ({counts['deleted']} deleted, "
-        f"{counts['never_onboarded']} never onboarded)",
-        f"stuck cooling: {counts['stuck_cooling']}",
-        f"stranded reservations: {counts['stranded']}",
+        f"{counts['never_onboarded']} never onboarded){held}",
+        f"stuck cooling: {counts['stuck_cooling']}{stuck}",
+        f"stranded reservations: {counts['stranded']}{stranded}",
         f"nodes below the available-share alert: {len(alerts)} of {counts['nodes']}"
-        + (f" ({', '.join(alerts[:5])}{', ...' if len(alerts) > 5 else ''})" if alerts else ""),
+        + (f" ({', '.join(alerts[:5])}{', ...' if len(alerts) > 5 else ''})" if alerts else "")
+        + below,
         running_out_line(counts["running_out"]),
         "since the last snapshot: " + counts["changes"],
+        data_quality_line(counts),
+        f"decisions not yet in VOSS: {counts['pending_decisions']}{pending}",
         f"decided in numkit over a week ago, not yet in VOSS: {counts['not_yet_in_voss']}",
         f"conflicts at the last load: {counts['conflicts']}",
     ]
+
+
+def data_quality_line(counts):
+    """The data-quality questions' counts in one line (docs/rules.md R37 to R39, R24)."""
+    return (f"data quality: {counts['used_out_of_sight']} number(s) used out of their user's "
+            f"sight, {counts['inactive_reservations']} Reserved For on inactive numbers, "
+            f"{counts['users_without_numbers']} user(s) without a number, "
+            f"{counts['stranded']} stranded reservation(s)")
 
 
 def running_out_line(running):

@@ -33,7 +33,7 @@ SHEET_ROWS = 1_048_576
 TEXT, COUNT, DECIMAL, SHARE = "@", "#,##0", "#,##0.0", "0.0%"
 DATE, DATE_TIME = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
 # Columns of numbers shown otherwise than their type's format.
-COLUMN_FORMATS = {"r_squared": "0.00", "change": "+#,##0;-#,##0;0"}
+COLUMN_FORMATS = {"r_squared": "0.00", "difference": "+#,##0;-#,##0;0"}
 # How wide a value shows in each format, in characters.
 SHOWN = {
     TEXT: lambda value: max(map(len, value.split("\n"))),

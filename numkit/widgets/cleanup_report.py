@@ -1,4 +1,6 @@
-"""Cleanup report panel: numbers held for leavers, stuck cooling, stranded reservations, usage."""
+"""Cleanup report panel: the headline figures and the summary per customer and site, then
+numbers held for leavers (by person), stuck cooling, stranded reservations, data quality,
+usage; the cleanup of leavers' flags."""
 
 import os
 from pathlib import Path
@@ -9,9 +11,9 @@ from ..arguments import MAX_DAYS
 from ..errors import NumkitError
 from ..reports.downloads import download_links
 from ..reports.exports import file_names, write_dated_tables, write_tables
-from ..reports.headlines import report_headlines
 from ..reports.sections import (EXPORT_STEM, EXPORTS_FOLDER, deletion_age_chart,
                                 utilization_chart)
+from ..reports.headline import figures_html
 from ..reports.summary import alerts_sentence, held_for_leavers, report_data
 from ..visible import visible
 from .common import FITTED, Confirmation, Session, heading, in_plain_words, note, show, table
@@ -64,14 +66,22 @@ class CleanupReportPanel(w.VBox):
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
         self.export_button = w.Button(description="Export CSV + XLSX", icon="download", **FITTED)
         self.status = w.HTML()
+        # the first screen: the headline figures with the change since the snapshot before
+        self.figures = w.HTML()
         # an output area, not an HTML widget: JupyterLab resolves the links of an output
         # against the notebook's folder and lets the browser download them
         self.downloads = w.Output()
+        self.by_customer = table(caption="Problems per customer")
+        self.by_site = table(caption="Problems per site (those with something to act on)")
         self.deleted_summary = w.HTML()
         self.deleted_chart = w.Image(format="png")
+        self.leavers = table(caption="Numbers held, by person")
         self.deleted = table(caption="Numbers reserved for users who are not active")
         self.stuck = table(caption="Cooling that VOSS will not release by itself")
         self.stranded = table(caption="Reservations not visible from their user's node")
+        self.out_of_sight = table(caption="Numbers used by a user who cannot see them")
+        self.inactive_flags = table(caption="Reserved For on inactive numbers (never handed out)")
+        self.without_numbers = table(caption="Active users who use no number")
         self.usage_chart = w.Image(format="png")
         self.usage = table(caption="Numbers by effective status, per node")
         self.dry_run_button = w.Button(description="Dry run cleanup", icon="search", **FITTED)
@@ -96,15 +106,19 @@ class CleanupReportPanel(w.VBox):
                    "for several); the others are cleared."),
             self.keep, w.HBox([self.keep_noted_button, self.keep_none_button])])
         tabs = w.Tab(children=[
-            w.VBox([self.deleted_summary, self.deleted_chart, self.deleted]),
-            self.stuck, self.stranded, w.VBox([self.usage_chart, self.usage]),
+            w.VBox([self.by_customer, self.by_site]),
+            w.VBox([self.deleted_summary, self.deleted_chart, self.leavers, self.deleted]),
+            self.stuck, self.stranded,
+            w.VBox([self.out_of_sight, self.inactive_flags, self.without_numbers]),
+            w.VBox([self.usage_chart, self.usage]),
             w.VBox([w.HBox([self.dry_run_button, self.clear_button]), self.confirmation,
                     self.cleanup_outcome, keeping, self.cleanup_rows]),
             w.VBox([self.pending, self.reconciliation]),
         ])
-        # short titles: a tab shows some 20 characters
-        for index, title in enumerate(["Held for leavers", "Stuck cooling", "Stranded",
-                                       "Utilization", "Cleanup", "Not yet in VOSS"]):
+        # short titles: with eight tabs, a tab shows some 12 characters
+        for index, title in enumerate(["Summary", "Leavers", "Stuck cooling", "Stranded",
+                                       "Data quality", "Utilization", "Cleanup",
+                                       "Not yet in VOSS"]):
             tabs.set_title(index, title)
         self.refresh_button.on_click(self.refresh)
         self.export_button.on_click(self.export)
@@ -113,9 +127,9 @@ class CleanupReportPanel(w.VBox):
         self.keep_noted_button.on_click(self.keep_noted)
         self.keep_none_button.on_click(lambda _: setattr(self.keep, "value", ()))
         self.keep.observe(self._keep_changed, "value")
-        super().__init__([heading("Cleanup report"),
+        super().__init__([heading("Cleanup report"), self.figures, self.status,
                           w.HBox([self.older_than, self.refresh_button]),
-                          w.HBox([self.out_dir, self.export_button]), self.status,
+                          w.HBox([self.out_dir, self.export_button]),
                           self.written, self.downloads, tabs])
         self._read()
 
@@ -129,15 +143,21 @@ class CleanupReportPanel(w.VBox):
         with self.session.reading() as inv:
             data = report_data(inv, self.older_than.value)
         self.tables, self.as_of = data.tables, data.as_of
-        self.headlines = report_headlines(data)
         self.shown_days = self.older_than.value     # what the tables (and an export) are of
         deleted = self.tables["deleted_user_reservations"]
         usage = self.tables["node_utilization"]
+        self.figures.value = figures_html(self.tables["headline_figures"])
+        show(self.by_customer, self.tables["by_customer"])
+        show(self.by_site, self.tables["by_site"])
         self.deleted_summary.value = note("info", f"As of {data.as_of}: {held_for_leavers(data)}")
         self.deleted_chart.value = deletion_age_chart(deleted)
+        show(self.leavers, self.tables["leavers_by_user"])
         show(self.deleted, notes_first(deleted))
         show(self.stuck, self.tables["stuck_cooling"])
         show(self.stranded, self.tables["stranded_reservations"])
+        show(self.out_of_sight, self.tables["used_out_of_sight"])
+        show(self.inactive_flags, self.tables["inactive_reservations"])
+        show(self.without_numbers, self.tables["users_without_numbers"])
         self.usage_chart.value = utilization_chart(usage, data.alert_share)
         show(self.usage, usage)
         self.status.value = note("warning" if data.counts["alerts"] else "info", alerts_sentence(data))
@@ -152,11 +172,11 @@ class CleanupReportPanel(w.VBox):
                 folder = self.notebook_folder / typed
                 replaced = [name for name in file_names(self.tables)
                             if os.path.lexists(folder / name)]
-                written = write_tables(self.tables, folder, self.headlines)
+                written = write_tables(self.tables, folder)
             else:
                 replaced = []
                 written = write_dated_tables(self.tables, self.notebook_folder / EXPORTS_FOLDER,
-                                             EXPORT_STEM, self.as_of, self.headlines)
+                                             EXPORT_STEM, self.as_of)
                 folder = written[0].parent
         except OSError as error:    # a folder that cannot be made or written to
             self.written.value = note("error", f"Not written: {error.strerror or error} "

@@ -84,6 +84,12 @@ table.numkit-table > caption { caption-side: top; text-align: left; font-weight:
 table.numkit-table td.dt-empty { white-space: nowrap; }
 table.numkit-table th.numkit-value, table.numkit-table td.numkit-value { white-space: nowrap; }
 table.numkit-table td.numkit-text { white-space: normal; overflow-wrap: normal; min-width: 10em; }
+/* numbers right, text left: DataTables would right-align text that looks numeric (a phone
+   number, a username of digits) and leave a count with gaps, shown as text, to the left */
+table.numkit-table.dataTable th.numkit-left, table.numkit-table.dataTable td.numkit-left,
+table.numkit-table.dataTable td.numkit-text { text-align: left; }
+table.numkit-table.dataTable th.numkit-number, table.numkit-table.dataTable td.numkit-number {
+    text-align: right; }
 /* a table wider than its panel scrolls sideways rather than being cut off */
 .dt-layout-cell:has(> table.numkit-table) { overflow-x: auto; }
 table.numkit-table td.numkit-conflict, table.numkit-table tr:has(td.numkit-conflict) > td {
@@ -119,7 +125,7 @@ class Table(ITable):
     def __init__(self, frame=None, caption=None, session=None):
         self.session = session
         self.frame = self._displayable(frame)
-        super().__init__(**self._arguments(self.frame), caption=caption or "",
+        super().__init__(**self._arguments(self.frame, _numeric(frame)), caption=caption or "",
                          allow_html=False, pageLength=PAGE_LENGTH, lengthMenu=[10, 25, 100],
                          classes="display compact numkit-table",
                          style="table-layout:auto;width:auto;margin:0")
@@ -134,7 +140,7 @@ class Table(ITable):
 
     def show(self, frame):
         self.frame = self._displayable(frame)
-        self.update(**self._arguments(self.frame))
+        self.update(**self._arguments(self.frame, _numeric(frame)))
 
     @property
     def df(self):
@@ -155,17 +161,33 @@ class Table(ITable):
         return for_display(with_full_paths(frame, names), names)
 
     @staticmethod
-    def _arguments(frame):
+    def _arguments(frame, numeric=frozenset()):
+        """The widget's arguments for `frame` (as shown), `numeric` naming the columns that
+        held numbers before they were made text to be shown."""
         columns = list(frame.columns)
         text = [at for at, name in enumerate(columns) if name in FREE_TEXT_COLUMNS]
-        values = [at for at, name in enumerate(columns) if name not in FREE_TEXT_COLUMNS]
+        numbers = [at for at, name in enumerate(columns)
+                   if name not in FREE_TEXT_COLUMNS and name in numeric]
+        values = [at for at, name in enumerate(columns)
+                  if name not in FREE_TEXT_COLUMNS and name not in numeric]
         definitions = [{"targets": targets, "className": kind}
-                       for targets, kind in ((values, "numkit-value"), (text, "numkit-text"))
+                       for targets, kind in ((values, "numkit-value numkit-left"),
+                                             (numbers, "numkit-value numkit-number"),
+                                             (text, "numkit-text"))
                        if targets]
         if "conflict" in columns:
             definitions.append({"targets": [columns.index("conflict")], "createdCell": MARK_CONFLICT})
         return {"df": labelled(frame), "columnDefs": definitions,
                 "layout": PAGED_LAYOUT if len(frame) > PAGE_LENGTH else ONE_PAGE_LAYOUT}
+
+
+def _numeric(frame):
+    """The columns of `frame` that hold numbers (a share, a count), not flags or text."""
+    if frame is None:
+        return frozenset()
+    return frozenset(name for name, column in frame.items()
+                     if pd.api.types.is_numeric_dtype(column)
+                     and not pd.api.types.is_bool_dtype(column))
 
 
 def table(frame=None, caption=None):

@@ -13,6 +13,7 @@ import pytest
 
 import numkit
 import numkit.storage
+from numkit.actor import current_actor
 from numkit.schema import built_version, create_objects, refresh_derived, schema_digest
 
 AS_OF = dt.date(2026, 11, 23)
@@ -256,9 +257,10 @@ def build_tables(con, numbers, users, hierarchy, as_of):
         table, _, excluded = source.partition(" ")
         con.execute(f"insert into {kept} by name select $id as from_load, * {excluded} "
                     f"from {table}", {"id": load_id})
-    con.execute("insert into events (operation_id, \"at\", as_of, action, after) "
-                "values (nextval('operation_ids'), current_localtimestamp(), $as_of, 'load', $after)",
-                {"as_of": as_of, "after": json.dumps(
+    con.execute("insert into events (operation_id, \"at\", as_of, action, after, actor) "
+                "values (nextval('operation_ids'), current_localtimestamp(), $as_of, 'load', $after, "
+                "$actor)",
+                {"as_of": as_of, "actor": current_actor(), "after": json.dumps(
                     {"load_id": load_id, "as_of": as_of.isoformat(), "numbers": len(numbers),
                      "users": len(users), "nodes": len(nodes), "rejected": 0})})
     refresh_derived(con)

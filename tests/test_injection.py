@@ -65,4 +65,9 @@ def test_load_rejects_keep_a_formula_as_data_and_no_file_is_written_from_them(tm
     assert inv.sql("select value from load_rejects")["value"].tolist() == [FORMULA]
     written_from = [path for path in (Path(numkit.__file__).parent).rglob("*.py")
                     if "load_rejects" in path.read_text() and path.name != "load.py"]
-    assert [path.name for path in written_from] == ["cli.py"]     # its --no-strict help text only
+    # inventory.py reads the table (Inventory.load_rejects); cli.py writes --problems from it,
+    # through problems_for_spreadsheets only
+    assert sorted(path.name for path in written_from) == ["cli.py", "inventory.py"]
+    import inspect
+    from numkit import cli
+    assert "problems_for_spreadsheets(" in inspect.getsource(cli.write_rejects)

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAB_DELAY_SECONDS = 2
 
 FIRST_START = [
-    "installing numkit and its dependencies into .venv (first time only, about 2 minutes)...",
+    "installing numkit and its dependencies into .venv (first time only, a minute or two)...",
     "building the sample inventory, sample.duckdb, from numkit/sample_export...",
     "checked sample.duckdb: no invariant violations",
     "writing the cleanup report to out/report/ (HTML, XLSX, a CSV per table):",
@@ -320,3 +320,16 @@ def test_the_kit_gives_jupyterlab_settings_that_turn_the_news_prompt_off(checkou
                          / "apputils-extension" / "notification.json").read_text())
     assert {"const": "false", "title": "Never"} in schema["properties"]["fetchNews"]["oneOf"]
     assert schema["properties"]["checkForUpdates"]["type"] == "boolean"
+
+
+def test_the_readme_shows_what_a_first_start_prints():
+    """The README's copy of a first start: the kit's own lines as it prints them, in order,
+    the addresses last."""
+    readme = (ROOT / "README.md").read_text()
+    shown = readme.split("The first start showed", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    *lines, notebooks, app = shown.splitlines()
+    kits_own = [line for line in FIRST_START if not line.startswith(("numkit report", "  "))]
+    assert [line for line in lines if line in kits_own] == kits_own
+    assert [line for line in lines if not line.startswith(("numkit report", "  "))] == kits_own
+    for pattern, line in zip(ADDRESSES, (notebooks, app)):
+        assert re.fullmatch(pattern.format(port=r"\d+"), line)

@@ -326,7 +326,7 @@ def test_the_readme_shows_what_a_first_start_prints():
     """The README's copy of a first start: the kit's own lines as it prints them, in order,
     the addresses last."""
     readme = (ROOT / "README.md").read_text()
-    shown = readme.split("The first start showed", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    shown = readme.split("What the first start showed", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
     *lines, notebooks, app = shown.splitlines()
     kits_own = [line for line in FIRST_START if not line.startswith(("numkit report", "  "))]
     assert [line for line in lines if line in kits_own] == kits_own

@@ -1,6 +1,8 @@
 """`./kit start` opens JupyterLab and the app (the panels, rendered by Voilà without code) on
-loopback only, behind a token, and says where, the app last; on a port another server holds,
-it says so and stops before printing an address."""
+loopback only, behind a token, and says where, the app last: nothing of the server's log on
+the terminal, before the addresses or after them (tests/test_kit_start_output.py checks each
+line with stand-ins for the tools); on a port another server holds, it says so and stops
+before printing an address."""
 
 import os
 import queue
@@ -61,6 +63,16 @@ def page(url, timeout=120):
         return error.code, ""
 
 
+def drain(lines, quiet_for=3):
+    """The lines that come until none has for `quiet_for` seconds."""
+    more = []
+    while True:
+        try:
+            more.append(lines.get(timeout=quiet_for))
+        except queue.Empty:
+            return more
+
+
 def test_kit_start_serves_loopback_with_a_token():
     port = free_port()
     process = subprocess.Popen(["./kit", "start"], cwd=ROOT, env={**os.environ, "NUMKIT_PORT": str(port)},
@@ -111,6 +123,13 @@ def test_kit_start_serves_loopback_with_a_token():
             assert saved.read_text() == "saved"
         finally:
             saved.unlink(missing_ok=True)
+        # the server logged each request above, and the app's kernel ran: none of it shows
+        # here, so the addresses stay the last lines on the terminal
+        seen += drain(lines)
+        assert app_url.group(0) in seen[-1] and url.group(0) in seen[-2], "".join(seen)
+        assert "starting JupyterLab (its log: out/jupyter.log)...\n" in seen
+        assert [line for line in seen if re.match(r"\[[DIWEC] |wrote |WARNING|DEPRECATION", line)] == []
+        assert "ServerApp" in (ROOT / "out" / "jupyter.log").read_text()
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

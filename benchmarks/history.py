@@ -255,8 +255,7 @@ def main():
         # memory of everything else is taken: millions of rows are the caller's memory
         diffs, diff_floors = [], []
         for a, b in chosen:
-            seconds, (counts, _) = timed(lambda: (inv.snapshot_change_counts(a, b),
-                                                  inv.snapshot_changes(a, b, first=100)))
+            seconds, (counts, _) = timed(lambda: inv.snapshot_change_summary(a, b, first=100))
             diffs.append({"from": a, "to": b, "s": round(seconds, 3), "rows": sum(counts.values())})
             diff_floors.append(timed(lambda: inv.con.execute(
                 "select count(*) from number_versions where from_load > $a and from_load <= $b "

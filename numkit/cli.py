@@ -478,9 +478,12 @@ def diff(db, from_load, to_load, out_file):
         if len(snapshots) < 2 and from_load is None:
             say("only one snapshot is loaded: nothing to compare")
             return
-        counts = inv.snapshot_change_counts(from_load, to_load)
-        changes = inv.snapshot_changes(from_load, to_load,
-                                       first=None if out_file else DIFF_ROWS_SHOWN)
+        if out_file:
+            counts = inv.snapshot_change_counts(from_load, to_load)
+            changes = inv.snapshot_changes(from_load, to_load)
+        else:
+            counts, changes = inv.snapshot_change_summary(from_load, to_load,
+                                                          first=DIFF_ROWS_SHOWN)
     if out_file:    # first: a file that cannot be written is the one line said
         write_csv(safe_for_spreadsheets(changes), out_file)
     say(describe_change_counts(counts))

@@ -502,10 +502,9 @@ class Inventory:
         """What changed between two loads (default: the latest two); empty with fewer.
         `first` keeps that many changes, in the same order (the whole list between
         snapshots far apart can be millions of rows)."""
-        pair = self._snapshot_pair(from_load, to_load)
         if first is not None:
-            return self.con.execute("select * from snapshot_changes($a, $b) limit $first",
-                                    {**pair, "first": int(first)}).df()
+            return self.snapshot_change_summary(from_load, to_load, first=first)[1]
+        pair = self._snapshot_pair(from_load, to_load)
         return self.con.execute("select * from snapshot_changes($a, $b)", pair).df()
 
     @reads
@@ -513,8 +512,30 @@ class Inventory:
         """How many changes of each kind `snapshot_changes` lists: {change: count}, without
         reading the changes themselves into Python."""
         return dict(self.con.execute(
-            "select change, count(*) from snapshot_changes($a, $b) group by change",
+            "select change, count(*) from snapshot_change_rows($a, $b) group by change",
             self._snapshot_pair(from_load, to_load)).fetchall())
+
+    @reads
+    def snapshot_change_summary(self, from_load=None, to_load=None, *, first=100):
+        """(snapshot_change_counts, the first `first` changes of snapshot_changes): what
+        `numkit diff` shows. The changes are listed by kind first, so the counts say which
+        kinds the first `first` come from, and only those are ordered: between snapshots
+        far apart, ordering the millions of every kind cost more than finding them."""
+        first = row_limit(first)
+        counts = self.snapshot_change_counts(from_load, to_load)
+        kinds, covered = [], 0
+        for kind in sorted(counts):
+            if covered >= first:
+                break
+            kinds.append(kind)
+            covered += counts[kind]
+        # the kinds as literals: DuckDB then drops the other kinds' parts of the query
+        # before running it (as a parameter, every part runs and is filtered after)
+        listed = ", ".join("'" + kind.replace("'", "''") + "'" for kind in kinds) or "null"
+        rows = self.con.execute(
+            f"select * from snapshot_changes($a, $b) where change in ({listed}) limit $first",
+            {**self._snapshot_pair(from_load, to_load), "first": first}).df()
+        return counts, rows
 
     def _snapshot_pair(self, from_load, to_load):
         loads = self.snapshots()["load_id"].tolist()

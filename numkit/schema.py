@@ -30,7 +30,7 @@ FIXED_LOOKUPS = ("numkit_snapshot_date", "numkit_latest_load", "numkit_candidate
 # are updated. The digest is schema_digest() of the files of that version. What a database
 # of an older version lacks in its tables is added by sql/migrations/NNNN_*.sql, NNNN being
 # the version that brings it.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 SCHEMA_DIGESTS = {
     1: "dead0111ada1fdd033d95ae6803f3a4b120a4a9a3b49e3b9449ac35c4fa01842",
     # snapshots keep every column and their nodes, deletions name their load, and
@@ -62,6 +62,8 @@ SCHEMA_DIGESTS = {
     # quality (used_out_of_sight, inactive_reservations, users_without_numbers), its
     # figures at a snapshot (report_figures_at), node_places
     10: "40297d68ece22e9ba14eebd860366ac2e75ce58915929e8ece450fdb175bbe33",
+    # snapshot_change_rows: the changes unordered, which counting them reads
+    11: "ca7440f11863c80087f167934caa40b543d5e6496d5bdc1834e8751ba11ea1b4",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"

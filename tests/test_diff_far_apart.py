@@ -85,3 +85,19 @@ def test_held_at_one_only_is_held_at_one_load_and_not_at_the_other():
         dict(zip("ftab", map(list, zip(*cases))))).fetchall()
     assert [answer for (answer,) in answers] == [
         held(f, t, a) and not held(f, t, b) for f, t, a, b in cases]
+
+
+def test_the_first_changes_cross_kinds_as_the_whole_list_does(sample_history):
+    """snapshot_change_summary orders only the kinds its first rows come from: a cut just
+    before, at and after each kind's last change, none and more than all, give the whole
+    list's first rows."""
+    with numkit.connect(sample_history, read_only=True) as inv:
+        first, last = inv.snapshots()["load_id"].iloc[[0, -1]]
+        whole = inv.snapshot_changes(first, last)
+        ends = whole.reset_index().groupby("change")["index"].max().add(1).tolist()
+        assert len(ends) >= 3    # several kinds, so that a cut falls between two of them
+        cuts = {0, len(whole) + 10} | {end + step for end in ends for step in (-1, 0, 1)}
+        for cut in sorted(cuts):
+            counts, rows_first = inv.snapshot_change_summary(first, last, first=cut)
+            assert counts == whole["change"].value_counts().to_dict()
+            assert rows(rows_first) == rows(whole.head(cut)), cut

@@ -373,6 +373,11 @@ class Storage:
         refresh_derived(other.con)
 
     # -- writing -----------------------------------------------------------------------
+    @property
+    def enclosing_operation(self):
+        """The operation running now (a batch the caller opened), or None."""
+        return self._current
+
     @contextlib.contextmanager
     def operation(self, rehearse=False, gathering=False, what="the change"):
         """One all-or-nothing write: a transaction, committed only if nothing raised (and

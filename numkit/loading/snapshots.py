@@ -6,7 +6,7 @@ from pathlib import Path
 from ..arguments import parse_date
 from ..errors import InvalidOperation
 from . import layout
-from .load import ROLE_SUFFIXES, load_export, refuse_future_date, source_path
+from .load import ROLE_SUFFIXES, load_export, memory_bounded, refuse_future_date, source_path
 from .sources import edit_distance, where_looked
 
 # A file named this close to a role (`hierachy.csv`, `user.csv`) is taken for a misnamed role
@@ -50,7 +50,8 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
     reports = []
     # the indexes come back once, after the whole folder, outside its transaction
     store = inv.store
-    with store.session(write=True), store.bulk_rewrite("the load"), store.operation(what="the load"):
+    with store.session(write=True), store.bulk_rewrite("the load"), memory_bounded(store), \
+            store.operation(what="the load"):
         latest = store.scalar("select numkit_snapshot_date()")
         # measured once (rules R36): the first snapshot loaded puts the rows back in node
         # order if due, and the others write only their changes after it

@@ -112,6 +112,13 @@ def database_mb(inv, path):
                if p.exists()) / 1e6
 
 
+def free_mb(path):
+    """The file's free blocks: space DuckDB reuses for later writes, never gives back."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        size, free = con.execute("select block_size, free_blocks from pragma_database_size()").fetchall()[0]
+    return size * free / 1e6
+
+
 def load_week(inv, folder, as_of):
     """Load one week; its seconds and the seconds of each of the load's steps."""
     marks = []
@@ -183,6 +190,14 @@ def main():
                     else:
                         results["first_load_floor_s"] = sum(floor.values())
                         results["first_load_floor_steps_s"] = {k: round(v, 3) for k, v in floor.items()}
+            if week == args.weeks:
+                # the size is also set beside one snapshot of the export the history ends
+                # with: the inventory itself grows over the weeks (new ranges, users)
+                last = new_database(workdir / "last-snapshot.duckdb")
+                single = numkit.connect(last)
+                load_week(single, folder, as_of)
+                results["last_snapshot_mb"] = database_mb(single, last)
+                last.unlink()
             for name in EXPORT_FILES:
                 (folder / name).unlink(missing_ok=True)
             if week < args.weeks:
@@ -220,6 +235,8 @@ def main():
         results["rewrite_load_median_s"] = statistics.median(row["load_s"] for row in rewrites)
     results["database_mb"] = database_mb(inv, database)
     results["database_share_of_one_snapshot"] = results["database_mb"] / results["one_snapshot_mb"]
+    results["database_share_of_last_snapshot"] = results["database_mb"] / results["last_snapshot_mb"]
+    results["database_free_mb"] = free_mb(database)
 
     inv = numkit.connect(database)
     inv.as_of = rows[-1]["as_of"]
@@ -297,6 +314,10 @@ def main():
     line("database size", f"{results['database_mb']:.0f} MB",
          f"one snapshot {results['one_snapshot_mb']:.0f} MB", "<= 1.5x one snapshot",
          results["database_share_of_one_snapshot"] <= 1.5)
+    line("... beside the last week's export alone", f"{results['database_mb']:.0f} MB",
+         f"last export alone {results['last_snapshot_mb']:.0f} MB", "<= 1.5x one snapshot",
+         results["database_share_of_last_snapshot"] <= 1.5)
+    print(f"  {'... of which free blocks':44s} {results['database_free_mb']:>19.0f} MB")
     for label in ("weekly", "weekly_no_rewrite"):
         if f"{label}_ratio_max" in results:
             line(f"{label} reload median / max",

@@ -30,7 +30,7 @@ FIXED_LOOKUPS = ("numkit_snapshot_date", "numkit_latest_load", "numkit_candidate
 # are updated. The digest is schema_digest() of the files of that version. What a database
 # of an older version lacks in its tables is added by sql/migrations/NNNN_*.sql, NNNN being
 # the version that brings it.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 SCHEMA_DIGESTS = {
     1: "dead0111ada1fdd033d95ae6803f3a4b120a4a9a3b49e3b9449ac35c4fa01842",
     # snapshots keep every column and their nodes, deletions name their load, and
@@ -62,6 +62,9 @@ SCHEMA_DIGESTS = {
     # quality (used_out_of_sight, inactive_reservations, users_without_numbers), its
     # figures at a snapshot (report_figures_at), node_places
     10: "40297d68ece22e9ba14eebd860366ac2e75ce58915929e8ece450fdb175bbe33",
+    # deleted_user_reservations lowers each reserved row's user once and sorts by the
+    # deletion date (the same order, cheaper)
+    11: "487ebaa3c50aa20c34655ab970c6cf7d636e61cda137aa81cee5954d1719780a",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"

@@ -43,6 +43,7 @@ CALLS = {
     "belonging_to": f"select * from belonging_to('u', '{SITE_B}') limit 0",
     "why_not": f"select why_not('1', 'u', '{SITE_B}')",
     "move_plan": f"select * from move_plan('u', '{SITE_B}', 'replace') limit 0",
+    "snapshot_change_rows": "select * from snapshot_change_rows(1, 1) limit 0",
     "snapshot_changes": "select * from snapshot_changes(1, 1) limit 0",
     "held_at_one_only": "select held_at_one_only(1, null, 2, 1)",
     "utilization_history": "select * from utilization_history(null, null) limit 0",

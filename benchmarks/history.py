@@ -137,33 +137,10 @@ def timed_calls(calls, repeat=1):
     return [timed(calls)[0] for _ in range(repeat)]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--numbers", type=int, default=10_000_000, help="numbers in week 0")
-    parser.add_argument("--sites", type=int, default=5_000, help="sites")
-    parser.add_argument("--weeks", type=int, default=52, help="weekly loads after the first")
-    parser.add_argument("--churn", type=float, default=weekly.DEFAULT_CHURN,
-                        help="share of the rows changed each week")
-    parser.add_argument("--seed", type=int, default=1, help="the generator's seed")
-    parser.add_argument("--pairs", type=int, default=200, help="(user, site) pairs for available_numbers")
-    parser.add_argument("--diffs", type=int, default=10, help="random pairs of snapshots to diff")
-    parser.add_argument("--repeat", type=int, default=3, help="repetitions of the whole-table steps")
-    parser.add_argument("--no-floor", action="store_true", help="skip load_floor.py's floor on week 0")
-    parser.add_argument("--workdir", type=Path, default=None,
-                        help="the weekly files and the database; none: a temporary folder")
-    args = parser.parse_args()
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="numkit-history-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    folder = workdir / "week"
-    database = new_database(workdir / "history.duckdb")
-    rng = random.Random(args.seed)
-    results = {"numbers": args.numbers, "sites": args.sites, "weeks": args.weeks,
-               "churn": args.churn}
+def load_weeks(args, workdir, folder, database, results):
+    """Week 0 and the weekly loads, each timed beside its floor; the rows of every week, and the
+    load-side figures written into `results`."""
     rows = []
-
-    print(f"history: {args.numbers:,} numbers, {args.sites:,} sites, {args.weeks} weekly loads "
-          f"after the first, churn {args.churn:.1%}, duckdb {duckdb.__version__}", flush=True)
     inv = numkit.connect(database)
     weeks = Weeks(folder, args.weeks, args.numbers, args.sites, args.seed, args.churn)
     try:
@@ -237,9 +214,50 @@ def main():
     results["database_share_of_one_snapshot"] = results["database_mb"] / results["one_snapshot_mb"]
     results["database_share_of_last_snapshot"] = results["database_mb"] / results["last_snapshot_mb"]
     results["database_free_mb"] = free_mb(database)
+    return rows
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--numbers", type=int, default=10_000_000, help="numbers in week 0")
+    parser.add_argument("--sites", type=int, default=5_000, help="sites")
+    parser.add_argument("--weeks", type=int, default=52, help="weekly loads after the first")
+    parser.add_argument("--churn", type=float, default=weekly.DEFAULT_CHURN,
+                        help="share of the rows changed each week")
+    parser.add_argument("--seed", type=int, default=1, help="the generator's seed")
+    parser.add_argument("--pairs", type=int, default=200, help="(user, site) pairs for available_numbers")
+    parser.add_argument("--diffs", type=int, default=10, help="random pairs of snapshots to diff")
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions of the whole-table steps")
+    parser.add_argument("--no-floor", action="store_true", help="skip load_floor.py's floor on week 0")
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="the weekly files and the database; none: a temporary folder")
+    parser.add_argument("--measure-only", action="store_true",
+                        help="load nothing: take the measures after the loads on the database "
+                             "an earlier run left in --workdir")
+    args = parser.parse_args()
+    if args.measure_only and not args.workdir:
+        parser.error("--measure-only reads the database of --workdir")
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="numkit-history-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    folder = workdir / "week"
+    database = (workdir / "history.duckdb" if args.measure_only
+                else new_database(workdir / "history.duckdb"))
+    rng = random.Random(args.seed)
+    results = {"numbers": args.numbers, "sites": args.sites, "weeks": args.weeks,
+               "churn": args.churn}
+
+    print(f"history: {args.numbers:,} numbers, {args.sites:,} sites, {args.weeks} weekly loads "
+          f"after the first, churn {args.churn:.1%}, duckdb {duckdb.__version__}", flush=True)
+    if args.measure_only:
+        with duckdb.connect(str(database), read_only=True) as con:
+            last_as_of = con.execute("select max(as_of) from loads").fetchall()[0][0]
+        rows = []
+    else:
+        rows = load_weeks(args, workdir, folder, database, results)
+        last_as_of = rows[-1]["as_of"]
 
     inv = numkit.connect(database)
-    inv.as_of = rows[-1]["as_of"]
+    inv.as_of = last_as_of
     with inv.holding(write=False):
         results["versions"] = int(inv.con.execute("select count(*) from number_versions").fetchall()[0][0])
         # available_numbers beside DuckDB reading one node's first 50 rows, as run.py measures
@@ -305,19 +323,23 @@ def main():
         print(f"  {measure:44s} {own:>22s}  floor {floor:>26s}  target {target:22s} "
               f"{'met' if met else 'NOT met'}")
 
-    print(f"\nafter {args.weeks} weekly loads: {results['versions']:,} versions, rewrites at weeks "
-          f"{results['rewrite_weeks']}")
+    if "rewrite_weeks" in results:
+        print(f"\nafter {args.weeks} weekly loads: {results['versions']:,} versions, rewrites at "
+              f"weeks {results['rewrite_weeks']}")
+    else:
+        print(f"\nmeasured on {database} as left by an earlier run: {results['versions']:,} versions")
     if "first_load_floor_s" in results:
         line("first load", f"{results['first_load_s']:.2f} s",
              f"load_floor {results['first_load_floor_s']:.2f} s", "<= 1.3x floor",
              results["first_load_s"] <= 1.3 * results["first_load_floor_s"])
-    line("database size", f"{results['database_mb']:.0f} MB",
-         f"one snapshot {results['one_snapshot_mb']:.0f} MB", "<= 1.5x one snapshot",
-         results["database_share_of_one_snapshot"] <= 1.5)
-    line("... beside the last week's export alone", f"{results['database_mb']:.0f} MB",
-         f"last export alone {results['last_snapshot_mb']:.0f} MB", "<= 1.5x one snapshot",
-         results["database_share_of_last_snapshot"] <= 1.5)
-    print(f"  {'... of which free blocks':44s} {results['database_free_mb']:>19.0f} MB")
+    if "database_mb" in results:
+        line("database size", f"{results['database_mb']:.0f} MB",
+             f"one snapshot {results['one_snapshot_mb']:.0f} MB", "<= 1.5x one snapshot",
+             results["database_share_of_one_snapshot"] <= 1.5)
+        line("... beside the last week's export alone", f"{results['database_mb']:.0f} MB",
+             f"last export alone {results['last_snapshot_mb']:.0f} MB", "<= 1.5x one snapshot",
+             results["database_share_of_last_snapshot"] <= 1.5)
+        print(f"  {'... of which free blocks':44s} {results['database_free_mb']:>19.0f} MB")
     for label in ("weekly", "weekly_no_rewrite"):
         if f"{label}_ratio_max" in results:
             line(f"{label} reload median / max",

@@ -47,13 +47,6 @@ STAND_ASIDE = 0.3
 # 20,000 rows (the measured effect: benchmarks/README.md, "Row groups of 32,768 rows").
 # DuckDB takes it per attach: it is not kept in the file.
 ROW_GROUP_ROWS = 32_768
-# DuckDB takes up to 80 % of the machine's memory by default, and keeps what it read of the
-# file in it. An inventory file keeps it within MEMORY_LIMIT and spills the rest to
-# <file>.tmp: at 10 M numbers, after 52 weekly loads, the reports, diffs and trends ran as
-# fast within 1 GB and the process peaked at 1.2 GB instead of 2.0 GB; a diff of 8.8 M
-# changes read whole into a DataFrame took 15 s instead of 11 (benchmarks/README.md).
-# A question that needs more may raise it: inv.con.execute("set memory_limit = '8GB'").
-MEMORY_LIMIT = "1GB"
 
 
 class _Host:
@@ -73,8 +66,7 @@ class _Host:
     def attach(self, read_only):
         if self._instance is None:
             # spill next to the file, where an instance of the file itself would
-            self._instance = duckdb.connect(config={"temp_directory": f"{self.path}.tmp",
-                                                    "memory_limit": MEMORY_LIMIT})
+            self._instance = duckdb.connect(config={"temp_directory": f"{self.path}.tmp"})
         quoted = "'" + self.path.replace("'", "''") + "'"
         options = f"{'read_only, ' if read_only else ''}row_group_size {ROW_GROUP_ROWS}"
         self._instance.execute(f"attach {quoted} as {self.ALIAS} ({options})")

@@ -13,7 +13,6 @@ import duckdb
 import pandas as pd
 
 from . import layout, reconcile
-from .. import storage
 from ..arguments import extra_names, parse_date
 from ..errors import InvalidOperation, LoadError
 from ..schema import SQL_ROOT, refresh_derived, statement
@@ -291,21 +290,11 @@ def memory_bounded(store):
     # a batch the load runs in, whose transaction a failed statement may leave refusing
     # every command until it ends
     enclosing = store.enclosing_operation
-    # DuckDB says a limit rounded (1 GB is "953.6 MiB", which set again is 953.5): an
-    # inventory file's own bound is put back as it was given
-    given = storage.MEMORY_LIMIT
-    put_back = ("reset memory_limit" if by_default else
-                f"set memory_limit = '{given if before == _as_duckdb_says(given) else before}'")
     try:
         yield
     finally:
-        _put_back(store.con, put_back, enclosing)
-
-
-@functools.cache
-def _as_duckdb_says(limit):
-    with duckdb.connect(config={"memory_limit": limit}) as scratch:
-        return scratch.execute("select current_setting('memory_limit')").fetchall()[0][0]
+        _put_back(store.con, "reset memory_limit" if by_default
+                  else f"set memory_limit = '{before}'", enclosing)
 
 
 def _about_files_first(problems):

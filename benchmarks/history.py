@@ -11,7 +11,8 @@ prints one line: the load's seconds, DuckDB's bare `read_csv` of the same number
 memory (the floor of that week), whether the load rewrote every row in node order (the
 layout measured before the load: numkit.loading.layout), the database's size. After the
 first load: the size of one snapshot and load_floor.py's floor on week 0's export. After
-the last: the database size, the weekly reloads, available_numbers, the four reports, diffs
+the last: the database size, and again after `numkit compact` (the measures after are taken
+on the compacted file), the weekly reloads, available_numbers, the four reports, diffs
 between snapshots, utilization_history and run_out_forecast (when numkit has them), each
 beside its floor measured in this run, and the peak resident memory. The last line printed
 is one JSON object with every figure.
@@ -214,6 +215,12 @@ def load_weeks(args, workdir, folder, database, results):
     results["database_share_of_one_snapshot"] = results["database_mb"] / results["one_snapshot_mb"]
     results["database_share_of_last_snapshot"] = results["database_mb"] / results["last_snapshot_mb"]
     results["database_free_mb"] = free_mb(database)
+    # the free blocks given back, as an analyst does with `numkit compact` now and then; the
+    # measures after are taken on the compacted file
+    results["compact_s"], _ = timed(inv.compact)
+    results["compacted_mb"] = database_mb(inv, database)
+    results["compacted_share_of_one_snapshot"] = results["compacted_mb"] / results["one_snapshot_mb"]
+    results["compacted_share_of_last_snapshot"] = results["compacted_mb"] / results["last_snapshot_mb"]
     return rows
 
 def main():
@@ -340,6 +347,9 @@ def main():
              f"last export alone {results['last_snapshot_mb']:.0f} MB", "<= 1.5x one snapshot",
              results["database_share_of_last_snapshot"] <= 1.5)
         print(f"  {'... of which free blocks':44s} {results['database_free_mb']:>19.0f} MB")
+        line(f"... after numkit compact ({results['compact_s']:.1f} s)", f"{results['compacted_mb']:.0f} MB",
+             f"last export alone {results['last_snapshot_mb']:.0f} MB", "<= 1.5x one snapshot",
+             results["compacted_share_of_last_snapshot"] <= 1.5)
     for label in ("weekly", "weekly_no_rewrite"):
         if f"{label}_ratio_max" in results:
             line(f"{label} reload median / max",

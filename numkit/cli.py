@@ -414,6 +414,20 @@ def forget_snapshot(db):
 
 @main.command()
 @click.argument("db", type=click.Path(dir_okay=False))
+@expected_errors
+def compact(db):
+    """Give back the free space in DB's file (weekly loads leave some): copy, check, swap."""
+    from .inventory import connect
+
+    with connect(existing(db)) as inv:
+        sizes = inv.compact()
+    before, after = sizes["before_bytes"], sizes["after_bytes"]
+    say(f"{visible(db)}: {before / 1e6:,.1f} MB before, {after / 1e6:,.1f} MB now "
+        f"({(before - after) / 1e6:,.1f} MB given back)")
+
+
+@main.command()
+@click.argument("db", type=click.Path(dir_okay=False))
 @as_of_option
 @expected_errors
 def check(db, as_of):

@@ -211,6 +211,13 @@ class Inventory:
         with self.store.bulk_rewrite("forgetting the snapshot"):
             return forget.forget_latest_snapshot(self)
 
+    def compact(self):
+        """Give the database file's free blocks back (DuckDB reuses them but never shortens
+        the file): the database is copied into a new file, checked, and put in the file's
+        place; on any failure the file stays as it was. Returns {"before_bytes",
+        "after_bytes", "free_blocks_before", "blocks_before"}."""
+        return self.store.compact()
+
     # -- read ------------------------------------------------------------------------
     @reads
     def available_numbers(self, username, node, limit=None):

@@ -372,6 +372,29 @@ class Storage:
             other.con.unregister("copied")
         refresh_derived(other.con)
 
+    # -- the file's free space ---------------------------------------------------------
+    def compact(self):
+        """Give the file's free blocks back: copy the database into a new file and put that
+        in its place (numkit.compaction). Returns the sizes before and after, in bytes."""
+        from .compaction import copy_in_place
+
+        if self.read_only:
+            raise InvalidOperation(f"{self.path} is open read-only (numkit.connect(..., "
+                                   "read_only=True)): connect without read_only to compact it")
+        if self._host is None:
+            raise InvalidOperation("a memory database has no file to compact")
+        with self._lock:
+            if self._current is not None or self._session_depth:
+                raise InvalidOperation("compacting cannot run inside an operation or a batch")
+            self._let_go()
+            _others_let_go(self)
+            time.sleep(max(0.0, self._reopen_after - time.monotonic()))
+            con = self._open_file(False)
+            try:
+                return copy_in_place(con, _Host.ALIAS, self.path, ROW_GROUP_ROWS)
+            finally:
+                self._close_file(con)
+
     # -- writing -----------------------------------------------------------------------
     @property
     def enclosing_operation(self):

@@ -2,7 +2,6 @@
 disk cannot hold leaves the database as it was, saying so in one line."""
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,24 +10,11 @@ from click.testing import CliRunner
 import numkit
 from numkit.cli import main
 from numkit.loading.snapshots import load_folder
+from small_disks import assert_same_tables, every_table, grow, mount_small_disks
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "numkit" / "sample_export"
 FIRST_USERS = "history/users-2026-06-26.csv"
-
-
-def every_table(db):
-    """Every table of the database file, each sorted whole (a rollback may reorder rows)."""
-    with numkit.connect(db, read_only=True) as inv:
-        names = inv.sql("select table_name from duckdb_tables() where not temporary "
-                        "order by table_name")["table_name"].tolist()
-        return {name: inv.sql(f'select * from "{name}" order by all') for name in names}
-
-
-def assert_same_tables(before, after):
-    assert list(after) == list(before)
-    for name, frame in after.items():
-        assert frame.equals(before[name]), name
 
 
 @pytest.fixture
@@ -119,26 +105,7 @@ def small_db(tmp_path_factory):
 @pytest.fixture
 def small_disk(tmp_path):
     """mount(size_kb, at=None) -> a folder on a tmpfs of that size; unmounted after."""
-    mounted = []
-
-    def mount(size_kb, at=None):
-        at = at or tmp_path / f"disk-{len(mounted)}"
-        at.mkdir(exist_ok=True)
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(at)],
-                              capture_output=True, text=True)
-        if done.returncode:
-            pytest.skip(f"a small disk is needed and mounting a tmpfs is not permitted here "
-                        f"({done.stderr.strip()})")
-        mounted.append(at)
-        return at
-    yield mount
-    for at in reversed(mounted):
-        subprocess.run(["umount", "-l", str(at)])
-
-
-def grow(folder):
-    """Free the space: the tmpfs grows, its files stay."""
-    subprocess.run(["mount", "-o", "remount,size=200000k", str(folder)], check=True)
+    yield from mount_small_disks(tmp_path)
 
 
 def load_big(db, export):

@@ -275,9 +275,10 @@ def memory_bounded(store):
     included; a database with nowhere to spill is left unbounded (bounding would only make
     it fail). Unbounded, the commit of a weekly load at 10 M numbers took the process from
     1.2 to 2.2 GB. (The indexes built again after the commit are not bounded: bounded, they
-    spill, and a disk that fills up then leaves a .wal DuckDB cannot replay.) Entered outside the load's operation, so no aborted transaction stands in
-    the way of putting the setting back, and put back on the connection of the moment (a
-    disk failure makes the store open the file afresh)."""
+    spill, and a disk that fills up then leaves a .wal DuckDB cannot replay.) The setting
+    is put back on the connection of the moment (a disk failure makes the store open the
+    file afresh), and, when a failure has aborted the batch the load runs in, once that
+    batch has ended."""
     con = store.con
     if con.execute("select current_setting('temp_directory') = ''").fetchall()[0][0]:
         yield   # nowhere to spill

@@ -1,0 +1,124 @@
+"""Giving an inventory file's free space back (`numkit compact`, `Inventory.compact`).
+
+DuckDB reuses the blocks a rewrite frees but never shortens its file: after a year of
+weekly loads at 10 M numbers about a fifth of the file is free blocks (benchmarks/README.md).
+The one way DuckDB offers to shed them is copying the database into a new file (COPY FROM
+DATABASE). numkit writes the copy beside the file, checks that it holds every row and
+every sequence's position, and only then puts it in the file's place, in one rename: a
+failure at any step leaves the file as it was, and the next compaction clears what the
+failed one left.
+"""
+
+import os
+import shutil
+
+import duckdb
+
+from .disk import storage_failure
+from .errors import InvalidOperation, NotSaved
+
+# Where the copy is written, beside the file (a rename across file systems is no rename).
+COMPACTING_SUFFIX = ".compacting"
+# The copy reads and writes tables whole: bounded like a load (it spills beside the file).
+COMPACT_MEMORY_LIMIT = "1GB"
+COPY_ALIAS = "compacted"
+
+
+def compacting_path(path):
+    return f"{path}{COMPACTING_SUFFIX}"
+
+
+def _let_copy_go(con):
+    """Detach the copy after a failure; a full disk may refuse its checkpoint, and the copy
+    is thrown away all the same."""
+    try:
+        con.execute(f"detach if exists {COPY_ALIAS}")
+    except duckdb.Error:
+        pass
+
+
+def _remove_leftovers(copy):
+    for leftover in (copy, f"{copy}.wal"):
+        if os.path.exists(leftover):
+            os.remove(leftover)
+
+
+def _quoted(path):
+    return "'" + path.replace("'", "''") + "'"
+
+
+def _file_facts(con, alias):
+    """Rows of every table and each sequence's last value: what a faithful copy keeps."""
+    tables = con.execute(
+        "select table_name from duckdb_tables() where database_name = $db and not temporary "
+        "order by table_name", {"db": alias}).fetchall()
+    rows = {name: con.execute(f'select count(*) from "{alias}".main."{name}"').fetchall()[0][0]
+            for (name,) in tables}
+    sequences = dict(con.execute(
+        "select sequence_name, last_value from duckdb_sequences() where database_name = $db",
+        {"db": alias}).fetchall())
+    objects = con.execute(
+        "select (select count(*) from duckdb_indexes() where database_name = $db), "
+        "(select count(*) from duckdb_views() where database_name = $db and not internal), "
+        "(select count(*) from duckdb_functions() where database_name = $db)",
+        {"db": alias}).fetchall()[0]
+    return {"rows": rows, "sequences": sequences, "indexes, views, macros": objects}
+
+
+def _free_blocks(con, alias):
+    return con.execute("select free_blocks, total_blocks from pragma_database_size() "
+                       "where database_name = $db", {"db": alias}).fetchall()[0]
+
+
+def copy_in_place(con, alias, path, row_group_size):
+    """Copy the database attached to `con` as `alias` (the file at `path`, held for writing)
+    into a new file and put that in its place. Returns the sizes before and after, in bytes,
+    and the free blocks before."""
+    copy = compacting_path(path)
+    _remove_leftovers(copy)
+    memory = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+    con.execute(f"set memory_limit = '{COMPACT_MEMORY_LIMIT}'")
+    try:
+        try:
+            # what the .wal holds goes into the file first: the .wal stays with the old file
+            con.execute(f'checkpoint "{alias}"')
+            free_blocks, total_blocks = _free_blocks(con, alias)
+            before = os.path.getsize(path)
+            con.execute(f"attach {_quoted(copy)} as {COPY_ALIAS} (row_group_size {row_group_size})")
+            con.execute(f'copy from database "{alias}" to {COPY_ALIAS}')
+            con.execute(f"checkpoint {COPY_ALIAS}")
+            kept, copied = _file_facts(con, alias), _file_facts(con, COPY_ALIAS)
+            con.execute(f"detach {COPY_ALIAS}")
+        except duckdb.Error as error:
+            _let_copy_go(con)
+            reason = storage_failure(error, copy)
+            if reason is None:
+                raise
+            raise NotSaved(f"{path} was not compacted: {reason}; it is left as it was",
+                           "compacting", reason) from None
+        if kept != copied:
+            different = sorted(key for key in kept if kept[key] != copied[key])
+            raise InvalidOperation(f"compacting {path}: the copy differs from it in its "
+                                   f"{', '.join(different)}; {path} is left as it was")
+        if os.path.exists(f"{copy}.wal"):
+            raise InvalidOperation(f"compacting {path}: the copy was not written whole; "
+                                   f"{path} is left as it was")
+        shutil.copymode(path, copy)
+        os.replace(copy, path)
+        _sync_folder(path)
+    except BaseException:
+        _remove_leftovers(copy)
+        raise
+    finally:
+        con.execute(f"set memory_limit = '{memory}'")
+    return {"before_bytes": before, "after_bytes": os.path.getsize(path),
+            "free_blocks_before": free_blocks, "blocks_before": total_blocks}
+
+
+def _sync_folder(path):
+    """The rename reaches the disk with the folder's entry (POSIX keeps renames there)."""
+    folder = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)

@@ -11,7 +11,10 @@ byte) and each week applies, to rows not changed yet that week:
 - new ranges: a block of new numbers, Available, at a site;
 - removals: Available or Inactive numbers, flagged for nobody, leave the export;
 - returns: numbers removed in an earlier week come back, Available, where they were;
-- releases: Cooling and Reserved rows whose release date has passed become Available;
+- releases: every Cooling row whose release date VOSS's daily expiry job reached during the
+  week (it looks back 20 days, docs/rules.md R23) becomes Available, as the job makes it;
+  then, up to the kind's share, other Cooling and Reserved rows whose release date has
+  passed (an analyst releasing stuck cooling, a reservation ending);
 - onboardings: Available site numbers become Used by a new user, added at that site.
 
 A row changed is a row of the week before that is gone or differs (a moved row counts once)
@@ -50,6 +53,7 @@ KINDS = (*CHANGE_SHARES, "onboardings")
 LEAVER_COOLING_SHARE = 0.6          # of a leaver's numbers; the rest keep a flag
 MOVED_WITH_USER_SHARE = 0.5         # of a mover's site numbers; the rest go Cooling
 COOLING_DAYS = (14, 60)             # a leaver's or mover's number cools for this long
+EXPIRY_LOOK_BACK_DAYS = 20          # VOSS's cooling-expiry job (rules R23)
 RANGE_SIZE = (10, 100)
 NEW_RANGE_BLOCK = 1000              # new ranges start on a whole thousand, like real DIDs
 # demo.draw's arrays with a value per number row (the others are per site or customer)
@@ -134,7 +138,10 @@ class Series:
         counts = {"week": self.week, "as_of": self.as_of.isoformat(), "rows_before": before}
         left = budget
         for kind, share in CHANGE_SHARES.items():
-            wanted = min(left, round(budget * share))
+            wanted = round(budget * share)
+            if kind == "releases":      # the expiry job releases all it reaches, whatever the share
+                wanted = max(wanted, len(self._reached_by_expiry_job()))
+            wanted = min(left, wanted)
             done = getattr(self, "_" + kind)(wanted, rng, counts)
             counts[kind] = done
             left -= done
@@ -274,12 +281,29 @@ class Series:
         self._clear_use(back)
         return len(back)
 
+    def _reached_by_expiry_job(self):
+        """Cooling rows whose release date VOSS's daily expiry job reached during the week:
+        run on each day since the last export, it releases the dates of its 20 days before."""
+        rows = self.rows
+        return np.flatnonzero(
+            self._free() & (rows["status"] == demo.COOLING) & rows["dated"]
+            & (rows["days"] <= self._days)
+            & (rows["days"] > self._days - DAYS_APART - EXPIRY_LOOK_BACK_DAYS))
+
     def _releases(self, wanted, rng, counts):
         rows = self.rows
-        candidates = np.flatnonzero(
-            self._free() & np.isin(rows["status"], [demo.COOLING, demo.RESERVED])
-            & rows["dated"] & (rows["days"] <= self._days))
-        released = rng.choice(candidates, size=min(wanted, len(candidates)), replace=False)
+        reached = self._reached_by_expiry_job()
+        if len(reached) >= wanted:
+            # more than the week's changes allow (the backlog of week 0's due rows): those
+            # nearest to leaving the job's look-back first
+            released = reached[np.argsort(rows["days"][reached], kind="stable")[:wanted]]
+        else:
+            others = np.flatnonzero(
+                self._free() & np.isin(rows["status"], [demo.COOLING, demo.RESERVED])
+                & rows["dated"] & (rows["days"] <= self._days))
+            others = np.setdiff1d(others, reached, assume_unique=True)
+            extra = rng.choice(others, size=min(wanted - len(reached), len(others)), replace=False)
+            released = np.concatenate([reached, extra])
         rows["status"][released] = demo.AVAILABLE
         rows["dated"][released] = False
         rows["reserved_for"][released] = -1

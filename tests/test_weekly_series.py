@@ -5,6 +5,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -129,6 +130,40 @@ def test_each_kind_of_change_occurs(series):
             was["Release Date"] <= next_day)
         seen["release"] += (due & (now["Status"] == "Available")).sum()
     assert all(seen.values()), seen
+
+
+def cooling_by_release_day(series):
+    """{row index: release day (days from week 0)} of the dated Cooling rows present now
+    (the planted rule examples, which never change, left out)."""
+    rows = series.rows
+    at = np.flatnonzero(series.present & (rows["status"] == demo.COOLING) & rows["dated"]
+                        & ~rows["planted"])
+    return dict(zip(at.tolist(), rows["days"][at].tolist()))
+
+
+@pytest.mark.parametrize("churn", [0.2, 0.01])
+def test_the_expiry_job_releases_the_cooling_it_reaches_each_week(churn):
+    """VOSS's daily job releases every Cooling row whose date it reaches (looking back 20
+    days, rules R23): the rows it reached during a week are Available in the next export, so
+    stuck cooling does not pile up week after week. When the week's churn cannot hold them all
+    (week 0's backlog at a low churn), those nearest to leaving the look-back go first."""
+    series = weekly.Series(numbers=3000, sites=12, seed=5, churn=churn)
+    stuck = []
+    for _ in range(10):
+        cooling = cooling_by_release_day(series)
+        series.advance()
+        today = series._days
+        reached = {row: day for row, day in cooling.items()
+                   if today - weekly.DAYS_APART - weekly.EXPIRY_LOOK_BACK_DAYS < day <= today}
+        released = {row for row in reached if series.rows["status"][row] == demo.AVAILABLE}
+        left = set(reached) - released
+        if churn == 0.2:
+            assert reached and not left
+        elif left and released:
+            assert max(reached[row] for row in released) <= min(reached[row] for row in left)
+        stuck.append(sum(day < today - weekly.EXPIRY_LOOK_BACK_DAYS
+                         for day in cooling_by_release_day(series).values()))
+    assert stuck[-1] == stuck[-2] == stuck[-3]      # none added once the backlog is gone
 
 
 def test_moved_numbers_follow_their_user_to_another_site_of_the_customer(series):

@@ -74,7 +74,8 @@ def copy_in_place(con, alias, path, row_group_size):
     """Copy the database attached to `con` as `alias` (the file at `path`, held for writing)
     into a new file and put that in its place. Returns the sizes before and after, in bytes,
     and the free blocks before."""
-    copy = compacting_path(path)
+    target = os.path.realpath(path)   # a link to the file stays a link to the compacted file
+    copy = compacting_path(target)
     _remove_leftovers(copy)
     memory = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
     con.execute(f"set memory_limit = '{COMPACT_MEMORY_LIMIT}'")
@@ -83,7 +84,7 @@ def copy_in_place(con, alias, path, row_group_size):
             # what the .wal holds goes into the file first: the .wal stays with the old file
             con.execute(f'checkpoint "{alias}"')
             free_blocks, total_blocks = _free_blocks(con, alias)
-            before = os.path.getsize(path)
+            before = os.path.getsize(target)
             con.execute(f"attach {_quoted(copy)} as {COPY_ALIAS} (row_group_size {row_group_size})")
             con.execute(f'copy from database "{alias}" to {COPY_ALIAS}')
             con.execute(f"checkpoint {COPY_ALIAS}")
@@ -103,15 +104,15 @@ def copy_in_place(con, alias, path, row_group_size):
         if os.path.exists(f"{copy}.wal"):
             raise InvalidOperation(f"compacting {path}: the copy was not written whole; "
                                    f"{path} is left as it was")
-        shutil.copymode(path, copy)
-        os.replace(copy, path)
-        _sync_folder(path)
+        shutil.copymode(target, copy)
+        os.replace(copy, target)
+        _sync_folder(target)
     except BaseException:
         _remove_leftovers(copy)
         raise
     finally:
         con.execute(f"set memory_limit = '{memory}'")
-    return {"before_bytes": before, "after_bytes": os.path.getsize(path),
+    return {"before_bytes": before, "after_bytes": os.path.getsize(target),
             "free_blocks_before": free_blocks, "blocks_before": total_blocks}
 
 

@@ -94,6 +94,17 @@ def test_after_compacting_the_sequences_go_on_where_they_were(db, with_free_bloc
     assert ids[0] == ids[1]
 
 
+def test_compacting_through_a_link_compacts_the_file_it_names(db):
+    link = db.parent / "link.duckdb"
+    link.symlink_to(db)
+    before = every_table(db)
+    with numkit.connect(link) as inv:
+        inv.compact()
+    assert link.is_symlink() and link.resolve() == db.resolve()
+    assert blocks(db)[0] == 0
+    assert_same_tables(before, every_table(link))
+
+
 def test_a_copy_that_differs_is_not_put_in_place(db, monkeypatch):
     before = every_table(db)
     size = os.path.getsize(db)

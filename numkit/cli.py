@@ -324,6 +324,7 @@ def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict,
                 say_loaded(report, problems)
             if problems:
                 write_rejects(inv, reports, problems)
+        suggest_compacting(db)
     except (NotSaved, duckdb.Error) as failed:
         # a disk too small for the schema fails the opening itself, before any load
         reason = failed.reason if isinstance(failed, NotSaved) else storage_failure(failed, db)
@@ -335,6 +336,19 @@ def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict,
     finally:
         if new_file and not landed:
             remove_new_file(db)
+
+
+def suggest_compacting(db):
+    """After a load, once the file has let it go (its blocks freed): when much of the file is
+    free blocks, which DuckDB reuses but never gives back, say how to give them back."""
+    from . import compaction
+    from .inventory import connect
+
+    with connect(db, read_only=True) as inv:
+        free, total = compaction.free_space(inv.con)
+    if compaction.worth_compacting(free, total):
+        say(f"  {free / 1e6:,.0f} MB of {visible(db)}'s {total / 1e6:,.0f} MB are free blocks: "
+            f"`numkit compact {visible(db)}` gives them back")
 
 
 def remove_new_file(db):

@@ -65,6 +65,23 @@ def _file_facts(con, alias):
     return {"rows": rows, "sequences": sequences, "indexes, views, macros": objects}
 
 
+# `numkit load` says how to give the free blocks back once they are this share of the file
+# and at least this many bytes (a small file's free blocks are not worth a copy).
+SUGGEST_AT_SHARE = 0.2
+SUGGEST_AT_BYTES = 64 * 2**20
+
+
+def free_space(con):
+    """(free bytes, bytes) of the blocks of the database `con` uses."""
+    return con.execute("select free_blocks * block_size, total_blocks * block_size "
+                       "from pragma_database_size() where database_name = current_database()"
+                       ).fetchall()[0]
+
+
+def worth_compacting(free, total):
+    return free >= SUGGEST_AT_BYTES and free >= SUGGEST_AT_SHARE * total
+
+
 def _free_blocks(con, alias):
     return con.execute("select free_blocks, total_blocks from pragma_database_size() "
                        "where database_name = $db", {"db": alias}).fetchall()[0]

@@ -179,3 +179,28 @@ def test_a_copy_the_disk_cannot_hold_leaves_the_file_as_it_was(with_free_blocks,
         inv.compact()
         assert inv.check().empty
     assert blocks(db)[0] == 0
+
+
+def load_week_again(db, folder):
+    return CliRunner().invoke(main, ["load", str(db), "--numbers", str(folder / "numbers.csv"),
+                                     "--users", str(folder / "users.csv"), "--hierarchy",
+                                     str(folder / "hierarchy.csv")])
+
+
+def test_a_load_that_leaves_much_of_the_file_free_says_how_to_give_it_back(db, with_free_blocks,
+                                                                           monkeypatch):
+    monkeypatch.setattr(compaction, "SUGGEST_AT_BYTES", 0)
+    said = load_week_again(db, with_free_blocks.parent)
+    assert said.exit_code == 0, said.output
+    free, total = blocks(db)
+    assert free >= compaction.SUGGEST_AT_SHARE * total     # 16 of 52 blocks here
+    block = 262_144
+    assert said.output.splitlines()[-1] == (
+        f"  {free * block / 1e6:,.0f} MB of {db}'s {total * block / 1e6:,.0f} MB are free "
+        f"blocks: `numkit compact {db}` gives them back")
+
+
+def test_a_load_that_leaves_little_free_says_nothing_of_compacting(db, with_free_blocks):
+    said = load_week_again(db, with_free_blocks.parent)     # a few MB free: not worth a copy
+    assert said.exit_code == 0, said.output
+    assert "numkit compact" not in said.output

@@ -519,7 +519,7 @@ class Inventory:
         """How many changes of each kind `snapshot_changes` lists: {change: count}, without
         reading the changes themselves into Python."""
         return dict(self.con.execute(
-            "select change, count(*) from snapshot_change_rows($a, $b) group by change",
+            "select change, changes from snapshot_change_counts($a, $b)",
             self._snapshot_pair(from_load, to_load)).fetchall())
 
     @reads

@@ -30,7 +30,7 @@ FIXED_LOOKUPS = ("numkit_snapshot_date", "numkit_latest_load", "numkit_candidate
 # are updated. The digest is schema_digest() of the files of that version. What a database
 # of an older version lacks in its tables is added by sql/migrations/NNNN_*.sql, NNNN being
 # the version that brings it.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 SCHEMA_DIGESTS = {
     1: "dead0111ada1fdd033d95ae6803f3a4b120a4a9a3b49e3b9449ac35c4fa01842",
     # snapshots keep every column and their nodes, deletions name their load, and
@@ -66,6 +66,9 @@ SCHEMA_DIGESTS = {
     # deleted_user_reservations lowers each reserved row's user once and sorts by the
     # deletion date (the same order, cheaper)
     11: "7e59f20b3afa6a7c9e6abcd1c1432d60a52efa460b3c8b723111928a485513ae",
+    # snapshot_change_counts counts each kind in one pass over the pairs
+    # (snapshot_number_pairs, snapshot_user_pairs, which snapshot_change_rows reads too)
+    12: "e075e2e30cb1f992d4bb3b98fc2f586001b9a1d2e5d1fadab524e1b661e4ed20",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"

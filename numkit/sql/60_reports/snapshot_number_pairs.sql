@@ -1,0 +1,29 @@
+-- The number rows that changed between two loaded snapshots, each paired with itself in
+-- the other (rules R36): a row of one snapshot and the row of the same number and node in
+-- the other, or nothing where it is added or removed. Only the versions one snapshot holds
+-- and the other does not are read: a version both hold is the same row in both (the
+-- history keeps each version once), so the work grows with what changed between the two.
+-- snapshot_change_rows lists the changes from it, snapshot_change_counts counts them.
+create or replace macro snapshot_number_pairs(from_load, to_load) as table
+with earlier as (
+    select * from number_versions as versions
+    where held_at_one_only(versions.from_load, versions.to_load, from_load, to_load)
+),
+later as (
+    select * from number_versions as versions
+    where held_at_one_only(versions.from_load, versions.to_load, to_load, from_load)
+)
+select
+    coalesce(later.number, earlier.number) as number,
+    coalesce(later.node, earlier.node) as node,
+    coalesce(later.number_order, earlier.number_order) as number_order,
+    earlier.number is null as added,
+    later.number is null as removed,
+    earlier.status as status_before,
+    later.status as status_after,
+    earlier.reserved_for as flag_before,
+    later.reserved_for as flag_after,
+    earlier.used_by as used_by_before,
+    later.used_by as used_by_after
+from earlier
+full join later on later.number = earlier.number and later.node = earlier.node;

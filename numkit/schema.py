@@ -30,7 +30,7 @@ FIXED_LOOKUPS = ("numkit_snapshot_date", "numkit_latest_load", "numkit_candidate
 # are updated. The digest is schema_digest() of the files of that version. What a database
 # of an older version lacks in its tables is added by sql/migrations/NNNN_*.sql, NNNN being
 # the version that brings it.
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 SCHEMA_DIGESTS = {
     1: "dead0111ada1fdd033d95ae6803f3a4b120a4a9a3b49e3b9449ac35c4fa01842",
     # snapshots keep every column and their nodes, deletions name their load, and
@@ -69,6 +69,9 @@ SCHEMA_DIGESTS = {
     # snapshot_change_counts counts each kind in one pass over the pairs
     # (snapshot_number_pairs, snapshot_user_pairs, which snapshot_change_rows reads too)
     12: "e075e2e30cb1f992d4bb3b98fc2f586001b9a1d2e5d1fadab524e1b661e4ed20",
+    # the kinds of change decided once, as columns of the pairs (status_changed,
+    # flag_change, used_by_changed, moved), which the list and the counts both read
+    13: "03c65c18a359ab41b5f4d829a5a0550dd016a039806841b056f7620f2ade2f7a",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"

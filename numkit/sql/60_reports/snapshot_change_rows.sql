@@ -2,8 +2,8 @@
 -- numbers added and removed, status changes, Reserved For flags set, cleared or changed,
 -- numbers passed from one user to another (Used By changed; usernames compare without
 -- regard to case), users onboarded, deleted or moved. Read from the rows and users paired
--- across the two (snapshot_number_pairs, snapshot_user_pairs); snapshot_change_counts
--- counts the same kinds by the same conditions without listing them.
+-- across the two (snapshot_number_pairs, snapshot_user_pairs), which decide each kind;
+-- snapshot_change_counts counts the same kinds without listing them.
 create or replace macro snapshot_change_rows(from_load, to_load) as table
 with paired as (
     select * from snapshot_number_pairs(from_load, to_load)
@@ -20,22 +20,16 @@ changes as (
     from paired where removed
     union all
     select 'status_changed', number, node, null, status_before, status_after, number_order
-    from paired where not added and not removed and status_before <> status_after
+    from paired where status_changed
     union all
-    select case when flag_before is null then 'reserved_for_set'
-                when flag_after is null then 'reserved_for_cleared'
-                else 'reserved_for_changed' end,
-           number, node, coalesce(flag_after, flag_before), flag_before, flag_after, number_order
-    from paired
-    where not removed and flag_before is distinct from flag_after
-      and not (added and flag_after is null)
+    select flag_change, number, node, coalesce(flag_after, flag_before), flag_before, flag_after,
+           number_order
+    from paired where flag_change is not null
     union all
-    -- taken into use or let go (one side empty) is a change too; the user named is the one
-    -- who has the number, or who had it
+    -- the user named is the one who has the number, or who had it
     select 'used_by_changed', number, node, coalesce(used_by_after, used_by_before),
            used_by_before, used_by_after, number_order
-    from paired
-    where not added and not removed and lower(used_by_before) is distinct from lower(used_by_after)
+    from paired where used_by_changed
     union all
     select 'user_onboarded', null, node_after, username, null, node_after, null
     from users_paired where onboarded
@@ -44,6 +38,6 @@ changes as (
     from users_paired where deleted
     union all
     select 'user_moved', null, node_after, username, node_before, node_after, null
-    from users_paired where not onboarded and not deleted and node_before <> node_after
+    from users_paired where moved
 )
 select change, number, node, username, before, after, number_order from changes;

@@ -73,18 +73,20 @@ SUGGEST_AT_BYTES = 64 * 2**20
 
 def free_space(con):
     """(free bytes, bytes) of the blocks of the database `con` uses."""
-    return con.execute("select free_blocks * block_size, total_blocks * block_size "
-                       "from pragma_database_size() where database_name = current_database()"
-                       ).fetchall()[0]
+    free_blocks, blocks, block_size = _blocks(con)
+    return free_blocks * block_size, blocks * block_size
 
 
 def worth_compacting(free, total):
     return free >= SUGGEST_AT_BYTES and free >= SUGGEST_AT_SHARE * total
 
 
-def _free_blocks(con, alias):
-    return con.execute("select free_blocks, total_blocks from pragma_database_size() "
-                       "where database_name = $db", {"db": alias}).fetchall()[0]
+def _blocks(con, database=None):
+    """(free blocks, blocks, block size) of `database` attached to `con` (default: the one
+    in use)."""
+    return con.execute("select free_blocks, total_blocks, block_size from pragma_database_size() "
+                       "where database_name = coalesce($db, current_database())",
+                       {"db": database}).fetchall()[0]
 
 
 def copy_in_place(con, alias, path, row_group_size):
@@ -100,7 +102,7 @@ def copy_in_place(con, alias, path, row_group_size):
         try:
             # what the .wal holds goes into the file first: the .wal stays with the old file
             con.execute(f'checkpoint "{alias}"')
-            free_blocks, total_blocks = _free_blocks(con, alias)
+            free_blocks, total_blocks, _ = _blocks(con, alias)
             before = os.path.getsize(target)
             con.execute(f"attach {_quoted(copy)} as {COPY_ALIAS} (row_group_size {row_group_size})")
             con.execute(f'copy from database "{alias}" to {COPY_ALIAS}')

@@ -14,7 +14,9 @@ byte) and each week applies, to rows not changed yet that week:
 - releases: every Cooling row whose release date VOSS's daily expiry job reached during the
   week (it looks back 20 days, docs/rules.md R23) becomes Available, as the job makes it;
   then, up to the kind's share, other Cooling and Reserved rows whose release date has
-  passed (an analyst releasing stuck cooling, a reservation ending);
+  passed (an analyst releasing stuck cooling, a reservation ending). The job's rows may
+  take the week's changes left but ONBOARDINGS_KEPT of the onboardings' share: week 0's
+  backlog of due rows would otherwise leave no onboardings for weeks;
 - onboardings: Available site numbers become Used by a new user, added at that site.
 
 A row changed is a row of the week before that is gone or differs (a moved row counts once)
@@ -50,6 +52,9 @@ SERIES_STREAM = 17
 CHANGE_SHARES = {"leavers": 0.20, "moves": 0.15, "new_ranges": 0.10, "removals": 0.05,
                  "returns": 0.05, "releases": 0.15}
 KINDS = (*CHANGE_SHARES, "onboardings")
+# Of the onboardings' share (what CHANGE_SHARES leave), the part the expiry job's releases
+# may not take: people join every week, whatever VOSS's job has to release.
+ONBOARDINGS_KEPT = 0.5
 LEAVER_COOLING_SHARE = 0.6          # of a leaver's numbers; the rest keep a flag
 MOVED_WITH_USER_SHARE = 0.5         # of a mover's site numbers; the rest go Cooling
 COOLING_DAYS = (14, 60)             # a leaver's or mover's number cools for this long
@@ -137,10 +142,12 @@ class Series:
         self.touched = np.zeros(rows["n"], bool)
         counts = {"week": self.week, "as_of": self.as_of.isoformat(), "rows_before": before}
         left = budget
+        onboardings_kept = round(budget * (1 - sum(CHANGE_SHARES.values())) * ONBOARDINGS_KEPT)
         for kind, share in CHANGE_SHARES.items():
             wanted = round(budget * share)
             if kind == "releases":      # the expiry job releases all it reaches, whatever the share
-                wanted = max(wanted, len(self._reached_by_expiry_job()))
+                wanted = max(wanted, min(len(self._reached_by_expiry_job()),
+                                         left - onboardings_kept))
             wanted = min(left, wanted)
             done = getattr(self, "_" + kind)(wanted, rng, counts)
             counts[kind] = done

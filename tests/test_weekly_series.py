@@ -166,6 +166,20 @@ def test_the_expiry_job_releases_the_cooling_it_reaches_each_week(churn):
     assert stuck[-1] == stuck[-2] == stuck[-3]      # none added once the backlog is gone
 
 
+@pytest.mark.parametrize("numbers, sites", [(5000, 6), (100_000, 50)])
+def test_people_join_every_week_while_the_expiry_job_clears_its_backlog(numbers, sites):
+    """Week 0's backlog of due cooling keeps the expiry job busy for weeks at a low churn;
+    the job still leaves new users their weeks: onboardings keep at least ONBOARDINGS_KEPT
+    of their share of every week's changes (rules R36's series: realistic change)."""
+    series = weekly.Series(numbers=numbers, sites=sites, seed=1, churn=0.01)
+    for _ in range(6):
+        changes = series.advance()
+        budget = round(series.churn * changes["rows_before"])
+        kept = round(budget * (1 - sum(weekly.CHANGE_SHARES.values())) * weekly.ONBOARDINGS_KEPT)
+        assert changes["onboardings"] >= kept > 0, changes
+        assert changes["rows_changed"] == budget
+
+
 def test_moved_numbers_follow_their_user_to_another_site_of_the_customer(series):
     weeks = weeks_of(series)
     for (_, before, _), (_, after, users) in zip(weeks, weeks[1:]):

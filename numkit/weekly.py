@@ -67,6 +67,12 @@ ROW_ARRAYS = ("kind", "site", "customer", "node", "value", "status", "used_by",
               "description", "planted")
 
 
+def kept_for_onboardings(budget):
+    """Of a week's `budget` of changed rows, how many the expiry job's releases leave to
+    onboardings (ONBOARDINGS_KEPT of their share)."""
+    return round(budget * (1 - sum(CHANGE_SHARES.values())) * ONBOARDINGS_KEPT)
+
+
 class Series:
     """A demo inventory and its weeks. ``write(folder)`` writes the current week's numbers,
     users and hierarchy; ``advance()`` moves to the next week and returns its changes."""
@@ -142,7 +148,7 @@ class Series:
         self.touched = np.zeros(rows["n"], bool)
         counts = {"week": self.week, "as_of": self.as_of.isoformat(), "rows_before": before}
         left = budget
-        onboardings_kept = round(budget * (1 - sum(CHANGE_SHARES.values())) * ONBOARDINGS_KEPT)
+        onboardings_kept = kept_for_onboardings(budget)
         for kind, share in CHANGE_SHARES.items():
             wanted = round(budget * share)
             if kind == "releases":      # the expiry job releases all it reaches, whatever the share

@@ -175,7 +175,7 @@ def test_people_join_every_week_while_the_expiry_job_clears_its_backlog(numbers,
     for _ in range(6):
         changes = series.advance()
         budget = round(series.churn * changes["rows_before"])
-        kept = round(budget * (1 - sum(weekly.CHANGE_SHARES.values())) * weekly.ONBOARDINGS_KEPT)
+        kept = weekly.kept_for_onboardings(budget)
         assert changes["onboardings"] >= kept > 0, changes
         assert changes["rows_changed"] == budget
 

@@ -410,13 +410,15 @@ def write_series(out, weeks, numbers=400, sites=6, seed=1, churn=DEFAULT_CHURN,
     out = Path(out)
     series = Series(numbers, sites, seed, churn, as_of)
     base = series.write_base(out)
+    # the snapshots before week 0 get numbers of their own, taken back from week 0's at
+    # the series' churn: with week 0's numbers, each would hold rows used by people who
+    # were not there yet
+    earlier = write_earlier_weeks(out, numbers, sites, seed, churn, added=())
     day = series.as_of.isoformat()
     numbers_0, users_0 = f"history/numbers-{day}.csv", f"history/users-{day}.csv"
     os.replace(out / "numbers.csv", out / numbers_0)
     os.replace(out / "users.csv", out / users_0)
-    # week 0's earlier users snapshots were taken with week 0's numbers
-    history = [{**entry, "numbers": numbers_0} for entry in base["history"]]
-    history.append({"as_of": day, "users": users_0, "numbers": numbers_0})
+    history = earlier["history"] + [{"as_of": day, "users": users_0, "numbers": numbers_0}]
     changes = []
     for week in range(1, weeks + 1):
         changes.append(series.advance())
@@ -429,6 +431,7 @@ def write_series(out, weeks, numbers=400, sites=6, seed=1, churn=DEFAULT_CHURN,
         else:
             series.write(out, manifest=False)
     manifest = {"as_of": series.as_of.isoformat(), "history": history,
+                "earlier_weeks": earlier["earlier_weeks"],
                 "series": {**series.recipe(), "weeks": weeks, "changes": changes}}
     _write_json(out / "manifest.json", manifest)
     return {**manifest, "counts": base["counts"]}

@@ -180,6 +180,22 @@ def test_people_join_every_week_while_the_expiry_job_clears_its_backlog(numbers,
         assert changes["rows_changed"] == budget
 
 
+def test_every_snapshot_s_numbers_are_used_by_its_own_users(series):
+    """The snapshots before week 0 (the demo's earlier users files) have numbers of their
+    own, taken back from week 0's: a number is used only by someone in that snapshot's
+    users file, and the numbers change from one to the next, as the weeks' do."""
+    files = snapshot_files(series)
+    earlier = [f for f in files if f[0] < START.isoformat()]
+    assert len(earlier) == len(demo.HISTORY_DAYS_BEFORE)
+    for day, numbers, users in files:
+        used_by = set(numbers["Used By"]) - {""}
+        assert used_by <= set(users["Username"]), (day, sorted(used_by - set(users["Username"]))[:5])
+    assert len({entry["numbers"] for entry in manifest_of(series)["history"]}) == len(
+        manifest_of(series)["history"])
+    for (_, before, _), (_, after, _) in zip(earlier, earlier[1:] + [weeks_of(series)[0]]):
+        assert row_changes(before, after)[0] > 0
+
+
 def test_moved_numbers_follow_their_user_to_another_site_of_the_customer(series):
     weeks = weeks_of(series)
     for (_, before, _), (_, after, users) in zip(weeks, weeks[1:]):

@@ -106,7 +106,8 @@ def test_a_manifest_naming_one_file_beside_another_named_after_the_role_is_refus
 
 
 def test_a_manifest_naming_the_role_file_itself_is_no_conflict(tmp_path):
-    folder = voss_folder(tmp_path, manifest={"numbers": "numbers.csv", "users": USERS_FILE})
+    folder = voss_folder(tmp_path, manifest={"numbers": "numbers.csv", "users": USERS_FILE,
+                                             "hierarchy": HIERARCHY_FILE})
     (folder / NUMBERS_FILE).rename(folder / "numbers.csv")
     with numkit.connect(":memory:") as inv:
         [report] = load_folder(inv, folder)
@@ -136,5 +137,11 @@ def test_a_named_file_that_cannot_be_read_is_refused_before_anything_loads(tmp_p
 
 def test_without_a_manifest_naming_it_the_numbers_file_is_not_found(tmp_path):
     folder = voss_folder(tmp_path, manifest={"as_of": str(AS_OF)})
+    assert refused(folder).startswith(
+        f"{folder} holds {HIERARCHY_FILE} (like the hierarchy file) and {NUMBERS_FILE} (like "
+        f"the numbers file) and {USERS_FILE} (like the users file), and no hierarchy or "
+        "numbers or users file is read")
+    for k, name in enumerate((NUMBERS_FILE, USERS_FILE, HIERARCHY_FILE)):
+        (folder / name).rename(folder / f"export {k}{(folder / name).suffix}")
     assert refused(folder) == (f"{folder} holds no numbers.csv or numbers.xlsx, and its "
                                "manifest.json names no numbers file")

@@ -37,9 +37,12 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
         raise InvalidOperation(f"no folder {directory}{where_looked(directory)}")
     as_of, history = read_manifest(directory / "manifest.json")
     named = manifest_files(directory / "manifest.json")
-    refuse_misnamed_files(directory, [name for entry in history for name in entry[1:] if name]
-                          + list(named.values()))
+    read_by_manifest = [name for entry in history for name in entry[1:] if name] + list(named.values())
+    refuse_misnamed_files(directory, read_by_manifest)
     numbers, users, hierarchy = (role_file(directory, role, named.get(role)) for role in ROLES)
+    refuse_unread_role_files(directory, read_by_manifest,
+                             [role for role, file in zip(ROLES, (numbers, users, hierarchy))
+                              if file is None])
     if numbers is None:
         raise InvalidOperation(f"{directory} holds no numbers.csv or numbers.xlsx, and its "
                                "manifest.json names no numbers file")
@@ -119,6 +122,36 @@ def refuse_misnamed_files(directory, named):
             raise InvalidOperation(f"{directory} holds {path.name}, which looks like the {close} "
                                    f"file but is not read: name it {close}{path.suffix.lower()}, "
                                    "or move it out of the folder")
+
+
+# A file whose name holds one of these words (`VOSS Users 2026-11-23.csv`) is taken for the
+# file of that role when the folder has none: unread, the role would load as absent in silence.
+ROLE_WORDS = {"numbers": "number", "users": "user", "hierarchy": "hierarch"}
+
+
+def refuse_unread_role_files(directory, named, absent):
+    """Refuse the CSVs and workbooks at the top of the folder, neither named after a role nor
+    by the manifest (`named`), whose names say they hold a role the folder has no file for
+    (`absent`): loading without users keeps the users as last loaded, and without a
+    hierarchy keeps the node types, so the export's own files would be passed over unsaid.
+    One message names them all, with a manifest that would read them."""
+    allowed = {(directory / name).resolve() for name in named}
+    unread = [(path.name, role) for path in sorted(directory.iterdir())
+              if path.is_file() and path.suffix.lower() in ROLE_SUFFIXES
+              and path.resolve() not in allowed
+              for role in absent if ROLE_WORDS[role] in path.stem.lower()]
+    if not unread:
+        return
+    files = " and ".join(f"{name} (like the {role} file)" for name, role in unread)
+    roles = list(dict.fromkeys(role for _, role in unread))
+    manifest = json.dumps({role: next(name for name, r in unread if r == role) for role in roles},
+                          ensure_ascii=False)
+    one = len(unread) == 1
+    raise InvalidOperation(
+        f"{directory} holds {files}, and no {' or '.join(roles)} file is read: name "
+        f"{'it after its role' if one else 'each after its role'} "
+        f"({', '.join(role + '.csv' for role in roles)}), name {'it' if one else 'them'} in "
+        f"manifest.json ({manifest}), or move {'it' if one else 'them'} out of the folder")
 
 
 ENTRY_FILES = ("users", "numbers", "hierarchy")      # users required, the others optional

@@ -119,8 +119,7 @@ def refused_in_one_line(command, *args, **kwargs):
     except LoadError as error:
         refuse(f"{error}{_where_problems_went(error, kwargs.get('problems'))}")
     except NotADatabase as error:
-        refuse(f"{error.path} is not a numkit database (it looks like {error.looks_like}: "
-               f"did you mean --numbers {error.path}?)" if error.looks_like else str(error))
+        refuse(_not_a_database(error))
     except NumkitError as error:
         refuse(str(error))
     except _duckdb_errors() as error:
@@ -130,6 +129,19 @@ def refused_in_one_line(command, *args, **kwargs):
     except OSError as error:
         refuse(f"{error.filename}: {error.strerror}" if error.filename and error.strerror
                else str(error))
+
+
+def _not_a_database(error):
+    """A CSV or workbook given where the database goes: `load` was likely given the export in
+    the database's place; any other command reads a database the export must be loaded into."""
+    if not error.looks_like:
+        return str(error)
+    context = click.get_current_context(silent=True)
+    command = context.info_name if context else None
+    hint = (f"did you mean --numbers {error.path}?" if command == "load"
+            else f"numkit {command or 'this command'} reads a database: load the export into "
+                 f"one first (numkit load DB --numbers {error.path})")
+    return f"{error.path} is not a numkit database (it looks like {error.looks_like}: {hint})"
 
 
 def _duckdb_errors():

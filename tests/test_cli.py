@@ -516,13 +516,18 @@ def test_an_unwritable_out_is_one_line_naming_it(tmp_path, command):
 
 @pytest.mark.parametrize("command", [["check", "{csv}"], ["report", "{csv}", "--out", "{tmp}/out"],
                                      ["diff", "{csv}"], ["cleanup", "{csv}", "--older-than", "1"],
+                                     ["compact", "{csv}"],
                                      ["load", "{csv}", "--numbers", "{csv}"]])
 def test_a_csv_given_as_the_database_says_so(tmp_path, command):
     csv = write(tmp_path, "numbers.csv", NUMBERS)
     before = csv.read_bytes()
     line = one_error_line(run(*[a.format(csv=csv, tmp=tmp_path) for a in command]))
-    assert line == (f"Error: {csv} is not a numkit database (it looks like a CSV file: "
-                    f"did you mean --numbers {csv}?)")
+    # the export given in the database's place: load takes it as --numbers; any other
+    # command needs a database it has been loaded into
+    hint = (f"did you mean --numbers {csv}?" if command[0] == "load"
+            else f"numkit {command[0]} reads a database: load the export into one first "
+                 f"(numkit load DB --numbers {csv})")
+    assert line == f"Error: {csv} is not a numkit database (it looks like a CSV file: {hint})"
     assert csv.read_bytes() == before
 
 

@@ -279,7 +279,7 @@ def test_xlsx_shows_control_characters_as_escapes(hostile_report):
     assert deleted["1002"]["node"] == ("sys.hcs.Prov-1.Cust$1$<i>" + XLSX_CONTROLS + ".Lab$_$1"
                                        + XLSX_CONTROLS + "😀\u202e")
     changes = {row["change"]: row for row in sheet_rows(book, "snapshot_changes")}
-    assert changes["user_onboarded"]["username"] == xlsx_shows("starter")
+    assert changes["User onboarded"]["username"] == xlsx_shows("starter")     # codes in words
     # a spreadsheet cell holds 32,767 characters: a longer value is cut, and says so
     description = sheet_rows(book, "stuck_cooling")[0]["description"]
     assert len(description) <= 32_767 and description.startswith(xlsx_shows("long") + "xxx")

@@ -14,7 +14,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 import numkit
-from numkit.labels import LABELS, label
+from numkit.labels import LABELS, VALUE_WORDS, label, value_words
 from numkit.loading.snapshots import load_folder
 from numkit.reports.exports import SUMMARY_SHEET, SUMMARY_TABLE, WORKBOOK, write_tables
 from numkit.reports.headline import FIGURES
@@ -229,6 +229,27 @@ def test_counts_are_numbers_dates_are_dates_and_shares_percentages(sample_report
     assert all(cell.number_format == "0.0%" for cell in shares)
     totals = cells_of(book, "node_utilization", "total")
     assert all(isinstance(cell.value, int) and cell.number_format == "#,##0" for cell in totals)
+
+
+def test_codes_are_in_words_as_on_the_page_and_the_csv_keeps_them(sample_report):
+    """A change, category or kind reads as the page says it (`Number added`, `Never
+    onboarded`); the CSV of the same table keeps the code, for scripts and VOSS."""
+    out, book = sample_report
+    seen = 0
+    for sheet in book:
+        if sheet.title == SUMMARY_SHEET:
+            continue
+        codes = read(out / f"{sheet.title}.csv")
+        for column in codes.columns:
+            if column not in VALUE_WORDS:
+                continue
+            cells = [cell.value for cell in cells_of(book, sheet.title, column)]
+            expected = [value_words(column, code) if code else None for code in codes[column]]
+            assert cells == expected, (sheet.title, column)
+            seen += sum(code != words for code, words in zip(codes[column], cells) if code)
+    changes = {cell.value for cell in cells_of(book, "snapshot_changes", "change")}
+    assert {"Number added", "Status changed", "Reservation set"} <= changes
+    assert seen > 0
 
 
 def test_no_cell_of_the_sample_s_workbook_is_a_formula(sample_report):

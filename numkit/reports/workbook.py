@@ -1,6 +1,7 @@
 """The report's workbook laid out for a reader: on every sheet the header row frozen and
 filters on, each column as wide as its content (within WIDEST characters), and each cell of
-the type it holds.
+the type it holds, and codes in words as the page shows them (`never_onboarded` as `Never
+onboarded`; the CSV files keep the codes).
 
 Text is written as text, with the Text format: a number or username such as `+441134960037`
 or `01134960037` stays exactly as written, never turned into a number, scientific
@@ -19,7 +20,7 @@ from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ..labels import SHARE_COLUMNS, label
+from ..labels import SHARE_COLUMNS, VALUE_WORDS, label, value_words
 from ..spreadsheet_cells import as_cell
 
 # A column is never wider than this many characters: a long note is cut off at the next
@@ -126,6 +127,8 @@ def column_cells(series, name):
                           for value, gone in zip(series.tolist(), missing)]
         return DATE_TIME, [None if gone else value.to_pydatetime()
                            for value, gone in zip(series.tolist(), missing)]
+    if name in VALUE_WORDS:     # codes in words, as the page shows them; the CSV keeps codes
+        series = series.map({code: value_words(name, code) for code in series.dropna().unique()})
     return TEXT, [None if gone else as_cell(value if isinstance(value, str) else str(value))
                   for value, gone in zip(series.tolist(), missing)]
 

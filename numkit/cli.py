@@ -486,7 +486,7 @@ def check(db, as_of):
 def report(db, out_dir, as_of, older_than, notebook):
     """Run the cleanup report on DB: HTML, CSV and XLSX files in --out, a summary here."""
     from .arguments import parse_date
-    from .reports.scheduled import CleanupReport, write_report
+    from .reports.scheduled import NOTEBOOK, CleanupReport, report_files, write_report
     from .reports.summary import summary_lines
 
     as_of = parse_date(as_of, "--as-of")
@@ -495,9 +495,13 @@ def report(db, out_dir, as_of, older_than, notebook):
     say(f"numkit report for {visible(db)} as of {report.as_of}")
     for line in summary_lines(report.data.counts, report.tables["headline_figures"]):
         say(f"  {visible(line)}")
-    page = write_report(report, out_dir, notebook=notebook)
-    for path in sorted(page.parent.iterdir()):
-        say(f"wrote {visible(path)}")
+    folder = write_report(report, out_dir, notebook=notebook).parent
+    for name in sorted(report_files(report, notebook)):
+        say(f"wrote {visible(folder / name)}")
+    if not notebook and (folder / NOTEBOOK).exists():
+        # the folder is the analyst's: the file is named, not removed
+        say(f"left {visible(folder / NOTEBOOK)} as an earlier run wrote it: it shows that "
+            "run's report, not this one (--notebook writes it anew)")
 
 
 @main.command()

@@ -437,3 +437,25 @@ def test_report_renders_without_papermill_or_a_kernel(stored, tmp_path):
     assert page.count('<table class="dataframe numkit-table') == 8
     assert "<title>Cleanup report: inventory.duckdb, 2026-11-23</title>" in page
     assert {p.name for p in out.iterdir()} == set(REPORT_FILES)
+
+
+def test_report_says_which_files_it_wrote_and_names_an_earlier_run_s_notebook(weekly, tmp_path):
+    """`wrote` lines name the files this run wrote, never another file of the folder; a
+    notebook an earlier run wrote with --notebook is named as left, since it shows that
+    run's report."""
+    _, db, *_ = weekly
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "my-notes.txt").write_text("mine")
+    first = run("report", db, "--out", folder, "--as-of", "2026-11-30", "--notebook")
+    wrote = [line.removeprefix("wrote ") for line in first.splitlines() if line.startswith("wrote ")]
+    assert wrote == sorted(str(folder / name) for name in REPORT_FILES + ("cleanup-report.ipynb",))
+    notebook = (folder / "cleanup-report.ipynb").read_bytes()
+    again = run("report", db, "--out", folder, "--as-of", "2026-11-30")
+    wrote = [line.removeprefix("wrote ") for line in again.splitlines() if line.startswith("wrote ")]
+    assert wrote == sorted(str(folder / name) for name in REPORT_FILES)
+    assert again.splitlines()[-1] == (
+        f"left {folder / 'cleanup-report.ipynb'} as an earlier run wrote it: it shows that run's "
+        "report, not this one (--notebook writes it anew)")
+    assert (folder / "cleanup-report.ipynb").read_bytes() == notebook
+    assert (folder / "my-notes.txt").read_text() == "mine"

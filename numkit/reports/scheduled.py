@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from ..staging import Staging
+from .exports import file_names
 from .page import page
 from .sections import CleanupReport
 
@@ -35,6 +36,11 @@ def write_report(report, out_dir, notebook=False):
             staging.path(NOTEBOOK).write_text(as_notebook(report, sections, out), encoding="utf-8")
             staging.place(NOTEBOOK)
         return staging.place(PAGE)
+
+
+def report_files(report, notebook=False):
+    """The names of the files write_report writes for `report`, in the order written."""
+    return file_names(report.tables) + ([NOTEBOOK] if notebook else []) + [PAGE]
 
 
 def as_notebook(report, sections, out_dir):

@@ -145,3 +145,39 @@ def test_run_hands_history_to_history_py():
     assert result.returncode == 0, result.stderr
     assert "--weeks" in result.stdout and "--churn" in result.stdout
     assert "--pending" not in result.stdout
+
+
+def test_weekly_by_design_smoke_run(tmp_path):
+    """Two weeks at 20,000: the floor finds exactly the lines the second week added and the
+    rows it superseded (counted here from the files), the tail and the side table give
+    figures, and the database it was given is left as it was."""
+    import shutil
+
+    import numkit
+    from numkit import weekly
+    from numkit.loading.snapshots import load_folder
+
+    folder, before = tmp_path / "week", tmp_path / "before.csv"
+    weeks = weekly.weeks(folder, 1, numbers=20000, sites=20, seed=2, churn=0.02)
+    next(weeks)
+    shutil.copyfile(folder / "numbers.csv", before)
+    database = tmp_path / "history.duckdb"
+    with numkit.connect(database) as inv:
+        load_folder(inv, folder)
+        next(weeks)
+        load_folder(inv, folder)
+    kept = database.read_bytes()
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARK.parent / "weekly_by_design.py"), "--before", str(before),
+         "--after", str(folder / "numbers.csv"), "--database", str(database), "--workdir",
+         str(tmp_path / "work"), "--weeks", "1", "--side-percent", "5", "--pairs", "5",
+         "--repeat", "1"], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    old = set(before.read_text(encoding="utf-8").splitlines()[1:])
+    new = set((folder / "numbers.csv").read_text(encoding="utf-8").splitlines()[1:])
+    assert figures["floor"]["lines_added"] == len(new - old) > 0
+    assert figures["floor"]["rows_gone"] == len(old - new) > 0
+    assert figures["floor"]["floor_s"] > 0 and figures["floor"]["read_csv_s"] > 0
+    assert set(figures["tail"]) == {"0", "1"} and figures["side"]["5.0"]["p95_ms"] > 0
+    assert database.read_bytes() == kept

@@ -198,7 +198,8 @@ def test_notebooks_copies_the_four_notebooks_and_the_app_for_the_analyst(tmp_pat
     result = run("notebooks", tmp_path / "mine")
     assert result.exit_code == 0, result.output
     for notebook in shipped:
-        assert (tmp_path / "mine" / notebook.name).read_bytes() == notebook.read_bytes()
+        assert (tmp_path / "mine" / notebook.name).read_text(encoding="utf-8") == \
+            notebook_files.with_kernel_metadata(notebook.read_text(encoding="utf-8"))
         assert f"wrote {tmp_path / 'mine' / notebook.name}" in result.output
     assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == [p.name for p in shipped]
 
@@ -213,8 +214,9 @@ def test_notebooks_never_overwrites_an_analysts_notebook_without_force(tmp_path)
     assert sorted(p.name for p in mine.iterdir()) == ["01-onboarding.ipynb"]
     assert (mine / "01-onboarding.ipynb").read_text() == "my edits"
     assert run("notebooks", mine, "--force").exit_code == 0
-    assert (mine / "01-onboarding.ipynb").read_bytes() == \
-        (notebook_files.FOLDER / "01-onboarding.ipynb").read_bytes()
+    assert (mine / "01-onboarding.ipynb").read_text(encoding="utf-8") == \
+        notebook_files.with_kernel_metadata(
+            (notebook_files.FOLDER / "01-onboarding.ipynb").read_text(encoding="utf-8"))
 
 
 def test_notebooks_replaces_a_link_never_writes_through_it(tmp_path):

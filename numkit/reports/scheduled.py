@@ -5,6 +5,7 @@ as a notebook."""
 import json
 from pathlib import Path
 
+from ..notebook_files import with_kernel_metadata
 from ..staging import Staging
 from .exports import file_names
 from .page import page
@@ -59,7 +60,8 @@ def as_notebook(report, sections, out_dir):
     notebook = {"nbformat": 4, "nbformat_minor": 5, "cells": cells, "metadata": {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"}}}
-    return json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+    # opened in JupyterLab, a notebook saying another kernel is marked changed at once
+    return with_kernel_metadata(json.dumps(notebook))
 
 
 def _cell(kind, cell_id, source, outputs=None):

@@ -149,7 +149,8 @@ def test_the_app_is_committed_thin_without_outputs_and_is_copied_with_the_notebo
     assert [name for name in ("OverviewPanel", "OnboardingPanel", "MovePreviewPanel",
                               "CleanupReportPanel") if f"{name}(database" not in source] == []
     written = notebook_files.copy_to(tmp_path)
-    assert (tmp_path / "app.ipynb").read_bytes() == notebook_files.APP.read_bytes()
+    assert (tmp_path / "app.ipynb").read_text(encoding="utf-8") == \
+        notebook_files.with_kernel_metadata(notebook_files.APP.read_text(encoding="utf-8"))
     assert [p.name for p in written] == [p.name for p in notebook_files.paths()] + ["app.ipynb"]
 
 

@@ -143,7 +143,8 @@ def test_installed_numkit_copies_its_notebooks(installed):
     venv, work, env = installed
     said = run(venv / "bin" / "numkit", "notebooks", "analysis", cwd=work, env=env)
     for notebook in notebook_files.paths():
-        assert (work / "analysis" / notebook.name).read_bytes() == notebook.read_bytes()
+        assert (work / "analysis" / notebook.name).read_text(encoding="utf-8") == \
+            notebook_files.with_kernel_metadata(notebook.read_text(encoding="utf-8"))
         assert f"wrote {Path('analysis') / notebook.name}" in said
 
 

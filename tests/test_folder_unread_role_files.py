@@ -3,6 +3,7 @@ and that no manifest names, is refused: loading it as absent would keep the user
 loaded (no leaver recorded) or the node types as they were, and say nothing of the file."""
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -41,6 +42,7 @@ def test_a_role_s_file_under_another_name_is_refused_naming_it_and_the_ways_out(
     message = str(refused.value)
     assert f"holds {name} (like the {role} file), and no {role} file is read" in message
     assert f'manifest.json ({{"{role}": "{name}"}})' in message and "move it out of the folder" in message
+    assert f"name it after its role ({role}{Path(name).suffix.lower()})" in message
     assert loads_in(inv) == 0
 
 

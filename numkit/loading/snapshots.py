@@ -136,22 +136,24 @@ def refuse_unread_role_files(directory, named, absent):
     hierarchy keeps the node types, so the export's own files would be passed over unsaid.
     One message names them all, with a manifest that would read them."""
     allowed = {(directory / name).resolve() for name in named}
-    unread = [(path.name, role) for path in sorted(directory.iterdir())
+    unread = [(path, role) for path in sorted(directory.iterdir())
               if path.is_file() and path.suffix.lower() in ROLE_SUFFIXES
               and path.resolve() not in allowed
               for role in absent if ROLE_WORDS[role] in path.stem.lower()]
     if not unread:
         return
-    files = " and ".join(f"{name} (like the {role} file)" for name, role in unread)
-    roles = list(dict.fromkeys(role for _, role in unread))
-    manifest = json.dumps({role: next(name for name, r in unread if r == role) for role in roles},
-                          ensure_ascii=False)
+    files = " and ".join(f"{path.name} (like the {role} file)" for path, role in unread)
+    first = {}      # each role's first file: the one a manifest or a new name would read
+    for path, role in unread:
+        first.setdefault(role, path)
+    manifest = json.dumps({role: path.name for role, path in first.items()}, ensure_ascii=False)
+    named_so = ", ".join(role + path.suffix.lower() for role, path in first.items())
     one = len(unread) == 1
     raise InvalidOperation(
-        f"{directory} holds {files}, and no {' or '.join(roles)} file is read: name "
-        f"{'it after its role' if one else 'each after its role'} "
-        f"({', '.join(role + '.csv' for role in roles)}), name {'it' if one else 'them'} in "
-        f"manifest.json ({manifest}), or move {'it' if one else 'them'} out of the folder")
+        f"{directory} holds {files}, and no {' or '.join(first)} file is read: name "
+        f"{'it after its role' if one else 'each after its role'} ({named_so}), name "
+        f"{'it' if one else 'them'} in manifest.json ({manifest}), or move "
+        f"{'it' if one else 'them'} out of the folder")
 
 
 ENTRY_FILES = ("users", "numbers", "hierarchy")      # users required, the others optional

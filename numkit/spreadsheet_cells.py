@@ -32,13 +32,25 @@ def neutralised_unless_a_number(value):
     return neutralised(value)
 
 
+def excel_length(text):
+    """How long Excel counts `text`: in UTF-16 units, a character past U+FFFF (an emoji)
+    counting two."""
+    return len(text) + sum(1 for character in text if ord(character) > 0xFFFF)
+
+
 def as_cell(value):
     """A text value as a workbook cell can hold it: control characters as escapes, cut
-    to the cell's limit with a note of how long it was."""
+    to the cell's limit (counted as Excel counts, excel_length) with a note of how long it
+    was."""
     if not isinstance(value, str):
         return value
     shown = visible(value)
-    if len(shown) <= CELL_LIMIT:
+    if len(shown) <= CELL_LIMIT // 2 or excel_length(shown) <= CELL_LIMIT:
         return shown
     cut = f" [cut: {len(value):,} characters in all; the CSV holds the whole value]"
-    return shown[:CELL_LIMIT - len(cut)] + cut
+    room, kept = CELL_LIMIT - len(cut), 0
+    for end, character in enumerate(shown):
+        kept += 2 if ord(character) > 0xFFFF else 1
+        if kept > room:
+            return shown[:end] + cut
+    return shown + cut

@@ -14,11 +14,8 @@ percentages.
 
 import math
 
-import openpyxl
 import pandas as pd
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 from ..labels import SHARE_COLUMNS, VALUE_WORDS, label, value_words
 from ..spreadsheet_cells import as_cell
@@ -47,63 +44,68 @@ SHOWN = {
     "+#,##0;-#,##0;0": lambda value: len(f"{value:+,}"),
     None: lambda value: len(str(value)),      # true and false
 }
+# The workbook writes each cell as what it is, never guessing from the text: a text that
+# looks like a formula, a number or an address stays text.
+AS_WRITTEN = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
 
 
 def write_workbook(path, sheets):
     """Write {sheet name: DataFrame} (columns under the API's names) as a workbook, a sheet
-    each in that order, laid out as the module says; headers in words (labels.label)."""
-    book = openpyxl.Workbook(write_only=True)
+    each in that order, laid out as the module says; headers in words (labels.label).
+    Each row is written out as soon as it is made (XlsxWriter's constant memory): a sheet of
+    a million rows never sits in memory as cells."""
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, **AS_WRITTEN})
+    formats = {}
+
+    def cell_format(number_format, bold=False):
+        key = (number_format, bold)
+        if key not in formats:
+            formats[key] = book.add_format(
+                {**({"num_format": number_format} if number_format else {}),
+                 **({"bold": True} if bold else {})})
+        return formats[key]
     for name, frame in sheets.items():
-        write_sheet(book.create_sheet(name[:31]), frame)
-    book.save(path)
+        write_sheet(book.add_worksheet(name[:31]), frame, cell_format)
+    book.close()
 
 
-def write_sheet(sheet, frame):
-    """One table on `sheet`; a table longer than a sheet holds is cut, a last line saying so."""
+def write_sheet(sheet, frame, cell_format):
+    """One table on `sheet`; a table longer than a sheet holds is cut, a last line saying so.
+    `cell_format(number_format, bold=False)` gives the workbook's format of each."""
     rows = len(frame)
     cut = rows > SHEET_ROWS - 1
     if cut:
         frame = frame.head(SHEET_ROWS - 2)      # the header above, the line saying so below
     columns = [column_cells(frame[name], name) for name in frame.columns]
     headers = [label(name) for name in frame.columns]
-    for index, (header, (number_format, values)) in enumerate(zip(headers, columns), 1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = width(header, number_format, values)
-    sheet.freeze_panes = "A2"
+    for index, (header, (number_format, values)) in enumerate(zip(headers, columns)):
+        sheet.set_column(index, index, width(header, number_format, values))
+    sheet.freeze_panes(1, 0)
     if headers:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(frame) + 1}"
-    header_cell = cell_maker(sheet, TEXT, Font(bold=True))
-    sheet.append([header_cell(header) for header in headers])
-    makers = [cell_maker(sheet, number_format) for number_format, _ in columns]
-    for row in zip(*(values for _, values in columns)):
-        sheet.append([None if value is None else make(value) for value, make in zip(row, makers)])
+        sheet.autofilter(0, 0, len(frame), len(headers) - 1)
+    header_format = cell_format(TEXT, bold=True)
+    for index, header in enumerate(headers):
+        sheet.write_string(0, index, header, header_format)
+    # the type is set, not inferred from the value: text is never a formula (`=...`) nor
+    # an error value (`#N/A`)
+    writers = [(WRITERS[number_format](sheet), cell_format(number_format))
+               for number_format, _ in columns]
+    for row, values in enumerate(zip(*(values for _, values in columns)), 1):
+        for column, (value, (write, number_format)) in enumerate(zip(values, writers)):
+            if value is not None:
+                write(row, column, value, number_format)
     if cut:
-        sheet.append([header_cell(f"First {len(frame):,} of {rows:,} rows: a sheet holds no "
-                                  "more. The CSV file of the same name holds them all.")])
+        sheet.write_string(len(frame) + 1, 0, f"First {len(frame):,} of {rows:,} rows: a sheet "
+                           "holds no more. The CSV file of the same name holds them all.",
+                           header_format)
 
 
-# The type of a cell of each format: text, a date, true or false; any other is a number.
-DATA_TYPES = {TEXT: "s", DATE: "d", DATE_TIME: "d", None: "b"}
-
-
-def cell_maker(sheet, number_format, font=None):
-    """A function making cells of `number_format` on `sheet` from values column_cells
-    gave. The type is set, not inferred from the value: text is never a formula (`=...`)
-    nor an error value (`#N/A`); and a sheet of a million rows is written without
-    styling each cell anew."""
-    styled = WriteOnlyCell(sheet)
-    if number_format is not None:
-        styled.number_format = number_format
-    if font is not None:
-        styled.font = font
-    style, data_type = styled._style, DATA_TYPES.get(number_format, "n")
-
-    def make(value):
-        made = Cell(sheet, 1, 1, style_array=style)     # placed where the row puts it
-        made._value = made.check_string(value) if data_type == "s" else value
-        made.data_type = data_type
-        return made
-    return make
+# How a cell of each format is written: text, a date, true or false; any other is a number.
+WRITERS = {TEXT: lambda sheet: sheet.write_string, DATE: lambda sheet: sheet.write_datetime,
+           DATE_TIME: lambda sheet: sheet.write_datetime,
+           None: lambda sheet: sheet.write_boolean}
+WRITERS.update({number_format: (lambda sheet: sheet.write_number) for number_format in
+                (COUNT, DECIMAL, SHARE, *COLUMN_FORMATS.values())})
 
 
 def column_cells(series, name):

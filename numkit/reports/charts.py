@@ -99,12 +99,29 @@ def bar_labels(frame):
     return [label(names[node]) for node in frame["node"]]
 
 
+# A utilization chart shows at most this many nodes, those with the least available: the
+# nodes of a large inventory (5,000 sites) would be bars too thin to read, and took half a
+# minute to draw; the table beside it holds every node.
+UTILIZATION_BARS = 60
+
+
 @_literal
 def utilization_chart(utilization, alert_share):
-    """Share available per node, with the alert threshold as a line."""
-    shown = utilization[utilization["total"] > 0].sort_values("share_available")
+    """Share available per node, with the alert threshold as a line (utilization_figure)."""
+    return _png(utilization_figure(utilization, alert_share))
+
+
+@_literal
+def utilization_figure(utilization, alert_share):
+    """The utilization chart's figure: the UTILIZATION_BARS nodes with the least available
+    share (ties in node order), its title saying how many it leaves out."""
+    holding = utilization[utilization["total"] > 0]
+    shown = holding.sort_values(["share_available", "node"], kind="stable").head(UTILIZATION_BARS)
     figure = Figure(figsize=(WIDTH, bars_height(len(shown))))
     axes = figure.subplots()
+    if len(holding) > len(shown):
+        axes.set_title(f"The {len(shown)} nodes with the least available, of {len(holding):,}",
+                       fontsize=9)
     colors = ["#c62828" if alert else "#2e7d32" for alert in shown["alert"]]
     # bars by position, labels beside: two nodes whose labels are alike keep a bar each
     rows = range(len(shown))
@@ -115,7 +132,7 @@ def utilization_chart(utilization, alert_share):
     axes.set_xlim(0, 1)
     axes.set_xlabel("share of numbers available")
     axes.legend(loc="lower right")
-    return _png(figure)
+    return figure
 
 
 # The statuses a status chart stacks, in the order of the `statuses` table.

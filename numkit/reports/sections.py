@@ -308,7 +308,9 @@ class CleanupReport:
     def utilization(self):
         usage = self.tables["node_utilization"]
         return Section("Utilization", f"Share of numbers available per node (the chart: customers "
-                                      f"and sites); the alert is below {self.alert_share:.0%}.", usage,
+                                      f"and sites, the {charts.UTILIZATION_BARS} with the least "
+                                      f"available when there are more); the alert is below "
+                                      f"{self.alert_share:.0%}.", usage,
                        utilization_chart(usage, self.alert_share), csv="node_utilization.csv")
 
     @shown_again

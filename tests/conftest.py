@@ -95,6 +95,22 @@ def write(tmp_path, name, text):
     return path
 
 
+def export_folder(tmp_path, files):
+    """tmp_path/export holding {name: text}: an export folder for `numkit load --dir`."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    for name, text in files.items():
+        write(folder, name, text)
+    return folder
+
+
+def export_folder_without(tmp_path, role, name):
+    """An export folder with no file named after `role` and a file `name` beside the others."""
+    files = {"numbers.csv": NUMBERS, "users.csv": USERS, "hierarchy.csv": HIERARCHY}
+    files = {file: text for file, text in files.items() if not file.startswith(role)}
+    return export_folder(tmp_path, files | {name: "anything\n"})
+
+
 def load_texts(folder, numbers=NUMBERS, users=USERS, hierarchy=HIERARCHY, as_of=AS_OF,
                path=":memory:"):
     """An inventory loaded from CSV texts written into `folder` (for a module-scoped

@@ -13,15 +13,7 @@ from numkit.cli import main
 from numkit.errors import InvalidOperation
 from numkit.loading.snapshots import load_folder
 
-from conftest import HIERARCHY, NUMBERS, SITE_B, USERS, write
-
-
-def folder_with(tmp_path, files):
-    folder = tmp_path / "export"
-    folder.mkdir()
-    for name, text in files.items():
-        write(folder, name, text)
-    return folder
+from conftest import HIERARCHY, NUMBERS, SITE_B, USERS, export_folder, export_folder_without, write
 
 
 def loads_in(inv):
@@ -33,9 +25,7 @@ def loads_in(inv):
                                         ("Hierarchy Export.csv", "hierarchy"),
                                         ("Number Inventory.csv", "numbers")])
 def test_a_role_s_file_under_another_name_is_refused_naming_it_and_the_ways_out(tmp_path, name, role):
-    files = {"numbers.csv": NUMBERS, "users.csv": USERS, "hierarchy.csv": HIERARCHY}
-    files = {file: text for file, text in files.items() if not file.startswith(role)}
-    folder = folder_with(tmp_path, files | {name: "anything\n"})
+    folder = export_folder_without(tmp_path, role, name)
     inv = numkit.connect()
     with pytest.raises(InvalidOperation) as refused:
         load_folder(inv, folder)
@@ -49,7 +39,7 @@ def test_a_role_s_file_under_another_name_is_refused_naming_it_and_the_ways_out(
 def test_the_users_file_named_in_the_manifest_or_after_its_role_loads(tmp_path):
     named = "VOSS Users 2026-11-23.csv"
     users = USERS + f"bob,{SITE_B}\n"
-    folder = folder_with(tmp_path, {"numbers.csv": NUMBERS, named: users,
+    folder = export_folder(tmp_path, {"numbers.csv": NUMBERS, named: users,
                                     "manifest.json": json.dumps({"users": named})})
     inv = numkit.connect()
     report, = load_folder(inv, folder)
@@ -59,7 +49,7 @@ def test_the_users_file_named_in_the_manifest_or_after_its_role_loads(tmp_path):
 
 def test_a_file_with_a_role_word_beside_that_role_s_own_file_is_left_alone(tmp_path):
     """The folder's users file is read; another holding the word is an analyst's own file."""
-    folder = folder_with(tmp_path, {"numbers.csv": NUMBERS, "users.csv": USERS,
+    folder = export_folder(tmp_path, {"numbers.csv": NUMBERS, "users.csv": USERS,
                                     "hierarchy.csv": HIERARCHY, "users-notes.csv": "a\n",
                                     "numbers-to-port.xlsx": "not a workbook"})
     inv = numkit.connect()
@@ -68,7 +58,7 @@ def test_a_file_with_a_role_word_beside_that_role_s_own_file_is_left_alone(tmp_p
 
 
 def test_every_unread_role_file_is_named_in_one_message_with_the_manifest_that_reads_them(tmp_path):
-    folder = folder_with(tmp_path, {"Number Inventory.csv": NUMBERS, "Users Export.csv": USERS,
+    folder = export_folder(tmp_path, {"Number Inventory.csv": NUMBERS, "Users Export.csv": USERS,
                                     "Hierarchy Export.csv": HIERARCHY})
     with pytest.raises(InvalidOperation) as refused:
         load_folder(numkit.connect(), folder)
@@ -87,7 +77,7 @@ def test_every_unread_role_file_is_named_in_one_message_with_the_manifest_that_r
 
 
 def test_numkit_load_dir_refuses_it_in_one_line_and_writes_nothing(tmp_path):
-    folder = folder_with(tmp_path, {"numbers.csv": NUMBERS, "Users (VOSS).csv": USERS})
+    folder = export_folder(tmp_path, {"numbers.csv": NUMBERS, "Users (VOSS).csv": USERS})
     database = tmp_path / "inv.duckdb"
     refused = CliRunner().invoke(main, ["load", str(database), "--dir", str(folder)])
     assert refused.exit_code == 1 and len(refused.output.strip().splitlines()) == 1

@@ -9,7 +9,8 @@ import pytest
 import numkit
 from numkit.schema import index_files
 
-from conftest import AS_OF, CUST1, CUST2, HIERARCHY, NUMBERS, SITE_A, SITE_B, USERS, records, write
+from conftest import (AS_OF, CUST1, CUST2, HIERARCHY, NUMBERS, SITE_A, SITE_B, USERS, export_folder,
+                      export_folder_without, records, write)
 
 
 def tables(inv):
@@ -412,17 +413,9 @@ def test_the_load_report_says_how_each_header_was_read(tmp_path):
         "u.csv: Username -> username, Hierarchy -> node"]
 
 
-def _export_folder(tmp_path, files):
-    folder = tmp_path / "export"
-    folder.mkdir()
-    for name, text in files.items():
-        write(folder, name, text)
-    return folder
-
-
 def test_a_folder_role_file_is_found_whatever_the_case_of_its_name(tmp_path):
     from numkit.loading.snapshots import load_folder
-    folder = _export_folder(tmp_path, {"Numbers.CSV": NUMBERS, "USERS.csv": USERS,
+    folder = export_folder(tmp_path, {"Numbers.CSV": NUMBERS, "USERS.csv": USERS,
                                        "Hierarchy.csv": HIERARCHY})
     inv = numkit.connect()
     report, = load_folder(inv, folder)
@@ -432,7 +425,7 @@ def test_a_folder_role_file_is_found_whatever_the_case_of_its_name(tmp_path):
 
 def test_a_folder_with_two_files_for_one_role_is_refused_naming_both(tmp_path):
     from numkit.loading.snapshots import load_folder
-    folder = _export_folder(tmp_path, {"numbers.csv": NUMBERS, "USERS.csv": USERS})
+    folder = export_folder(tmp_path, {"numbers.csv": NUMBERS, "USERS.csv": USERS})
     pd.DataFrame({"Internal Number": ["1"], "Located At": [SITE_A]}).to_excel(
         folder / "numbers.xlsx", index=False, sheet_name="numbers")
     inv = numkit.connect()
@@ -446,9 +439,7 @@ def test_a_folder_with_two_files_for_one_role_is_refused_naming_both(tmp_path):
                                             ("Numbrs.csv", "numbers")])
 def test_a_folder_file_named_almost_like_a_role_is_refused(tmp_path, misnamed, role):
     from numkit.loading.snapshots import load_folder
-    files = {"numbers.csv": NUMBERS, "users.csv": USERS, "hierarchy.csv": HIERARCHY}
-    files = {name: text for name, text in files.items() if not name.startswith(role)}
-    folder = _export_folder(tmp_path, files | {misnamed: "anything\n"})
+    folder = export_folder_without(tmp_path, role, misnamed)
     inv = numkit.connect()
     with pytest.raises(numkit.InvalidOperation, match=f"{misnamed}.*{role}") as refused:
         load_folder(inv, folder)
@@ -458,7 +449,7 @@ def test_a_folder_file_named_almost_like_a_role_is_refused(tmp_path, misnamed, r
 
 def test_a_folder_may_hold_other_files_and_the_history_files_its_manifest_names(tmp_path):
     from numkit.loading.snapshots import load_folder
-    folder = _export_folder(tmp_path, {
+    folder = export_folder(tmp_path, {
         "numbers.csv": NUMBERS, "users.csv": USERS, "hierarchy.csv": HIERARCHY,
         "README.txt": "notes\n", "notes.csv": "a\n", "user1.csv": USERS + f"bob,{SITE_B}\n",
         "manifest.json": json.dumps({"as_of": AS_OF.isoformat(),

@@ -87,6 +87,8 @@ def write_csv(frame, path):
 def out_folder(path):
     """The folder an output goes to, made if needed; InvalidOperation naming it when it
     cannot be (under a file, on a read-only disk)."""
+    if Path(path).exists() and not Path(path).is_dir():
+        raise InvalidOperation(f"cannot write to {path}: it is a file, not a folder")
     try:
         Path(path).mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -138,10 +140,26 @@ def _not_a_database(error):
         return str(error)
     context = click.get_current_context(silent=True)
     command = context.info_name if context else None
-    hint = (f"did you mean --numbers {error.path}?" if command == "load"
-            else f"numkit {command or 'this command'} reads a database: load the export into "
-                 f"one first (numkit load DB --numbers {error.path})")
-    return f"{error.path} is not a numkit database (it looks like {error.looks_like}: {hint})"
+    if command == "load":
+        return (f"{error.path} is not a numkit database (it looks like {error.looks_like}: "
+                f"did you mean --numbers {error.path}?)")
+    return (f"{error.path} is not a numkit database (it looks like {error.looks_like}). "
+            f"numkit {command or 'this command'} reads a database: load the export into one "
+            f"first, with {_loading_command(Path(error.path))}")
+
+
+def _loading_command(export):
+    """The load that would make a database of the export file `export`: its folder when a
+    users file lies beside it (a new database needs one), else the file and a users file."""
+    from .loading.load import source_path
+    folder = export.parent
+    try:
+        beside = source_path(folder, "users") if folder.is_dir() else None
+    except InvalidOperation:    # two users files: which one is meant cannot be told
+        beside = None
+    if beside is not None:
+        return f"numkit load DB --dir {folder}"
+    return f"numkit load DB --numbers {export} --users USERS_FILE"
 
 
 def _duckdb_errors():
@@ -382,6 +400,9 @@ def say_loaded(report, problems_file=None):
     for line in report.describe_columns():      # headers as written in the export
         say(f"  {visible(line)}")
     say(f"  {report.describe_reconciliation()}")
+    repeat = report.describe_repeat()
+    if repeat:
+        say(f"  {repeat}")
 
 
 def write_rejects(inv, reports, problems_file):
@@ -473,7 +494,7 @@ def check(db, as_of):
 
 @main.command()
 @click.argument("db", type=click.Path(dir_okay=False))
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+@click.option("--out", "out_dir", required=True, type=click.Path(),
               help="Folder for the report: an HTML page, one CSV per table, one XLSX workbook.")
 @as_of_option
 @click.option("--older-than", "older_than", type=click.IntRange(min=0), default=0,
@@ -544,7 +565,7 @@ def diff(db, from_load, to_load, out_file):
 
 @main.command()
 @click.argument("db", type=click.Path(dir_okay=False))
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+@click.option("--out", "out_dir", required=True, type=click.Path(),
               help="Folder for changes.csv, voss-bulk-load.xlsx and users-to-action.csv.")
 @click.option("--mapping", "mapping", type=click.Path(dir_okay=False),
               help="A JSON file of VOSS field names for the workbook (default numkit's "
@@ -597,13 +618,14 @@ def cleanup(db, older_than, as_of, apply_changes):
 
 
 @main.command()
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+@click.option("--out", "out_dir", required=True, type=click.Path(),
               help="Folder to write numbers.csv, users.csv, hierarchy.csv (and next-week/) into.")
 @click.option("--numbers", default=400, show_default=True, type=click.IntRange(min=50),
               help="How many numbers.")
 @click.option("--sites", default=6, show_default=True,
               type=click.IntRange(min=MIN_SITES, max=MAX_SITES),
-              help="How many sites (eight numbers each at least, so at most --numbers / 8).")
+              help="How many sites: each takes 8 of --numbers, and each customer (one per 50 "
+                   "sites, 2 at least) 9 more.")
 @click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
 @click.option("--force", is_flag=True, help="Overwrite the files of an earlier export in DIR.")
 @click.option("--weeks", default=0, show_default=True, type=click.IntRange(min=0, max=520),
@@ -682,7 +704,7 @@ def demo_weeks(out_dir, numbers, sites, seed, weeks, churn):
 
 
 @main.command()
-@click.argument("out_dir", metavar="DIR", type=click.Path(file_okay=False))
+@click.argument("out_dir", metavar="DIR", type=click.Path())
 @click.option("--force", is_flag=True, help="Overwrite notebooks of the same names in DIR.")
 @expected_errors
 def notebooks(out_dir, force):

@@ -176,7 +176,9 @@ def _enough_numbers(numbers, n_sites, n_customers):
     """The fewest numbers for that many sites and customers; ValueError when `numbers` is fewer."""
     n_min = MIN_SITE_NUMBERS * n_sites + (MIN_EXTENSIONS + MIN_POOL) * n_customers
     if numbers < n_min:
-        raise ValueError(f"numbers must be at least {n_min} for {n_sites} sites")
+        raise ValueError(f"numbers must be at least {n_min} for {n_sites} sites ({MIN_SITE_NUMBERS} a "
+                         f"site, and {MIN_EXTENSIONS + MIN_POOL} for each of their {n_customers} "
+                         "customers)")
     return n_min
 
 

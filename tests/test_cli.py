@@ -525,12 +525,23 @@ def test_a_csv_given_as_the_database_says_so(tmp_path, command):
     before = csv.read_bytes()
     line = one_error_line(run(*[a.format(csv=csv, tmp=tmp_path) for a in command]))
     # the export given in the database's place: load takes it as --numbers; any other
-    # command needs a database it has been loaded into
-    hint = (f"did you mean --numbers {csv}?" if command[0] == "load"
-            else f"numkit {command[0]} reads a database: load the export into one first "
-                 f"(numkit load DB --numbers {csv})")
-    assert line == f"Error: {csv} is not a numkit database (it looks like a CSV file: {hint})"
+    # command needs a database it has been loaded into (with a users file: none lies beside)
+    if command[0] == "load":
+        expected = f"{csv} is not a numkit database (it looks like a CSV file: did you mean --numbers {csv}?)"
+    else:
+        expected = (f"{csv} is not a numkit database (it looks like a CSV file). numkit {command[0]} "
+                    f"reads a database: load the export into one first, with numkit load DB "
+                    f"--numbers {csv} --users USERS_FILE")
+    assert line == f"Error: {expected}"
     assert csv.read_bytes() == before
+
+
+def test_a_csv_beside_a_users_file_given_as_the_database_says_to_load_its_folder(tmp_path):
+    csv = write(tmp_path, "numbers.csv", NUMBERS)
+    write(tmp_path, "Users.csv", USERS)
+    line = one_error_line(run("check", csv))
+    assert line.endswith(f"load the export into one first, with numkit load DB --dir {tmp_path}")
+    assert run("load", tmp_path / "inv.duckdb", "--dir", tmp_path).exit_code == 0   # as said
 
 
 @pytest.mark.parametrize("command", [["cleanup", "{db}", "--older-than", str(10**20)],
@@ -549,3 +560,20 @@ def test_direction_overrides_are_shown_escaped_on_a_terminal_line():
     from numkit.visible import visible as on_a_page
     assert visible("u.\u202eevil\u2066x") == "u.\\u202eevil\\u2066x"
     assert on_a_page("u.\u202eevil") == "u.\u202eevil"
+
+
+@pytest.mark.parametrize("command", [["report", "{db}", "--out", "{file}"],
+                                     ["changes", "{db}", "--out", "{file}"],
+                                     ["demo", "--out", "{file}"],
+                                     ["notebooks", "{file}"]])
+def test_an_output_folder_that_is_a_file_is_one_line_naming_it(tmp_path, command):
+    """As any output that cannot be written: one Error line, status 1, the file untouched."""
+    db = tmp_path / "inv.duckdb"
+    assert run("load", db, "--numbers", write(tmp_path, "n.csv", NUMBERS),
+               "--users", write(tmp_path, "u.csv", USERS)).exit_code == 0
+    file = tmp_path / "afile.csv"
+    file.write_text("mine")
+    result = run(*[a.format(db=db, file=file) for a in command])
+    assert result.exit_code == 1
+    assert one_error_line(result) == f"Error: cannot write to {file}: it is a file, not a folder"
+    assert file.read_text() == "mine"

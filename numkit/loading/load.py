@@ -62,6 +62,16 @@ class LoadReport:
     conflicts: int = 0
     discarded: int = 0
     pending: str = "keep"      # what the load was told to do with them: keep or discard
+    # the snapshot loaded just before, when this one has its date and the same files
+    # (their checksums): the same export loaded twice
+    repeats: int | None = None
+
+    def describe_repeat(self):
+        """One line when the load repeated the snapshot before it; None otherwise."""
+        if self.repeats is None:
+            return None
+        return (f"the same files and date as snapshot {self.repeats}, loaded again: nothing "
+                "changed (`numkit forget-snapshot DB` takes back the latest snapshot)")
 
     def describe_reconciliation(self):
         """One line: what became of the changes pending before the load."""
@@ -448,12 +458,27 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
             "deleted_users = $d where load_id = $id",
             {"n": report.numbers, "u": report.users, "nodes": report.nodes,
              "r": report.rejected, "d": len(report.deleted_users), "id": load_id})
+        report.repeats = _repeated_load(con, load_id, as_of, files)
         op.log("load", {k: v for k, v in report.__dict__.items()}, None)
         _drop_temporaries(con)
     report_progress(1.0, f"loaded: {report.numbers:,} numbers, "
                          + ("users unchanged" if report.users is None else f"{report.users:,} users")
                          + f", {report.nodes:,} nodes")
     return report
+
+
+def _repeated_load(con, load_id, as_of, files):
+    """The load before `load_id` when it has the date `as_of` and files of the same
+    checksums for the same roles (`files`, as this load records them); else None."""
+    before = con.execute("select load_id, as_of, files from loads where load_id < $id "
+                         "order by load_id desc limit 1", {"id": load_id}).fetchall()
+    if not before or before[0][1] != as_of:
+        return None
+
+    def checksums(recorded):
+        return {role: seen.get("sha256") for role, seen in recorded.items()}
+    same = checksums(json.loads(before[0][2] or "{}")) == checksums(files)
+    return before[0][0] if same and None not in checksums(files).values() else None
 
 
 def _rows_read(con, role, staged):

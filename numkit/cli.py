@@ -699,8 +699,9 @@ def demo_weeks(out_dir, numbers, sites, seed, weeks, churn):
     changed = [week["rows_changed"] for week in made["series"]["changes"]]
     say(f"wrote a demo inventory and {weeks} weekly exports after it to {visible(out_dir)}: "
         f"{len(made['history']) + 1} snapshots, {made['history'][0]['as_of']} to {made['as_of']}; "
-        f"{min(changed)} to {max(changed)} number rows changed a week; manifest.json records "
-        f"how (load it with `numkit load DB --dir {visible(out_dir)}`)")
+        + (f"{changed[0]} number rows changed each week" if min(changed) == max(changed)
+           else f"{min(changed)} to {max(changed)} number rows changed a week")
+        + f"; manifest.json records how (load it with `numkit load DB --dir {visible(out_dir)}`)")
 
 
 @main.command()

@@ -383,3 +383,19 @@ def test_the_latest_load_is_fixed_at_each_load_and_each_forgetting(inv, reload):
     assert second[0] == second[1] and second[0] > first[0]
     inv.forget_latest_snapshot()
     assert latest() == first
+
+
+def test_a_load_with_nothing_pending_says_none(tmp_path):
+    """Not a line of zeros: a first load, or one after no decision, had nothing pending."""
+    from click.testing import CliRunner
+
+    from numkit.cli import main
+    from numkit.loading.reconcile import Outcomes
+    assert Outcomes().describe() == "none"
+    assert Outcomes(conflicts=1).describe() == (
+        "0 applied in VOSS, 0 still pending (re-applied), 1 conflict (VOSS decided otherwise)")
+    result = CliRunner().invoke(main, ["load", str(tmp_path / "inv.duckdb"), "--numbers",
+                                       str(write(tmp_path, "n.csv", NUMBERS)), "--users",
+                                       str(write(tmp_path, "u.csv", USERS))])
+    assert result.exit_code == 0, result.output
+    assert "  pending changes: none" in result.output.splitlines()

@@ -33,6 +33,8 @@ class Outcomes:
         them: keep or discard)."""
         if pending == "discard" or self.discarded:
             return f"{self.discarded} discarded"
+        if not (self.applied or self.still_pending or self.conflicts):
+            return "none"       # a first load, or one after nothing was decided in numkit
         conflicts = "1 conflict" if self.conflicts == 1 else f"{self.conflicts} conflicts"
         return (f"{self.applied} applied in VOSS, {self.still_pending} still pending "
                 f"(re-applied), {conflicts} (VOSS decided otherwise)")

@@ -35,7 +35,7 @@ def neutralised_unless_a_number(value):
 def excel_length(text):
     """How long Excel counts `text`: in UTF-16 units, a character past U+FFFF (an emoji)
     counting two."""
-    return len(text) + sum(1 for character in text if ord(character) > 0xFFFF)
+    return len(text.encode("utf-16-le")) // 2
 
 
 def as_cell(value):
@@ -45,12 +45,10 @@ def as_cell(value):
     if not isinstance(value, str):
         return value
     shown = visible(value)
+    # half the limit in characters is within it however counted: most cells stop here
     if len(shown) <= CELL_LIMIT // 2 or excel_length(shown) <= CELL_LIMIT:
         return shown
     cut = f" [cut: {len(value):,} characters in all; the CSV holds the whole value]"
-    room, kept = CELL_LIMIT - len(cut), 0
-    for end, character in enumerate(shown):
-        kept += 2 if ord(character) > 0xFFFF else 1
-        if kept > room:
-            return shown[:end] + cut
-    return shown + cut
+    room = 2 * (CELL_LIMIT - len(cut))
+    # a character cut in two (half of an emoji's pair) is left out whole
+    return shown.encode("utf-16-le")[:room].decode("utf-16-le", errors="ignore") + cut

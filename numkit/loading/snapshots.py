@@ -108,15 +108,20 @@ def role_file(directory, role, named):
     return file
 
 
+def _left_unread(directory, named):
+    """The CSVs and workbooks at the top of the folder, in name order, that are neither named
+    after a role nor by the manifest (`named`): the files a load would not read."""
+    allowed = {(directory / name).resolve() for name in named}
+    return [path for path in sorted(directory.iterdir())
+            if path.is_file() and path.suffix.lower() in ROLE_SUFFIXES
+            and path.stem.lower() not in ROLES and path.resolve() not in allowed]
+
+
 def refuse_misnamed_files(directory, named):
     """Refuse a CSV or workbook at the top of the folder named almost like a role file and
     not one (nor a file `named` by the manifest): it would be left unread in silence."""
-    allowed = {(directory / name).resolve() for name in named}
-    for path in sorted(directory.iterdir()):
+    for path in _left_unread(directory, named):
         stem = path.stem.lower()
-        if (not path.is_file() or path.suffix.lower() not in ROLE_SUFFIXES or stem in ROLES
-                or path.resolve() in allowed):
-            continue
         close = min(ROLES, key=lambda role: edit_distance(stem, role))
         if edit_distance(stem, close) <= MISNAMED_WITHIN:
             raise InvalidOperation(f"{directory} holds {path.name}, which looks like the {close} "
@@ -135,10 +140,7 @@ def refuse_unread_role_files(directory, named, absent):
     (`absent`): loading without users keeps the users as last loaded, and without a
     hierarchy keeps the node types, so the export's own files would be passed over unsaid.
     One message names them all, with a manifest that would read them."""
-    allowed = {(directory / name).resolve() for name in named}
-    unread = [(path, role) for path in sorted(directory.iterdir())
-              if path.is_file() and path.suffix.lower() in ROLE_SUFFIXES
-              and path.resolve() not in allowed
+    unread = [(path, role) for path in _left_unread(directory, named)
               for role in absent if ROLE_WORDS[role] in path.stem.lower()]
     if not unread:
         return

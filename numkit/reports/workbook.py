@@ -88,8 +88,8 @@ def write_sheet(sheet, frame, cell_format):
         sheet.write_string(0, index, header, header_format)
     # the type is set, not inferred from the value: text is never a formula (`=...`) nor
     # an error value (`#N/A`)
-    writers = [(WRITERS[number_format](sheet), cell_format(number_format))
-               for number_format, _ in columns]
+    writers = [(getattr(sheet, WRITERS.get(number_format, "write_number")),
+                cell_format(number_format)) for number_format, _ in columns]
     for row, values in enumerate(zip(*(values for _, values in columns)), 1):
         for column, (value, (write, number_format)) in enumerate(zip(values, writers)):
             if value is not None:
@@ -101,11 +101,8 @@ def write_sheet(sheet, frame, cell_format):
 
 
 # How a cell of each format is written: text, a date, true or false; any other is a number.
-WRITERS = {TEXT: lambda sheet: sheet.write_string, DATE: lambda sheet: sheet.write_datetime,
-           DATE_TIME: lambda sheet: sheet.write_datetime,
-           None: lambda sheet: sheet.write_boolean}
-WRITERS.update({number_format: (lambda sheet: sheet.write_number) for number_format in
-                (COUNT, DECIMAL, SHARE, *COLUMN_FORMATS.values())})
+WRITERS = {TEXT: "write_string", DATE: "write_datetime", DATE_TIME: "write_datetime",
+           None: "write_boolean"}
 
 
 def column_cells(series, name):

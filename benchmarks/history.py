@@ -152,9 +152,9 @@ def load_weeks(args, workdir, folder, database, results):
                 with inv.holding(write=False) as con:
                     before = layout.measure(con)
                 rewrite = before.scattered
-                groups = round(before.now, 2), round(before.in_order, 2)
+                reads = round(before.now), round(before.in_order)
             else:
-                rewrite, groups = True, None      # a first load writes every row
+                rewrite, reads = True, None       # a first load writes every row
             read_csv_s = bare_read_csv(folder / "numbers.csv")
             load_s, steps = load_week(inv, folder, as_of)
             size = database_mb(inv, database)
@@ -182,14 +182,14 @@ def load_weeks(args, workdir, folder, database, results):
                 weeks.ask()     # the child writes the next week while this one is measured
             row = {"week": week, "as_of": as_of, "load_s": round(load_s, 3),
                    "read_csv_s": round(read_csv_s, 3), "rewrite": rewrite,
-                   "groups_before": groups, "db_mb": round(size, 1),
+                   "viewpoint_rows_before": reads, "db_mb": round(size, 1),
                    "rows_changed": changes.get("rows_changed"),
                    "steps_s": {k: round(v, 3) for k, v in steps.items()},
                    "generator_wait_s": round(made, 2)}
             rows.append(row)
             print(f"week {week:3d} {as_of}  load {load_s:7.2f} s  read_csv {read_csv_s:6.2f} s "
                   f"({load_s / read_csv_s:4.1f}x)  {'rewrote every row' if rewrite else 'changed rows only':17s}"
-                  f"  groups {groups}  db {row['db_mb']:8.1f} MB  peak {peak_rss_mb():6.0f} MB", flush=True)
+                  f"  viewpoint rows {reads}  db {row['db_mb']:8.1f} MB  peak {peak_rss_mb():6.0f} MB", flush=True)
     finally:
         weeks.close()
 

@@ -47,6 +47,12 @@ STAND_ASIDE = 0.3
 # 20,000 rows (the measured effect: benchmarks/README.md, "Row groups of 32,768 rows").
 # DuckDB takes it per attach: it is not kept in the file.
 ROW_GROUP_ROWS = 32_768
+# Rows per row group of what a weekly load appends (its changed rows, in node-id order):
+# the least DuckDB allows (one vector). A week's changes span every site; in groups of
+# 32,768 each viewpoint read one more group a week (available_numbers' p95 +0.5 ms a week
+# at 10 M numbers), in groups of 2,048 the p95 held within 0.3 ms for 9 weeks
+# (benchmarks/README.md, "Weekly changes appended in small row groups").
+CHANGE_GROUP_ROWS = 2_048
 
 
 class _Host:
@@ -63,12 +69,12 @@ class _Host:
         self.path = path
         self._instance = None
 
-    def attach(self, read_only):
+    def attach(self, read_only, group_rows=ROW_GROUP_ROWS):
         if self._instance is None:
             # spill next to the file, where an instance of the file itself would
             self._instance = duckdb.connect(config={"temp_directory": f"{self.path}.tmp"})
         quoted = "'" + self.path.replace("'", "''") + "'"
-        options = f"{'read_only, ' if read_only else ''}row_group_size {ROW_GROUP_ROWS}"
+        options = f"{'read_only, ' if read_only else ''}row_group_size {group_rows}"
         self._instance.execute(f"attach {quoted} as {self.ALIAS} ({options})")
         try:
             con = self._instance.cursor()
@@ -98,9 +104,10 @@ class _Host:
                                 self.path, extra={"wal_kept": self.path})
 
 
-def _open(path, read_only, wait=0.0, host=None):
+def _open(path, read_only, wait=0.0, host=None, group_rows=ROW_GROUP_ROWS):
     """A DuckDB connection, waiting while another process holds the file; with a `host`,
-    the file is attached to the host's instance."""
+    the file is attached to the host's instance, rows written into row groups of
+    `group_rows` rows."""
     if read_only and path != ":memory:" and not os.path.exists(path):
         raise InvalidOperation(f"no database at {path}")
     if path != ":memory:":
@@ -112,7 +119,7 @@ def _open(path, read_only, wait=0.0, host=None):
     while True:
         try:
             if host is not None:
-                return host.attach(read_only)
+                return host.attach(read_only, group_rows)
             return duckdb.connect(path, read_only=read_only)
         except duckdb.IOException as error:
             if "lock" not in str(error).lower():
@@ -176,6 +183,8 @@ class Storage:
         self._indexes_dropped = False   # a bulk rewrite runs: its indexes come back at its end
         self._con = None
         self._con_writes = False
+        self._group_rows = ROW_GROUP_ROWS       # what rows written go into (row_groups())
+        self._con_group_rows = ROW_GROUP_ROWS   # ... on the connection open now
         self._held = False              # asked for by `con` or `holding()`: kept until let go
         self._session_depth = 0         # operations running on the connection
         self._opened_at = 0.0
@@ -199,7 +208,11 @@ class Storage:
 
     # -- the file ----------------------------------------------------------------------
     def _open_file(self, read_only):
-        return _open(self.path, read_only, self.wait, self._host)
+        self._con_group_rows = self._group_rows
+        return _open(self.path, read_only, self.wait, self._host, self._group_rows)
+
+    def _attached_as_wanted(self):
+        return self._host is None or self._con_group_rows == self._group_rows
 
     def _close_file(self, con, quiet=False):
         if self._host is None:
@@ -252,7 +265,7 @@ class Storage:
     def _connect(self, write):
         """Make self._con a connection that can write if `write`, reusing a lingering one."""
         self._stop_lingering()
-        if self._con is not None and (self._con_writes or not write):
+        if self._con is not None and (self._con_writes or not write) and self._attached_as_wanted():
             return
         self._let_go()
         _others_let_go(self)
@@ -267,7 +280,9 @@ class Storage:
         with self._lock:
             # inside another operation, or on a held file, the connection there is used
             joining = self._held or self._session_depth
-            if not joining or self._con is None:
+            # attached again for other row groups, but never under a running operation
+            if (not joining or self._con is None
+                    or (self._current is None and not self._attached_as_wanted())):
                 self._connect(write)
             self._session_depth += 1
             try:
@@ -308,6 +323,20 @@ class Storage:
         if self._con is not None:
             con, self._con = self._con, None
             self._close_file(con, quiet)
+
+    @contextlib.contextmanager
+    def row_groups(self, rows):
+        """Rows written meanwhile go into row groups of `rows` rows (a weekly load's
+        changes: CHANGE_GROUP_ROWS). DuckDB takes the size per attach, so the next session
+        attaches the file again when it is open with another (a connection taken from
+        `con` before is closed then); under a running operation the size it was opened with
+        stays."""
+        with self._lock:
+            before, self._group_rows = self._group_rows, rows
+            try:
+                yield
+            finally:
+                self._group_rows = before
 
     @contextlib.contextmanager
     def holding(self, write=True):

@@ -2,45 +2,45 @@
 
 The rules read a viewpoint's rows by node id, and DuckDB skips every row group whose
 smallest and largest node id leave out the viewpoint's ancestors. A first load writes the
-rows in node-id order, so a viewpoint reads a few groups. A weekly load updates the rows that
-changed where they lie, and writes the rows new to the inventory (new ranges, numbers moved
-to another node, numbers back again) after the others, each load's in node-id order: each of
-those groups spans many nodes and is read by many viewpoints. Once a viewpoint reads, on
-average, more than REWRITE_AFTER row groups beyond what the same rows in order would take,
-the next load rewrites every row in order, about the cost of a first load.
+rows in node-id order, so a viewpoint reads a few groups. A weekly load marks the rows that
+changed deleted where they lie and appends the snapshot's changed and new rows after the
+others, in node-id order and in small row groups (storage.CHANGE_GROUP_ROWS): each group
+spans a few dozen sites, and every viewpoint reads a few more of them each week. Once a
+viewpoint reads, on average, more than REWRITE_AFTER_ROWS rows beyond what the same rows in
+order would take, the next load rewrites every row in order, about the cost of a first load.
 """
 
 from dataclasses import dataclass
 
+from .. import storage
 from ..schema import statement
-from ..storage import ROW_GROUP_ROWS
 
-# Each extra group is one more block a viewpoint reads, and it shows: at 10 M rows and 1 %
-# churn a weekly load adds about 0.5-1 group (new ranges, moved and returning numbers), and
-# with 5.5 groups against 2.4 in order available_numbers' p95 was 7.3 ms beside a floor of
-# 2.9 ms (benchmarks/README.md, "History"). A load that rewrites every row costs about what
-# a weekly load costs there (40 s against 38 s), so the rows are put back in order as soon
-# as a viewpoint reads one group more than it would.
-REWRITE_AFTER = 1
+# Half of one of numkit's row groups (storage.ROW_GROUP_ROWS). Each row a viewpoint reads
+# more costs about the same however the groups are cut: at 10 M numbers one more group of
+# 32,768 rows a week cost available_numbers about 0.5 ms of p95, and 30,000 more rows in
+# groups of 2,048 (12 weeks of 1 % churn) 0.8 ms. In groups of 2,048 a viewpoint reads some
+# 2,500 rows more a week, so the rows are put back in order about every six weeks, with
+# p95 within about 0.4 ms of the ordered rows'.
+REWRITE_AFTER_ROWS = 16_384
 
 
 @dataclass(frozen=True)
 class Layout:
-    now: float          # row groups a viewpoint reads, on average, as the rows lie
+    now: float          # rows a viewpoint reads, on average, as the rows lie
     in_order: float     # ... were they written again in node-id order
 
     @property
     def scattered(self):
-        return self.now > self.in_order + REWRITE_AFTER
+        return self.now > self.in_order + REWRITE_AFTER_ROWS
 
     def describe(self):
-        return (f"a viewpoint reads {self.now:.1f} row groups on average ({self.in_order:.1f} "
+        return (f"a viewpoint reads {self.now:,.0f} rows on average ({self.in_order:,.0f} "
                 "with the rows in node order)")
 
 
 def measure(con):
     now, in_order = con.execute(statement("statements/layout_reads"),
-                                {"group_rows": ROW_GROUP_ROWS}).fetchall()[0]
+                                {"group_rows": storage.ROW_GROUP_ROWS}).fetchall()[0]
     return Layout(float(now), float(in_order))
 
 

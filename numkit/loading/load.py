@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from . import layout, reconcile
+from .. import storage
 from ..arguments import extra_names, parse_date
 from ..errors import InvalidOperation, LoadError
 from ..schema import SQL_ROOT, refresh_derived, statement
@@ -334,10 +335,13 @@ def load_export(inv, numbers, users, hierarchy, *, as_of=None, strict=True, prog
     as_of = parse_date(as_of, "as_of") or inv.as_of
     refuse_future_date(as_of, allow_future)
     pending = reconcile.pending_choice(pending)
-    with inv.store.session(write=True), inv.store.bulk_rewrite("the load"), \
-            memory_bounded(inv.store):
-        if rewrite_all is None:
+    if rewrite_all is None:
+        with inv.store.session(write=True):
             rewrite_all = layout.rewrite_due(inv.con)
+    # a load that writes only the changes appends them in small row groups (rules R36)
+    group_rows = storage.ROW_GROUP_ROWS if rewrite_all else storage.CHANGE_GROUP_ROWS
+    with inv.store.row_groups(group_rows), inv.store.session(write=True), \
+            inv.store.bulk_rewrite("the load"), memory_bounded(inv.store):
         return load_snapshot(inv, numbers, users, hierarchy, as_of=as_of, strict=strict,
                              progress=progress, extra_columns=extra_names(extra_columns),
                              pending=pending, rewrite_all=rewrite_all)
@@ -553,8 +557,8 @@ def _write_all(con, load_id, as_of, users_given, hierarchy_given, first):
 
 def _write_changes(con, load_id, as_of, users_given, hierarchy_given):
     """A weekly load: the nodes keep their ids, and only the rows and users that differ
-    from the inventory are written (a changed row where it lies, a new one after the
-    others)."""
+    from the inventory are written (the inventory's row marked deleted, the snapshot's
+    appended after the others in node order)."""
     _write_nodes(con, hierarchy_given, "load/keep_node_ids")
     _stage_load_rows(con, load_id)
     _pair_with_inventory(con)

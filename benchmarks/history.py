@@ -215,6 +215,12 @@ def load_weeks(args, workdir, folder, database, results):
     results["database_share_of_one_snapshot"] = results["database_mb"] / results["one_snapshot_mb"]
     results["database_share_of_last_snapshot"] = results["database_mb"] / results["last_snapshot_mb"]
     results["database_free_mb"] = free_mb(database)
+    # the rules as the loads left the file, before it is compacted (compacting puts the
+    # number rows back in node order)
+    inv.as_of = rows[-1]["as_of"]
+    with inv.holding(write=False):
+        as_loaded = available_figures(inv, sampled_pairs(inv, args.pairs, args.seed))
+    results.update({f"as_loaded_{key}": value for key, value in as_loaded.items()})
     # the free blocks given back, as an analyst does with `numkit compact` now and then; the
     # measures after are taken on the compacted file
     results["compact_s"], _ = timed(inv.compact)
@@ -222,6 +228,18 @@ def load_weeks(args, workdir, folder, database, results):
     results["compacted_share_of_one_snapshot"] = results["compacted_mb"] / results["one_snapshot_mb"]
     results["compacted_share_of_last_snapshot"] = results["compacted_mb"] / results["last_snapshot_mb"]
     return rows
+
+def available_figures(inv, pairs):
+    """available_numbers top 50 for each (user, site) of `pairs` (ms), beside DuckDB reading
+    one node's first 50 rows, as run.py measures them."""
+    own = [timed(lambda: inv.available_numbers(u, s, limit=50))[0] * 1000 for u, s in pairs]
+    floor = [timed(lambda: inv.con.execute(
+        "select number from numbers where node_id = (select node_id from nodes "
+        "where node = $site) order by number_order limit 50", {"site": s}).fetchall())[0] * 1000
+        for _, s in pairs]
+    return {"available_p50_ms": percentile(own, 0.5), "available_p95_ms": percentile(own, 0.95),
+            "available_floor_p95_ms": percentile(floor, 0.95)}
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
@@ -268,15 +286,7 @@ def main():
     with inv.holding(write=False):
         results["versions"] = int(inv.con.execute("select count(*) from number_versions").fetchall()[0][0])
         # available_numbers beside DuckDB reading one node's first 50 rows, as run.py measures
-        pairs = sampled_pairs(inv, args.pairs, args.seed)
-        own = [timed(lambda: inv.available_numbers(u, s, limit=50))[0] * 1000 for u, s in pairs]
-        floor = [timed(lambda: inv.con.execute(
-            "select number from numbers where node_id = (select node_id from nodes "
-            "where node = $site) order by number_order limit 50", {"site": s}).fetchall())[0] * 1000
-            for _, s in pairs]
-        results["available_p50_ms"] = percentile(own, 0.5)
-        results["available_p95_ms"] = percentile(own, 0.95)
-        results["available_floor_p95_ms"] = percentile(floor, 0.95)
+        results.update(available_figures(inv, sampled_pairs(inv, args.pairs, args.seed)))
 
         # the four reports beside one scan of their columns, as run.py measures them
         results["reports_s"] = statistics.median(timed_calls(
@@ -356,7 +366,12 @@ def main():
                  f"{results[f'{label}_load_median_s']:.2f} / {results[f'{label}_load_max_s']:.2f} s",
                  f"read_csv {results[f'{label}_read_csv_median_s']:.2f} s", "<= 2x read_csv (max)",
                  results[f"{label}_ratio_max"] <= 2)
-    line("available_numbers p95", f"{results['available_p95_ms']:.1f} ms",
+    if "as_loaded_available_p95_ms" in results:
+        line("available_numbers p95, as loaded", f"{results['as_loaded_available_p95_ms']:.1f} ms",
+             f"{results['as_loaded_available_floor_p95_ms']:.1f} ms", "<= 5 ms",
+             results["as_loaded_available_p95_ms"] <= 5)
+    line("available_numbers p95" + (", compacted" if "compact_s" in results else ""),
+         f"{results['available_p95_ms']:.1f} ms",
          f"{results['available_floor_p95_ms']:.1f} ms", "<= 5 ms", results["available_p95_ms"] <= 5)
     line("reports", f"{results['reports_s']:.2f} s", f"{results['reports_floor_s']:.2f} s", "<= 1 s",
          results["reports_s"] <= 1)

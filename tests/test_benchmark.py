@@ -134,6 +134,7 @@ def test_history_smoke_run(tmp_path):
     assert all(week["load_s"] > 0 and week["read_csv_s"] > 0 for week in figures["weeks_detail"])
     assert len(figures["diffs"]) == 3 and figures["diffs"][-1]["from"] < figures["diffs"][-1]["to"]
     assert figures["versions"] > 20000 and figures["available_p95_ms"] > 0
+    assert figures["as_loaded_available_p95_ms"] > 0 and figures["as_loaded_available_floor_p95_ms"] > 0
     assert 0 < figures["compacted_mb"] <= figures["database_mb"] and figures["compact_s"] > 0
     assert not any((tmp_path / "week").glob("*.csv"))
 

@@ -50,7 +50,7 @@ ROW_GROUP_ROWS = 32_768
 # Rows per row group of what a weekly load appends (its changed rows, in node-id order):
 # the least DuckDB allows (one vector). A week's changes span every site; in groups of
 # 32,768 each viewpoint read one more group a week (available_numbers' p95 +0.5 ms a week
-# at 10 M numbers), in groups of 2,048 the p95 held within 0.3 ms for 9 weeks
+# at 10 M numbers), in groups of 2,048 it rose about 0.5 ms in 9 weeks
 # (benchmarks/README.md, "Weekly changes appended in small row groups").
 CHANGE_GROUP_ROWS = 2_048
 

@@ -19,8 +19,8 @@ from ..schema import statement
 # more costs about the same however the groups are cut: at 10 M numbers one more group of
 # 32,768 rows a week cost available_numbers about 0.5 ms of p95, and 30,000 more rows in
 # groups of 2,048 (12 weeks of 1 % churn) 0.8 ms. In groups of 2,048 a viewpoint reads some
-# 2,500 rows more a week, so the rows are put back in order about every six weeks, with
-# p95 within about 0.4 ms of the ordered rows'.
+# 2,550 rows more a week, so the rows are put back in order every ninth week
+# (benchmarks/README.md, "52 weeks with the changes in small row groups").
 REWRITE_AFTER_ROWS = 16_384
 
 

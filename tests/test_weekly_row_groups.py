@@ -40,7 +40,7 @@ def load(inv, folder, week, **options):
 
 
 def row_groups(inv):
-    """(rows, smallest node id, largest node id) of each row group of the numbers table."""
+    """The rows of each row group of the numbers table, in their order."""
     return inv.sql("select row_group_id, sum(count) as group_rows from pragma_storage_info('numbers') "
                    "where column_name = 'node_id' and segment_type <> 'VALIDITY' "
                    "group by row_group_id order by row_group_id")["group_rows"].tolist()

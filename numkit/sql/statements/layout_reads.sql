@@ -29,20 +29,17 @@ ordered_groups as (
          unnest(range(first_row // $group_rows, last_row // $group_rows + 1)) as spanned(row_group)
     group by row_group
 ),
-now_reads as (
-    select node, sum(group_rows) as read_rows
-    from (select distinct node_lineage.node, now_groups.row_group, now_groups.group_rows
-          from node_lineage
-          join now_groups on node_lineage.ancestor_id between now_groups.low and now_groups.high)
-    group by node
+groups as (
+    select 'now' as layout, row_group, group_rows, low, high from now_groups
+    union all
+    select 'in_order', row_group, group_rows, low, high from ordered_groups
 ),
-ordered_reads as (
-    select node, sum(group_rows) as read_rows
-    from (select distinct node_lineage.node, ordered_groups.row_group, ordered_groups.group_rows
+reads as (
+    select layout, node, sum(group_rows) as read_rows
+    from (select distinct groups.layout, node_lineage.node, groups.row_group, groups.group_rows
           from node_lineage
-          join ordered_groups on node_lineage.ancestor_id between ordered_groups.low
-                                                              and ordered_groups.high)
-    group by node
+          join groups on node_lineage.ancestor_id between groups.low and groups.high)
+    group by layout, node
 )
-select coalesce((select avg(read_rows) from now_reads), 0) as now,
-       coalesce((select avg(read_rows) from ordered_reads), 0) as in_order;
+select coalesce((select avg(read_rows) from reads where layout = 'now'), 0) as now,
+       coalesce((select avg(read_rows) from reads where layout = 'in_order'), 0) as in_order;

@@ -30,7 +30,7 @@ FIXED_LOOKUPS = ("numkit_snapshot_date", "numkit_latest_load", "numkit_candidate
 # are updated. The digest is schema_digest() of the files of that version. What a database
 # of an older version lacks in its tables is added by sql/migrations/NNNN_*.sql, NNNN being
 # the version that brings it.
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 SCHEMA_DIGESTS = {
     1: "dead0111ada1fdd033d95ae6803f3a4b120a4a9a3b49e3b9449ac35c4fa01842",
     # snapshots keep every column and their nodes, deletions name their load, and
@@ -72,6 +72,10 @@ SCHEMA_DIGESTS = {
     # the kinds of change decided once, as columns of the pairs (status_changed,
     # flag_change, used_by_changed, moved), which the list and the counts both read
     13: "03c65c18a359ab41b5f4d829a5a0550dd016a039806841b056f7620f2ade2f7a",
+    # each number row keeps the hash of the line it was read from (numbers.line_hash), which
+    # the views and macros that give every column of numbers (numbers_effective,
+    # visible_numbers, move_plan) leave out
+    14: "65fee6e080b71ebbc13c85fba5bc89b1a5911f3e623dd5a49942bf3017909c62",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"

@@ -268,7 +268,7 @@ def build_tables(con, numbers, users, hierarchy, as_of):
     con.execute("drop table built_numbers")
     insert_many(con, "insert into users (username, node) values (?, ?)",
                     [(row["username"], row["node"]) for row in users])
-    for kept, source in (("number_versions", "numbers exclude (node_id)"),
+    for kept, source in (("number_versions", "numbers exclude (node_id, line_hash)"),
                          ("user_versions", "users"), ("node_versions", "nodes exclude (node_id)")):
         table, _, excluded = source.partition(" ")
         con.execute(f"insert into {kept} by name select $id as from_load, * {excluded} "

@@ -40,8 +40,9 @@ TABLES = {
     "deleted_users": "username",
     "reconciliations": "load_id",
 }
-# what a load records about its files and its clock, which the builder has not
-UNLIKE = {"loads": "files, loaded_at", "events": "\"at\", after"}
+# what a load records about its files and its clock, and the hash of each row's line
+# (loading/lines.py), which the builder has not
+UNLIKE = {"loads": "files, loaded_at", "events": "\"at\", after", "numbers": "line_hash"}
 
 
 def stored(inv):

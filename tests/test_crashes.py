@@ -270,5 +270,9 @@ def test_killed_weekly_load_is_all_or_nothing(weekly_base, tmp_path):
         after = fingerprint(inv)
         assert len(inv.sql("select index_name from duckdb_indexes()")) == 3
         new_versions = inv.sql("select count(*) as n from number_versions where from_load = 2")["n"][0]
+        # only the changed lines were parsed (rules R36, "Reading only the lines that changed")
+        changed_lines = inv.sql("select (after ->> 'changed_lines')::bigint as n from events "
+                                "where action = 'load' order by event_id desc limit 1")["n"][0]
     assert after["loads"] == before["loads"] + 1 and 0 < new_versions < after["rows"][0] / 20
+    assert 0 < changed_lines < after["rows"][0] / 20
     each_kill_lands_whole_or_not(database, export, tmp_path, before, after, "load", longest)

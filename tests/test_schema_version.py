@@ -2,6 +2,7 @@
 numkit is refused, an older one is brought up to date by a writer only."""
 
 import gzip
+import json
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import numkit
-from numkit import schema
+from numkit import schema, weekly
 from numkit.cli import main
 from numkit.rulebook import status_names
 
@@ -245,3 +246,36 @@ def test_the_status_names_python_uses_are_the_statuses_table_s():
     names = (codes.AVAILABLE, codes.USED, codes.USED_UTILITY, codes.RESERVED, codes.COOLING,
              codes.INACTIVE)
     assert sorted(names) == sorted(status_names())
+
+
+@pytest.fixture
+def version_13(tmp_path):
+    """A database file made by numkit at schema version 13, before the rows kept their
+    lines' hashes: week 0 of numkit.weekly's series (400 numbers, 6 sites, seed 1) loaded."""
+    path = tmp_path / "version-13.duckdb"
+    path.write_bytes(gzip.decompress((FIXTURES / "schema-13.duckdb.gz").read_bytes()))
+    return path
+
+
+def test_a_database_of_version_13_keeps_line_hashes_from_its_next_load_on(version_13, tmp_path):
+    """The upgrade adds numbers.line_hash, empty; the next load writes every row with its
+    line's hash (rules R36, "Reading only the lines that changed"), and the one after reads
+    only the lines that changed."""
+    with duckdb.connect(str(version_13)) as con:
+        before = con.execute("select * from numbers order by all").fetchall()
+    inv = numkit.connect(version_13)
+    assert inv.con.execute("select * exclude (line_hash) from numbers order by all").fetchall() == before
+    assert inv.sql("select count(line_hash) as n from numbers")["n"][0] == 0
+    assert inv.check().empty
+    series = weekly.weeks(tmp_path / "week", 2, numbers=400, sites=6, seed=1)
+    next(series)                                          # week 0: what the file holds
+    reports = []
+    for _ in series:
+        folder = tmp_path / "week"
+        reports.append(inv.load(folder / "numbers.csv", users=folder / "users.csv",
+                                hierarchy=folder / "hierarchy.csv", allow_future=True,
+                                as_of=json.loads((folder / "manifest.json").read_text())["as_of"]))
+        assert inv.sql("select count(*) = count(line_hash) as all_hashed from numbers")["all_hashed"][0]
+    assert reports[0].changed_lines is None and reports[1].changed_lines > 0
+    assert inv.check().empty
+    inv.close()

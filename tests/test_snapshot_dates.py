@@ -21,9 +21,15 @@ def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
+# what a table's comparison leaves out: the hash of each row's line is not kept in the
+# history, so a forgotten load leaves none (the next load reads its whole file again:
+# loading/lines.py)
+LEFT_OUT = {"load_rejects": "load_id", "numbers": "line_hash"}
+
+
 def contents(inv):
-    return {table: inv.con.execute(f"select * exclude (load_id) from {table} order by all"
-                                   if table in ("load_rejects",) else
+    return {table: inv.con.execute(f"select * exclude ({LEFT_OUT[table]}) from {table} order by all"
+                                   if table in LEFT_OUT else
                                    f"select * from {table} order by all").fetchall()
             for table in KEPT}
 
@@ -88,10 +94,12 @@ def test_forgetting_keeps_every_column_of_the_numbers(make_inventory, tmp_path):
     inv = make_inventory(numbers=f"number,node,usage,release_date,reservation_notes,description,"
                                  f"Carrier\n1,{SITE_A},Line,2026-12-01,note,desc,BT\n",
                          users=None)
-    before = inv.sql("select * from numbers")
+    # every column but the hash of the row's line, which the history does not keep: the
+    # next load reads the whole file again (loading/lines.py)
+    before = inv.sql("select * exclude (line_hash) from numbers")
     inv.load(write(tmp_path, "n2.csv", f"number,node\n2,{SITE_B}\n"), as_of="2026-12-01")
     inv.forget_latest_snapshot()
-    assert inv.sql("select * from numbers").equals(before)
+    assert inv.sql("select * exclude (line_hash) from numbers").equals(before)
 
 
 def test_forgetting_is_refused_with_nothing_to_go_back_to(inv):

@@ -12,12 +12,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import layout, reconcile
+from . import changed_lines, layout, lines, reconcile
 from .. import storage
 from ..arguments import extra_names, parse_date
 from ..errors import InvalidOperation, LoadError
 from ..schema import SQL_ROOT, refresh_derived, statement
-from .sources import file_facts, stage
+from .sources import Staged, file_facts, stage
 from ..visible import on_one_line
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "reason"]
@@ -66,6 +66,9 @@ class LoadReport:
     # the snapshot loaded just before, when this one has its date and the same files
     # (their checksums): the same export loaded twice
     repeats: int | None = None
+    # the lines of the numbers file that changed since the last load, when only they were
+    # parsed and checked (rules R36, "Reading only the lines that changed"); else None
+    changed_lines: int | None = None
 
     def describe_repeat(self):
         """One line when the load repeated the snapshot before it; None otherwise."""
@@ -330,14 +333,15 @@ def load_export(inv, numbers, users, hierarchy, *, as_of=None, strict=True, prog
                 extra_columns=(), allow_future=False, pending="keep", rewrite_all=None):
     """Inventory.load: the arguments checked, then load_snapshot. `rewrite_all`: whether to
     write every row in node order; None measures the rows as they lie now
-    (layout.rewrite_due). A folder load measures once, before its first snapshot (rules
+    (layout.rewrite_due) and asks whether they keep the hashes of the file's lines
+    (lines.rewrite_due). A folder load measures once, before its first snapshot (rules
     R36), and tells each snapshot what it decided."""
     as_of = parse_date(as_of, "as_of") or inv.as_of
     refuse_future_date(as_of, allow_future)
     pending = reconcile.pending_choice(pending)
     if rewrite_all is None:
         with inv.store.session(write=True):
-            rewrite_all = layout.rewrite_due(inv.con)
+            rewrite_all = layout.rewrite_due(inv.con) or lines.rewrite_due(inv.con, numbers)
     # a load that writes only the changes appends them in small row groups (rules R36)
     group_rows = storage.ROW_GROUP_ROWS if rewrite_all else storage.CHANGE_GROUP_ROWS
     with inv.store.row_groups(group_rows), inv.store.session(write=True), \
@@ -380,6 +384,10 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
         con.execute(statement("load/shortened"))
         con.execute(statement("load/node_path_problem"))
         con.execute(statement("load/load_problems"))
+        # a weekly load may parse only the numbers file's changed lines (changed_lines)
+        weekly = latest is not None and not rewrite_all
+        line_basis = lines.basis(con, numbers)
+        by_lines = False
         for role in ROLES:
             source = sources[role]
             if source is None:
@@ -388,24 +396,31 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
                     con.execute("create or replace temp view load_users as select * from valid_users")
                 continue
             report_progress(len(staged) / 4, f"reading and checking {role}")
-            staged[role] = stage(con, source, role, facts[role], extra_columns)
+            changed = None
+            if role == "numbers" and weekly:
+                changed = _stage_changed_lines(con, op, source, facts[role], extra_columns,
+                                               line_basis, staged)
+            by_lines = changed is not None and not changed.aborted
+            staged[role] = changed or stage(con, source, role, facts[role], extra_columns)
             if staged[role].aborted:    # the transaction takes no more statements
                 problems_of[role] = _check(con, role, staged[role])
                 break
-            if role == "numbers" and not staged[role].problems:
-                # An unreadable users file (its problems are reported) leaves nothing to check
-                # used_by against: that check waits until the users file reads.
-                users_unreadable = "users" in staged and staged["users"].problems
-                active = ("select distinct lower(used_by) from checked_numbers"
-                          if users_unreadable else "select lower(username) from load_users")
-                con.execute("create or replace temp view load_active_users as "
-                            f"select * from ({active}) as active(user_key)")
-            problems_of[role] = _check(con, role, staged[role])
+            if by_lines:
+                problems_of[role] = ([], 0)     # none found: else the whole file was read
+            else:
+                if role == "numbers" and not staged[role].problems:
+                    _define_active_users(con, staged)
+                problems_of[role] = _check(con, role, staged[role])
+                if role == "numbers":
+                    lines.read_for_rows(con, source, line_basis, staged[role], facts[role])
             if not staged[role].problems:
                 rows_read[role] = _rows_read(con, role, staged[role])
                 report_progress(len(staged) / 4,
-                                describe_rows_read(role, rows_read[role], problems_of[role][1]))
+                                describe_rows_read(role, rows_read[role], problems_of[role][1],
+                                                   staged[role].changed_lines))
                 _keep_valid(con, role, given=True, problems=problems_of[role][1])
+                if by_lines and role == "numbers":
+                    changed_lines.keep_all_rows(con)
                 if role == "users":
                     unknown_users = _keep_rejected_users(con, staged[role],
                                                          rejected=problems_of[role][1] > 0)
@@ -430,6 +445,10 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
                  | ({"sheet": staged[role].sheet} if staged[role].sheet else {})
                  | _file_size(sources[role], rows_read[role])
                  for role in staged}
+        if line_basis is not None:
+            # whether every row written keeps its line's hash: what the next load pairs with
+            files["numbers"]["lines"] = {"basis": line_basis, "hashed": con.execute(
+                "select exists (select 1 from export_lines)").fetchall()[0][0]}
         report_progress(0.75, "writing the snapshot")
         # what is pending is read before the export replaces anything, with the events of
         # this operation so far (an earlier snapshot of the same folder) written first
@@ -439,7 +458,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
             "select username from load_users where lower(username) not in "
             "(select lower(username) from valid_users) order by lower(username)").fetchall()]
         load_id, outcomes = _write(con, as_of, files, users is not None, hierarchy is not None,
-                                   pending, rewrite_all)
+                                   pending, rewrite_all, by_lines)
         report = LoadReport(
             load_id=load_id, as_of=as_of,
             numbers=con.execute("select count(*) from numbers").fetchall()[0][0],
@@ -456,7 +475,8 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
                             "read": {header: column for column, header in staged[role].headers.items()},
                             "extra": list(staged[role].extras)}
                      for role in REPORTED_ORDER if role in staged},
-            pending=pending, **outcomes.__dict__)
+            pending=pending, changed_lines=staged["numbers"].changed_lines,
+            **outcomes.__dict__)
         con.execute(
             "update loads set numbers = $n, users = $u, nodes = $nodes, rejected = $r, "
             "deleted_users = $d where load_id = $id",
@@ -486,14 +506,57 @@ def _repeated_load(con, load_id, as_of, files):
     return before[0][0] if same else None
 
 
+def _define_active_users(con, staged):
+    """load_active_users: the users a number row may be used by. An unreadable users file
+    (its problems are reported) leaves nothing to check used_by against: that check waits
+    until the users file reads."""
+    users_unreadable = "users" in staged and staged["users"].problems
+    active = ("select distinct lower(used_by) from checked_numbers"
+              if users_unreadable else "select lower(username) from load_users")
+    con.execute("create or replace temp view load_active_users as "
+                f"select * from ({active}) as active(user_key)")
+
+
+def _stage_changed_lines(con, op, source, facts, extra_columns, line_basis, staged):
+    """The numbers file staged by its changed lines only (changed_lines), checked, with no
+    problem found; None when the whole file must be read; a Staged that says why, aborted,
+    when DuckDB could not read the file's lines (the transaction takes no more statements)."""
+    if any(other.problems for other in staged.values()) or not changed_lines.usable(
+            con, facts, line_basis):
+        return None
+    # what is pending decides which rows count as unchanged: the events of this operation
+    # so far (an earlier snapshot of the same folder) are written first, as for capture
+    op.write_events()
+    unreadable = lines.read(con, source, line_basis, with_text=True)
+    if isinstance(unreadable, Staged):
+        return unreadable
+    changed = changed_lines.stage_changed(con, source, facts, extra_columns)
+    if changed is not None and changed.aborted:
+        return changed
+    if changed is not None:
+        _define_active_users(con, staged)
+        changed_lines.check_with_kept_rows(con)
+        if _check(con, "numbers", changed)[1]:
+            changed = None
+    if changed is None:
+        changed_lines.give_up(con)
+    return changed
+
+
 def _rows_read(con, role, staged):
     """The data rows of a staged file, those the reader refused included."""
+    if staged.rows_read is not None:
+        return staged.rows_read
     return con.execute(f"select count(*) from checked_{role}").fetchall()[0][0] + len(staged.rejects)
 
 
-def describe_rows_read(role, rows, problems):
+def describe_rows_read(role, rows, problems, changed=None):
     """The progress step said once a file is read and checked: how many rows it holds and
-    how many problems they have."""
+    how many problems they have; when only its changed lines were parsed (`changed` of
+    them: changed_lines), how many."""
+    if changed is not None:
+        return (f"{role}: {rows:,} row(s) read, {changed:,} of them changed since the last "
+                "load and checked")
     return (f"{role}: {rows:,} row(s) read and checked"
             + (f", {problems:,} problem(s) found" if problems else ""))
 
@@ -507,12 +570,13 @@ def _file_size(source, rows):
     return {"path": os.path.abspath(source), "bytes": os.path.getsize(source), "rows": rows}
 
 
-def _write(con, as_of, files, users_given, hierarchy_given, pending, rewrite_all):
+def _write(con, as_of, files, users_given, hierarchy_given, pending, rewrite_all, by_lines=False):
     """Write the checked snapshot: its load, nodes, number rows and users, and their
     versions in the history. The first load into a database, or one that puts the rows
     back in node order (`rewrite_all`, decided by layout.rewrite_due), writes every row
     (_write_all); any other writes only the rows and users that differ from those the
-    inventory holds (_write_changes, rules R36)."""
+    inventory holds (_write_changes, rules R36): those of the changed lines when only they
+    were parsed (`by_lines`)."""
     load_id = _insert_load(con, as_of, files)
     first = not con.execute("select exists (select 1 from loads where load_id < $id)",
                             {"id": load_id}).fetchall()[0][0]
@@ -520,7 +584,7 @@ def _write(con, as_of, files, users_given, hierarchy_given, pending, rewrite_all
     if rewrite_all or first:
         _write_all(con, load_id, as_of, users_given, hierarchy_given, first)
     else:
-        _write_changes(con, load_id, as_of, users_given, hierarchy_given)
+        _write_changes(con, load_id, as_of, users_given, hierarchy_given, by_lines)
     con.execute(statement("load/keep_user_versions"))
     con.execute(statement("load/keep_node_versions"))
     con.execute("reset variable numkit_kept_load")
@@ -555,13 +619,17 @@ def _write_all(con, load_id, as_of, users_given, hierarchy_given, first):
                 "select username, node, extra from load_users_new")
 
 
-def _write_changes(con, load_id, as_of, users_given, hierarchy_given):
+def _write_changes(con, load_id, as_of, users_given, hierarchy_given, by_lines):
     """A weekly load: the nodes keep their ids, and only the rows and users that differ
     from the inventory are written (the inventory's row marked deleted, the snapshot's
-    appended after the others in node order)."""
+    appended after the others in node order). When only the changed lines were parsed
+    (`by_lines`), their rows are those written."""
     _write_nodes(con, hierarchy_given, "load/keep_node_ids")
-    _stage_load_rows(con, load_id)
-    _pair_with_inventory(con)
+    if by_lines:
+        con.execute(statement("load/changed_lines_to_rewrite"))
+    else:
+        _stage_load_rows(con, load_id)
+        _pair_with_inventory(con)
     con.execute(statement("load/write_changed_numbers"))
     con.execute(statement("load/keep_number_versions"))
     _record_departed(con, as_of, load_id, users_given)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from ..arguments import parse_date
 from ..errors import InvalidOperation
-from . import layout
+from . import layout, lines
 from .load import ROLE_SUFFIXES, load_export, memory_bounded, refuse_future_date, source_path
 from .sources import edit_distance, where_looked
 
@@ -56,11 +56,12 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
     with store.session(write=True), store.bulk_rewrite("the load"), memory_bounded(store), \
             store.operation(what="the load"):
         latest = store.scalar("select numkit_snapshot_date()")
-        # measured once (rules R36): the first snapshot loaded puts the rows back in node
-        # order if due, and the others write only their changes after it
-        rewrite_all = layout.rewrite_due(inv.con)
         # loaded before: replaying one would record the same deletions again
         history = [entry for entry in history if latest is None or entry[0] > latest]
+        # measured once (rules R36): the first snapshot loaded puts the rows back in node
+        # order if due, and the others write only their changes after it
+        first_numbers = (directory / history[0][2] if history and history[0][2] else numbers)
+        rewrite_all = layout.rewrite_due(inv.con) or lines.rewrite_due(inv.con, first_numbers)
         told = _each_snapshot(progress, [entry[0] for entry in history] + [as_of or inv.as_of])
         for earlier_as_of, earlier_users, earlier_numbers, earlier_hierarchy in history:
             reports.append(load_export(

@@ -116,6 +116,10 @@ class Staged:
     delimiter: str = ","                              # a CSV file's, as sniffed
     # DuckDB failed while reading: the load's transaction takes no more statements
     aborted: bool = False
+    # when only the lines changed since the last load were staged (changed_lines): the
+    # file's data rows, and how many were staged
+    rows_read: int | None = None
+    changed_lines: int | None = None
 
     def header_of(self, column):
         return self.headers.get(column, column)
@@ -219,9 +223,10 @@ def _holds_empty_line(text):
 
 def _file_facts(path):
     """(sha256 of the file, whether it holds an empty line, the kinds of line end in it,
-    quotes aside), in one reading of the file."""
+    quotes aside, whether it holds the unit separator, the byte numkit reads whole lines
+    with: loading/lines.py), in one reading of the file."""
     digest = hashlib.sha256()
-    empty_line = False
+    empty_line = unit_separator = False
     kinds = set()
     previous = b""
     with open(path, "rb") as handle:
@@ -231,10 +236,11 @@ def _file_facts(path):
             digest.update(block)
             # a pair of line ends may straddle two blocks
             empty_line = empty_line or _holds_empty_line(previous + block)
+            unit_separator = unit_separator or b"\x1f" in block
             kinds |= line_end_kinds(previous + block, carried=bool(previous), at_end=not following)
             previous = block[-2:]
             block = following
-    return digest.hexdigest(), empty_line, kinds
+    return digest.hexdigest(), empty_line, kinds, unit_separator
 
 
 _reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="numkit-file-facts")

@@ -4,7 +4,10 @@
 -- (rows are stored in node_id order, which lets a query read only the nodes it needs).
 -- `number_order` is number_value(number), kept by numkit too: the rules put candidates in
 -- number order, and reading a stored integer is several times cheaper than converting
--- every visible number's text on each question.
+-- every visible number's text on each question. `line_hash` is the hash of the line of the
+-- numbers file the row was read from, with the file's header and the statuses' spellings
+-- (null for a row not read from a CSV line): a weekly load parses only the lines whose
+-- hash no row keeps (loading/lines.py).
 create table if not exists numbers (
     number varchar not null,
     node varchar not null,
@@ -17,5 +20,6 @@ create table if not exists numbers (
     description varchar,
     extra json,
     node_id integer,
-    number_order hugeint
+    number_order hugeint,
+    line_hash ubigint
 );

@@ -6,7 +6,7 @@
 -- macros: going through that view costs DuckDB a tenth of each question to bind.
 create or replace macro visible_numbers(from_node) as table
 select
-    numbers.* replace (ancestors.ancestor as node),
+    numbers.* exclude (line_hash) replace (ancestors.ancestor as node),
     coalesce(cooling_stuck(numbers.status, numbers.release_date), false) as stuck,
     effective_status(numbers.status, numbers.release_date) as effective_status,
     ancestors.distance

@@ -14,12 +14,12 @@ with mover as (
 ),
 -- Two lookups, each on its own index (a filter on both columns would read every row).
 used as (
-    select numbers.rowid as row_id, numbers.*, true as used_by_user
+    select numbers.rowid as row_id, numbers.* exclude (line_hash), true as used_by_user
     from numbers
     where lower(numbers.used_by) = lower(for_user)
 ),
 reserved as (
-    select numbers.rowid as row_id, numbers.*, false as used_by_user
+    select numbers.rowid as row_id, numbers.* exclude (line_hash), false as used_by_user
     from numbers
     where lower(numbers.reserved_for) = lower(for_user)
 ),

@@ -32,7 +32,7 @@ where number_versions.to_load is null and number_changes.ends
   and number_versions.number = number_changes.number and number_versions.node = number_changes.node;
 insert into number_versions by name
 select getvariable('numkit_kept_load') as from_load, null as to_load,
-       rewritten_rows.* exclude (node_id)
+       rewritten_rows.* exclude (node_id, line_hash)
 from rewritten_rows
 semi join (select number, node from number_changes where begins) as begun
   on begun.number = rewritten_rows.number and begun.node = rewritten_rows.node;

@@ -4,7 +4,7 @@
 -- they left, so the load never records them as deleted.
 create or replace temp table pending_at_load as select * from pending_changes;
 create or replace temp table numkit_rows_at_load as
-select numbers.* exclude (node_id, number_order)
+select numbers.* exclude (node_id, number_order, line_hash)
 from numbers
 semi join (select distinct number, node from pending_at_load where number is not null) as changed
     on changed.number = numbers.number and changed.node = numbers.node;

@@ -5,7 +5,7 @@
 create or replace temp table unread_kept_rows as
 select last.number, last.node, last.status, last.usage, last.reserved_for, last.used_by,
        last.release_date, last.reservation_notes, last.description, last.extra, nodes.node_id,
-       last.number_order
+       last.number_order, null::ubigint as line_hash
 from numbers_at((select max(load_id) from loads where load_id < $load_id)) as last
 join nodes on nodes.node = last.node
 where exists (select 1 from pending_at_load as pending

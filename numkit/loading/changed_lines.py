@@ -1,0 +1,104 @@
+"""A weekly load that parses and checks only the numbers file's changed lines (rules R36,
+"Reading only the lines that changed").
+
+The export is read as raw lines and hashed (lines.read), the hashes are paired with those
+the inventory's rows keep (load/line_changes), and only the lines no row holds are parsed,
+written to a small CSV file under the export's own header and read as any numbers file is
+(sources.stage). They are checked with every kept row a check could pair them with
+(load/changed_numbers_checked). Whenever this cannot give exactly what reading the whole
+file gives (a line no row holds that is not one whole row, the same line twice, many lines
+changed, any problem found), it gives up before anything is written, and the load reads
+the whole file.
+"""
+
+import os
+import tempfile
+
+from ..schema import statement
+from . import lines
+from .sources import stage
+
+# The rows of export_lines no row of the inventory holds.
+ADDED_LINES = "select line_index from line_changes where kept_row is null"
+
+
+def usable(con, facts, line_basis):
+    """Whether the latest load's rows keep hashes of lines read under `line_basis` (its
+    numbers file a CSV with the same header and statuses, read line for row)."""
+    if line_basis is None or facts is None:
+        return False
+    kept = lines.recorded(con)
+    return kept.get("basis") == line_basis and kept.get("hashed", False)
+
+
+def _one_line_each(facts):
+    """Whether the file's facts let its lines be its rows: no empty line (DuckDB skips
+    them), lines ending one way, no unit separator (lines.read). Asked last: the facts are
+    read in a thread meanwhile (sources.file_facts)."""
+    _, empty_line, line_ends, unit_separator = facts.result()
+    return not empty_line and not unit_separator and len(line_ends) <= 1
+
+
+def stage_changed(con, source, facts, extra_columns):
+    """changed_numbers: the rows of the lines of `source` that no row of the inventory holds
+    (export_lines read with their text), numbered as in `source`; line_changes says which
+    rows of the inventory no line holds. Returns the Staged of those lines (its label
+    `source`'s, `rows_read` every line), or None when the whole file must be read; aborted
+    when DuckDB failed reading them (it would fail reading the file the same way)."""
+    con.execute(statement("load/line_changes"))
+    lines_read, added, matched_rows, rows = con.execute(
+        "select (select count(*) from export_lines), "
+        "count(*) filter (where kept_row is null), "
+        "(select count(*) from numbers) - count(*) filter (where line_index is null), "
+        "(select count(*) from numbers) from line_changes").fetchall()[0]
+    # a line twice pairs with one row twice: the duplicate must be reported by row
+    if lines_read - added != matched_rows or not lines_read:
+        return None
+    if added > lines.MOST_CHANGED_SHARE * lines_read or not _one_line_each(facts):
+        return None
+    changed = [line for (line,) in con.execute(
+        f"select line from export_lines where rowid in ({ADDED_LINES}) order by rowid").fetchall()]
+    if any(line.count('"') % 2 for line in changed):
+        # an odd number of quotes: the line begins or ends a value spanning lines
+        return None
+    # no line changed: one kept line is read for the columns it gives, and left out
+    # (load/changed_numbers pairs only the changed ones)
+    read = changed or [con.execute("select line from export_lines limit 1").fetchall()[0][0]]
+    handle, path = tempfile.mkstemp(prefix="numkit-changed-lines-", suffix=".csv")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(lines.header_line(source) + "\n")
+            out.writelines(line + "\n" for line in read)
+        staged = stage(con, path, "numbers", None, extra_columns)
+    finally:
+        os.unlink(path)
+    staged.label = os.fspath(source)
+    if staged.aborted:      # the transaction takes no more statements: the load says why
+        return staged
+    if (staged.problems or staged.rejects
+            or con.execute("select count(*) from checked_numbers").fetchall()[0][0] != len(read)):
+        return None
+    con.execute(statement("load/changed_numbers"))
+    staged.rows_read, staged.changed_lines = lines_read, added
+    return staged
+
+
+def check_with_kept_rows(con):
+    """checked_numbers: the changed lines' rows and the kept rows a check could pair with
+    them (load/changed_numbers_checked); load_active_users must be defined."""
+    con.execute(statement("load/changed_numbers_checked"))
+
+
+def keep_all_rows(con):
+    """valid_numbers: every row the load leaves, kept and changed."""
+    con.execute(statement("load/numbers_after_changed_lines"))
+
+
+def give_up(con):
+    """Leave nothing of a try behind: the whole file is read next, as any load reads it."""
+    con.execute("delete from load_problems where role = 'numbers'")
+    checked_is_view = con.execute("select exists (select 1 from duckdb_views() where temporary "
+                                  "and view_name = 'checked_numbers')").fetchall()[0][0]
+    con.execute("drop table if exists temp.changed_numbers; drop table if exists temp.line_changes; "
+                f"drop {'view' if checked_is_view else 'table'} if exists temp.checked_numbers; "
+                "drop table if exists temp.read_numbers")

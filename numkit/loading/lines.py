@@ -1,0 +1,120 @@
+"""The numbers file's lines, each hashed: how a weekly load tells the lines that changed
+without parsing the others (rules R36, "Reading only the lines that changed").
+
+Every row a load writes from a CSV file keeps the hash of the line it was read from
+(numbers.line_hash), hashed together with the file's *basis*: its header line and the
+spellings of the statuses, which decide what a line means. A line whose hash the inventory
+holds is, byte for byte, a line the inventory was loaded from under the same header and
+statuses, so it gives the same row.
+"""
+
+import codecs
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ..disk import is_storage_failure
+from ..schema import statement
+from .csv_dialect import duckdb_reason
+from .sources import EXCEL_SUFFIXES, MAX_LINE_BYTES, Staged
+
+# Past this share of the lines changed, parsing only those would cost about what the whole
+# file does, and the rows written would scatter: the load reads the file as any load does.
+MOST_CHANGED_SHARE = 0.5
+
+
+def is_csv(source):
+    return (not isinstance(source, pd.DataFrame) and Path(source).is_file()
+            and Path(source).suffix.lower() not in EXCEL_SUFFIXES)
+
+
+def header_line(path):
+    """The file's first line as written (no byte order mark, no line end), as text."""
+    with open(path, "rb") as handle:
+        line = re.split(rb"[\r\n]", handle.readline(MAX_LINE_BYTES + 2), maxsplit=1)[0]
+    return line.removeprefix(codecs.BOM_UTF8).decode("utf-8", "replace")
+
+
+def basis(con, source):
+    """What the lines of `source` mean, as a digest: its header line and the statuses'
+    spellings (a status is stored as `statuses` spells it). None for a workbook or a
+    DataFrame, whose rows have no lines."""
+    if not is_csv(source):
+        return None
+    spellings = [status for (status,) in con.execute(
+        "select status from statuses order by position").fetchall()]
+    digest = hashlib.sha256(header_line(source).encode("utf-8"))
+    for spelling in spellings:
+        digest.update(b"\x1f" + spelling.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def recorded(con):
+    """{"basis", "hashed"} of the numbers file of the latest load, as the load recorded
+    them ({} when it recorded none: a workbook, a DataFrame, a database made before)."""
+    found = con.execute("select files from loads order by load_id desc limit 1").fetchall()
+    if not found:
+        return {}
+    return json.loads(found[0][0] or "{}").get("numbers", {}).get("lines", {})
+
+
+def rewrite_due(con, source):
+    """Whether loading `source` into a database that holds a snapshot must write every row,
+    so that the rows keep the hashes of its lines: its basis is not the latest load's
+    (another header, other statuses, or a database loaded before numkit kept hashes), or
+    the rows of a load that kept them have mostly lost them (forgetting a snapshot brings
+    back rows without). Otherwise the rows kept would keep hashes no line can have, and
+    every load would read the whole file."""
+    line_basis = basis(con, source)
+    if line_basis is None or not con.execute("select exists (select 1 from loads)").fetchall()[0][0]:
+        return False
+    kept = recorded(con)
+    if kept.get("basis") != line_basis:
+        return True
+    return kept.get("hashed", False) and con.execute(
+        "select count(line_hash) < count(*) / 2 from numbers").fetchall()[0][0]
+
+
+def read(con, source, line_basis, with_text):
+    """export_lines: one row per data line of `source` (in file order: the row id past the
+    least, plus 2, is its row), its hash with `line_basis`, and its text when `with_text`;
+    empty when `line_basis` is None. Returns whether every line was read (none refused: a
+    byte that is not UTF-8, a line too long, the delimiter numkit reads lines with), or, when
+    DuckDB could not read the file at all, a Staged saying why, aborted (the transaction
+    takes no more statements)."""
+    if line_basis is None:
+        con.execute("create or replace temp table export_lines "
+                    "(line_hash ubigint, line varchar)")
+        return False
+    con.execute("drop table if exists temp.line_rejects; drop table if exists temp.line_scans")
+    try:
+        con.execute(statement("load/export_lines"),
+                    {"path": str(source), "basis": line_basis, "with_text": with_text,
+                     "max_line": MAX_LINE_BYTES})
+    except duckdb.Error as error:
+        if is_storage_failure(error):
+            raise   # the disk failed, not the file: the load is not saved
+        return Staged("numbers", str(source), aborted=True, problems=[
+            (None, None, None, f"cannot read the file: {duckdb_reason(error)}")])
+    refused = con.execute("select exists (select 1 from line_rejects)").fetchall()[0][0]
+    con.execute("drop table if exists temp.line_rejects; drop table if exists temp.line_scans")
+    if refused:
+        con.execute("delete from export_lines")
+    return not refused
+
+
+def read_for_rows(con, source, line_basis, staged, facts):
+    """export_lines, for the rows a load writes to keep their lines' hashes: read only when
+    the file's lines are its rows one to one (checked_numbers's `_row` r is the line of
+    export_lines r - 2 past the first): no line the reader refused, no empty line, no value
+    spanning lines (more lines than rows); else left empty."""
+    one_line_each = (not staged.rejects and not staged.problems and facts is not None
+                     and not facts.result()[1] and not facts.result()[3])
+    read(con, source, line_basis if one_line_each else None, with_text=False)
+    lines = con.execute("select count(*) from export_lines").fetchall()[0][0]
+    if lines and lines != con.execute("select count(*) from checked_numbers").fetchall()[0][0]:
+        con.execute("delete from export_lines")

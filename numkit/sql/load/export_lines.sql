@@ -1,0 +1,13 @@
+-- The numbers file's data lines as they are (loading/lines.py): one column, no quote and the
+-- unit separator as delimiter, so that each line is read whole, in file order; each hashed
+-- with the file's basis (its header and the statuses' spellings). Not strict: a value with
+-- a line end of another kind inside would stop a strict reader, and the lines are then
+-- only counted (more lines than rows). A line the reader refuses (not UTF-8, too long) is
+-- recorded in line_rejects. Read only from a file without the unit separator (its facts):
+-- a line holding it would be cut there, in silence.
+create or replace temp table export_lines as
+select hash($basis, line) as line_hash,
+       case when $with_text then line end as line
+from read_csv($path, columns = {'line': 'varchar'}, header = true, delim = chr(31), quote = '',
+              escape = '', auto_detect = false, max_line_size = $max_line, store_rejects = true,
+              rejects_table = 'line_rejects', rejects_scan = 'line_scans', strict_mode = false);

@@ -39,9 +39,9 @@ def _one_line_each(facts):
     return not empty_line and not unit_separator and len(line_ends) <= 1
 
 
-def stage_changed(con, source, facts, extra_columns):
+def stage_changed(con, source, facts, extra_columns, line_basis):
     """changed_numbers: the rows of the lines of `source` that no row of the inventory holds
-    (export_lines read with their text), numbered as in `source`; line_changes says which
+    (export_lines read under `line_basis`), numbered as in `source`; line_changes says which
     rows of the inventory no line holds. Returns the Staged of those lines (its label
     `source`'s, `rows_read` every line), or None when the whole file must be read; aborted
     when DuckDB failed reading them (it would fail reading the file the same way)."""
@@ -56,14 +56,17 @@ def stage_changed(con, source, facts, extra_columns):
         return None
     if added > lines.MOST_CHANGED_SHARE * lines_read or not _one_line_each(facts):
         return None
-    changed = [line for (line,) in con.execute(
-        f"select line from export_lines where rowid in ({ADDED_LINES}) order by rowid").fetchall()]
-    if any(line.count('"') % 2 for line in changed):
-        # an odd number of quotes: the line begins or ends a value spanning lines
-        return None
+    places = [place for (place,) in con.execute(
+        f"select line_index - (select min(rowid) from export_lines) from ({ADDED_LINES}) "
+        "as added(line_index) order by line_index").fetchall()]
     # no line changed: one kept line is read for the columns it gives, and left out
     # (load/changed_numbers pairs only the changed ones)
-    read = changed or [con.execute("select line from export_lines limit 1").fetchall()[0][0]]
+    (line_end,) = facts.result()[2] or {"lf"}
+    read = lines.texts(con, source, line_basis, places or [0], line_end)
+    if read is None or any(line.count('"') % 2 for line in read):
+        # not the lines hashed, or an odd number of quotes: the line begins or ends a
+        # value spanning lines
+        return None
     handle, path = tempfile.mkstemp(prefix="numkit-changed-lines-", suffix=".csv")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:

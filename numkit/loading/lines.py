@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from ..disk import is_storage_failure
@@ -32,11 +33,39 @@ def is_csv(source):
             and Path(source).suffix.lower() not in EXCEL_SUFFIXES)
 
 
+def _first_line(path):
+    """The file's first line as its bytes are, byte order mark included, no line end."""
+    with open(path, "rb") as handle:
+        return re.split(rb"[\r\n]", handle.readline(MAX_LINE_BYTES + 2), maxsplit=1)[0]
+
+
 def header_line(path):
     """The file's first line as written (no byte order mark, no line end), as text."""
-    with open(path, "rb") as handle:
-        line = re.split(rb"[\r\n]", handle.readline(MAX_LINE_BYTES + 2), maxsplit=1)[0]
-    return line.removeprefix(codecs.BOM_UTF8).decode("utf-8", "replace")
+    return _first_line(path).removeprefix(codecs.BOM_UTF8).decode("utf-8", "replace")
+
+
+def texts(con, source, line_basis, indexes, line_end):
+    """The text of the lines of export_lines at `indexes` (places from 0, ascending), read
+    from `source` where they lie: each line's place in the file is the bytes of the lines
+    before it and their line ends (`line_end`: crlf, lf or cr, the file's one kind). None
+    when one of them does not hash as export_lines says: the file is not what was read."""
+    lengths = con.execute("select line_bytes from export_lines").fetchnumpy()["line_bytes"]
+    ending = 2 if line_end == "crlf" else 1
+    starts = len(_first_line(source)) + ending + np.concatenate(
+        ([0], np.cumsum(lengths + ending)[:-1]))
+    found = []
+    with open(source, "rb") as handle:
+        for index in indexes:
+            handle.seek(int(starts[index]))
+            found.append(handle.read(int(lengths[index])).decode("utf-8", "replace"))
+    hashed_alike = con.execute(
+        "select coalesce(bool_and(hash($basis, text) = line_hash), true) from ("
+        "  select unnest($texts) as text, unnest($indexes) as place) as found "
+        "join (select rowid - (select min(rowid) from export_lines) as place, line_hash "
+        "      from export_lines) as kept using (place)",
+        {"basis": line_basis, "texts": found or [""], "indexes": list(map(int, indexes)) or [-1]}
+    ).fetchall()[0][0]
+    return found if hashed_alike else None
 
 
 def basis(con, source):
@@ -79,22 +108,21 @@ def rewrite_due(con, source):
         "select count(line_hash) < count(*) / 2 from numbers").fetchall()[0][0]
 
 
-def read(con, source, line_basis, with_text):
+def read(con, source, line_basis):
     """export_lines: one row per data line of `source` (in file order: the row id past the
-    least, plus 2, is its row), its hash with `line_basis`, and its text when `with_text`;
-    empty when `line_basis` is None. Returns whether every line was read (none refused: a
+    least, plus 2, is its row), its hash with `line_basis` and its length in bytes; empty
+    when `line_basis` is None. Returns whether every line was read (none refused: a
     byte that is not UTF-8, a line too long, the delimiter numkit reads lines with), or, when
     DuckDB could not read the file at all, a Staged saying why, aborted (the transaction
     takes no more statements)."""
     if line_basis is None:
         con.execute("create or replace temp table export_lines "
-                    "(line_hash ubigint, line varchar)")
+                    "(line_hash ubigint, line_bytes bigint)")
         return False
     con.execute("drop table if exists temp.line_rejects; drop table if exists temp.line_scans")
     try:
         con.execute(statement("load/export_lines"),
-                    {"path": str(source), "basis": line_basis, "with_text": with_text,
-                     "max_line": MAX_LINE_BYTES})
+                    {"path": str(source), "basis": line_basis, "max_line": MAX_LINE_BYTES})
     except duckdb.Error as error:
         if is_storage_failure(error):
             raise   # the disk failed, not the file: the load is not saved
@@ -114,7 +142,7 @@ def read_for_rows(con, source, line_basis, staged, facts):
     spanning lines (more lines than rows); else left empty."""
     one_line_each = (not staged.rejects and not staged.problems and facts is not None
                      and not facts.result()[1] and not facts.result()[3])
-    read(con, source, line_basis if one_line_each else None, with_text=False)
+    read(con, source, line_basis if one_line_each else None)
     lines = con.execute("select count(*) from export_lines").fetchall()[0][0]
     if lines and lines != con.execute("select count(*) from checked_numbers").fetchall()[0][0]:
         con.execute("delete from export_lines")

@@ -7,10 +7,11 @@
 -- or inserted (as the export has it); two different users hashing alike, about once in
 -- 1.8e19 pairs, would be missed.
 create or replace temp table users_differing as
-select kept.row_id as kept_row, new.username, new.node, new.extra
+select kept.row_id as kept_row, kept.username as kept_username, new.username, new.node,
+       new.extra
 from (select username, node, extra, hash(username, node, extra::varchar) as row_hash
       from load_users_new) as new
-full join (select rowid as row_id, hash(username, node, extra::varchar) as row_hash
+full join (select rowid as row_id, username, hash(username, node, extra::varchar) as row_hash
            from users) as kept
   on kept.row_hash = new.row_hash
 where kept.row_hash is null or new.row_hash is null;

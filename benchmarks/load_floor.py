@@ -9,8 +9,10 @@ Times, in this one process, on the same demo export:
                     check of any row, node ids taken from the hierarchy file (no pass over the
                     numbers to find their nodes):
       nodes         the hierarchy's nodes, numbered in path order;
-      numbers       the number rows written from the CSV in node-id order, with their node ids
-                    and number order;
+      lines         the numbers file read as raw lines, each hashed (numkit/loading/lines.py:
+                    every row keeps its line's hash, which later loads pair lines with);
+      numbers       the number rows written from the CSV in node-id order, with their node ids,
+                    number order and line hashes;
       users         the user rows written from their CSV;
       snapshot      the rows kept to compare snapshots later and to go back to (number_versions,
                     user_versions, node_versions, every column);
@@ -44,10 +46,19 @@ select case when starts_with(csv."Internal Number", '\\') then csv."Internal Num
        csv."Reserved For" as reserved_for, csv."Used By" as used_by,
        try_cast(csv."Release Date" as date) as release_date,
        csv."Reservation Notes" as reservation_notes, csv."Description" as description,
-       nodes.node_id, number_value(number) as number_order
+       nodes.node_id, number_value(number) as number_order, lines.line_hash
 from read_csv($path, all_varchar = true, header = true) as csv
+positional join line_hashes as lines
 join nodes on nodes.node = csv."Located At"
 order by nodes.node_id
+"""
+
+# as numkit/sql/load/export_lines.sql reads them (the basis a constant here)
+LINE_HASHES = """
+create temp table line_hashes as
+select xor(md5_number_lower(line), 12345::ubigint) as line_hash
+from read_csv($path, columns = {'line': 'varchar'}, header = true, delim = chr(31), quote = '',
+              escape = '', auto_detect = false, strict_mode = false)
 """
 
 NODES_FROM_CSV = """
@@ -73,7 +84,7 @@ from numbers
 # keep_node_versions.sql, which compare with versions a first load has none of)
 SNAPSHOT = """
 insert into number_versions by name
-select 1 as from_load, null as to_load, * exclude (node_id) from numbers;
+select 1 as from_load, null as to_load, * exclude (node_id, line_hash) from numbers;
 insert into user_versions by name
 select 1 as from_load, null as to_load, username, node, extra from users;
 insert into node_versions by name
@@ -94,6 +105,8 @@ def floor_steps(database, export, memory_limit):
         con.begin()
         steps["nodes"], _ = timed(lambda: con.execute(NODES_FROM_CSV,
                                                       {"path": str(export / "hierarchy.csv")}))
+        steps["lines"], _ = timed(lambda: con.execute(LINE_HASHES,
+                                                      {"path": str(export / "numbers.csv")}))
         steps["numbers"], _ = timed(lambda: con.execute(NUMBERS_FROM_CSV,
                                                         {"path": str(export / "numbers.csv")}))
         steps["users"], _ = timed(lambda: con.execute(USERS_FROM_CSV,

@@ -110,7 +110,7 @@ def test_load_floor_smoke_run(tmp_path):
     assert "the same rows as numkit's" in result.stdout
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     steps = [f"floor_{step}_s" for step in
-             ("nodes", "numbers", "users", "snapshot", "commit", "indexes", "close")]
+             ("nodes", "lines", "numbers", "users", "snapshot", "commit", "indexes", "close")]
     assert all(figures[step] >= 0 for step in steps) and figures["floor_numbers_s"] > 0
     assert abs(figures["floor_s"] - sum(figures[step] for step in steps)) < 0.01
     assert figures["numkit_load_s"] > 0 and figures["duckdb_read_csv_s"] > 0

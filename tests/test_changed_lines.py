@@ -32,10 +32,11 @@ def loaded(path, folder, rows, users=USERS):
     return inv
 
 
-def load_week(inv, folder, numbers, users=USERS, strict=True):
+def load_week(inv, folder, numbers, users=USERS, strict=True, steps=None):
     return inv.load(write(folder, "numbers.csv", numbers), users=write(folder, "users.csv", users),
                     hierarchy=write(folder, "hierarchy.csv", HIERARCHY), as_of="2026-11-23",
-                    strict=strict)
+                    strict=strict, progress=None if steps is None else (
+                        lambda fraction, step: steps.append(step)))
 
 
 def contents(inv, folder):
@@ -63,6 +64,7 @@ def both_ways(tmp_path, monkeypatch, week1, users=USERS, strict=True, before=Non
     the changed lines, the other the whole file. Each gives (LoadReport or LoadError,
     contents); `before(inv)` runs on each between the weeks."""
     outcomes = []
+    both_ways.steps = []        # the steps the load reading only the changed lines said
     checked = []
     checking = changed_lines.check_with_kept_rows
     monkeypatch.setattr(changed_lines, "check_with_kept_rows",
@@ -77,7 +79,8 @@ def both_ways(tmp_path, monkeypatch, week1, users=USERS, strict=True, before=Non
             if not by_lines:
                 patched.setattr(changed_lines, "usable", lambda con, facts, basis: False)
             try:
-                outcome = load_week(inv, folder, week1, users, strict)
+                outcome = load_week(inv, folder, week1, users, strict,
+                                    both_ways.steps if by_lines else None)
             except numkit.LoadError as error:
                 outcome = error
                 outcome.problems["file"] = outcome.problems["file"].str.replace(str(folder), "")
@@ -118,6 +121,8 @@ def test_a_problem_in_a_changed_line_is_reported_by_its_row_in_the_file(tmp_path
     assert isinstance(by_lines, numkit.LoadError) and both_ways.checked_by_lines
     assert by_lines.problems.values.tolist() == whole.problems.values.tolist()
     assert by_lines.problems["row"].tolist() == [22]
+    assert ("numbers: reading the whole file: a problem found, which the whole file reports "
+            "by row") in both_ways.steps
     assert kept == expected
 
 
@@ -157,13 +162,17 @@ def test_a_lenient_load_keeps_what_reading_the_whole_file_keeps(tmp_path, monkey
     assert kept == expected
 
 
-@pytest.mark.parametrize("value", ['"desk\ntwelve"', "desk\x1ftwelve"],
-                         ids=["a value spanning lines", "the unit separator"])
-def test_a_line_that_is_not_one_row_is_read_from_the_whole_file(value, tmp_path, monkeypatch):
+@pytest.mark.parametrize("value, why", [
+    ('"desk\ntwelve"', "a changed line with an odd number of quotes"),
+    ("desk\x1ftwelve", "an empty line, line ends of more than one kind, or the unit separator")],
+    ids=["a value spanning lines", "the unit separator"])
+def test_a_line_that_is_not_one_row_is_read_from_the_whole_file(value, why, tmp_path,
+                                                                monkeypatch):
     rows = base_rows()
     rows[12] = rows[12].replace("desk 12", value)
     (by_lines, kept), (whole, expected) = both_ways(tmp_path, monkeypatch, numbers_text(rows))
     assert by_lines.changed_lines is None
+    assert f"numbers: reading the whole file: {why}" in both_ways.steps
     assert kept == expected
     assert value.strip('"') in [cell for row in kept["numbers"] for cell in row]
 

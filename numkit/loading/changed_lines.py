@@ -22,6 +22,11 @@ from .sources import stage
 ADDED_LINES = "select line_index from line_changes where kept_row is null"
 
 
+class ReadWhole(Exception):
+    """Why the whole file must be read: what reading only the changed lines could get
+    wrong, or a problem found (the whole file reports it by its row)."""
+
+
 def usable(con, facts, line_basis):
     """Whether the latest load's rows keep hashes of lines read under `line_basis` (its
     numbers file a CSV with the same header and statuses, read line for row)."""
@@ -43,19 +48,23 @@ def stage_changed(con, source, facts, extra_columns, line_basis):
     """changed_numbers: the rows of the lines of `source` that no row of the inventory holds
     (export_lines read under `line_basis`), numbered as in `source`; line_changes says which
     rows of the inventory no line holds. Returns the Staged of those lines (its label
-    `source`'s, `rows_read` every line), or None when the whole file must be read; aborted
-    when DuckDB failed reading them (it would fail reading the file the same way)."""
+    `source`'s, `rows_read` every line), aborted when DuckDB failed reading them (it would
+    fail reading the file the same way); raises ReadWhole when the whole file must be read."""
     con.execute(statement("load/line_changes"))
     lines_read, added, matched_rows, rows = con.execute(
         "select (select count(*) from export_lines), "
         "count(*) filter (where kept_row is null), "
         "(select count(*) from numbers) - count(*) filter (where line_index is null), "
         "(select count(*) from numbers) from line_changes").fetchall()[0]
+    if not lines_read:
+        raise ReadWhole("a line the raw reader refused (not UTF-8, or too long)")
     # a line twice pairs with one row twice: the duplicate must be reported by row
-    if lines_read - added != matched_rows or not lines_read:
-        return None
-    if added > lines.MOST_CHANGED_SHARE * lines_read or not _one_line_each(facts):
-        return None
+    if lines_read - added != matched_rows:
+        raise ReadWhole("the same line twice")
+    if added > lines.MOST_CHANGED_SHARE * lines_read:
+        raise ReadWhole(f"{added:,} of its {lines_read:,} lines changed")
+    if not _one_line_each(facts):
+        raise ReadWhole("an empty line, line ends of more than one kind, or the unit separator")
     places = [place for (place,) in con.execute(
         f"select line_index - (select min(rowid) from export_lines) from ({ADDED_LINES}) "
         "as added(line_index) order by line_index").fetchall()]
@@ -63,10 +72,11 @@ def stage_changed(con, source, facts, extra_columns, line_basis):
     # (load/changed_numbers pairs only the changed ones)
     (line_end,) = facts.result()[2] or {"lf"}
     read = lines.texts(con, source, line_basis, places or [0], line_end)
-    if read is None or any(line.count('"') % 2 for line in read):
-        # not the lines hashed, or an odd number of quotes: the line begins or ends a
-        # value spanning lines
-        return None
+    if read is None:
+        raise ReadWhole("the file changed while it was read")
+    if any(line.count('"') % 2 for line in read):
+        # the line begins or ends a value spanning lines
+        raise ReadWhole("a changed line with an odd number of quotes")
     handle, path = tempfile.mkstemp(prefix="numkit-changed-lines-", suffix=".csv")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
@@ -80,7 +90,7 @@ def stage_changed(con, source, facts, extra_columns, line_basis):
         return staged
     if (staged.problems or staged.rejects
             or con.execute("select count(*) from checked_numbers").fetchall()[0][0] != len(read)):
-        return None
+        raise ReadWhole("a changed line that is not one row")
     con.execute(statement("load/changed_numbers"))
     staged.rows_read, staged.changed_lines = lines_read, added
     return staged

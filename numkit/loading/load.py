@@ -354,13 +354,10 @@ def load_export(inv, numbers, users, hierarchy, *, as_of=None, strict=True, prog
     if rewrite_all is None:
         with inv.store.session(write=True):
             rewrite_all = layout.rewrite_due(inv.con) or lines.rewrite_due(inv.con, numbers)
-    # a load that writes only the changes appends them in small row groups (rules R36),
-    # and keeps the indexes up to date as it writes: building them again for a few rows
-    # changed cost more (README, "The SQL, for analysts")
+    # a load that writes only the changes appends them in small row groups (rules R36)
     group_rows = storage.ROW_GROUP_ROWS if rewrite_all else storage.CHANGE_GROUP_ROWS
-    rewritten = inv.store.bulk_rewrite("the load") if rewrite_all else contextlib.nullcontext()
-    with inv.store.row_groups(group_rows), inv.store.session(write=True), rewritten, \
-            memory_bounded(inv.store):
+    with inv.store.row_groups(group_rows), inv.store.session(write=True), \
+            inv.store.bulk_rewrite("the load"), memory_bounded(inv.store):
         return load_snapshot(inv, numbers, users, hierarchy, as_of=as_of, strict=strict,
                              progress=progress, extra_columns=extra_names(extra_columns),
                              pending=pending, rewrite_all=rewrite_all)
@@ -414,7 +411,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
             changed = None
             if role == "numbers" and weekly:
                 changed = _stage_changed_lines(con, op, source, facts[role], extra_columns,
-                                               line_basis, staged)
+                                               line_basis, staged, report_progress)
             by_lines = changed is not None and not changed.aborted
             staged[role] = changed or stage(con, source, role, facts[role], extra_columns)
             if staged[role].aborted:    # the transaction takes no more statements
@@ -533,10 +530,12 @@ def _define_active_users(con, staged):
                 f"select * from ({active}) as active(user_key)")
 
 
-def _stage_changed_lines(con, op, source, facts, extra_columns, line_basis, staged):
+def _stage_changed_lines(con, op, source, facts, extra_columns, line_basis, staged,
+                         report_progress):
     """The numbers file staged by its changed lines only (changed_lines), checked, with no
-    problem found; None when the whole file must be read; a Staged that says why, aborted,
-    when DuckDB could not read the file's lines (the transaction takes no more statements)."""
+    problem found; None when the whole file must be read (`report_progress` is told why
+    when reading only the changed lines was tried); a Staged that says why, aborted, when
+    DuckDB could not read the file's lines (the transaction takes no more statements)."""
     if any(other.problems for other in staged.values()) or not changed_lines.usable(
             con, facts, line_basis):
         return None
@@ -546,16 +545,18 @@ def _stage_changed_lines(con, op, source, facts, extra_columns, line_basis, stag
     unreadable = lines.read(con, source, line_basis)
     if isinstance(unreadable, Staged):
         return unreadable
-    changed = changed_lines.stage_changed(con, source, facts, extra_columns, line_basis)
-    if changed is not None and changed.aborted:
-        return changed
-    if changed is not None:
+    try:
+        changed = changed_lines.stage_changed(con, source, facts, extra_columns, line_basis)
+        if changed.aborted:
+            return changed
         _define_active_users(con, staged)
         changed_lines.check_with_kept_rows(con)
         if _check(con, "numbers", changed)[1]:
-            changed = None
-    if changed is None:
+            raise changed_lines.ReadWhole("a problem found, which the whole file reports by row")
+    except changed_lines.ReadWhole as why:
         changed_lines.give_up(con)
+        report_progress(len(staged) / 4, f"numbers: reading the whole file: {why}")
+        return None
     return changed
 
 

@@ -47,10 +47,17 @@ select case when starts_with(csv."Internal Number", '\\') then csv."Internal Num
        try_cast(csv."Release Date" as date) as release_date,
        csv."Reservation Notes" as reservation_notes, csv."Description" as description,
        nodes.node_id, number_value(number) as number_order, lines.line_hash
-from read_csv($path, all_varchar = true, header = true) as csv
-positional join line_hashes as lines
+from (select rowid - (select min(rowid) from csv_rows) as place, * from csv_rows) as csv
+join (select rowid - (select min(rowid) from line_hashes) as place, line_hash
+      from line_hashes) as lines using (place)
 join nodes on nodes.node = csv."Located At"
 order by nodes.node_id
+"""
+
+# the rows as read, in file order (their row ids give each row its line, as numkit's load
+# numbers them: a positional join of the two reads runs on one thread)
+CSV_ROWS = """
+create temp table csv_rows as select * from read_csv($path, all_varchar = true, header = true)
 """
 
 # as numkit/sql/load/export_lines.sql reads them (the basis a constant here)
@@ -102,13 +109,15 @@ def floor_steps(database, export, memory_limit):
             con.execute(f"drop index {index_file.name.removesuffix('.sql')}")
         if memory_limit is not None:
             con.execute(f"set memory_limit = '{memory_limit}'")
+        con.execute("set preserve_insertion_order = true")     # as numkit's load reads
         con.begin()
         steps["nodes"], _ = timed(lambda: con.execute(NODES_FROM_CSV,
                                                       {"path": str(export / "hierarchy.csv")}))
         steps["lines"], _ = timed(lambda: con.execute(LINE_HASHES,
                                                       {"path": str(export / "numbers.csv")}))
-        steps["numbers"], _ = timed(lambda: con.execute(NUMBERS_FROM_CSV,
-                                                        {"path": str(export / "numbers.csv")}))
+        steps["numbers"], _ = timed(lambda: (
+            con.execute(CSV_ROWS, {"path": str(export / "numbers.csv")}),
+            con.execute(NUMBERS_FROM_CSV)))
         steps["users"], _ = timed(lambda: con.execute(USERS_FROM_CSV,
                                                       {"path": str(export / "users.csv")}))
         steps["snapshot"], _ = timed(lambda: con.execute(SNAPSHOT))

@@ -34,7 +34,7 @@ import duckdb
 import numkit
 from numkit import demo
 from numkit.loading.load import LOAD_MEMORY_LIMIT
-from numkit.schema import ensure_indexes, index_files
+from numkit.schema import ensure_indexes, index_files, statement
 
 from run import export_folder, export_options, load_export, new_database, timed
 
@@ -60,10 +60,11 @@ CSV_ROWS = """
 create temp table csv_rows as select * from read_csv($path, all_varchar = true, header = true)
 """
 
-# as numkit/sql/load/export_lines.sql reads them (the basis a constant here)
+# as numkit/sql/load/export_lines.sql reads them (line_hash defined by numkit's
+# load/line_hash; the basis a constant here)
 LINE_HASHES = """
 create temp table line_hashes as
-select xor(md5_number_lower(line), 12345::ubigint) as line_hash
+select line_hash(line, 12345) as line_hash
 from read_csv($path, columns = {'line': 'varchar'}, header = true, delim = chr(31), quote = '',
               escape = '', auto_detect = false, strict_mode = false)
 """
@@ -110,6 +111,7 @@ def floor_steps(database, export, memory_limit):
         if memory_limit is not None:
             con.execute(f"set memory_limit = '{memory_limit}'")
         con.execute("set preserve_insertion_order = true")     # as numkit's load reads
+        con.execute(statement("load/line_hash"))
         con.begin()
         steps["nodes"], _ = timed(lambda: con.execute(NODES_FROM_CSV,
                                                       {"path": str(export / "hierarchy.csv")}))

@@ -2,9 +2,10 @@
 "Reading only the lines that changed").
 
 The export is read as raw lines and hashed (lines.read), the hashes are paired with those
-the inventory's rows keep (load/line_changes), and only the lines no row holds are parsed,
-written to a small CSV file under the export's own header and read as any numbers file is
-(sources.stage). They are checked with every kept row a check could pair them with
+the inventory's rows keep (load/line_changes), and only the lines no row holds are parsed:
+read back from the export by their byte places and checked against their hashes
+(lines.texts), written to a small CSV file under the export's own header and read as any
+numbers file is (sources.stage). They are checked with every kept row a check could pair them with
 (load/changed_numbers_checked). Whenever this cannot give exactly what reading the whole
 file gives (a line no row holds that is not one whole row, the same line twice, many lines
 changed, any problem found), it gives up before anything is written, and the load reads

@@ -2,8 +2,9 @@
 without parsing the others (rules R36, "Reading only the lines that changed").
 
 Every row a load writes from a CSV file keeps the hash of the line it was read from
-(numbers.line_hash), hashed together with the file's *basis*: its header line and the
-spellings of the statuses, which decide what a line means. A line whose hash the inventory
+(numbers.line_hash, load/line_hash), hashed together with the file's *basis*: its header
+line and the spellings of the statuses, which decide what a line means, and the hash's own
+scheme. A line whose hash the inventory
 holds is, byte for byte, a line the inventory was loaded from under the same header and
 statuses, so it gives the same row.
 """
@@ -59,7 +60,7 @@ def texts(con, source, line_basis, indexes, line_end):
             handle.seek(int(starts[index]))
             found.append(handle.read(int(lengths[index])).decode("utf-8", "replace"))
     hashed_alike = con.execute(
-        "select coalesce(bool_and(xor(md5_number_lower(text), $basis::ubigint) = line_hash), "
+        "select coalesce(bool_and(line_hash(text, $basis) = line_hash), "
         "true) from ("
         "  select unnest($texts) as text, unnest($indexes) as place) as found "
         "join (select rowid - (select min(rowid) from export_lines) as place, line_hash "
@@ -70,23 +71,32 @@ def texts(con, source, line_basis, indexes, line_end):
     return found if hashed_alike else None
 
 
+# hashed by load/line_hash into every basis: hashes made by another DuckDB, whose hash()
+# may differ, then belong to another basis, and the next load writes every row anew
+SCHEME_PROBE = "numkit: each line hashed at two alignments"
+
+
 def basis(con, source):
-    """What the lines of `source` mean, as a digest: its header line and the statuses'
-    spellings (a status is stored as `statuses` spells it). None for a workbook or a
-    DataFrame, whose rows have no lines."""
+    """What the lines of `source` mean, and how they are hashed, as a digest: its header
+    line, the statuses' spellings (a status is stored as `statuses` spells it) and the
+    line hash's value for SCHEME_PROBE. None for a workbook or a DataFrame, whose rows have
+    no lines. Defines the line_hash macro (load/line_hash)."""
     if not is_csv(source):
         return None
+    con.execute(statement("load/line_hash"))
     spellings = [status for (status,) in con.execute(
         "select status from statuses order by position").fetchall()]
+    (probe,) = con.execute("select line_hash($probe, 0)", {"probe": SCHEME_PROBE}).fetchall()[0]
     digest = hashlib.sha256(header_line(source).encode("utf-8"))
     for spelling in spellings:
         digest.update(b"\x1f" + spelling.encode("utf-8"))
+    digest.update(b"\x1f" + str(probe).encode("ascii"))
     return digest.hexdigest()
 
 
 def basis_number(line_basis):
     """The 64 bits of a basis that each line's hash is XORed with: lines of two bases never
-    pair, but where DuckDB computes one MD5 per line."""
+    pair, but where DuckDB hashes each line once."""
     return int(line_basis[:16], 16)
 
 

@@ -412,12 +412,13 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
             if role == "numbers" and weekly:
                 changed = _stage_changed_lines(con, op, source, facts[role], extra_columns,
                                                line_basis, staged, report_progress)
-            by_lines = changed is not None and not changed.aborted
+            if role == "numbers":
+                by_lines = changed is not None and not changed.aborted
             staged[role] = changed or stage(con, source, role, facts[role], extra_columns)
             if staged[role].aborted:    # the transaction takes no more statements
                 problems_of[role] = _check(con, role, staged[role])
                 break
-            if by_lines:
+            if by_lines and role == "numbers":
                 problems_of[role] = ([], 0)     # none found: else the whole file was read
             else:
                 if role == "numbers" and not staged[role].problems:

@@ -287,3 +287,29 @@ def test_hashes_of_another_scheme_make_the_load_write_every_row_and_the_next_rea
                       users=write(folder, "users.csv", USERS), as_of="2026-11-30")
     assert report.changed_lines == 1
     inv.close()
+
+
+# Two usernames DuckDB's hash() gives one value (they differ in the last byte of each of
+# their two 8-byte words): a weekly load must not take one for the other.
+USERNAMES_HASHED_ALIKE = ("j.smith0@site-00", "j.smith9@site-07")
+
+
+@pytest.mark.parametrize("by_lines", [True, False], ids=["by_lines", "whole_file"])
+def test_a_user_and_a_row_changed_as_duckdbs_hash_cannot_tell_are_written(
+        by_lines, tmp_path, monkeypatch):
+    before, after = USERNAMES_HASHED_ALIKE
+    folder = tmp_path / "export"
+    folder.mkdir()
+    rows = base_rows()
+    rows[5] = f"5005,{SITE_A},Used,,{before},,desk 5"
+    inv = loaded(tmp_path / "inv.duckdb", folder, rows, users=USERS + f"{before},{SITE_A}\n")
+    if not by_lines:
+        monkeypatch.setattr(changed_lines, "usable", lambda con, facts, basis: False)
+    rows[5] = f"5005,{SITE_A},Used,,{after},,desk 5"
+    report = load_week(inv, folder, numbers_text(rows), users=USERS + f"{after},{SITE_A}\n")
+    assert report.changed_lines == (1 if by_lines else None)
+    assert inv.sql("select used_by from numbers where number = '5005'")["used_by"][0] == after
+    usernames = set(inv.sql("select username from users")["username"])
+    assert after in usernames and before not in usernames
+    assert report.deleted_users == [before]
+    inv.close()

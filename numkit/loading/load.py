@@ -656,6 +656,7 @@ def _write_changes(con, load_id, as_of, users_given, hierarchy_given, by_lines):
     con.execute(statement("load/keep_number_versions"))
     _record_departed(con, as_of, load_id, users_given)
     _stage_new_users(con)
+    con.execute(statement("load/user_hash"))
     con.execute(statement("load/write_changed_users"))
 
 
@@ -690,6 +691,7 @@ def _stage_load_rows(con, load_id):
 def _pair_with_inventory(con):
     """rows_to_rewrite and rewritten_rows: the rows that differ from the inventory, compared
     with it before it changes."""
+    con.execute(statement("load/row_hash"))
     con.execute(statement("load/rows_to_rewrite"))
     con.execute(statement("load/rewritten_rows"))
 

@@ -80,13 +80,16 @@ def basis(con, source):
     """What the lines of `source` mean, and how they are hashed, as a digest: its header
     line, the statuses' spellings (a status is stored as `statuses` spells it) and the
     line hash's value for SCHEME_PROBE. None for a workbook or a DataFrame, whose rows have
-    no lines. Defines the line_hash macro (load/line_hash)."""
+    no lines."""
     if not is_csv(source):
         return None
-    con.execute(statement("load/line_hash"))
     spellings = [status for (status,) in con.execute(
         "select status from statuses order by position").fetchall()]
-    (probe,) = con.execute("select line_hash($probe, 0)", {"probe": SCHEME_PROBE}).fetchall()[0]
+    con.execute(statement("load/line_hash"))
+    try:
+        (probe,) = con.execute("select line_hash($probe, 0)", {"probe": SCHEME_PROBE}).fetchall()[0]
+    finally:    # asked outside a load too (rewrite_due): nothing is left in the connection
+        con.execute("drop macro if exists temp.line_hash")
     digest = hashlib.sha256(header_line(source).encode("utf-8"))
     for spelling in spellings:
         digest.update(b"\x1f" + spelling.encode("utf-8"))
@@ -138,6 +141,7 @@ def read(con, source, line_basis):
                     "(line_hash ubigint, line_bytes bigint)")
         return False
     con.execute("drop table if exists temp.line_rejects; drop table if exists temp.line_scans")
+    con.execute(statement("load/line_hash"))    # texts() hashes with it too
     try:
         con.execute(statement("load/export_lines"),
                     {"path": str(source), "basis": basis_number(line_basis),

@@ -5,9 +5,12 @@ import csv
 import shutil
 from pathlib import Path
 
+import hypothesis
+import hypothesis.strategies as st
 import pytest
 
 import numkit
+from numkit.loading.csv_dialect import line_end_kinds
 
 from conftest import AS_OF, SITE_A, write
 
@@ -128,3 +131,25 @@ def test_what_duckdb_cannot_read_is_said_in_its_own_words_without_its_prefix():
     assert duckdb_reason(error("Invalid Input Error: The CSV Parser state machine reached an "
                                "invalid state.\nPossible fixes:\n* ...")) == (
         "The CSV Parser state machine reached an invalid state.")
+
+
+def line_ends_byte_by_byte(text, carried, at_end):
+    """What line_end_kinds answers, one byte at a time: \\r\\n a pair, \\n or \\r alone an end
+    of its own; the first byte not judged when carried, a last \\r only at the end."""
+    kinds = set()
+    for at, byte in enumerate(text):
+        if byte == 13 and at + 1 < len(text) and text[at + 1] == 10:
+            kinds.add("crlf")
+        elif byte == 10 and not (at and text[at - 1] == 13) and not (carried and at == 0):
+            kinds.add("lf")
+        elif (byte == 13 and not (carried and at == 0)
+              and (at + 1 < len(text) or at_end)):
+            kinds.add("cr")
+    return kinds
+
+
+@hypothesis.given(text=st.binary(max_size=12).map(lambda raw: bytes(b"a\r\n"[b % 3] for b in raw)),
+                  carried=st.booleans(), at_end=st.booleans())
+def test_line_end_kinds_are_those_of_each_byte(text, carried, at_end):
+    hypothesis.assume(text or not carried)
+    assert line_end_kinds(text, carried, at_end) == line_ends_byte_by_byte(text, carried, at_end)

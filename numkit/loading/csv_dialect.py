@@ -104,25 +104,23 @@ def column_names(fields):
 def line_end_kinds(text, carried, at_end):
     """The kinds of line end in `text` (bytes), quotes aside: a quick look for whether a file
     may mix them. `carried`: text starts with bytes looked at before (its first is not
-    judged again); `at_end`: nothing follows (a final `\\r` is then an end of its own)."""
-    chars = np.frombuffer(text, dtype=np.uint8)
-    if not len(chars):
+    judged again); `at_end`: nothing follows (a final `\\r` is then an end of its own).
+    Found by bytes' own search: numpy arrays over each block took 9 s of the thread reading
+    a 10-million-line file's facts, beside the load on the same two cores; counting, 3.8 s;
+    looking for a `\\r` first, 0.01 s for a file without."""
+    if not text:
         return set()
-    cr, lf = chars == 13, chars == 10
+    first = 1 if carried else 0
+    if b"\r" not in text:
+        return {"lf"} if text.find(b"\n", first) >= 0 else set()
+    last = len(text) if at_end else len(text) - 1     # the \r judged: [first, last)
+    pairs = text.count(b"\r\n")
     kinds = set()
-    if (cr[:-1] & lf[1:]).any():
+    if pairs:
         kinds.add("crlf")
-    lone_lf = lf.copy()
-    lone_lf[1:] &= ~cr[:-1]
-    lone_cr = cr.copy()
-    lone_cr[:-1] &= ~lf[1:]
-    if carried:
-        lone_lf[0] = lone_cr[0] = False
-    if not at_end:
-        lone_cr[-1] = False     # judged with the byte that follows, next time
-    if lone_lf.any():
+    if text.count(b"\n", first) > pairs:       # every pair's \n lies past the first byte
         kinds.add("lf")
-    if lone_cr.any():
+    if text.count(b"\r", first, last) > text.count(b"\r\n", first, last + 1):
         kinds.add("cr")
     return kinds
 

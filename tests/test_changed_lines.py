@@ -2,6 +2,11 @@
 "Reading only the lines that changed") leaves exactly what reading the whole file leaves,
 and finds every problem reading the whole file finds, named by the same rows."""
 
+import os
+import subprocess
+import sys
+import tempfile
+
 import pytest
 
 import numkit
@@ -312,4 +317,24 @@ def test_a_user_and_a_row_changed_as_duckdbs_hash_cannot_tell_are_written(
     usernames = set(inv.sql("select username from users")["username"])
     assert after in usernames and before not in usernames
     assert report.deleted_users == [before]
+    inv.close()
+
+
+def test_the_changed_lines_file_of_a_killed_load_is_deleted_by_the_next(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "scratch"))
+    (tmp_path / "scratch").mkdir()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    left_by_gone = tmp_path / "scratch" / f"{changed_lines.SCRATCH_PREFIX}{gone.stdout.strip()}-x.csv"
+    left_by_live = tmp_path / "scratch" / f"{changed_lines.SCRATCH_PREFIX}{os.getpid()}-y.csv"
+    left_by_gone.write_text("a killed load's lines\n")
+    left_by_live.write_text("a running load's lines\n")
+    folder = tmp_path / "export"
+    folder.mkdir()
+    inv = loaded(tmp_path / "inv.duckdb", folder, base_rows())
+    rows = base_rows()
+    rows[5] = rows[5].replace("Available", "Reserved")
+    assert load_week(inv, folder, numbers_text(rows)).changed_lines == 1
+    assert not left_by_gone.exists() and left_by_live.exists()
+    assert sorted(path.name for path in (tmp_path / "scratch").iterdir()) == [left_by_live.name]
     inv.close()

@@ -14,6 +14,7 @@ the whole file.
 
 import os
 import tempfile
+from pathlib import Path
 
 from ..schema import statement
 from . import lines
@@ -21,6 +22,28 @@ from .sources import stage
 
 # The rows of export_lines no row of the inventory holds.
 ADDED_LINES = "select line_index from line_changes where kept_row is null"
+
+# The changed lines' small CSV file, in the temporary folder, named with the process's id.
+SCRATCH_PREFIX = "numkit-changed-lines-"
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:     # another user's process
+        return True
+    return True
+
+
+def sweep_left_behind():
+    """Delete the changed lines' files of processes gone: a load killed while it read them
+    (the crash tests kill loads) leaves its file behind."""
+    for path in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*.csv"):
+        pid = path.name.removeprefix(SCRATCH_PREFIX).split("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
 
 
 class ReadWhole(Exception):
@@ -78,7 +101,8 @@ def stage_changed(con, source, facts, extra_columns, line_basis):
     if any(line.count('"') % 2 for line in read):
         # the line begins or ends a value spanning lines
         raise ReadWhole("a changed line with an odd number of quotes")
-    handle, path = tempfile.mkstemp(prefix="numkit-changed-lines-", suffix=".csv")
+    sweep_left_behind()
+    handle, path = tempfile.mkstemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", suffix=".csv")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(lines.header_line(source) + "\n")

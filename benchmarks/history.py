@@ -35,6 +35,7 @@ from numkit import weekly
 from numkit.loading import layout
 from numkit.loading.load import LOAD_MEMORY_LIMIT
 
+from load_floor import floor_steps, in_child
 from run import new_database, peak_rss_mb, percentile, sampled_pairs, timed
 
 EXPORT_FILES = ("numbers.csv", "users.csv", "hierarchy.csv", "manifest.json")
@@ -76,24 +77,13 @@ class Weeks:
         self.child.join(timeout=60)
 
 
-def floor_in_child(database, folder, answer):
-    try:
-        from load_floor import floor_steps
-        steps, _, _ = floor_steps(Path(database), Path(folder), LOAD_MEMORY_LIMIT)
-    except Exception as error:      # the history's figures still count without the floor
-        steps = f"{type(error).__name__}: {error}"
-    answer.put(steps)
-
-
 def load_floor(database, folder):
     """load_floor.py's floor on this export, in a child process (its memory is not numkit's):
-    its steps' seconds, or why it failed."""
-    context = multiprocessing.get_context("spawn")
-    answer = context.Queue()
-    child = context.Process(target=floor_in_child, args=(str(database), str(folder), answer))
-    child.start()
-    steps = answer.get()
-    child.join()
+    its steps' seconds, or why it failed (the history's figures still count without it)."""
+    try:
+        steps, _, _ = in_child(floor_steps, Path(database), Path(folder), LOAD_MEMORY_LIMIT)
+    except SystemExit as failed:
+        steps = str(failed)
     Path(database).unlink(missing_ok=True)
     return steps
 

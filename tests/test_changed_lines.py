@@ -218,13 +218,20 @@ def test_another_header_makes_the_load_write_every_row_and_the_next_reads_only_c
     inv.close()
 
 
-def test_after_forgetting_a_snapshot_the_next_load_writes_every_row_with_its_line(tmp_path):
+def one_line_changed(tmp_path):
+    """Week 0 loaded, then week 1 with one line changed, read by its lines: (inv, folder,
+    week 1's rows)."""
     folder = tmp_path / "export"
     folder.mkdir()
     inv = loaded(tmp_path / "inv.duckdb", folder, base_rows())
     rows = base_rows()
     rows[5] = rows[5].replace("Available", "Reserved")
     assert load_week(inv, folder, numbers_text(rows)).changed_lines == 1
+    return inv, folder, rows
+
+
+def test_after_forgetting_a_snapshot_the_next_load_writes_every_row_with_its_line(tmp_path):
+    inv, folder, rows = one_line_changed(tmp_path)
     inv.forget_latest_snapshot()
     # the history keeps no hashes: the rows brought back have none, and the next load,
     # not reading by lines, writes them all again with theirs
@@ -329,12 +336,7 @@ def test_the_changed_lines_file_of_a_killed_load_is_deleted_by_the_next(tmp_path
     left_by_live = tmp_path / "scratch" / f"{changed_lines.SCRATCH_PREFIX}{os.getpid()}-y.csv"
     left_by_gone.write_text("a killed load's lines\n")
     left_by_live.write_text("a running load's lines\n")
-    folder = tmp_path / "export"
-    folder.mkdir()
-    inv = loaded(tmp_path / "inv.duckdb", folder, base_rows())
-    rows = base_rows()
-    rows[5] = rows[5].replace("Available", "Reserved")
-    assert load_week(inv, folder, numbers_text(rows)).changed_lines == 1
+    inv, _, _ = one_line_changed(tmp_path)
     assert not left_by_gone.exists() and left_by_live.exists()
     assert sorted(path.name for path in (tmp_path / "scratch").iterdir()) == [left_by_live.name]
     inv.close()

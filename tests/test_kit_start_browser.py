@@ -23,6 +23,7 @@ from browser import (  # noqa: F401  (browser and page are fixtures)
     page,
     save_screenshot,
 )
+from terminal import ctrl_c_reaches_it
 from numkit import notebook_files
 
 pytestmark = [pytest.mark.browser, pytest.mark.kit]
@@ -41,6 +42,7 @@ def kit_start(env):
     JupyterLab address it prints."""
     port = free_port()
     process = subprocess.Popen(["./kit", "start"], cwd=REPO_ROOT, text=True, start_new_session=True,
+                               preexec_fn=ctrl_c_reaches_it,
                                env={**os.environ, **env, "NUMKIT_PORT": str(port)},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     lines = queue.Queue()

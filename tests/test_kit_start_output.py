@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from terminal import ctrl_c_reaches_it
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # A stand-in answers only this long after it started: the kit must wait for it
@@ -170,6 +172,7 @@ class Started:
         self.calls = checkout.parent / "calls"
         self.process = subprocess.Popen(
             ["./kit", "start"], cwd=checkout, text=True, start_new_session=True,
+            preexec_fn=ctrl_c_reaches_it,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
             env={**os.environ, **env, "NUMKIT_PORT": str(self.port),
                  "PATH": f"{checkout.parent / 'bin'}{os.pathsep}{os.environ['PATH']}",

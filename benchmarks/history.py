@@ -336,9 +336,13 @@ def main():
     else:
         print(f"\nmeasured on {database} as left by an earlier run: {results['versions']:,} versions")
     if "first_load_floor_s" in results:
-        line("first load", f"{results['first_load_s']:.2f} s",
-             f"load_floor {results['first_load_floor_s']:.2f} s", "<= 1.3x floor",
-             results["first_load_s"] <= 1.3 * results["first_load_floor_s"])
+        # one pair, the load in this process: load_floor.py's median of alternating rounds,
+        # each in a fresh process, is what judges the target (benchmarks/README.md)
+        ratio = results["first_load_s"] / results["first_load_floor_s"]
+        print(f"  {'first load (one pair; load_floor.py judges)':44s} "
+              f"{results['first_load_s']:>20.2f} s  floor "
+              f"{'load_floor ' + format(results['first_load_floor_s'], '.2f') + ' s':>26s}  "
+              f"{ratio:.2f}x (target <= 1.3x)")
     if "database_mb" in results:
         line("database size", f"{results['database_mb']:.0f} MB",
              f"one snapshot {results['one_snapshot_mb']:.0f} MB", "<= 1.5x one snapshot",

@@ -114,6 +114,11 @@ def test_load_floor_smoke_run(tmp_path):
     assert all(figures[step] >= 0 for step in steps) and figures["floor_numbers_s"] > 0
     assert abs(figures["floor_s"] - sum(figures[step] for step in steps)) < 0.01
     assert figures["numkit_load_s"] > 0 and figures["duckdb_read_csv_s"] > 0
+    # judged on the median of rounds that alternate the two, the figures the median round's
+    each_round = figures["numkit_over_floor_each_round"]
+    assert len(each_round) == 3 and figures["numkit_over_floor"] == sorted(each_round)[1]
+    ratio = figures["numkit_load_s"] / figures["floor_s"]    # of the figures rounded to 1 ms
+    assert abs(ratio - figures["numkit_over_floor"]) < 0.03 * ratio
 
 
 def test_history_smoke_run(tmp_path):

@@ -92,9 +92,10 @@ class NotADatabase(InvalidOperation):
 
 
 class NotSaved(NumkitError):
-    """The disk failed while a change was being saved (no space left); the message says
-    what the database file holds now. `what` names the change ("the load") and `reason`
-    says how the disk failed, for a caller that removes the file to say so instead."""
+    """The disk failed while a change was being saved (no space left), or DuckDB ran out of
+    the memory a load may use; the message says what the database file holds now. `what`
+    names the change ("the load") and `reason` says what failed, for a caller that removes
+    the file to say so instead."""
 
     def __init__(self, message, what=None, reason=None):
         super().__init__(message)

@@ -226,3 +226,30 @@ def test_a_first_load_that_lands_on_a_full_disk_says_once_that_its_wal_is_kept(s
     grow(disk)
     with numkit.connect(db, read_only=True) as inv:
         assert len(inv.snapshots()) == 7     # the sample's seven snapshots
+
+
+def test_a_load_that_runs_out_of_memory_says_so_and_changes_nothing(db, monkeypatch):
+    """DuckDB's memory running out in a load (a bound far too small here: 1 MB) is said as
+    what it means, nothing changed, instead of DuckDB's advice on its own settings; the
+    command says it in one line."""
+    monkeypatch.setattr("numkit.loading.load.LOAD_MEMORY_LIMIT", "1MB")
+    before = every_table(db)
+    with numkit.connect(db) as inv, pytest.raises(numkit.NotSaved) as refused:
+        inv.load(SAMPLE / "numbers.csv", users=SAMPLE / "users.csv",
+                 hierarchy=SAMPLE / "hierarchy.csv", as_of="2026-11-23")
+    message = str(refused.value)
+    assert message.startswith("the load was not saved: DuckDB ran out of the memory a load may "
+                              "use (Out of Memory Error: ")
+    assert "nothing changed. Load it again" in message and "SET memory_limit" not in message
+    assert_same_tables(before, every_table(db))
+    result = CliRunner().invoke(main, ["load", str(db), "--dir", str(SAMPLE)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: the load was not saved: DuckDB ran out of the memory")
+    assert len(result.output.strip().splitlines()) == 1
+    assert_same_tables(before, every_table(db))
+    # with the load's own bound, the same export loads
+    monkeypatch.undo()
+    with numkit.connect(db) as inv:
+        inv.load(SAMPLE / "numbers.csv", users=SAMPLE / "users.csv",
+                 hierarchy=SAMPLE / "hierarchy.csv", as_of="2026-11-23")
+        assert inv.snapshots()["as_of"].astype(str).tolist()[-1] == "2026-11-23"

@@ -15,7 +15,7 @@ import pandas as pd
 from . import changed_lines, layout, lines, reconcile
 from .. import storage
 from ..arguments import extra_names, parse_date
-from ..errors import InvalidOperation, LoadError
+from ..errors import InvalidOperation, LoadError, NotSaved
 from ..schema import SQL_ROOT, refresh_derived, statement
 from .sources import Staged, file_facts, stage
 from ..visible import on_one_line
@@ -356,11 +356,28 @@ def load_export(inv, numbers, users, hierarchy, *, as_of=None, strict=True, prog
             rewrite_all = layout.rewrite_due(inv.con) or lines.rewrite_due(inv.con, numbers)
     # a load that writes only the changes appends them in small row groups (rules R36)
     group_rows = storage.ROW_GROUP_ROWS if rewrite_all else storage.CHANGE_GROUP_ROWS
-    with inv.store.row_groups(group_rows), inv.store.session(write=True), \
+    with out_of_memory_said(), inv.store.row_groups(group_rows), inv.store.session(write=True), \
             inv.store.bulk_rewrite("the load"), memory_bounded(inv.store):
         return load_snapshot(inv, numbers, users, hierarchy, as_of=as_of, strict=strict,
                              progress=progress, extra_columns=extra_names(extra_columns),
                              pending=pending, rewrite_all=rewrite_all)
+
+
+@contextlib.contextmanager
+def out_of_memory_said():
+    """DuckDB's memory running out during a load, said as what it means for the analyst:
+    the load is one transaction, rolled back by then, so nothing changed. (DuckDB's own
+    message suggests settings of its own; how much memory a load needs varies from one run
+    to the next, near the bound: a load refused so at 10 M numbers went through when run
+    again in a fresh process.)"""
+    try:
+        yield
+    except duckdb.OutOfMemoryException as error:
+        reason = (f"DuckDB ran out of the memory a load may use "
+                  f"({on_one_line(str(error).splitlines()[0])})")
+        raise NotSaved(f"the load was not saved: {reason}; nothing changed. Load it again; "
+                       "if it fails again, from a fresh process (restart the notebook's "
+                       "kernel, or use the numkit command)", "the load", reason) from None
 
 
 def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=None,

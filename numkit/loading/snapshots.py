@@ -6,7 +6,8 @@ from pathlib import Path
 from ..arguments import parse_date
 from ..errors import InvalidOperation
 from . import layout, lines
-from .load import ROLE_SUFFIXES, load_export, memory_bounded, refuse_future_date, source_path
+from .load import (ROLE_SUFFIXES, load_export, memory_bounded, out_of_memory_said,
+                   refuse_future_date, source_path)
 from .sources import edit_distance, where_looked
 
 # A file named this close to a role (`hierachy.csv`, `user.csv`) is taken for a misnamed role
@@ -53,8 +54,8 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
     reports = []
     # the indexes come back once, after the whole folder, outside its transaction
     store = inv.store
-    with store.session(write=True), store.bulk_rewrite("the load"), memory_bounded(store), \
-            store.operation(what="the load"):
+    with out_of_memory_said(), store.session(write=True), store.bulk_rewrite("the load"), \
+            memory_bounded(store), store.operation(what="the load"):
         latest = store.scalar("select numkit_snapshot_date()")
         # loaded before: replaying one would record the same deletions again
         history = [entry for entry in history if latest is None or entry[0] > latest]

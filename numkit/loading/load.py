@@ -367,17 +367,18 @@ def load_export(inv, numbers, users, hierarchy, *, as_of=None, strict=True, prog
 def out_of_memory_said():
     """DuckDB's memory running out during a load, said as what it means for the analyst:
     the load is one transaction, rolled back by then, so nothing changed. (DuckDB's own
-    message suggests settings of its own; how much memory a load needs varies from one run
-    to the next, near the bound: a load refused so at 10 M numbers went through when run
-    again in a fresh process.)"""
+    message suggests settings of its own. A load refused so at 10 M numbers went through
+    when run again, in the same process or another: the refused attempt leaves the file
+    blocks it had written free for the next to write into, and a file with none to reuse
+    had left that load short: benchmarks/README.md.)"""
     try:
         yield
     except duckdb.OutOfMemoryException as error:
         reason = (f"DuckDB ran out of the memory a load may use "
                   f"({on_one_line(str(error).splitlines()[0])})")
-        raise NotSaved(f"the load was not saved: {reason}; nothing changed. Load it again; "
-                       "if it fails again, from a fresh process (restart the notebook's "
-                       "kernel, or use the numkit command)", "the load", reason) from None
+        raise NotSaved(f"the load was not saved: {reason}; nothing changed. Load it again: "
+                       "a refused load leaves the database room that the next attempt uses",
+                       "the load", reason) from None
 
 
 def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=None,
@@ -643,6 +644,7 @@ def _write_all(con, load_id, as_of, users_given, hierarchy_given, first):
     _write_nodes(con, hierarchy_given, "load/renumber_nodes")
     _stage_load_rows(con, load_id)
     if not first:
+        con.execute(statement("load/load_rows_kept_once"))
         _pair_with_inventory(con)
     as_read = (con.execute(statement("load/numbers_in_node_order")).fetchall()[0][0]
                and not con.execute("select exists (select 1 from unread_kept_rows)").fetchall()[0][0])

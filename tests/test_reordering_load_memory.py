@@ -1,8 +1,8 @@
 """A load that puts the inventory's rows back in node order (loading/layout.py) sorts rows
 kept once as a table, not rows each joined to its line's hash as the sort reads them: at
 10 M numbers that join held about 540 MB of the load's 1 GB bound through the sort, and the
-load was refused for memory (benchmarks/README.md, "A re-ordering load refused for
-memory"). The rows it writes are those the join gives: the line hashes stay with them,
+load was refused for memory (benchmarks/README.md, "Run of 2026-12-04 at `1e8d91d`" and
+its "Fixed" paragraph). The rows it writes are those the join gives: the line hashes stay with them,
 so the next weekly load still parses only the lines that changed."""
 
 import numkit

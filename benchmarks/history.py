@@ -11,7 +11,10 @@ prints one line: the load's seconds, DuckDB's bare `read_csv` of the same number
 memory (the floor of that week), whether the load rewrote every row in node order (the
 layout measured before the load: numkit.loading.layout), the database's size. After the
 first load: the size of one snapshot and load_floor.py's floor on week 0's export. After
-the last: the database size, and again after `numkit compact` (the measures after are taken
+the last: the database size (beside the last week's export loaded alone into a database of
+its own, kept in the work folder: available_numbers and the four reports are also taken
+there, in turn with the history's, so that what the history costs the rules shows apart
+from what the machine costs them), and again after `numkit compact` (the measures after are taken
 on the compacted file), the weekly reloads, available_numbers, the four reports, diffs
 between snapshots, utilization_history and run_out_forecast (when numkit has them), each
 beside its floor measured in this run, and the peak resident memory. The last line printed
@@ -19,6 +22,7 @@ is one JSON object with every figure.
 """
 
 import argparse
+import contextlib
 import json
 import multiprocessing
 import random
@@ -39,6 +43,8 @@ from load_floor import floor_steps, in_child
 from run import new_database, peak_rss_mb, percentile, sampled_pairs, timed
 
 EXPORT_FILES = ("numbers.csv", "users.csv", "hierarchy.csv", "manifest.json")
+# the last week's export loaded alone into a database of its own: one snapshot, no history
+LAST_SNAPSHOT = "last-snapshot.duckdb"
 
 
 def write_weeks(folder, weeks, numbers, sites, seed, churn, asks, answers):
@@ -161,11 +167,11 @@ def load_weeks(args, workdir, folder, database, results):
             if week == args.weeks:
                 # the size is also set beside one snapshot of the export the history ends
                 # with: the inventory itself grows over the weeks (new ranges, users)
-                last = new_database(workdir / "last-snapshot.duckdb")
+                # (kept: the rules are measured on it too, beside the history)
+                last = new_database(workdir / LAST_SNAPSHOT)
                 single = numkit.connect(last)
                 load_week(single, folder, as_of)
                 results["last_snapshot_mb"] = database_mb(single, last)
-                last.unlink()
             for name in EXPORT_FILES:
                 (folder / name).unlink(missing_ok=True)
             if week < args.weeks:
@@ -208,8 +214,10 @@ def load_weeks(args, workdir, folder, database, results):
     # the rules as the loads left the file, before it is compacted (compacting puts the
     # number rows back in node order)
     inv.as_of = rows[-1]["as_of"]
-    with inv.holding(write=False):
-        as_loaded = available_figures(inv, sampled_pairs(inv, args.pairs, args.seed))
+    single = last_snapshot_alone(workdir, inv.as_of)
+    with inv.holding(write=False), single.holding(write=False):
+        as_loaded = available_figures(inv, sampled_pairs(inv, args.pairs, args.seed), single)
+    single.close()
     results.update({f"as_loaded_{key}": value for key, value in as_loaded.items()})
     # the free blocks given back, as an analyst does with `numkit compact` now and then; the
     # measures after are taken on the compacted file
@@ -219,16 +227,41 @@ def load_weeks(args, workdir, folder, database, results):
     results["compacted_share_of_last_snapshot"] = results["compacted_mb"] / results["last_snapshot_mb"]
     return rows
 
-def available_figures(inv, pairs):
+def available_figures(inv, pairs, single=None):
     """available_numbers top 50 for each (user, site) of `pairs` (ms), beside DuckDB reading
-    one node's first 50 rows, as run.py measures them."""
-    own = [timed(lambda: inv.available_numbers(u, s, limit=50))[0] * 1000 for u, s in pairs]
+    one node's first 50 rows, as run.py measures them; with `single` (the last export loaded
+    alone, held open), the same call there too, pair by pair in turn: what the rule costs
+    without the history, on the same rows at the same moment."""
+    own, alone = [], []
+    for u, s in pairs:
+        own.append(timed(lambda: inv.available_numbers(u, s, limit=50))[0] * 1000)
+        if single is not None:
+            alone.append(timed(lambda: single.available_numbers(u, s, limit=50))[0] * 1000)
     floor = [timed(lambda: inv.con.execute(
         "select number from numbers where node_id = (select node_id from nodes "
         "where node = $site) order by number_order limit 50", {"site": s}).fetchall())[0] * 1000
         for _, s in pairs]
-    return {"available_p50_ms": percentile(own, 0.5), "available_p95_ms": percentile(own, 0.95),
-            "available_floor_p95_ms": percentile(floor, 0.95)}
+    figures = {"available_p50_ms": percentile(own, 0.5), "available_p95_ms": percentile(own, 0.95),
+               "available_floor_p95_ms": percentile(floor, 0.95)}
+    if alone:
+        figures["available_one_snapshot_p95_ms"] = percentile(alone, 0.95)
+    return figures
+
+
+def the_four_reports(inv):
+    return (inv.deleted_user_reservations(), inv.stuck_cooling(), inv.stranded_reservations(),
+            inv.utilization())
+
+
+def last_snapshot_alone(workdir, as_of):
+    """The last export loaded alone (load_weeks keeps it), open for reading; None when this
+    work folder has none (a run from before it was kept)."""
+    path = workdir / LAST_SNAPSHOT
+    if not path.exists():
+        return None
+    single = numkit.connect(path, read_only=True)
+    single.as_of = as_of
+    return single
 
 
 def main():
@@ -273,15 +306,24 @@ def main():
 
     inv = numkit.connect(database)
     inv.as_of = last_as_of
-    with inv.holding(write=False):
+    single = last_snapshot_alone(workdir, last_as_of)
+    with inv.holding(write=False), (single.holding(write=False) if single
+                                    else contextlib.nullcontext()):
         results["versions"] = int(inv.con.execute("select count(*) from number_versions").fetchall()[0][0])
-        # available_numbers beside DuckDB reading one node's first 50 rows, as run.py measures
-        results.update(available_figures(inv, sampled_pairs(inv, args.pairs, args.seed)))
+        # available_numbers beside DuckDB reading one node's first 50 rows, as run.py
+        # measures, and beside the same calls on the last export alone
+        results.update(available_figures(inv, sampled_pairs(inv, args.pairs, args.seed), single))
 
-        # the four reports beside one scan of their columns, as run.py measures them
-        results["reports_s"] = statistics.median(timed_calls(
-            lambda: (inv.deleted_user_reservations(), inv.stuck_cooling(),
-                     inv.stranded_reservations(), inv.utilization()), args.repeat))
+        # the four reports beside one scan of their columns, as run.py measures them, and
+        # beside the same reports on the last export alone (taken in turn with the history's)
+        reports, reports_alone = [], []
+        for _ in range(args.repeat):
+            reports.append(timed(lambda: the_four_reports(inv))[0])
+            if single:
+                reports_alone.append(timed(lambda: the_four_reports(single))[0])
+        results["reports_s"] = statistics.median(reports)
+        if reports_alone:
+            results["reports_one_snapshot_s"] = statistics.median(reports_alone)
         results["reports_floor_s"] = statistics.median(timed_calls(
             lambda: inv.con.execute(
                 "select status, count(*), count(reserved_for), count(release_date), "
@@ -364,11 +406,21 @@ def main():
         line("available_numbers p95, as loaded", f"{results['as_loaded_available_p95_ms']:.1f} ms",
              f"{results['as_loaded_available_floor_p95_ms']:.1f} ms", "<= 5 ms",
              results["as_loaded_available_p95_ms"] <= 5)
+        if "as_loaded_available_one_snapshot_p95_ms" in results:
+            print(f"  {'... the same pairs on the last export alone':44s} "
+                  f"{results['as_loaded_available_one_snapshot_p95_ms']:>19.1f} ms")
     line("available_numbers p95" + (", compacted" if "compact_s" in results else ""),
          f"{results['available_p95_ms']:.1f} ms",
          f"{results['available_floor_p95_ms']:.1f} ms", "<= 5 ms", results["available_p95_ms"] <= 5)
+    if "available_one_snapshot_p95_ms" in results:
+        print(f"  {'... the same pairs on the last export alone':44s} "
+              f"{results['available_one_snapshot_p95_ms']:>19.1f} ms  (what the history costs "
+              "the rule: the difference)")
     line("reports", f"{results['reports_s']:.2f} s", f"{results['reports_floor_s']:.2f} s", "<= 1 s",
          results["reports_s"] <= 1)
+    if "reports_one_snapshot_s" in results:
+        print(f"  {'... the same reports on the last export alone':44s} "
+              f"{results['reports_one_snapshot_s']:>20.2f} s")
     line(f"numkit diff, {len(diffs)} diffs (max)", f"{results['diff_max_s']:.2f} s",
          f"{results['diff_floor_max_s']:.3f} s", "<= 1 s each", results["diff_max_s"] <= 1)
     for diff in diffs:

@@ -367,6 +367,8 @@ def main():
                                                                             diff["to"]))[0], 3)
         results["diff_whole_list_max_s"] = max(d["whole_list_s"] for d in diffs)
     results["peak_rss_mb_with_whole_diffs"] = peak_rss_mb()
+    if single:
+        single.close()      # before the interpreter's exit, which DuckDB's threads do not survive
 
     def line(measure, own, floor, target, met):
         print(f"  {measure:44s} {own:>22s}  floor {floor:>26s}  target {target:22s} "

@@ -85,6 +85,24 @@ def test_available_parts_smoke_run(tmp_path):
     assert all(figures[f"{way}_p95_ms"] > 0 for way in ("api", "macro", "one_query", "select_1"))
 
 
+def test_available_side_by_side_smoke_run(tmp_path):
+    """available_numbers on two inventories in turn: a line and a figure for each, and the
+    rows a viewpoint sees counted from the rules."""
+    database = loaded_inventory(tmp_path)
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(database.read_bytes())
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARK.parent / "available_side_by_side.py"), str(database),
+         str(copy), "--pairs", "5", "--passes", "1"], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert [figure["database"] for figure in figures] == [str(database), str(copy)]
+    assert all(figure["rows"] == 20000 and figure["p95_ms"] > 0 and figure["rows_seen_mean"] > 0
+               for figure in figures)
+    # the same file twice: the same pairs, so the same rows seen
+    assert figures[0]["rows_seen_mean"] == figures[1]["rows_seen_mean"]
+
+
 def test_range_operations_smoke_run(tmp_path):
     """Range operations on a copy of a loaded 20,000-number inventory: every step timed,
     the range gone after the delete (else the script stops), the database given unchanged."""
@@ -141,6 +159,11 @@ def test_history_smoke_run(tmp_path):
     assert figures["versions"] > 20000 and figures["available_p95_ms"] > 0
     assert figures["as_loaded_available_p95_ms"] > 0 and figures["as_loaded_available_floor_p95_ms"] > 0
     assert 0 < figures["compacted_mb"] <= figures["database_mb"] and figures["compact_s"] > 0
+    # the last export alone, kept and measured beside the history
+    assert (tmp_path / "last-snapshot.duckdb").exists() and figures["last_snapshot_mb"] > 0
+    assert figures["available_one_snapshot_p95_ms"] > 0 and figures["reports_one_snapshot_s"] > 0
+    assert figures["as_loaded_available_one_snapshot_p95_ms"] > 0
+    assert "the same pairs on the last export alone" in result.stdout
     assert not any((tmp_path / "week").glob("*.csv"))
 
 

@@ -5,7 +5,7 @@ the machine of the day costs them all.
 For each database, its own (user, site) pairs drawn as run.py draws them; then the pairs
 are asked in turn, one call per database each time, so that every database meets the same
 moments of the machine. Prints, per database, its rows, the rows a viewpoint sees (the mean
-over its pairs), p50 and p95 of `inv.available_numbers(user, site, limit=50)` and of
+over its pairs), p50 and p95 of `inv.available_numbers(user, site, limit=50)`, and p50 of
 `select 1` (DuckDB's round trip, the machine's pace). Plain Python; the last line is one
 JSON object (milliseconds). Nothing is written to the files.
 

@@ -8,8 +8,9 @@ export, each week after changes --churn of the rows), one week at a time when th
 asks for it, so that the peak resident memory measured here is numkit's alone. This process
 loads each week with `inv.load` into one database file and deletes the files. Per week it
 prints one line: the load's seconds, DuckDB's bare `read_csv` of the same numbers file into
-memory (the floor of that week), whether the load rewrote every row in node order (the
-layout measured before the load: numkit.loading.layout), the database's size. After the
+memory (the floor of that week), how the load left the rows (its changes only; its changes,
+then the file compacted with the rows back in node order; or every row written again: the
+load's report, with the layout measured before it by numkit.loading.layout), the database's size. After the
 first load: the size of one snapshot and load_floor.py's floor on week 0's export. After
 the last: the database size (beside the last week's export loaded alone into a database of
 its own, kept in the work folder: available_numbers and the four reports are also taken
@@ -116,18 +117,22 @@ def free_mb(path):
     return size * free / 1e6
 
 
+REORDERED_SAID = {None: "changed rows only", "rewritten": "rewrote every row",
+                  "compacted": "changes, then compacted"}
+
+
 def load_week(inv, folder, as_of):
     """Load one week; its seconds and the seconds of each of the load's steps."""
     marks = []
     began = time.perf_counter()
-    inv.load(folder / "numbers.csv", users=folder / "users.csv",
-             hierarchy=folder / "hierarchy.csv", as_of=as_of, allow_future=True,
-             progress=lambda fraction, step: marks.append((step, time.perf_counter())))
+    report = inv.load(folder / "numbers.csv", users=folder / "users.csv",
+                      hierarchy=folder / "hierarchy.csv", as_of=as_of, allow_future=True,
+                      progress=lambda fraction, step: marks.append((step, time.perf_counter())))
     ended = time.perf_counter()
     steps = {}
     for (step, at), (_, after) in zip(marks, marks[1:] + [("", ended)]):
         steps[step] = steps.get(step, 0) + after - at
-    return ended - began, steps
+    return ended - began, steps, report
 
 
 def timed_calls(calls, repeat=1):
@@ -147,12 +152,15 @@ def load_weeks(args, workdir, folder, database, results):
             if week:
                 with inv.holding(write=False) as con:
                     before = layout.measure(con)
-                rewrite = before.scattered
                 reads = round(before.now), round(before.in_order)
             else:
-                rewrite, reads = True, None       # a first load writes every row
+                reads = None
             read_csv_s = bare_read_csv(folder / "numbers.csv")
-            load_s, steps = load_week(inv, folder, as_of)
+            load_s, steps, report = load_week(inv, folder, as_of)
+            # how the load put the rows back in node order: by compacting the file after
+            # its changes, or by writing every row again (a first load writes every row)
+            reordered = report.reordered or ("rewritten" if week == 0 else None)
+            rewrite = reordered is not None
             size = database_mb(inv, database)
             if week == 0:
                 results["one_snapshot_mb"] = size
@@ -177,14 +185,14 @@ def load_weeks(args, workdir, folder, database, results):
             if week < args.weeks:
                 weeks.ask()     # the child writes the next week while this one is measured
             row = {"week": week, "as_of": as_of, "load_s": round(load_s, 3),
-                   "read_csv_s": round(read_csv_s, 3), "rewrite": rewrite,
+                   "read_csv_s": round(read_csv_s, 3), "rewrite": rewrite, "reordered": reordered,
                    "viewpoint_rows_before": reads, "db_mb": round(size, 1),
                    "rows_changed": changes.get("rows_changed"),
                    "steps_s": {k: round(v, 3) for k, v in steps.items()},
                    "generator_wait_s": round(made, 2)}
             rows.append(row)
             print(f"week {week:3d} {as_of}  load {load_s:7.2f} s  read_csv {read_csv_s:6.2f} s "
-                  f"({load_s / read_csv_s:4.1f}x)  {'rewrote every row' if rewrite else 'changed rows only':17s}"
+                  f"({load_s / read_csv_s:4.1f}x)  {REORDERED_SAID[reordered]:22s}"
                   f"  viewpoint rows {reads}  db {row['db_mb']:8.1f} MB  peak {peak_rss_mb():6.0f} MB", flush=True)
     finally:
         weeks.close()
@@ -207,6 +215,7 @@ def load_weeks(args, workdir, folder, database, results):
         results[f"{label}_ratio_max"] = max(ratios)
     if rewrites:
         results["rewrite_load_median_s"] = statistics.median(row["load_s"] for row in rewrites)
+        results["reordered_by"] = sorted({row["reordered"] for row in rewrites})
     results["database_mb"] = database_mb(inv, database)
     results["database_share_of_one_snapshot"] = results["database_mb"] / results["one_snapshot_mb"]
     results["database_share_of_last_snapshot"] = results["database_mb"] / results["last_snapshot_mb"]
@@ -375,8 +384,8 @@ def main():
               f"{'met' if met else 'NOT met'}")
 
     if "rewrite_weeks" in results:
-        print(f"\nafter {args.weeks} weekly loads: {results['versions']:,} versions, rewrites at "
-              f"weeks {results['rewrite_weeks']}")
+        print(f"\nafter {args.weeks} weekly loads: {results['versions']:,} versions, rows put back "
+              f"in node order at weeks {results['rewrite_weeks']}")
     else:
         print(f"\nmeasured on {database} as left by an earlier run: {results['versions']:,} versions")
     if "first_load_floor_s" in results:

@@ -403,6 +403,9 @@ def say_loaded(report, problems_file=None):
     repeat = report.describe_repeat()
     if repeat:
         say(f"  {repeat}")
+    order = report.describe_order()
+    if order:
+        say(f"  {visible(order)}")
 
 
 def write_rejects(inv, reports, problems_file):

@@ -159,7 +159,8 @@ class Inventory:
             {"numbers": list(numbers), **({"node": node} if node is not None else {})})
 
     # -- load ------------------------------------------------------------------------
-    @writes
+    # not @writes: a load that puts scattered rows back in order compacts the file after its
+    # operation, with no session open (load.row_order)
     def load(self, numbers, users=None, hierarchy=None, *, as_of=None, strict=True, progress=None,
              extra_columns=(), allow_future=False, pending="keep"):
         """Replace the inventory with a snapshot, all or nothing (README, "Loading exports").

@@ -402,6 +402,13 @@ class Storage:
         refresh_derived(other.con)
 
     # -- the file's free space ---------------------------------------------------------
+    def can_compact(self):
+        """Whether compact() could run now: a file held for writing, with no operation or
+        batch running on it."""
+        with self._lock:
+            return (self._host is not None and not self.read_only and self._current is None
+                    and not self._session_depth)
+
     def compact(self):
         """Give the file's free blocks back: copy the database into a new file and put that
         in its place (numkit.compaction). Returns the sizes before and after, in bytes."""

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import numkit
-from numkit.loading import layout
+from numkit.loading import lines
 
 from conftest import PROV
 
@@ -211,11 +211,6 @@ def state(inv):
                             "from pending_changes")}
 
 
-@pytest.fixture
-def every_load_rewrites_all(monkeypatch):
-    monkeypatch.setattr(layout, "rewrite_due", lambda con: True)
-
-
 def history(inv, loads):
     """Each snapshot's rows and users, and every diff, read from the history."""
     rows = {load: sorted(map(tuple, inv.sql(f"select {ROW_COLUMNS} from numbers_at({load})")
@@ -242,7 +237,8 @@ def test_weekly_loads_leave_what_full_loads_leave_and_the_history_gives_each_wee
         # only the lines that changed are parsed, the rows kept found by their lines' hashes
         assert (report.changed_lines is not None) == (week > 0), f"week {week}"
         with monkeypatch.context() as forced:
-            forced.setattr(layout, "rewrite_due", lambda con: True)
+            # every row written again, as when the file's header changes (load.row_order)
+            forced.setattr(lines, "rewrite_due", lambda con, source: True)
             assert load(full, folder, week).load_id == report.load_id
         assert state(weekly) == state(full), f"week {week}"
         assert weekly.check().empty and full.check().empty

@@ -1,5 +1,6 @@
-"""A load that puts the inventory's rows back in node order (loading/layout.py) sorts rows
-kept once as a table, not rows each joined to its line's hash as the sort reads them: at
+"""A load that writes every row again in node order (load.row_order: a numbers file of
+another header, or scattered rows in a file that cannot be compacted then) sorts rows kept
+once as a table, not rows each joined to its line's hash as the sort reads them: at
 10 M numbers that join held about 540 MB of the load's 1 GB bound through the sort, and the
 load was refused for memory (benchmarks/README.md, "Run of 2026-12-04 at `1e8d91d`" and
 its "Fixed" paragraph). The rows it writes are those the join gives: the line hashes stay with them,
@@ -7,7 +8,7 @@ so the next weekly load still parses only the lines that changed."""
 
 import numkit
 from numkit import weekly
-from numkit.loading import layout
+from numkit.loading import lines
 from numkit.loading import load as loading
 
 
@@ -29,11 +30,11 @@ def test_a_reordering_load_sorts_rows_that_no_longer_join_their_lines(tmp_path, 
                                                 churn=0.05)):
         with monkeypatch.context() as forced:
             if week == 1:
-                forced.setattr(layout, "rewrite_due", lambda con: True)
+                forced.setattr(lines, "rewrite_due", lambda con, source: True)
             reports.append(inv.load(folder / "numbers.csv", users=folder / "users.csv",
                                     hierarchy=folder / "hierarchy.csv", as_of=changes["as_of"],
                                     allow_future=True))
-    assert len(sorted_plans) == 1, "week 1 alone puts the rows back in order"
+    assert len(sorted_plans) == 1, "week 1 alone writes every row again"
     assert "JOIN" not in sorted_plans[0].upper(), sorted_plans[0]
     # the rows written keep their lines' hashes: week 2 parses only its changed lines
     assert inv.sql("select count(*) filter (where line_hash is null) as unhashed "

@@ -1,15 +1,19 @@
 """Where a weekly load puts the rows it writes (rules R36): the changed rows appended in node
 order in row groups of storage.CHANGE_GROUP_ROWS rows, so that a viewpoint reads only the
 few that hold its nodes; once the rows have scattered past layout.REWRITE_AFTER_ROWS, the
-next load writes every row again in node order, in numkit's row groups."""
+next load puts them back in node order, in numkit's row groups: by compacting the file after
+it (load.row_order), or by writing every row again where the file cannot be compacted then."""
 
 import datetime as dt
 
 import duckdb
 import pytest
 
+import pandas as pd
+
 import numkit
 from numkit import demo, storage
+from numkit.errors import NotSaved
 from numkit.loading import layout
 
 from test_storage_layout import numbers_row_groups_read
@@ -86,11 +90,8 @@ def test_a_weekly_load_appends_its_changed_rows_in_small_row_groups(export, tmp_
     inv.close()
 
 
-def test_a_load_writes_every_row_again_once_the_appended_rows_have_scattered(export, tmp_path,
-                                                                             monkeypatch):
-    # a viewpoint of this small inventory reads one more small group or so a week
-    monkeypatch.setattr(layout, "REWRITE_AFTER_ROWS", 2 * storage.CHANGE_GROUP_ROWS)
-    inv = numkit.connect(tmp_path / "inv.duckdb")
+def scattered(inv, export, tmp_path):
+    """Weekly loads into `inv` until its rows have scattered; the last week loaded."""
     load(inv, week_folder(export, tmp_path / "week0", 0), 0)
     week = 0
     while not layout.measure(inv.con).scattered:
@@ -98,14 +99,86 @@ def test_a_load_writes_every_row_again_once_the_appended_rows_have_scattered(exp
         assert week <= 6, layout.measure(inv.con).describe()
         load(inv, week_folder(export, tmp_path / f"week{week}", week), week)
         assert max(row_groups(inv)[-2:]) == storage.CHANGE_GROUP_ROWS
-    inv.con                             # held: the next load attaches it again all the same
-    week += 1
-    load(inv, week_folder(export, tmp_path / f"week{week}", week), week)
-    inv.close()     # DuckDB drops the emptied groups when it checkpoints, as it lets go
+    return week
+
+
+EVERY_ROW = "select * from numbers order by number, node"
+
+
+def test_once_the_rows_have_scattered_the_next_load_compacts_the_file_with_them_in_order(
+        export, tmp_path, monkeypatch):
+    # a viewpoint of this small inventory reads one more small group or so a week
+    monkeypatch.setattr(layout, "REWRITE_AFTER_ROWS", 2 * storage.CHANGE_GROUP_ROWS)
+    inv = numkit.connect(tmp_path / "inv.duckdb")
+    week = scattered(inv, export, tmp_path) + 1
+    inv.con                             # held: the load lets it go to compact all the same
+    as_loaded = {}
+    compact = inv.store.compact
+
+    def compacted():
+        as_loaded["rows"] = inv.sql(EVERY_ROW)
+        as_loaded["versions"] = inv.sql("select count(*) as n from number_versions")["n"][0]
+        return compact()
+    monkeypatch.setattr(inv.store, "compact", compacted)
+    report = load(inv, week_folder(export, tmp_path / f"week{week}", week), week)
+    # the load wrote its changes only (its changed lines), then the file was compacted
+    assert report.changed_lines is not None and report.changed_lines < NUMBERS // 2
+    assert report.reordered == "compacted" and report.not_compacted is None
+    assert "a viewpoint reads" in report.scattered
+    assert report.compacted["after_bytes"] < report.compacted["before_bytes"]
+    assert "compacted with the rows back in node order" in report.describe_order()
+    # the same rows (their node ids and line hashes with them) and history, now in order
+    pd.testing.assert_frame_equal(inv.sql(EVERY_ROW), as_loaded["rows"])
+    assert inv.sql("select count(*) as n from number_versions")["n"][0] == as_loaded["versions"]
     measured = layout.measure(inv.con)
     assert not measured.scattered and measured.now <= measured.in_order, measured.describe()
     assert max(row_groups(inv)) == storage.ROW_GROUP_ROWS
     ids = inv.sql("select node_id from numbers order by rowid")["node_id"]
     assert ids.is_monotonic_increasing
+    assert inv.sql("select free_blocks from pragma_database_size()")["free_blocks"][0] == 0
+    assert inv.check().empty
+    inv.close()
+
+
+def test_rows_that_cannot_be_compacted_then_are_written_again_in_order(export, tmp_path,
+                                                                      monkeypatch):
+    """A load inside a batch (one transaction with what follows) cannot compact the file
+    after it: it writes every row again in node order instead."""
+    monkeypatch.setattr(layout, "REWRITE_AFTER_ROWS", 2 * storage.CHANGE_GROUP_ROWS)
+    inv = numkit.connect(tmp_path / "inv.duckdb")
+    week = scattered(inv, export, tmp_path) + 1
+    with inv.batch():
+        report = load(inv, week_folder(export, tmp_path / f"week{week}", week), week)
+    assert report.reordered == "rewritten" and report.compacted is None
+    assert report.changed_lines is None     # every line read and written
+    assert "every row was written again in node order" in report.describe_order()
+    inv.close()     # DuckDB drops the emptied groups when it checkpoints, as it lets go
+    measured = layout.measure(inv.con)
+    assert not measured.scattered and measured.now <= measured.in_order, measured.describe()
+    assert inv.sql("select node_id from numbers order by rowid")["node_id"].is_monotonic_increasing
+    assert inv.check().empty
+    inv.close()
+
+
+def test_a_compaction_that_fails_leaves_the_load_saved_and_the_next_load_tries_again(
+        export, tmp_path, monkeypatch):
+    monkeypatch.setattr(layout, "REWRITE_AFTER_ROWS", 2 * storage.CHANGE_GROUP_ROWS)
+    inv = numkit.connect(tmp_path / "inv.duckdb")
+    week = scattered(inv, export, tmp_path) + 1
+
+    def full_disk():
+        raise NotSaved("inv.duckdb was not compacted: the disk is full; it is left as it was",
+                       "compacting", "the disk is full")
+    with monkeypatch.context() as failing:
+        failing.setattr(inv.store, "compact", full_disk)
+        report = load(inv, week_folder(export, tmp_path / f"week{week}", week), week)
+    assert report.reordered is None and report.compacted is None
+    assert "the disk is full" in report.not_compacted
+    assert "the load is saved, and the next load tries again" in report.describe_order()
+    assert inv.snapshots()["as_of"].max().date() == FIRST + dt.timedelta(weeks=week)
+    assert layout.measure(inv.con).scattered
+    report = load(inv, week_folder(export, tmp_path / f"week{week + 1}", week + 1), week + 1)
+    assert report.reordered == "compacted"
+    assert not layout.measure(inv.con).scattered
     assert inv.check().empty
     inv.close()

@@ -7,7 +7,10 @@ changed deleted where they lie and appends the snapshot's changed and new rows a
 others, in node-id order and in small row groups (storage.CHANGE_GROUP_ROWS): each group
 spans a few dozen sites, and every viewpoint reads a few more of them each week. Once a
 viewpoint reads, on average, more than REWRITE_AFTER_ROWS rows beyond what the same rows in
-order would take, the next load rewrites every row in order, about the cost of a first load.
+order would take, the next load puts them back in order (load.row_order): it writes its
+changes, then compacts the file, which copies every row in node order (numkit.compaction);
+where the file cannot be compacted then (a memory database, a load inside a batch or a
+rehearsal) it writes every row again in order, about the cost of a first load.
 """
 
 from dataclasses import dataclass
@@ -42,11 +45,3 @@ def measure(con):
     now, in_order = con.execute(statement("statements/layout_reads"),
                                 {"group_rows": storage.ROW_GROUP_ROWS}).fetchall()[0]
     return Layout(float(now), float(in_order))
-
-
-def rewrite_due(con):
-    """Whether the next load writes every row: into a database that holds no snapshot, or
-    when the rows have scattered (Layout.scattered)."""
-    if not con.execute("select exists (select 1 from loads)").fetchall()[0][0]:
-        return True
-    return measure(con).scattered

@@ -4,6 +4,7 @@ import contextlib
 import datetime as dt
 import functools
 import json
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -15,10 +16,12 @@ import pandas as pd
 from . import changed_lines, layout, lines, reconcile
 from .. import storage
 from ..arguments import extra_names, parse_date
-from ..errors import InvalidOperation, LoadError, NotSaved
+from ..errors import InvalidOperation, LoadError, NotSaved, NumkitError
 from ..schema import SQL_ROOT, refresh_derived, statement
 from .sources import Staged, file_facts, stage
 from ..visible import on_one_line
+
+log = logging.getLogger(__name__)
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "reason"]
 # A LoadError lists this many problems at most, and says how many there are: a file of
@@ -69,6 +72,16 @@ class LoadReport:
     # the lines of the numbers file that changed since the last load, when only they were
     # parsed and checked (rules R36, "Reading only the lines that changed"); else None
     changed_lines: int | None = None
+    # how the load put the number rows back in node order (rules R36, "When the rows are put
+    # back in order"): "compacted" (its changes written, then the file copied with the rows
+    # in node order), "rewritten" (every row written again in place), or None (not due, or
+    # a first load, which writes them in order anyway); `scattered` says how they lay
+    reordered: str | None = None
+    scattered: str | None = None
+    # the compaction's sizes ({"before_bytes", "after_bytes", ...}), or why it could not be
+    # made (the load is saved all the same; the next load measures again)
+    compacted: dict | None = None
+    not_compacted: str | None = None
 
     def describe_repeat(self):
         """One line when the load repeated the snapshot before it; None otherwise."""
@@ -88,6 +101,22 @@ class LoadReport:
             return None
         return (f"{len(self.deleted_users)} user(s) recorded as deleted: "
                 + names_listed(sorted(self.deleted_users, key=str.lower)))
+
+    def describe_order(self):
+        """One line when the load put the rows back in node order, or failed to; None
+        otherwise."""
+        if self.not_compacted:
+            return (f"the rows had scattered, {self.scattered}, but the file could not be "
+                    f"compacted to put them back in node order ({self.not_compacted}); the "
+                    "load is saved, and the next load tries again")
+        if self.reordered == "compacted":
+            return (f"the rows had scattered, {self.scattered}: the file was compacted with "
+                    f"the rows back in node order, {self.compacted['before_bytes'] / 1e6:,.1f} "
+                    f"-> {self.compacted['after_bytes'] / 1e6:,.1f} MB")
+        if self.reordered == "rewritten":
+            return (f"the rows had scattered, {self.scattered}: every row was written again "
+                    "in node order")
+        return None
 
     def describe_columns(self):
         """One line per file: which header was read as which column, which were kept."""
@@ -341,26 +370,95 @@ def refuse_future_date(as_of, allow_future, what="the snapshot date"):
                                "--allow-future-date)")
 
 
+@dataclass(frozen=True)
+class RowOrder:
+    """How a load leaves the number rows (rules R36, "When the rows are put back in order")."""
+    rewrite_all: bool       # every row written in node order, in place
+    compact_after: bool     # the changes written, then the file copied with the rows in node order
+    scattered: str | None = None    # how the rows lay, when that is why
+
+
+def row_order(con, numbers, compactable):
+    """The RowOrder of loading `numbers` now. A first load, and a load whose rows could not
+    keep their lines' hashes otherwise (lines.rewrite_due), write every row. Rows that have
+    scattered (layout.rewrite_due) are put back in order by compacting the file after the
+    load, which copies every row in node order (about half what writing every row again
+    takes, and the file is left with no free blocks), when the file can be compacted then
+    (`compactable`: not a memory database, nor a load inside a batch or a rehearsal);
+    otherwise by writing every row again."""
+    if not con.execute("select exists (select 1 from loads)").fetchall()[0][0]:
+        return RowOrder(True, False)
+    measured = layout.measure(con)
+    lines_due = lines.rewrite_due(con, numbers)
+    if not measured.scattered:
+        return RowOrder(lines_due, False)
+    return RowOrder(lines_due or not compactable, compactable and not lines_due,
+                    measured.describe())
+
+
 def load_export(inv, numbers, users, hierarchy, *, as_of=None, strict=True, progress=None,
                 extra_columns=(), allow_future=False, pending="keep", rewrite_all=None):
     """Inventory.load: the arguments checked, then load_snapshot. `rewrite_all`: whether to
-    write every row in node order; None measures the rows as they lie now
-    (layout.rewrite_due) and asks whether they keep the hashes of the file's lines
-    (lines.rewrite_due). A folder load measures once, before its first snapshot (rules
-    R36), and tells each snapshot what it decided."""
+    write every row in node order; None decides by row_order, measuring the rows as they
+    lie now. A folder load measures once, before its first snapshot (rules R36), and tells
+    each snapshot what it decided."""
     as_of = parse_date(as_of, "as_of") or inv.as_of
     refuse_future_date(as_of, allow_future)
     pending = reconcile.pending_choice(pending)
+    order = RowOrder(rewrite_all, False)
     if rewrite_all is None:
+        compactable = inv.store.can_compact()
         with inv.store.session(write=True):
-            rewrite_all = layout.rewrite_due(inv.con) or lines.rewrite_due(inv.con, numbers)
+            order = row_order(inv.con, numbers, compactable)
     # a load that writes only the changes appends them in small row groups (rules R36)
-    group_rows = storage.ROW_GROUP_ROWS if rewrite_all else storage.CHANGE_GROUP_ROWS
+    group_rows = storage.ROW_GROUP_ROWS if order.rewrite_all else storage.CHANGE_GROUP_ROWS
+    told, compaction_told = with_compaction(progress, order.compact_after)
     with out_of_memory_said(), inv.store.row_groups(group_rows), inv.store.session(write=True), \
             inv.store.bulk_rewrite("the load"), memory_bounded(inv.store):
-        return load_snapshot(inv, numbers, users, hierarchy, as_of=as_of, strict=strict,
-                             progress=progress, extra_columns=extra_names(extra_columns),
-                             pending=pending, rewrite_all=rewrite_all)
+        report = load_snapshot(inv, numbers, users, hierarchy, as_of=as_of, strict=strict,
+                               progress=told, extra_columns=extra_names(extra_columns),
+                               pending=pending, rewrite_all=order.rewrite_all)
+    put_back_in_order(inv, report, order, compaction_told)
+    return report
+
+
+# The share of a load's progress its own steps take when a compaction follows (which takes
+# about as long as a weekly load's steps at 10 M numbers).
+LOAD_SHARE_BEFORE_COMPACTING = 0.5
+
+
+def with_compaction(progress, compact_after):
+    """(the load's progress, the compaction's): the load's fractions scaled to the share
+    it takes before a compaction, the compaction's step after it."""
+    if progress is None or not compact_after:
+        return progress, progress
+
+    def load_told(fraction, step):
+        progress(fraction * LOAD_SHARE_BEFORE_COMPACTING, step)
+    return load_told, progress
+
+
+def put_back_in_order(inv, report, order, progress=None):
+    """Say in `report` how the load left the rows (RowOrder `order`), compacting the file
+    first when that puts them back in order. A compaction that fails leaves the file as
+    the load left it, saved, and says why in `report`."""
+    report.scattered = order.scattered
+    if order.scattered is not None and order.rewrite_all:
+        report.reordered = "rewritten"
+    if not order.compact_after:
+        return
+    if progress:
+        progress(LOAD_SHARE_BEFORE_COMPACTING,
+                 "putting the rows back in node order: compacting the file")
+    try:
+        report.compacted = inv.store.compact()
+    except NumkitError as error:
+        report.not_compacted = str(error)
+        log.warning("%s: %s", inv.path, report.describe_order())
+        return
+    report.reordered = "compacted"
+    if progress:
+        progress(1.0, report.describe_order())
 
 
 @contextlib.contextmanager

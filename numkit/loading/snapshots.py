@@ -5,9 +5,9 @@ from pathlib import Path
 
 from ..arguments import parse_date
 from ..errors import InvalidOperation
-from . import layout, lines
 from .load import (ROLE_SUFFIXES, load_export, memory_bounded, out_of_memory_said,
-                   refuse_future_date, source_path)
+                   put_back_in_order, refuse_future_date, row_order, source_path,
+                   with_compaction)
 from .sources import edit_distance, where_looked
 
 # A file named this close to a role (`hierachy.csv`, `user.csv`) is taken for a misnamed role
@@ -54,16 +54,20 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
     reports = []
     # the indexes come back once, after the whole folder, outside its transaction
     store = inv.store
+    compactable = store.can_compact()
     with out_of_memory_said(), store.session(write=True), store.bulk_rewrite("the load"), \
             memory_bounded(store), store.operation(what="the load"):
         latest = store.scalar("select numkit_snapshot_date()")
         # loaded before: replaying one would record the same deletions again
         history = [entry for entry in history if latest is None or entry[0] > latest]
-        # measured once (rules R36): the first snapshot loaded puts the rows back in node
-        # order if due, and the others write only their changes after it
+        # measured once (rules R36): when due, the first snapshot loaded puts the rows back
+        # in node order, or the file is compacted after the last; the others write only
+        # their changes
         first_numbers = (directory / history[0][2] if history and history[0][2] else numbers)
-        rewrite_all = layout.rewrite_due(inv.con) or lines.rewrite_due(inv.con, first_numbers)
-        told = _each_snapshot(progress, [entry[0] for entry in history] + [as_of or inv.as_of])
+        order = row_order(inv.con, first_numbers, compactable)
+        rewrite_all = order.rewrite_all
+        folder_told, compaction_told = with_compaction(progress, order.compact_after)
+        told = _each_snapshot(folder_told, [entry[0] for entry in history] + [as_of or inv.as_of])
         for earlier_as_of, earlier_users, earlier_numbers, earlier_hierarchy in history:
             reports.append(load_export(
                 inv, directory / earlier_numbers if earlier_numbers else numbers,
@@ -78,6 +82,9 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
                                    strict=strict, extra_columns=extra_columns,
                                    allow_future=allow_future, pending=pending,
                                    rewrite_all=rewrite_all, progress=told(len(reports))))
+    # said of the snapshot that put them back in order: the first, or the last once compacted
+    put_back_in_order(inv, reports[-1] if order.compact_after else reports[0], order,
+                      compaction_told)
     return reports
 
 

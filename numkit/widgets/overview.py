@@ -229,11 +229,13 @@ class OverviewPanel(w.VBox):
             self._refused(error)
             return None
         deleted = report.describe_deleted_users()
+        order = report.describe_order()
         self.load_result.value = "".join(
             note(kind, line) for kind, line in
             [("ok", str(report))] + ([("warning", deleted)] if deleted else [])
             + [("info", report.describe_reconciliation())]
-            + [("info", line) for line in report.describe_columns()])
+            + [("info", line) for line in report.describe_columns()]
+            + ([("warning" if report.not_compacted else "info", order)] if order else []))
         show(self.problems, None)
         self.problems.layout.display = "none"
         self.discard.value = False      # asked for one load, never carried to the next

@@ -115,6 +115,20 @@ def _copy_tables(con, alias):
         con.execute(f'use "{alias}"')
 
 
+def _refuse_without_room(path, copy, needed):
+    """Refuse, before writing anything, a copy the disk beside the file has less room for
+    than the blocks the file uses: a copy written until the disk is full would fail all the
+    same, and meanwhile leave every other writer of that disk without room. (A copy can
+    still run out of room: DuckDB spills what does not fit in memory beside it.)"""
+    folder = os.path.dirname(copy) or "."
+    room = shutil.disk_usage(folder).free
+    if room < needed:
+        reason = (f"no room for the copy at {folder}: {room / 1e6:,.1f} MB free, and it needs "
+                  f"at least {needed / 1e6:,.1f} MB")
+        raise NotSaved(f"{path} was not compacted: {reason}; it is left as it was",
+                       "compacting", reason)
+
+
 def copy_in_place(con, alias, path, row_group_size):
     """Copy the database attached to `con` as `alias` (the file at `path`, held for writing)
     into a new file and put that in its place. Returns the sizes before and after, in bytes,
@@ -128,8 +142,9 @@ def copy_in_place(con, alias, path, row_group_size):
         try:
             # what the .wal holds goes into the file first: the .wal stays with the old file
             con.execute(f'checkpoint "{alias}"')
-            free_blocks, total_blocks, _ = _blocks(con, alias)
+            free_blocks, total_blocks, block_size = _blocks(con, alias)
             before = os.path.getsize(target)
+            _refuse_without_room(path, copy, (total_blocks - free_blocks) * block_size)
             con.execute(f"attach {_quoted(copy)} as {COPY_ALIAS} (row_group_size {row_group_size})")
             _copy_tables(con, alias)
             con.execute(f"checkpoint {COPY_ALIAS}")

@@ -171,6 +171,10 @@ class Inventory:
         `extra_columns` names headers to keep as extra columns though they look like
         misspellings of known ones (which are refused otherwise). A snapshot date after
         tomorrow is refused unless `allow_future`.
+
+        A load that finds the number rows scattered compacts the file after it, with them
+        back in node order (rules R36; `LoadReport.reordered`): a connection taken from
+        `con` before is closed then, as by `compact()`.
         """
         return load.load_export(self, numbers, users, hierarchy, as_of=as_of, strict=strict,
                                 progress=progress, extra_columns=extra_columns,

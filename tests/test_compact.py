@@ -4,6 +4,7 @@ block; a compaction that fails anywhere leaves the file as it was."""
 
 import datetime as dt
 import os
+import re
 import shutil
 
 import duckdb
@@ -169,16 +170,29 @@ def small_disk(tmp_path):
 
 
 @pytest.mark.crash
-def test_a_copy_the_disk_cannot_hold_leaves_the_file_as_it_was(with_free_blocks, small_disk):
+@pytest.mark.parametrize("asked_first", [True, False], ids=["room asked first", "disk filled"])
+def test_a_copy_the_disk_cannot_hold_leaves_the_file_as_it_was(with_free_blocks, small_disk,
+                                                               asked_first, monkeypatch):
     size_kb = os.path.getsize(with_free_blocks) // 1024
     disk = small_disk(size_kb + size_kb // 3)   # the file fits; a copy of it does not
     db = disk / "inventory.duckdb"
     shutil.copy(with_free_blocks, db)
     before = every_table(db)
+    if not asked_first:     # the copy is tried, and the disk fills under it
+        monkeypatch.setattr(compaction, "_refuse_without_room", lambda path, copy, needed: None)
     with numkit.connect(db) as inv, pytest.raises(numkit.NotSaved) as refused:
         inv.compact()
-    assert str(refused.value) == (f"{db} was not compacted: no space left on device at {disk}; "
-                                  "it is left as it was")
+    if asked_first:
+        with duckdb.connect(str(db), read_only=True) as con:
+            used = con.execute("select (total_blocks - free_blocks) * block_size "
+                               "from pragma_database_size()").fetchall()[0][0]
+        assert re.fullmatch(
+            rf"{re.escape(str(db))} was not compacted: no room for the copy at "
+            rf"{re.escape(str(disk))}: [\d.,]+ MB free, and it needs at least "
+            rf"{used / 1e6:,.1f} MB; it is left as it was", str(refused.value))
+    else:
+        assert str(refused.value) == (f"{db} was not compacted: no space left on device at "
+                                      f"{disk}; it is left as it was")
     assert not os.path.exists(compaction.compacting_path(db))
     grow(disk)
     assert_same_tables(before, every_table(db))

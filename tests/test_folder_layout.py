@@ -5,7 +5,9 @@ snapshot writes every row again), and the snapshots write only their changes."""
 
 import numkit
 import pytest
+from click.testing import CliRunner
 
+from numkit.cli import main
 from numkit.loading import layout
 from numkit.loading import load as loading
 from numkit.loading.snapshots import load_folder, read_manifest
@@ -97,3 +99,17 @@ def test_a_single_load_still_measures_before_it(tmp_path, watched):
         inv.load(SAMPLE_EXPORT / "numbers.csv", users=SAMPLE_EXPORT / "users.csv",
                  hierarchy=SAMPLE_EXPORT / "hierarchy.csv", as_of="2026-11-23")
     assert watched["measured"] == 1
+
+
+def test_numkit_load_says_it_compacted_the_file_to_put_the_rows_back_in_order(tmp_path,
+                                                                              monkeypatch):
+    monkeypatch.setattr(layout.Layout, "scattered", property(lambda self: True))
+    database = tmp_path / "inv.duckdb"
+    with numkit.connect(database) as inv:
+        first_snapshot(inv)
+    said = CliRunner().invoke(main, ["load", str(database), "--dir", str(SAMPLE_EXPORT)])
+    assert said.exit_code == 0, said.output
+    last = said.output.rsplit("loaded snapshot", 1)[1]
+    assert "the rows had scattered, a viewpoint reads" in last
+    assert "the file was compacted with the rows back in node order" in last
+    assert said.output.count("compacted") == 1

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import numkit
+from numkit.loading import layout
 from numkit.loading.load import names_listed
 from numkit.widgets import OverviewPanel
 
@@ -51,6 +52,17 @@ def decide_and_write_export(database, folder):
 def preview(inv, paths, **options):
     return inv.preview_load(paths["numbers"], users=paths["users"], hierarchy=paths["hierarchy"],
                             as_of=NEXT_AS_OF, **options)
+
+
+def load_confirmed(panel, paths):
+    """Load `paths` (per role) as of NEXT_AS_OF in the panel, confirming its plan; what the
+    panel said of the load."""
+    for role, path in paths.items():
+        panel.paths[role].value = str(path)
+    panel.snapshot_date.value = NEXT_AS_OF
+    panel.load_button.click()
+    panel.confirmation.confirm_button.click()
+    return html.unescape(panel.load_result.value)
 
 
 # -- the API -------------------------------------------------------------------------------
@@ -185,11 +197,7 @@ def test_the_panel_shows_the_snapshot_loaded_now_and_follows_a_load(database, tm
     numbers = files[files["role"] == "numbers"].iloc[0]
     assert numbers["bytes"] == os.path.getsize(numbers["path"])
     paths = decide_and_write_export(database, tmp_path / "next-week")
-    for role, path in paths.items():
-        panel.paths[role].value = str(path)
-    panel.snapshot_date.value = NEXT_AS_OF
-    panel.load_button.click()
-    panel.confirmation.confirm_button.click()
+    load_confirmed(panel, paths)
     with numkit.connect(database, read_only=True) as inv:
         loaded = inv.snapshots().iloc[-1]
     assert loaded["load_id"] != latest["load_id"]
@@ -269,3 +277,16 @@ def test_the_snapshot_date_is_typed_as_an_iso_date(database):
     said = html.unescape(panel.load_result.value)
     assert "'30/11/2026' is not a date written YYYY-MM-DD" in said
     assert not panel.confirmation.pending
+
+
+def test_a_load_that_puts_scattered_rows_back_in_order_says_so(database, tmp_path, monkeypatch):
+    # rules R36: the load writes its changes, then compacts the file with the rows in order
+    monkeypatch.setattr(layout.Layout, "scattered", property(lambda self: True))
+    panel = OverviewPanel(database, as_of=AS_OF)
+    said = load_confirmed(panel, decide_and_write_export(database, tmp_path / "next-week"))
+    assert "loaded snapshot" in said
+    assert "the rows had scattered, a viewpoint reads" in said
+    assert "the file was compacted with the rows back in node order" in said
+    with numkit.connect(database, read_only=True) as inv:
+        assert inv.sql("select node_id from numbers order by rowid")["node_id"].is_monotonic_increasing
+        assert inv.sql("select free_blocks from pragma_database_size()")["free_blocks"][0] == 0

@@ -5,6 +5,7 @@ next load puts them back in node order, in numkit's row groups: by compacting th
 it (load.row_order), or by writing every row again where the file cannot be compacted then."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 import duckdb
 import pytest
@@ -12,8 +13,7 @@ import pytest
 import pandas as pd
 
 import numkit
-from numkit import demo, storage
-from numkit.errors import NotSaved
+from numkit import compaction, demo, storage
 from numkit.loading import layout
 
 from test_storage_layout import numbers_row_groups_read
@@ -120,7 +120,14 @@ def test_once_the_rows_have_scattered_the_next_load_compacts_the_file_with_them_
         as_loaded["versions"] = inv.sql("select count(*) as n from number_versions")["n"][0]
         return compact()
     monkeypatch.setattr(inv.store, "compact", compacted)
-    report = load(inv, week_folder(export, tmp_path / f"week{week}", week), week)
+    told = []
+    report = load(inv, week_folder(export, tmp_path / f"week{week}", week), week,
+                  progress=lambda fraction, step: told.append((fraction, step)))
+    # the load's steps take the first half of the progress, the compaction the rest
+    fractions = [fraction for fraction, _ in told]
+    assert fractions == sorted(fractions) and fractions[-3] <= 0.5
+    assert told[-2] == (0.5, "putting the rows back in node order: compacting the file")
+    assert told[-1] == (1.0, report.describe_order())
     # the load wrote its changes only (its changed lines), then the file was compacted
     assert report.changed_lines is not None and report.changed_lines < NUMBERS // 2
     assert report.reordered == "compacted" and report.not_compacted is None
@@ -166,14 +173,13 @@ def test_a_compaction_that_fails_leaves_the_load_saved_and_the_next_load_tries_a
     inv = numkit.connect(tmp_path / "inv.duckdb")
     week = scattered(inv, export, tmp_path) + 1
 
-    def full_disk():
-        raise NotSaved("inv.duckdb was not compacted: the disk is full; it is left as it was",
-                       "compacting", "the disk is full")
-    with monkeypatch.context() as failing:
-        failing.setattr(inv.store, "compact", full_disk)
+    with monkeypatch.context() as failing:     # no room beside the file for a copy
+        failing.setattr(compaction.shutil, "disk_usage",
+                        lambda folder: SimpleNamespace(total=2**30, used=2**30, free=0))
         report = load(inv, week_folder(export, tmp_path / f"week{week}", week), week)
     assert report.reordered is None and report.compacted is None
-    assert "the disk is full" in report.not_compacted
+    assert report.not_compacted.startswith(f"{inv.path} was not compacted: no room for the copy at ")
+    assert not (tmp_path / "inv.duckdb.compacting").exists()
     assert "the load is saved, and the next load tries again" in report.describe_order()
     assert inv.snapshots()["as_of"].max().date() == FIRST + dt.timedelta(weeks=week)
     assert layout.measure(inv.con).scattered

@@ -381,11 +381,11 @@ class RowOrder:
 def row_order(con, numbers, compactable):
     """The RowOrder of loading `numbers` now. A first load, and a load whose rows could not
     keep their lines' hashes otherwise (lines.rewrite_due), write every row. Rows that have
-    scattered (layout.rewrite_due) are put back in order by compacting the file after the
-    load, which copies every row in node order (about half what writing every row again
-    takes, and the file is left with no free blocks), when the file can be compacted then
-    (`compactable`: not a memory database, nor a load inside a batch or a rehearsal);
-    otherwise by writing every row again."""
+    scattered (layout.Layout.scattered) are put back in order by compacting the file after
+    the load, which copies every row in node order (the load's changes and the copy take
+    less than writing every row again, and leave the file no free blocks), when the file
+    can be compacted then (`compactable`: not a memory database, nor a load inside a batch
+    or a rehearsal); otherwise by writing every row again."""
     if not con.execute("select exists (select 1 from loads)").fetchall()[0][0]:
         return RowOrder(True, False)
     measured = layout.measure(con)

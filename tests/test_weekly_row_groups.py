@@ -167,18 +167,33 @@ def test_rows_that_cannot_be_compacted_then_are_written_again_in_order(export, t
     inv.close()
 
 
+def no_room(failing):
+    """No room beside the file for a copy."""
+    failing.setattr(compaction.shutil, "disk_usage",
+                    lambda folder: SimpleNamespace(total=2**30, used=2**30, free=0))
+    return "was not compacted: no room for the copy at "
+
+
+def no_rename(failing):
+    """The copy made, but not put in the file's place (the folder taken read-only meanwhile)."""
+    def refused(copy, target):
+        raise PermissionError(13, "Permission denied", target)
+    failing.setattr(compaction.os, "replace", refused)
+    return "Permission denied"
+
+
+@pytest.mark.parametrize("failure", [no_room, no_rename])
 def test_a_compaction_that_fails_leaves_the_load_saved_and_the_next_load_tries_again(
-        export, tmp_path, monkeypatch):
+        export, tmp_path, monkeypatch, failure):
     monkeypatch.setattr(layout, "REWRITE_AFTER_ROWS", 2 * storage.CHANGE_GROUP_ROWS)
     inv = numkit.connect(tmp_path / "inv.duckdb")
     week = scattered(inv, export, tmp_path) + 1
 
-    with monkeypatch.context() as failing:     # no room beside the file for a copy
-        failing.setattr(compaction.shutil, "disk_usage",
-                        lambda folder: SimpleNamespace(total=2**30, used=2**30, free=0))
+    with monkeypatch.context() as failing:
+        said = failure(failing)
         report = load(inv, week_folder(export, tmp_path / f"week{week}", week), week)
     assert report.reordered is None and report.compacted is None
-    assert report.not_compacted.startswith(f"{inv.path} was not compacted: no room for the copy at ")
+    assert said in report.not_compacted
     assert not (tmp_path / "inv.duckdb.compacting").exists()
     assert "the load is saved, and the next load tries again" in report.describe_order()
     assert inv.snapshots()["as_of"].max().date() == FIRST + dt.timedelta(weeks=week)

@@ -452,8 +452,10 @@ def put_back_in_order(inv, report, order, progress=None):
                  "putting the rows back in node order: compacting the file")
     try:
         report.compacted = inv.store.compact()
-    except NumkitError as error:
-        report.not_compacted = str(error)
+    # any failure leaves the file as the load left it (compaction.copy_in_place): it must
+    # not pass for a failure of the load, which is saved
+    except (NumkitError, duckdb.Error, OSError) as error:
+        report.not_compacted = on_one_line(str(error))
         log.warning("%s: %s", inv.path, report.describe_order())
         return
     report.reordered = "compacted"

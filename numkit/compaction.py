@@ -16,6 +16,7 @@ import duckdb
 
 from .disk import storage_failure
 from .errors import InvalidOperation, NotSaved
+from .schema import ensure_indexes, index_files
 
 # Where the copy is written, beside the file (a rename across file systems is no rename).
 COMPACTING_SUFFIX = ".compacting"
@@ -58,11 +59,21 @@ def _file_facts(con, alias):
         "select sequence_name, last_value from duckdb_sequences() where database_name = $db",
         {"db": alias}).fetchall())
     objects = con.execute(
-        "select (select count(*) from duckdb_indexes() where database_name = $db), "
-        "(select count(*) from duckdb_views() where database_name = $db and not internal), "
+        "select (select count(*) from duckdb_views() where database_name = $db and not internal), "
         "(select count(*) from duckdb_functions() where database_name = $db)",
         {"db": alias}).fetchall()[0]
-    return {"rows": rows, "sequences": sequences, "indexes, views, macros": objects}
+    indexes = [name for (name,) in con.execute(
+        "select index_name from duckdb_indexes() where database_name = $db order by index_name",
+        {"db": alias}).fetchall()]
+    return {"rows": rows, "sequences": sequences, "views, macros": objects, "indexes": indexes}
+
+
+def _expected_in_copy(kept):
+    """The facts a faithful copy of a file with facts `kept` has: the same, and numkit's
+    indexes whether or not the file had them (a load that compacts next leaves them to the
+    copy: schema.BulkRewrite)."""
+    return kept | {"indexes": sorted(set(kept["indexes"]) | {
+        index_file.name.removesuffix(".sql") for index_file in index_files()})}
 
 
 # `numkit load` says how to give the free blocks back once they are this share of the file
@@ -93,7 +104,8 @@ def _copy_tables(con, alias):
     """Copy the database attached as `alias` into COPY_ALIAS: its schema (sequences at
     their values), then each table's rows, the number rows in node-id order (rules R36: the
     small groups of the weekly loads, copied as they lie into numkit's size, would each
-    span many sites), and the indexes last, built once over all the rows."""
+    span many sites), and the indexes last, built once over all the rows: the file's, and
+    numkit's that it lacks (a load that compacts next leaves them to the copy)."""
     con.execute(f'copy from database "{alias}" to {COPY_ALIAS} (schema)')
     indexes = con.execute("select schema_name, index_name, sql from duckdb_indexes() "
                           "where database_name = $db order by index_name",
@@ -111,6 +123,7 @@ def _copy_tables(con, alias):
     try:
         for _, _, create in indexes:
             con.execute(create)
+        ensure_indexes(con)
     finally:
         con.execute(f'use "{alias}"')
 
@@ -148,7 +161,7 @@ def copy_in_place(con, alias, path, row_group_size):
             con.execute(f"attach {_quoted(copy)} as {COPY_ALIAS} (row_group_size {row_group_size})")
             _copy_tables(con, alias)
             con.execute(f"checkpoint {COPY_ALIAS}")
-            kept, copied = _file_facts(con, alias), _file_facts(con, COPY_ALIAS)
+            kept, copied = _expected_in_copy(_file_facts(con, alias)), _file_facts(con, COPY_ALIAS)
             con.execute(f"detach {COPY_ALIAS}")
         except duckdb.Error as error:
             _let_copy_go(con)

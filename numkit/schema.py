@@ -4,6 +4,7 @@ named statements."""
 import contextlib
 import hashlib
 import re
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -141,18 +142,28 @@ def index_files():
     return [f for f in object_files() if f.parent.name == INDEX_LAYER]
 
 
+@dataclass
+class BulkRewrite:
+    """What a bulk rewrite leaves to its end: `rebuild_indexes` is set false by a rewrite
+    whose file is compacted next, which builds the indexes in its copy (a process killed
+    in between leaves them to ensure_indexes at the next open, as any rewrite does)."""
+    rebuild_indexes: bool = True
+
+
 @contextlib.contextmanager
 def indexes_rebuilt(connection):
-    """Drop the indexes for a bulk rewrite and build them again after, whatever happens:
-    DuckDB keeps an index up to date row by row, which makes replacing millions of rows
-    many times slower. (Outside the rewrite's transaction: a failed statement inside it
-    must not stop the indexes coming back. A process killed in between leaves them to
+    """Drop the indexes for a bulk rewrite and build them again after, whatever happens
+    (unless the rewrite, a BulkRewrite yielded, says a compaction builds them): DuckDB
+    keeps an index up to date row by row, which makes replacing millions of rows many
+    times slower. (Outside the rewrite's transaction: a failed statement inside it must
+    not stop the indexes coming back. A process killed in between leaves them to
     ensure_indexes at the next open.) `connection()` gives the connection of the moment:
     a disk failure during the rewrite makes the inventory open its file afresh."""
     for index_file in index_files():
         connection().execute(f"drop index if exists {index_file.name.removesuffix('.sql')}")
+    rewrite = BulkRewrite()
     try:
-        yield
+        yield rewrite
     except BaseException:
         # Inside a batch a failed statement leaves its transaction refusing every command
         # until rolled back; the rollback then brings back the indexes dropped inside it.
@@ -160,12 +171,15 @@ def indexes_rebuilt(connection):
         with contextlib.suppress(duckdb.TransactionException, duckdb.IOException):
             ensure_indexes(connection())
         raise
-    ensure_indexes(connection())
+    if rewrite.rebuild_indexes:
+        ensure_indexes(connection())
 
 
 def ensure_indexes(con):
-    """Create the indexes that are missing."""
-    existing = {row[0] for row in con.execute("select index_name from duckdb_indexes()").fetchall()}
+    """Create the indexes that are missing in the database in use (a compaction has its
+    copy attached beside it)."""
+    existing = {row[0] for row in con.execute(
+        "select index_name from duckdb_indexes() where database_name = current_database()").fetchall()}
     for index_file in index_files():
         if index_file.name.removesuffix(".sql") not in existing:
             con.execute(index_file.read_text())

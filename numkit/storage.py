@@ -23,7 +23,8 @@ from .operations.changes import Operation
 from .database_files import refuse_other_files
 from .disk import storage_failure
 from .errors import InvalidOperation, InventoryLocked, NotSaved, NumkitError
-from .schema import NEW, OLDER, create_objects, indexes_rebuilt, refresh_derived, refuse_older, schema_state
+from .schema import (NEW, OLDER, BulkRewrite, create_objects, indexes_rebuilt, refresh_derived,
+                     refuse_older, schema_state)
 
 # What a scratch copy takes; every other table is derived from these.
 COPIED_TABLES = ("settings", "loads", "nodes", "numbers", "users", "deleted_users")
@@ -546,16 +547,17 @@ class Storage:
     def bulk_rewrite(self, what):
         """Indexes dropped for a bulk rewrite and built again after it; a rewrite inside
         another (each snapshot of a folder) leaves that to the outer one, which builds them
-        once. `what` names the rewrite ("the load") for a disk failure."""
+        once. Yields a schema.BulkRewrite (`rebuild_indexes = False`: a compaction follows,
+        which builds them). `what` names the rewrite ("the load") for a disk failure."""
         if self._indexes_dropped:
-            yield
+            yield BulkRewrite()     # the outer rewrite decides
             return
         self._indexes_dropped = True
         begun = rewritten = False
         try:
-            with indexes_rebuilt(lambda: self.con):
+            with indexes_rebuilt(lambda: self.con) as rewrite:
                 begun = True
-                yield
+                yield rewrite
                 rewritten = True
         except duckdb.Error as error:
             reason = storage_failure(error, self.path)

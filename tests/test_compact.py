@@ -15,6 +15,7 @@ import numkit
 from numkit import compaction
 from numkit.cli import main
 from numkit.loading.snapshots import load_folder
+from numkit.schema import index_files
 from numkit.weekly import write_series
 from small_disks import assert_same_tables, every_table, grow, mount_small_disks
 
@@ -131,6 +132,20 @@ def test_a_copy_that_differs_is_not_put_in_place(db, monkeypatch):
     assert os.path.getsize(db) == size
     assert not os.path.exists(compaction.compacting_path(db))
     assert_same_tables(before, every_table(db))
+
+
+def test_a_file_without_its_indexes_is_compacted_with_them(db):
+    # a load that compacts next leaves the indexes to the copy (schema.BulkRewrite)
+    with duckdb.connect(str(db)) as con:
+        for (name,) in con.execute("select index_name from duckdb_indexes()").fetchall():
+            con.execute(f"drop index {name}")
+    with numkit.connect(db) as inv:
+        inv.compact()
+    with duckdb.connect(str(db), read_only=True) as con:
+        built = sorted(name for (name,) in con.execute("select index_name from duckdb_indexes()").fetchall())
+    assert built == sorted(f.name.removesuffix(".sql") for f in index_files())
+    with numkit.connect(db) as inv:
+        assert inv.check().empty
 
 
 def test_what_a_failed_compaction_left_is_cleared_by_the_next(db):

@@ -276,3 +276,47 @@ def test_killed_weekly_load_is_all_or_nothing(weekly_base, tmp_path):
     assert after["loads"] == before["loads"] + 1 and 0 < new_versions < after["rows"][0] / 20
     assert 0 < changed_lines < after["rows"][0] / 20
     each_kill_lands_whole_or_not(database, export, tmp_path, before, after, "load", longest)
+
+
+def reorder_seconds(database, export):
+    """How long the worker's re-ordering load (its changes, then the copy) takes here."""
+    worker = subprocess.Popen([sys.executable, str(WORKERS), "reorder", str(database), str(export)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert worker.stdout.readline().strip() == "ready", worker.stderr.read()
+    began = time.monotonic()
+    assert worker.stdout.readline().strip() == "done compacted", worker.stderr.read()
+    took = time.monotonic() - began
+    worker.wait()
+    return took
+
+
+def test_killed_reordering_load_is_all_or_nothing_and_keeps_its_indexes(weekly_base, tmp_path):
+    """A load that finds the rows scattered writes its changes, leaving the indexes to the
+    copy of the file that follows (rules R36): killed anywhere in the load, between the two
+    or in the copy, the file has landed whole or not at all, and its indexes are back once
+    it is opened for writing."""
+    database, export = weekly_base
+    with numkit.connect(database, read_only=True) as inv:
+        before = fingerprint(inv)
+    timed = fresh_copy(database, tmp_path, "timed")
+    longest = 1.3 * reorder_seconds(timed, export)
+    with numkit.connect(timed, read_only=True) as inv:
+        after = fingerprint(inv)
+        assert len(inv.sql("select index_name from duckdb_indexes()")) == 3
+        assert inv.sql("select node_id from numbers order by rowid")["node_id"].is_monotonic_increasing
+    assert after["loads"] == before["loads"] + 1
+    landed = []
+    for i in range(KILLS):
+        copy = fresh_copy(database, tmp_path, i)
+        said = killed_midway(copy, "reorder", export, longest=longest)
+        with numkit.connect(copy, read_only=True) as inv:
+            assert inv.check().empty
+            now = fingerprint(inv)
+        assert now in (before, after), {k: (before[k], now[k], after[k]) for k in now
+                                        if now[k] not in (before[k], after[k])}
+        assert ("done compacted" in said) <= (now == after)
+        with numkit.connect(copy) as inv:
+            assert len(inv.sql("select index_name from duckdb_indexes()")) == 3
+            assert inv.check().empty
+        landed.append(now == after)
+    assert not all(landed), "some kill landed in the middle of the load"

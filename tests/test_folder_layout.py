@@ -11,6 +11,7 @@ from numkit.cli import main
 from numkit.loading import layout
 from numkit.loading import load as loading
 from numkit.loading.snapshots import load_folder, read_manifest
+from numkit.schema import index_files
 from numkit.sample import SAMPLE_EXPORT
 
 SNAPSHOTS = len(read_manifest(SAMPLE_EXPORT / "manifest.json")[1]) + 1
@@ -65,6 +66,7 @@ def test_a_folder_puts_scattered_rows_back_in_order_by_compacting_after_its_last
         # every snapshot writes only its changes; the file is compacted once, after the last
         assert watched["rewrite_all"] == [False] * len(reports)
         assert [r.reordered for r in reports] == [None] * (len(reports) - 1) + ["compacted"]
+        assert len(inv.sql("select index_name from duckdb_indexes()")) == len(index_files())
         assert inv.sql("select node_id from numbers order by rowid")["node_id"].is_monotonic_increasing
         assert inv.check().empty
 

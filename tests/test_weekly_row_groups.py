@@ -15,6 +15,7 @@ import pandas as pd
 import numkit
 from numkit import compaction, demo, storage
 from numkit.loading import layout
+from numkit.schema import index_files
 
 from test_storage_layout import numbers_row_groups_read
 
@@ -103,6 +104,11 @@ def scattered(inv, export, tmp_path):
 
 
 EVERY_ROW = "select * from numbers order by number, node"
+INDEXES = sorted(f.name.removesuffix(".sql") for f in index_files())
+
+
+def indexes(inv):
+    return sorted(inv.sql("select index_name from duckdb_indexes()")["index_name"])
 
 
 def test_once_the_rows_have_scattered_the_next_load_compacts_the_file_with_them_in_order(
@@ -116,6 +122,7 @@ def test_once_the_rows_have_scattered_the_next_load_compacts_the_file_with_them_
     compact = inv.store.compact
 
     def compacted():
+        as_loaded["indexes"] = indexes(inv)
         as_loaded["rows"] = inv.sql(EVERY_ROW)
         as_loaded["versions"] = inv.sql("select count(*) as n from number_versions")["n"][0]
         return compact()
@@ -134,6 +141,9 @@ def test_once_the_rows_have_scattered_the_next_load_compacts_the_file_with_them_
     assert "a viewpoint reads" in report.scattered
     assert report.compacted["after_bytes"] < report.compacted["before_bytes"]
     assert "compacted with the rows back in node order" in report.describe_order()
+    # the load left the indexes to the copy, which built them
+    assert as_loaded["indexes"] == []
+    assert indexes(inv) == INDEXES
     # the same rows (their node ids and line hashes with them) and history, now in order
     pd.testing.assert_frame_equal(inv.sql(EVERY_ROW), as_loaded["rows"])
     assert inv.sql("select count(*) as n from number_versions")["n"][0] == as_loaded["versions"]
@@ -194,6 +204,7 @@ def test_a_compaction_that_fails_leaves_the_load_saved_and_the_next_load_tries_a
         report = load(inv, week_folder(export, tmp_path / f"week{week}", week), week)
     assert report.reordered is None and report.compacted is None
     assert said in report.not_compacted
+    assert indexes(inv) == INDEXES      # built in the file, the copy having failed
     assert not (tmp_path / "inv.duckdb.compacting").exists()
     assert "the load is saved, and the next load tries again" in report.describe_order()
     assert inv.snapshots()["as_of"].max().date() == FIRST + dt.timedelta(weeks=week)

@@ -6,6 +6,8 @@
     python workers.py hold DB SECONDS          holds the file open
     python workers.py load DB FOLDER           one big load (killed mid-way by the tests)
     python workers.py reconcile DB FOLDER      the same load, saying each step as it begins
+    python workers.py reorder DB FOLDER        the same load into rows taken for scattered:
+                                               its changes, then the file compacted
     python workers.py onboard DB BATCHES       batches of 200 onboardings, one transaction each
     python workers.py move DB ROUNDS           users moved back and forth, one transaction each
 """
@@ -15,6 +17,7 @@ import sys
 import time
 
 import numkit
+from numkit.loading import layout
 
 CUST1 = "sys.hcs.Prov-1.Cust-1"
 SITES = [f"{CUST1}.Site-{s}" for s in "ABC"]
@@ -80,6 +83,12 @@ def main():
         inv.load(f"{sys.argv[3]}/numbers.csv", users=f"{sys.argv[3]}/users.csv",
                  hierarchy=f"{sys.argv[3]}/hierarchy.csv", as_of="2026-11-24")
         say("done")
+    elif kind == "reorder":     # a load that finds the rows scattered: changes, then a copy
+        layout.Layout.scattered = property(lambda self: True)
+        say("ready")
+        report = inv.load(f"{sys.argv[3]}/numbers.csv", users=f"{sys.argv[3]}/users.csv",
+                          hierarchy=f"{sys.argv[3]}/hierarchy.csv", as_of="2026-11-24")
+        say("done", report.reordered)
     elif kind == "reconcile":
         say("ready")
         inv.load(f"{sys.argv[3]}/numbers.csv", users=f"{sys.argv[3]}/users.csv",

@@ -17,7 +17,7 @@ from . import changed_lines, layout, lines, reconcile
 from .. import storage
 from ..arguments import extra_names, parse_date
 from ..errors import InvalidOperation, LoadError, NotSaved, NumkitError
-from ..schema import SQL_ROOT, refresh_derived, statement
+from ..schema import SQL_ROOT, ensure_indexes, refresh_derived, statement
 from .sources import Staged, file_facts, stage
 from ..visible import on_one_line
 
@@ -414,12 +414,25 @@ def load_export(inv, numbers, users, hierarchy, *, as_of=None, strict=True, prog
     group_rows = storage.ROW_GROUP_ROWS if order.rewrite_all else storage.CHANGE_GROUP_ROWS
     told, compaction_told = with_compaction(progress, order.compact_after)
     with out_of_memory_said(), inv.store.row_groups(group_rows), inv.store.session(write=True), \
-            inv.store.bulk_rewrite("the load"), memory_bounded(inv.store):
+            inv.store.bulk_rewrite("the load") as rewrite, memory_bounded(inv.store):
+        # the compaction builds the indexes in its copy: built here too, they cost twice
+        rewrite.rebuild_indexes = not order.compact_after
         report = load_snapshot(inv, numbers, users, hierarchy, as_of=as_of, strict=strict,
                                progress=told, extra_columns=extra_names(extra_columns),
                                pending=pending, rewrite_all=order.rewrite_all)
     put_back_in_order(inv, report, order, compaction_told)
     return report
+
+
+def _indexes_back(inv):
+    """The indexes the load left to the compaction that failed, built in the file; a disk
+    that takes no index either leaves them to the next open, as a failed rewrite does."""
+    try:
+        with inv.store.session(write=True):
+            ensure_indexes(inv.con)
+    except (NumkitError, duckdb.Error) as error:
+        log.warning("%s: its indexes could not be built (%s); they are built when it is next "
+                    "opened for writing", inv.path, on_one_line(str(error)))
 
 
 # The share of a load's progress its own steps take when a compaction follows (which takes
@@ -457,6 +470,7 @@ def put_back_in_order(inv, report, order, progress=None):
     except (NumkitError, duckdb.Error, OSError) as error:
         report.not_compacted = on_one_line(str(error))
         log.warning("%s: %s", inv.path, report.describe_order())
+        _indexes_back(inv)
         return
     report.reordered = "compacted"
     if progress:

@@ -55,8 +55,9 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
     # the indexes come back once, after the whole folder, outside its transaction
     store = inv.store
     compactable = store.can_compact()
-    with out_of_memory_said(), store.session(write=True), store.bulk_rewrite("the load"), \
-            memory_bounded(store), store.operation(what="the load"):
+    with out_of_memory_said(), store.session(write=True), \
+            store.bulk_rewrite("the load") as rewrite, memory_bounded(store), \
+            store.operation(what="the load"):
         latest = store.scalar("select numkit_snapshot_date()")
         # loaded before: replaying one would record the same deletions again
         history = [entry for entry in history if latest is None or entry[0] > latest]
@@ -65,6 +66,7 @@ def load_folder(inv, directory, strict=True, extra_columns=(), allow_future=Fals
         # their changes
         first_numbers = (directory / history[0][2] if history and history[0][2] else numbers)
         order = row_order(inv.con, first_numbers, compactable)
+        rewrite.rebuild_indexes = not order.compact_after     # the copy builds them
         rewrite_all = order.rewrite_all
         folder_told, compaction_told = with_compaction(progress, order.compact_after)
         told = _each_snapshot(folder_told, [entry[0] for entry in history] + [as_of or inv.as_of])

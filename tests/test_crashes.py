@@ -46,13 +46,13 @@ def fresh_copy(sample_file, tmp_path, i):
     return copy
 
 
-def load_seconds(database, big):
-    """How long the worker's load takes here, from ready to done."""
-    worker = subprocess.Popen([sys.executable, str(WORKERS), "load", str(database), str(big)],
+def load_seconds(database, big, kind="load", done="done"):
+    """How long the worker's load (`kind`) takes here, from ready to `done`."""
+    worker = subprocess.Popen([sys.executable, str(WORKERS), kind, str(database), str(big)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert worker.stdout.readline().strip() == "ready", worker.stderr.read()
     began = time.monotonic()
-    assert worker.stdout.readline().strip() == "done", worker.stderr.read()
+    assert worker.stdout.readline().strip() == done, worker.stderr.read()
     took = time.monotonic() - began
     worker.wait()
     return took
@@ -208,10 +208,10 @@ def test_killed_reconciling_load_is_all_or_nothing(pending_base, tmp_path):
 
 
 def each_kill_lands_whole_or_not(database, export, tmp_path, before, after, kind, longest,
-                                 after_line="ready"):
+                                 after_line="ready", done="done", then=None):
     """Kill a worker loading `export` into copies of `database`, KILLS times at random: each
     copy is sound and holds the load whole (`after`) or not at all (`before`), and some
-    kill landed in the middle."""
+    kill landed in the middle. `then(copy)` checks each copy further."""
     landed = []
     for i in range(KILLS):
         copy = fresh_copy(database, tmp_path, i)
@@ -221,7 +221,9 @@ def each_kill_lands_whole_or_not(database, export, tmp_path, before, after, kind
             now = fingerprint(inv)
         assert now in (before, after), {k: (before[k], now[k], after[k]) for k in now
                                         if now[k] not in (before[k], after[k])}
-        assert ("done" in said) <= (now == after)
+        assert (done in said) <= (now == after)
+        if then:
+            then(copy)
         landed.append(now == after)
     assert not all(landed), "some kill landed in the middle of the load"
 
@@ -278,18 +280,6 @@ def test_killed_weekly_load_is_all_or_nothing(weekly_base, tmp_path):
     each_kill_lands_whole_or_not(database, export, tmp_path, before, after, "load", longest)
 
 
-def reorder_seconds(database, export):
-    """How long the worker's re-ordering load (its changes, then the copy) takes here."""
-    worker = subprocess.Popen([sys.executable, str(WORKERS), "reorder", str(database), str(export)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert worker.stdout.readline().strip() == "ready", worker.stderr.read()
-    began = time.monotonic()
-    assert worker.stdout.readline().strip() == "done compacted", worker.stderr.read()
-    took = time.monotonic() - began
-    worker.wait()
-    return took
-
-
 def test_killed_reordering_load_is_all_or_nothing_and_keeps_its_indexes(weekly_base, tmp_path):
     """A load that finds the rows scattered writes its changes, leaving the indexes to the
     copy of the file that follows (rules R36): killed anywhere in the load, between the two
@@ -299,24 +289,16 @@ def test_killed_reordering_load_is_all_or_nothing_and_keeps_its_indexes(weekly_b
     with numkit.connect(database, read_only=True) as inv:
         before = fingerprint(inv)
     timed = fresh_copy(database, tmp_path, "timed")
-    longest = 1.3 * reorder_seconds(timed, export)
+    longest = 1.3 * load_seconds(timed, export, "reorder", done="done compacted")
     with numkit.connect(timed, read_only=True) as inv:
         after = fingerprint(inv)
         assert len(inv.sql("select index_name from duckdb_indexes()")) == 3
         assert inv.sql("select node_id from numbers order by rowid")["node_id"].is_monotonic_increasing
     assert after["loads"] == before["loads"] + 1
-    landed = []
-    for i in range(KILLS):
-        copy = fresh_copy(database, tmp_path, i)
-        said = killed_midway(copy, "reorder", export, longest=longest)
-        with numkit.connect(copy, read_only=True) as inv:
-            assert inv.check().empty
-            now = fingerprint(inv)
-        assert now in (before, after), {k: (before[k], now[k], after[k]) for k in now
-                                        if now[k] not in (before[k], after[k])}
-        assert ("done compacted" in said) <= (now == after)
+
+    def indexes_back_for_a_writer(copy):
         with numkit.connect(copy) as inv:
             assert len(inv.sql("select index_name from duckdb_indexes()")) == 3
             assert inv.check().empty
-        landed.append(now == after)
-    assert not all(landed), "some kill landed in the middle of the load"
+    each_kill_lands_whole_or_not(database, export, tmp_path, before, after, "reorder", longest,
+                                 done="done compacted", then=indexes_back_for_a_writer)

@@ -82,7 +82,7 @@ same_path_rows as (
 ),
 -- Found by sorting the hashes and comparing each with the one before: at 10 M rows under the
 -- load's memory bound a `group by ... having count(*) > 1` spilled about 1 GB and this check
--- took 2.9-3.3 s, sorted 2.5-2.8 s (benchmarks/README.md, "The least a load can take").
+-- took 2.9-3.3 s, sorted 2.5-2.8 s (benchmarks/README.md, "The first load against its floor").
 repeated_pair_hashes as (
     select distinct pair_hash
     from (select pair_hash, lag(pair_hash) over (order by pair_hash) as previous_hash

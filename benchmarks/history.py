@@ -15,7 +15,8 @@ first load: the size of one snapshot and load_floor.py's floor on week 0's expor
 the last: the database size (beside the last week's export loaded alone into a database of
 its own, kept in the work folder: available_numbers and the four reports are also taken
 there, in turn with the history's, so that what the history costs the rules shows apart
-from what the machine costs them), and again after `numkit compact` (the measures after are taken
+from what the machine costs them; that database is held open by a child process, so
+that the peak memory measured here is the history's alone), and again after `numkit compact` (the measures after are taken
 on the compacted file), the weekly reloads, available_numbers, the four reports, diffs
 between snapshots, utilization_history and run_out_forecast (when numkit has them), each
 beside its floor measured in this run, and the peak resident memory. The last line printed
@@ -223,10 +224,8 @@ def load_weeks(args, workdir, folder, database, results):
     # the rules as the loads left the file, before it is compacted (compacting puts the
     # number rows back in node order)
     inv.as_of = rows[-1]["as_of"]
-    single = last_snapshot_alone(workdir, inv.as_of)
-    with inv.holding(write=False), single.holding(write=False):
+    with last_snapshot_alone(workdir, inv.as_of) as single, inv.holding(write=False):
         as_loaded = available_figures(inv, sampled_pairs(inv, args.pairs, args.seed), single)
-    single.close()
     results.update({f"as_loaded_{key}": value for key, value in as_loaded.items()})
     # the free blocks given back, as an analyst does with `numkit compact` now and then; the
     # measures after are taken on the compacted file
@@ -238,14 +237,14 @@ def load_weeks(args, workdir, folder, database, results):
 
 def available_figures(inv, pairs, single=None):
     """available_numbers top 50 for each (user, site) of `pairs` (ms), beside DuckDB reading
-    one node's first 50 rows, as run.py measures them; with `single` (the last export loaded
-    alone, held open), the same call there too, pair by pair in turn: what the rule costs
+    one node's first 50 rows, as run.py measures them; with `single` (LastSnapshotAlone),
+    the same call on the last export alone too, pair by pair in turn: what the rule costs
     without the history, on the same rows at the same moment."""
     own, alone = [], []
     for u, s in pairs:
         own.append(timed(lambda: inv.available_numbers(u, s, limit=50))[0] * 1000)
         if single is not None:
-            alone.append(timed(lambda: single.available_numbers(u, s, limit=50))[0] * 1000)
+            alone.append(single.timed("available_numbers", u, s) * 1000)
     floor = [timed(lambda: inv.con.execute(
         "select number from numbers where node_id = (select node_id from nodes "
         "where node = $site) order by number_order limit 50", {"site": s}).fetchall())[0] * 1000
@@ -262,15 +261,57 @@ def the_four_reports(inv):
             inv.utilization())
 
 
-def last_snapshot_alone(workdir, as_of):
-    """The last export loaded alone (load_weeks keeps it), open for reading; None when this
-    work folder has none (a run from before it was kept)."""
-    path = workdir / LAST_SNAPSHOT
-    if not path.exists():
-        return None
+def serve_last_snapshot(path, as_of, asks, answers):
+    """In the child: the last export alone held open, each call asked for timed here."""
     single = numkit.connect(path, read_only=True)
     single.as_of = as_of
-    return single
+    calls = {"available_numbers": lambda u, s: single.available_numbers(u, s, limit=50),
+             "the_four_reports": lambda: the_four_reports(single)}
+    with single.holding(write=False):
+        for name, args in iter(asks.get, None):
+            answers.put(timed(lambda: calls[name](*args))[0])
+    single.close()      # before the interpreter's exit, which DuckDB's threads do not survive
+
+
+class LastSnapshotAlone:
+    """The last export loaded alone (load_weeks keeps it), measured in a child process: its
+    DuckDB's buffers are then not this process's, whose peak is the history's alone."""
+
+    def __init__(self, path, as_of):
+        context = multiprocessing.get_context("spawn")
+        self.asks, self.answers = context.Queue(), context.Queue()
+        self.child = context.Process(target=serve_last_snapshot,
+                                     args=(str(path), as_of, self.asks, self.answers))
+        self.child.start()
+
+    def timed(self, name, *args):
+        """The seconds of one call, taken in the child."""
+        self.asks.put((name, args))
+        while True:
+            try:
+                return self.answers.get(timeout=5)
+            except Exception:
+                if not self.child.is_alive():
+                    raise SystemExit(f"the last export's process failed (exit {self.child.exitcode})")
+
+    def close(self):
+        self.asks.put(None)
+        self.child.join(timeout=60)
+
+
+@contextlib.contextmanager
+def last_snapshot_alone(workdir, as_of):
+    """LastSnapshotAlone while the block runs; None when this work folder has none (a run
+    from before it was kept)."""
+    path = workdir / LAST_SNAPSHOT
+    if not path.exists():
+        yield None
+        return
+    single = LastSnapshotAlone(path, as_of)
+    try:
+        yield single
+    finally:
+        single.close()
 
 
 def main():
@@ -315,9 +356,7 @@ def main():
 
     inv = numkit.connect(database)
     inv.as_of = last_as_of
-    single = last_snapshot_alone(workdir, last_as_of)
-    with inv.holding(write=False), (single.holding(write=False) if single
-                                    else contextlib.nullcontext()):
+    with last_snapshot_alone(workdir, last_as_of) as single, inv.holding(write=False):
         results["versions"] = int(inv.con.execute("select count(*) from number_versions").fetchall()[0][0])
         # available_numbers beside DuckDB reading one node's first 50 rows, as run.py
         # measures, and beside the same calls on the last export alone
@@ -329,7 +368,7 @@ def main():
         for _ in range(args.repeat):
             reports.append(timed(lambda: the_four_reports(inv))[0])
             if single:
-                reports_alone.append(timed(lambda: the_four_reports(single))[0])
+                reports_alone.append(single.timed("the_four_reports"))
         results["reports_s"] = statistics.median(reports)
         if reports_alone:
             results["reports_one_snapshot_s"] = statistics.median(reports_alone)
@@ -376,8 +415,6 @@ def main():
                                                                             diff["to"]))[0], 3)
         results["diff_whole_list_max_s"] = max(d["whole_list_s"] for d in diffs)
     results["peak_rss_mb_with_whole_diffs"] = peak_rss_mb()
-    if single:
-        single.close()      # before the interpreter's exit, which DuckDB's threads do not survive
 
     def line(measure, own, floor, target, met):
         print(f"  {measure:44s} {own:>22s}  floor {floor:>26s}  target {target:22s} "

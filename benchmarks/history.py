@@ -58,6 +58,16 @@ def write_weeks(folder, weeks, numbers, sites, seed, churn, asks, answers):
             return
 
 
+def answer_of(child, answers, what):
+    """The child's next answer, waiting while it is alive."""
+    while True:
+        try:
+            return answers.get(timeout=5)
+        except Exception:
+            if not child.is_alive():
+                raise SystemExit(f"{what} failed (exit {child.exitcode})")
+
+
 class Weeks:
     """The weekly exports, written by a child process one at a time."""
 
@@ -70,12 +80,7 @@ class Weeks:
 
     def next(self):
         """The next week's changes once its files are written (week 0 first)."""
-        while True:
-            try:
-                return self.answers.get(timeout=5)
-            except Exception:
-                if not self.child.is_alive():
-                    raise SystemExit(f"the weekly generator failed (exit {self.child.exitcode})")
+        return answer_of(self.child, self.answers, "the weekly generator")
 
     def ask(self, more=True):
         self.asks.put(True if more else None)
@@ -287,12 +292,7 @@ class LastSnapshotAlone:
     def timed(self, name, *args):
         """The seconds of one call, taken in the child."""
         self.asks.put((name, args))
-        while True:
-            try:
-                return self.answers.get(timeout=5)
-            except Exception:
-                if not self.child.is_alive():
-                    raise SystemExit(f"the last export's process failed (exit {self.child.exitcode})")
+        return answer_of(self.child, self.answers, "the last export's process")
 
     def close(self):
         self.asks.put(None)

@@ -16,7 +16,7 @@ import duckdb
 
 from .disk import storage_failure
 from .errors import InvalidOperation, NotSaved
-from .schema import ensure_indexes, index_files
+from .schema import ensure_indexes, index_names
 
 # Where the copy is written, beside the file (a rename across file systems is no rename).
 COMPACTING_SUFFIX = ".compacting"
@@ -72,8 +72,7 @@ def _expected_in_copy(kept):
     """The facts a faithful copy of a file with facts `kept` has: the same, and numkit's
     indexes whether or not the file had them (a load that compacts next leaves them to the
     copy: schema.BulkRewrite)."""
-    return kept | {"indexes": sorted(set(kept["indexes"]) | {
-        index_file.name.removesuffix(".sql") for index_file in index_files()})}
+    return kept | {"indexes": sorted(set(kept["indexes"]) | set(index_names()))}
 
 
 # `numkit load` says how to give the free blocks back once they are this share of the file

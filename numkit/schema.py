@@ -142,6 +142,15 @@ def index_files():
     return [f for f in object_files() if f.parent.name == INDEX_LAYER]
 
 
+def index_name(index_file):
+    """The name of the index an index file creates (one object per file, named after it)."""
+    return index_file.name.removesuffix(".sql")
+
+
+def index_names():
+    return [index_name(index_file) for index_file in index_files()]
+
+
 @dataclass
 class BulkRewrite:
     """What a bulk rewrite leaves to its end: `rebuild_indexes` is set false by a rewrite
@@ -160,7 +169,7 @@ def indexes_rebuilt(connection):
     ensure_indexes at the next open.) `connection()` gives the connection of the moment:
     a disk failure during the rewrite makes the inventory open its file afresh."""
     for index_file in index_files():
-        connection().execute(f"drop index if exists {index_file.name.removesuffix('.sql')}")
+        connection().execute(f"drop index if exists {index_name(index_file)}")
     rewrite = BulkRewrite()
     try:
         yield rewrite
@@ -181,7 +190,7 @@ def ensure_indexes(con):
     existing = {row[0] for row in con.execute(
         "select index_name from duckdb_indexes() where database_name = current_database()").fetchall()}
     for index_file in index_files():
-        if index_file.name.removesuffix(".sql") not in existing:
+        if index_name(index_file) not in existing:
             con.execute(index_file.read_text())
 
 

@@ -58,36 +58,44 @@ def write_weeks(folder, weeks, numbers, sites, seed, churn, asks, answers):
             return
 
 
-def answer_of(child, answers, what):
-    """The child's next answer, waiting while it is alive."""
-    while True:
-        try:
-            return answers.get(timeout=5)
-        except Exception:
-            if not child.is_alive():
-                raise SystemExit(f"{what} failed (exit {child.exitcode})")
+class AskedChild:
+    """A child process that `target(*args, asks, answers)` runs: asked through one queue,
+    answering through the other, until it is asked None. `what` names it when it fails."""
+
+    def __init__(self, what, target, *args):
+        context = multiprocessing.get_context("spawn")
+        self.what = what
+        self.asks, self.answers = context.Queue(), context.Queue()
+        self.child = context.Process(target=target, args=(*args, self.asks, self.answers))
+        self.child.start()
+
+    def answer(self):
+        """The child's next answer, waiting while it is alive."""
+        while True:
+            try:
+                return self.answers.get(timeout=5)
+            except Exception:
+                if not self.child.is_alive():
+                    raise SystemExit(f"{self.what} failed (exit {self.child.exitcode})")
+
+    def close(self):
+        self.asks.put(None)
+        self.child.join(timeout=60)
 
 
-class Weeks:
+class Weeks(AskedChild):
     """The weekly exports, written by a child process one at a time."""
 
     def __init__(self, folder, weeks, numbers, sites, seed, churn):
-        context = multiprocessing.get_context("spawn")
-        self.asks, self.answers = context.Queue(), context.Queue()
-        self.child = context.Process(target=write_weeks, args=(
-            folder, weeks, numbers, sites, seed, churn, self.asks, self.answers))
-        self.child.start()
+        super().__init__("the weekly generator", write_weeks,
+                         folder, weeks, numbers, sites, seed, churn)
 
     def next(self):
         """The next week's changes once its files are written (week 0 first)."""
-        return answer_of(self.child, self.answers, "the weekly generator")
+        return self.answer()
 
     def ask(self, more=True):
         self.asks.put(True if more else None)
-
-    def close(self):
-        self.ask(False)
-        self.child.join(timeout=60)
 
 
 def load_floor(database, folder):
@@ -278,25 +286,17 @@ def serve_last_snapshot(path, as_of, asks, answers):
     single.close()      # before the interpreter's exit, which DuckDB's threads do not survive
 
 
-class LastSnapshotAlone:
+class LastSnapshotAlone(AskedChild):
     """The last export loaded alone (load_weeks keeps it), measured in a child process: its
     DuckDB's buffers are then not this process's, whose peak is the history's alone."""
 
     def __init__(self, path, as_of):
-        context = multiprocessing.get_context("spawn")
-        self.asks, self.answers = context.Queue(), context.Queue()
-        self.child = context.Process(target=serve_last_snapshot,
-                                     args=(str(path), as_of, self.asks, self.answers))
-        self.child.start()
+        super().__init__("the last export's process", serve_last_snapshot, str(path), as_of)
 
     def timed(self, name, *args):
         """The seconds of one call, taken in the child."""
         self.asks.put((name, args))
-        return answer_of(self.child, self.answers, "the last export's process")
-
-    def close(self):
-        self.asks.put(None)
-        self.child.join(timeout=60)
+        return self.answer()
 
 
 @contextlib.contextmanager

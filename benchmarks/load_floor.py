@@ -40,7 +40,7 @@ import duckdb
 import numkit
 from numkit import demo
 from numkit.loading.load import LOAD_MEMORY_LIMIT
-from numkit.schema import ensure_indexes, index_files, statement
+from numkit.schema import ensure_indexes, index_names, statement
 
 from run import export_folder, export_options, load_export, new_database, timed
 
@@ -112,8 +112,8 @@ def floor_steps(database, export, memory_limit):
     inv = numkit.connect(new_database(database))
     steps = {}
     with inv.holding(write=True) as con:
-        for index_file in index_files():     # as numkit's load: built once the rows are in
-            con.execute(f"drop index {index_file.name.removesuffix('.sql')}")
+        for index in index_names():     # as numkit's load: built once the rows are in
+            con.execute(f"drop index {index}")
         if memory_limit is not None:
             con.execute(f"set memory_limit = '{memory_limit}'")
         con.execute("set preserve_insertion_order = true")     # as numkit's load reads

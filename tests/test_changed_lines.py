@@ -12,7 +12,8 @@ import pytest
 import numkit
 from numkit.loading import changed_lines, lines
 from numkit.schema import statement
-from conftest import CUST1, HIERARCHY, SITE_A, SITE_B, SITE_C, SITE_D, write
+from conftest import (CUST1, HIERARCHY, NUMBERS_HASHED_ALIKE, SITE_A, SITE_B, SITE_C, SITE_D,
+                      write)
 
 HEADER = "Internal Number,Located At,Status,Reserved For,Used By,Release Date,Description"
 USERS = f"Username,Located At\nalice,{SITE_A}\nbob,{SITE_B}\ncarol,{SITE_C}\n"
@@ -158,11 +159,7 @@ def test_a_kept_line_that_now_clashes_is_reported_as_reading_the_whole_file_repo
     assert kept == expected
 
 
-# Two numbers DuckDB's hash() gives one value; the checks between rows find candidates by
-# hash(node, number) (tests/test_load_checks.py), here with one of them a kept row.
-NUMBERS_HASHED_ALIKE = ("1000000010000000", "1000000910000007")
-
-
+# NUMBERS_HASHED_ALIKE with one of them a kept row.
 @pytest.mark.parametrize("node_of_new", ["same node", "a site below"])
 def test_a_changed_line_hashed_alike_with_a_kept_row_is_not_a_clash(
         node_of_new, tmp_path, monkeypatch):

@@ -6,7 +6,8 @@ import pytest
 
 import numkit
 
-from conftest import AS_OF, CUST1, PROV, SITE_A, SITE_B, records, write
+from conftest import (AS_OF, CUST1, NUMBERS_HASHED_ALIKE, PROV, SITE_A, SITE_B, hashed_alike,
+                      records, write)
 
 HEADER = "Internal Number,Located At,Status,Reserved For,Used By,Release Date\n"
 
@@ -67,22 +68,11 @@ def test_copies_at_a_customer_and_its_site_give_one_problem_per_later_row_and_ch
                                               f"(rows {copies + 2} and {2 * copies + 1})")
 
 
-# Two numbers DuckDB's hash() gives one value (they differ in the last byte of each of their
-# two 8-byte words): the checks between rows find candidates by hash(node, number) and must
-# then tell them apart by their text (load/numbers_problems.sql).
-NUMBERS_HASHED_ALIKE = ("1000000010000000", "1000000910000007")
-
-
-def hashed_alike(inv, node, first, second):
-    return inv.con.execute("select hash($node, $a) = hash($node, $b)",
-                           {"node": node, "a": first, "b": second}).fetchall()[0][0]
-
-
 def test_two_numbers_hashed_alike_at_one_node_are_not_duplicates(make_inventory):
     first, second = NUMBERS_HASHED_ALIKE
     inv = make_inventory(numbers=HEADER + f"{first},{SITE_A},Available,,,\n"
                                           f"{second},{SITE_A},Available,,,\n")
-    assert hashed_alike(inv, SITE_A, first, second)     # else this test tests nothing
+    assert hashed_alike(SITE_A, first, second)     # else this test tests nothing
     assert sorted(inv.con.execute("select number from numbers").fetchall()) == [
         (first,), (second,)]
 
@@ -92,7 +82,7 @@ def test_a_duplicate_beside_a_number_hashed_alike_is_reported_once(inv, tmp_path
     found = problems_of(inv, tmp_path, HEADER + f"{first},{SITE_A},Available,,,\n"
                                                 f"{second},{SITE_A},Available,,,\n"
                                                 f"{first},{SITE_A},Available,,,\n")
-    assert hashed_alike(inv, SITE_A, first, second)
+    assert hashed_alike(SITE_A, first, second)
     assert [(row, reason) for row, _, _, reason in found] == [
         (4, f"duplicate number at node {SITE_A} (rows 2 and 4)")]
 
@@ -101,7 +91,7 @@ def test_numbers_hashed_alike_on_one_path_are_not_the_same_number(make_inventory
     first, second = NUMBERS_HASHED_ALIKE
     inv = make_inventory(numbers=HEADER + f"{first},{CUST1},Available,,,\n"
                                           f"{second},{SITE_A},Available,,,\n")
-    assert hashed_alike(inv, CUST1, first, second)
+    assert hashed_alike(CUST1, first, second)
     assert sorted(inv.con.execute("select number, node from numbers").fetchall()) == [
         (first, CUST1), (second, SITE_A)]
 

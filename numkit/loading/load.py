@@ -735,9 +735,12 @@ def _write(con, as_of, files, users_given, hierarchy_given, pending, rewrite_all
         _write_all(con, load_id, as_of, users_given, hierarchy_given, first)
     else:
         _write_changes(con, load_id, as_of, users_given, hierarchy_given, by_lines)
-    con.execute("set variable numkit_every_user = $every", {"every": rewrite_all or first})
-    con.execute(statement("load/keep_user_versions"))
-    con.execute("reset variable numkit_every_user")
+    if first:
+        con.execute(statement("load/keep_first_user_versions"))
+    else:
+        con.execute("set variable numkit_every_user = $every", {"every": rewrite_all})
+        con.execute(statement("load/keep_user_versions"))
+        con.execute("reset variable numkit_every_user")
     con.execute(statement("load/keep_node_versions"))
     con.execute("reset variable numkit_kept_load")
     outcomes = reconcile.reconcile(con, load_id, pending)

@@ -56,6 +56,10 @@ def reconcile(con, load_id, pending):
     """Judge every change captured against the export now in the tables, re-apply those
     still pending (none when `pending` is "discard"), and record each outcome in
     `reconciliations`. Returns the Outcomes."""
+    if not con.execute("select exists (select 1 from pending_at_load)").fetchall()[0][0]:
+        # nothing to judge (a first load, or nothing decided in numkit since the last): the
+        # statements below would find nothing, in half a second at 10 M numbers
+        return Outcomes()
     # (a failure aborts the load's transaction; the variable is harmless until the next load)
     con.execute("set variable numkit_reconciled_load = $id", {"id": load_id})
     con.execute(statement("load/reconcile_outcomes"))

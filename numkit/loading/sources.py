@@ -221,37 +221,68 @@ def _holds_empty_line(text):
                 or (line_end[:-2] & (chars[1:-1] == 13) & line_end[2:]).any())
 
 
-def _file_facts(path):
-    """(sha256 of the file, whether it holds an empty line, the kinds of line end in it,
-    quotes aside, whether it holds the unit separator, the byte numkit reads whole lines
-    with: loading/lines.py), in one reading of the file."""
-    digest = hashlib.sha256()
-    empty_line = unit_separator = False
-    kinds = set()
+FACTS_BLOCK_BYTES = 1 << 22
+
+
+def _blocks(path):
+    """(the file's bytes in blocks, each with the last two bytes of the block before it,
+    whether it is the last): a pair of line ends may straddle two blocks."""
     previous = b""
     with open(path, "rb") as handle:
-        block = handle.read(1 << 22)
+        block = handle.read(FACTS_BLOCK_BYTES)
         while block:
-            following = handle.read(1 << 22)
-            digest.update(block)
-            # a pair of line ends may straddle two blocks
-            empty_line = empty_line or _holds_empty_line(previous + block)
-            unit_separator = unit_separator or b"\x1f" in block
-            kinds |= line_end_kinds(previous + block, carried=bool(previous), at_end=not following)
+            following = handle.read(FACTS_BLOCK_BYTES)
+            yield block, previous, not following
             previous = block[-2:]
             block = following
-    return digest.hexdigest(), empty_line, kinds, unit_separator
+
+
+def _line_ends(path):
+    """The kinds of line end in the file, quotes aside (csv_dialect.line_end_kinds)."""
+    kinds = set()
+    for block, previous, last in _blocks(path):
+        kinds |= line_end_kinds(previous + block, carried=bool(previous), at_end=last)
+    return kinds
+
+
+def _file_facts(path, line_ends):
+    """(sha256 of the file, whether it holds an empty line, the kinds of line end in it
+    (the future `line_ends`), whether it holds the unit separator, the byte numkit reads
+    whole lines with: loading/lines.py), in one more reading of the file."""
+    digest = hashlib.sha256()
+    empty_line = unit_separator = False
+    for block, previous, _ in _blocks(path):
+        digest.update(block)
+        empty_line = empty_line or _holds_empty_line(previous + block)
+        unit_separator = unit_separator or b"\x1f" in block
+    return digest.hexdigest(), empty_line, line_ends.result(), unit_separator
 
 
 _reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="numkit-file-facts")
 
 
+class FileFacts:
+    """_file_facts(source), read in a thread while DuckDB reads the files (hashing releases
+    the GIL). Its line ends are read first, on their own: DuckDB must know them before it
+    reads the file (`line_ends()`), and a first load of 10 M numbers waited about 2 s for
+    the checksum of every byte that came with them."""
+
+    def __init__(self, source):
+        self._line_ends = _reader.submit(_line_ends, source)
+        self._facts = _reader.submit(_file_facts, source, self._line_ends)
+
+    def line_ends(self):
+        return self._line_ends.result()
+
+    def result(self):
+        return self._facts.result()
+
+
 def file_facts(source):
-    """A future of _file_facts(source), read in a thread while DuckDB reads the file too
-    (hashing releases the GIL); None for a DataFrame."""
+    """The FileFacts of `source`, read meanwhile; None for a DataFrame."""
     if isinstance(source, pd.DataFrame) or not Path(source).is_file():
         return None
-    return _reader.submit(_file_facts, source)
+    return FileFacts(source)
 
 
 def _empty_lines(path, facts, delimiter):
@@ -274,7 +305,7 @@ def _csv_headers(path, staged, facts):
     if problem:
         staged.problems.append(problem)
         return None
-    if facts is None or len(facts.result()[2]) > 1:
+    if facts is None or len(facts.line_ends()) > 1:
         # DuckDB cannot read a file whose lines end in more than one way
         mixed = first_mixed_line_end(path)
         if mixed:

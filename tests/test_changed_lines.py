@@ -357,3 +357,24 @@ def test_the_changed_lines_file_of_a_killed_load_is_deleted_by_the_next(tmp_path
     assert not left_by_gone.exists() and left_by_live.exists()
     assert sorted(path.name for path in (tmp_path / "scratch").iterdir()) == [left_by_live.name]
     inv.close()
+
+
+@pytest.mark.parametrize("line_end", ["lf", "crlf"])
+def test_changed_lines_are_read_back_from_their_places_and_a_file_changed_since_gives_none(
+        tmp_path, line_end):
+    """lines.texts reads each changed line where the lines before it put it (their bytes and
+    line ends), and refuses the texts when the file no longer hashes as it was read."""
+    ending = "\r\n" if line_end == "crlf" else "\n"
+    rows = [f"{5000 + i},{SITE_A},Available,,,,désk {'x' * i}" for i in range(12)]
+    path = tmp_path / "numbers.csv"
+    path.write_bytes((HEADER + ending + "".join(row + ending for row in rows)).encode("utf-8"))
+    inv = numkit.connect(tmp_path / "inv.duckdb")
+    con = inv.con
+    basis = lines.basis(con, path)
+    assert lines.read(con, path, basis) is True
+    assert lines.texts(con, path, basis, [0, 5, 11], line_end) == [rows[0], rows[5], rows[11]]
+    # the same length, another byte: what was read is not what the file holds now
+    path.write_bytes(path.read_bytes().replace(b"5005", b"5095"))
+    assert lines.texts(con, path, basis, [0, 5, 11], line_end) is None
+    assert lines.texts(con, path, basis, [0, 11], line_end) == [rows[0], rows[11]]
+    inv.close()

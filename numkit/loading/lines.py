@@ -12,6 +12,7 @@ statuses, so it gives the same row.
 import codecs
 import hashlib
 import json
+import mmap
 import re
 from pathlib import Path
 
@@ -49,26 +50,26 @@ def texts(con, source, line_basis, indexes, line_end):
     """The text of the lines of export_lines at `indexes` (places from 0, ascending), read
     from `source` where they lie: each line's place in the file is the bytes of the lines
     before it and their line ends (`line_end`: crlf, lf or cr, the file's one kind). None
-    when one of them does not hash as export_lines says: the file is not what was read."""
-    lengths = con.execute("select line_bytes from export_lines").fetchnumpy()["line_bytes"]
+    when one of them does not hash as export_lines says: the file is not what was read.
+    (The file is mapped and each line sliced from it, and the hashes compared as arrays:
+    reading each line after a seek, and pairing the texts with export_lines in DuckDB, took
+    0.6-1.0 s for 100,000 lines of 10 M.)"""
+    read = con.execute("select line_bytes, line_hash from export_lines").fetchnumpy()
+    lengths, hashes = read["line_bytes"], read["line_hash"]
     ending = 2 if line_end == "crlf" else 1
     starts = len(_first_line(source)) + ending + np.concatenate(
         ([0], np.cumsum(lengths + ending)[:-1]))
-    found = []
-    with open(source, "rb") as handle:
-        for index in indexes:
-            handle.seek(int(starts[index]))
-            found.append(handle.read(int(lengths[index])).decode("utf-8", "replace"))
-    hashed_alike = con.execute(
-        "select coalesce(bool_and(line_hash(text, $basis) = line_hash), "
-        "true) from ("
-        "  select unnest($texts) as text, unnest($indexes) as place) as found "
-        "join (select rowid - (select min(rowid) from export_lines) as place, line_hash "
-        "      from export_lines) as kept using (place)",
-        {"basis": basis_number(line_basis), "texts": found or [""],
-         "indexes": list(map(int, indexes)) or [-1]}
-    ).fetchall()[0][0]
-    return found if hashed_alike else None
+    wanted = np.asarray(indexes, dtype=np.int64)
+    with open(source, "rb") as handle, \
+            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as whole:
+        found = [whole[start:start + length].decode("utf-8", "replace")
+                 for start, length in zip(starts[wanted].tolist(), lengths[wanted].tolist())]
+    hashed_again = con.execute(
+        "select line_hash(unnest($texts), $basis) as line_hash",
+        {"texts": found or [""], "basis": basis_number(line_basis)}).fetchnumpy()["line_hash"]
+    same = np.array_equal(np.asarray(hashed_again[:len(found)], dtype=np.uint64),
+                          np.asarray(hashes[wanted], dtype=np.uint64))
+    return found if same else None
 
 
 # hashed by load/line_hash into every basis: hashes made by another DuckDB, whose hash()

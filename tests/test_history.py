@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 import numkit
-from numkit.loading import lines
+from numkit.loading import changed_lines, lines
+from numkit.loading import load as loading
 
 from conftest import PROV
 
@@ -73,6 +74,7 @@ where users_earlier.node <> users_later.node
 
 ROW_COLUMNS = ("number, node, status, usage, reserved_for, used_by, release_date, "
                "reservation_notes, description, extra::varchar")
+NODE_COLUMNS = "node, parent, type, name"
 
 
 class Series:
@@ -184,6 +186,14 @@ def load(inv, folder, week):
                     hierarchy=folder / "hierarchy.csv", as_of=FIRST_WEEK + dt.timedelta(weeks=week))
 
 
+def recorded(write, calls, name):
+    """`write` (one of the load's two ways of writing), noting in `calls` that it ran."""
+    def writing(*args, **kwargs):
+        calls.append(name)
+        return write(*args, **kwargs)
+    return writing
+
+
 def decide(inv, rng):
     """Decisions made in numkit between loads (pending at the next): the same on both."""
     site = rng.choice(sorted(inv.sql("select node from nodes where node like '%Site-%'")["node"]))
@@ -212,19 +222,25 @@ def state(inv):
 
 
 def history(inv, loads):
-    """Each snapshot's rows and users, and every diff, read from the history."""
+    """Each snapshot's rows, users and nodes, and every diff, read from the history."""
     rows = {load: sorted(map(tuple, inv.sql(f"select {ROW_COLUMNS} from numbers_at({load})")
                              .astype(str).values)) for load in loads}
     users = {load: sorted(map(tuple, inv.sql(f"select username, node from users_at({load})")
                               .astype(str).values)) for load in loads}
+    nodes = {load: sorted(map(tuple, inv.sql(f"select {NODE_COLUMNS} from nodes_at({load})")
+                              .astype(str).values)) for load in loads}
     diffs = {(a, b): sorted(map(tuple, inv.sql(f"select * from snapshot_changes({a}, {b})")
                                 .astype(str).values)) for a in loads for b in loads if a != b}
-    return rows, users, diffs
+    return rows, users, nodes, diffs
 
 
+@pytest.mark.parametrize("read", ["changed lines", "whole file"])
 @pytest.mark.parametrize("seed", SEEDS)
 def test_weekly_loads_leave_what_full_loads_leave_and_the_history_gives_each_week_back(
-        seed, tmp_path, monkeypatch):
+        seed, read, tmp_path, monkeypatch):
+    """Both ways a weekly load reads its export: only the lines that changed (their rows
+    found by their lines' hashes), or the whole file (when the lines cannot be paired with
+    the rows, rules R36), each writing only the rows that changed."""
     series = Series(seed)
     weekly = numkit.connect(tmp_path / "weekly.duckdb")
     full = numkit.connect(tmp_path / "full.duckdb")
@@ -233,9 +249,17 @@ def test_weekly_loads_leave_what_full_loads_leave_and_the_history_gives_each_wee
         if week:
             series.next_week(week)
         folder = series.write(tmp_path / f"week{week}", week)
-        report = load(weekly, folder, week)
-        # only the lines that changed are parsed, the rows kept found by their lines' hashes
-        assert (report.changed_lines is not None) == (week > 0), f"week {week}"
+        written = []
+        with monkeypatch.context() as how:
+            if read == "whole file":
+                how.setattr(changed_lines, "usable", lambda con, facts, basis: False)
+            for name in ("_write_changes", "_write_all"):
+                how.setattr(loading, name, recorded(getattr(loading, name), written, name))
+            report = load(weekly, folder, week)
+        assert (report.changed_lines is not None) == (week > 0 and read == "changed lines"), \
+            f"week {week}"
+        # either way, a load into a database holding a snapshot writes only the changes
+        assert written == ["_write_all" if week == 0 else "_write_changes"], f"week {week}"
         with monkeypatch.context() as forced:
             # every row written again, as when the file's header changes (load.row_order)
             forced.setattr(lines, "rewrite_due", lambda con, source: True)
@@ -245,17 +269,19 @@ def test_weekly_loads_leave_what_full_loads_leave_and_the_history_gives_each_wee
         with numkit.connect(tmp_path / f"copy{week}.duckdb") as alone:
             load(alone, folder, week)
             copies[report.load_id] = alone.sql(f"select {ROW_COLUMNS} from numbers_at(1)"), \
-                alone.sql("select username, node from users_at(1)")
+                alone.sql("select username, node from users_at(1)"), \
+                alone.sql(f"select {NODE_COLUMNS} from nodes_at(1)")
         rng = random.Random(seed * 100 + week)
         decide(weekly, rng)
         decide(full, random.Random(seed * 100 + week))
     loads = weekly.snapshots()["load_id"].tolist()
-    rows, users, diffs = history(weekly, loads)
-    assert history(full, loads) == (rows, users, diffs)
+    rows, users, nodes, diffs = history(weekly, loads)
+    assert history(full, loads) == (rows, users, nodes, diffs)
     con = weekly.con
-    for load_id, (copy_rows, copy_users) in copies.items():
+    for load_id, (copy_rows, copy_users, copy_nodes) in copies.items():
         assert rows[load_id] == sorted(map(tuple, copy_rows.astype(str).values))
         assert users[load_id] == sorted(map(tuple, copy_users.astype(str).values))
+        assert nodes[load_id] == sorted(map(tuple, copy_nodes.astype(str).values)), load_id
     for (a, b), diff in diffs.items():
         for name, frame in (("earlier_rows", copies[a][0]), ("later_rows", copies[b][0]),
                             ("earlier_users", copies[a][1]), ("later_users", copies[b][1])):

@@ -212,11 +212,11 @@ NUMBER_COLUMNS = ("number, node, status, usage, reserved_for, used_by, release_d
                   "reservation_notes, description, extra::varchar, number_order")
 
 
-def test_a_database_of_version_7_keeps_every_snapshot_as_versions(version_7):
-    """The upgrade turns the whole copies into versions: each snapshot read back (through
-    the snapshot_* views) is its copy, every column; every diff is the one the copies gave;
-    a version is kept once, not once per snapshot; and forgetting still goes back."""
-    with duckdb.connect(str(version_7)) as con:
+def upgraded_as_its_copies(path):
+    """The database at `path` (schema 7, whole copies) opened by a writer, which upgrades it:
+    each snapshot read back (through the snapshot_* views) must be its copy, every column,
+    and every diff the one the copies gave (the schema-7 snapshot_changes, run before)."""
+    with duckdb.connect(str(path)) as con:
         numbers_before = copies(con, "snapshot_numbers", NUMBER_COLUMNS)
         users_before = copies(con, "snapshot_users", "username, node, extra::varchar")
         nodes_before = copies(con, "snapshot_nodes", "node, parent, type, name")
@@ -224,18 +224,71 @@ def test_a_database_of_version_7_keeps_every_snapshot_as_versions(version_7):
         diffs_before = {(a, b): con.execute(f"select * from snapshot_changes({a}, {b})").fetchall()
                         for a in loads for b in loads if a < b}
     assert len(loads) == 5 and diffs_before[(4, 5)]
-    inv = numkit.connect(version_7)
+    inv = numkit.connect(path)
     assert copies(inv.con, "snapshot_numbers", NUMBER_COLUMNS) == numbers_before
     assert copies(inv.con, "snapshot_users", "username, node, extra::varchar") == users_before
     assert copies(inv.con, "snapshot_nodes", "node, parent, type, name") == nodes_before
     for (a, b), changes in diffs_before.items():
-        assert inv.con.execute(f"select * from snapshot_changes({a}, {b})").fetchall() == changes
+        assert inv.con.execute(f"select * from snapshot_changes({a}, {b})").fetchall() == changes, (a, b)
+    return inv, numbers_before, diffs_before
+
+
+def test_a_database_of_version_7_keeps_every_snapshot_as_versions(version_7):
+    """The upgrade turns the whole copies into versions (upgraded_as_its_copies); a version
+    is kept once, not once per snapshot; and forgetting still goes back."""
+    inv, numbers_before, _ = upgraded_as_its_copies(version_7)
     versions = inv.con.execute("select count(*) from number_versions").fetchall()[0][0]
     assert versions < len(numbers_before) / 3     # five snapshots of mostly the same rows
     assert inv.check().empty
     inv.forget_latest_snapshot()
     assert copies(inv.con, "snapshot_numbers", NUMBER_COLUMNS) == [
         row for row in numbers_before if row[0] != 5]
+    inv.close()
+
+
+# Snapshots of version 7 as exports that come and go would have left them (the latest, 5,
+# untouched: it is also the inventory): whole copies in which a row is gone for a week and
+# back, a row moves to another node and back, a status goes and returns, a number is in two
+# snapshots with a gap between, a user is gone for a week, a user moves and comes back, and
+# a site exists for one snapshot only.
+COMINGS_AND_GOINGS = [
+    "delete from snapshot_numbers where load_id = 3 and number = '1000' "
+    "and node = 'sys.hcs.Prov-1.Cust-1'",
+    "update snapshot_numbers set node = 'sys.hcs.Prov-1.Cust-1.Site-B' "
+    "where load_id in (2, 3) and number = '1004' and node = 'sys.hcs.Prov-1.Cust-1'",
+    "update snapshot_numbers set status = 'Reserved' "
+    "where load_id = 3 and number = '1001' and node = 'sys.hcs.Prov-1.Cust-1'",
+    "insert into snapshot_numbers by name select load_id, '5550001' as number, "
+    "'sys.hcs.Prov-1.Cust-1.Site-A' as node, 'Available' as status, 5550001 as number_order "
+    "from (values (2), (4)) as loads(load_id)",
+    "delete from snapshot_users where load_id = 2 and username = 'CJensen'",
+    "update snapshot_users set node = 'sys.hcs.Prov-1.Cust-1.Site-C' "
+    "where load_id = 3 and username = 'Chloe.King'",
+    "insert into snapshot_nodes values (3, 'sys.hcs.Prov-1.Cust-1.Site-Z', "
+    "'sys.hcs.Prov-1.Cust-1', 'Site', null)",
+]
+
+
+def test_a_database_of_version_7_whose_rows_and_users_come_and_go_keeps_every_snapshot(
+        version_7):
+    """Rows, users and nodes missing from a snapshot and back in a later one, moved and
+    moved back, changed and changed back: the upgrade gives back every snapshot and every
+    diff as the whole copies held them (rules R36)."""
+    with duckdb.connect(str(version_7)) as con:
+        for statement in COMINGS_AND_GOINGS:
+            con.execute(statement)
+        changed = set(con.execute(
+            "select change, coalesce(number, username) from snapshot_changes(2, 3) "
+            "where number in ('1000', '1001', '1004', '5550001') "
+            "or username in ('CJensen', 'Chloe.King')").fetchall())
+    # the edits as the copies' diff sees them (1004 is at Site-B in both 2 and 3)
+    assert changed == {("number_removed", "1000"), ("status_changed", "1001"),
+                       ("number_removed", "5550001"), ("user_onboarded", "CJensen"),
+                       ("user_moved", "Chloe.King")}
+    inv, _, _ = upgraded_as_its_copies(version_7)
+    assert inv.con.execute("select count(*) from number_versions where number = '5550001'"
+                           ).fetchall()[0][0] == 2          # twice, with the gap between
+    assert inv.check().empty
     inv.close()
 
 

@@ -15,7 +15,7 @@ from numkit import demo
 from numkit.sample import build_sample
 
 WORKERS = Path(__file__).resolve().parent / "workers.py"
-KILLS = 18            # per kind of operation: 54 kills in all
+KILLS = 18            # per kind of operation (six kinds): 108 kills in all
 CUST1 = "sys.hcs.Prov-1.Cust-1"
 
 

@@ -10,12 +10,15 @@ each snapshot the rows of its export, each diff the one a comparison of whole co
 """
 
 import datetime as dt
+import json
 import random
+from collections import Counter
 
 import pandas as pd
 import pytest
 
 import numkit
+from numkit import weekly as demo_weeks
 from numkit.loading import changed_lines, lines
 from numkit.loading import load as loading
 
@@ -266,21 +269,73 @@ def test_weekly_loads_leave_what_full_loads_leave_and_the_history_gives_each_wee
             assert load(full, folder, week).load_id == report.load_id
         assert state(weekly) == state(full), f"week {week}"
         assert weekly.check().empty and full.check().empty
-        with numkit.connect(tmp_path / f"copy{week}.duckdb") as alone:
-            load(alone, folder, week)
-            copies[report.load_id] = alone.sql(f"select {ROW_COLUMNS} from numbers_at(1)"), \
-                alone.sql("select username, node from users_at(1)"), \
-                alone.sql(f"select {NODE_COLUMNS} from nodes_at(1)")
+        copies[report.load_id] = whole_copy(tmp_path / f"copy{week}.duckdb",
+                                            lambda alone: load(alone, folder, week))
         rng = random.Random(seed * 100 + week)
         decide(weekly, rng)
         decide(full, random.Random(seed * 100 + week))
+    rows = history_is_the_copies(weekly, full, copies)
+    # history grows with the changes: fewer versions than rows over all the snapshots
+    kept = weekly.sql("select count(*) as n from number_versions")["n"][0]
+    assert kept < sum(len(week_rows) for week_rows in rows.values()) / 2
+    weekly.close()
+    full.close()
+
+
+def test_the_demo_generator_s_weeks_loaded_weekly_give_each_week_back(tmp_path, monkeypatch):
+    """`numkit demo --weeks`'s series (numkit.weekly: leavers, moves, new ranges, removals,
+    returns, releases, onboardings), each week loaded into one database writing only its
+    changes and into one rewriting every row: the same inventory, and every snapshot and
+    every diff as whole copies of the weeks give them."""
+    folder = tmp_path / "week"
+    weekly = numkit.connect(tmp_path / "weekly.duckdb")
+    full = numkit.connect(tmp_path / "full.duckdb")
+    copies, made = {}, Counter()
+    for week, changes in enumerate(demo_weeks.weeks(folder, 5, numbers=600, sites=6, seed=3,
+                                                    churn=0.05)):
+        made.update({kind: count for kind, count in changes.items() if isinstance(count, int)})
+        as_of = dt.date.fromisoformat(json.loads((folder / "manifest.json").read_text())["as_of"])
+
+        def load_week(inv):
+            return inv.load(folder / "numbers.csv", users=folder / "users.csv",
+                            hierarchy=folder / "hierarchy.csv", as_of=as_of, allow_future=True)
+        report = load_week(weekly)
+        assert (report.changed_lines is not None) == (week > 0), f"week {week}"
+        with monkeypatch.context() as forced:
+            forced.setattr(lines, "rewrite_due", lambda con, source: True)
+            assert load_week(full).load_id == report.load_id
+        assert state(weekly) == state(full), f"week {week}"
+        assert weekly.check().empty
+        copies[report.load_id] = whole_copy(tmp_path / f"copy{week}.duckdb", load_week)
+    history_is_the_copies(weekly, full, copies)
+    # the series moved rows between nodes, removed numbers and brought some back
+    assert made["rows_moved"] and made["removals"] and made["returns"] and made["leavers"]
+    weekly.close()
+    full.close()
+
+
+def whole_copy(path, load_into):
+    """A week's export loaded alone (`load_into` a new database at `path`): its rows, users
+    and nodes as a whole copy holds them."""
+    with numkit.connect(path) as alone:
+        load_into(alone)
+        return (alone.sql(f"select {ROW_COLUMNS} from numbers_at(1)"),
+                alone.sql("select username, node from users_at(1)"),
+                alone.sql(f"select {NODE_COLUMNS} from nodes_at(1)"))
+
+
+def history_is_the_copies(weekly, full, copies):
+    """The history of `weekly` (and of `full`, the same) gives back every snapshot as its
+    whole copy (`copies`: {load_id: whole_copy}) and every diff as CHANGES_OF_COPIES run on
+    two copies. Returns each snapshot's rows."""
     loads = weekly.snapshots()["load_id"].tolist()
+    assert loads == sorted(copies)
     rows, users, nodes, diffs = history(weekly, loads)
     assert history(full, loads) == (rows, users, nodes, diffs)
     con = weekly.con
     for load_id, (copy_rows, copy_users, copy_nodes) in copies.items():
-        assert rows[load_id] == sorted(map(tuple, copy_rows.astype(str).values))
-        assert users[load_id] == sorted(map(tuple, copy_users.astype(str).values))
+        assert rows[load_id] == sorted(map(tuple, copy_rows.astype(str).values)), load_id
+        assert users[load_id] == sorted(map(tuple, copy_users.astype(str).values)), load_id
         assert nodes[load_id] == sorted(map(tuple, copy_nodes.astype(str).values)), load_id
     for (a, b), diff in diffs.items():
         for name, frame in (("earlier_rows", copies[a][0]), ("later_rows", copies[b][0]),
@@ -288,11 +343,7 @@ def test_weekly_loads_leave_what_full_loads_leave_and_the_history_gives_each_wee
             con.register(name, frame)
         expected = sorted(map(tuple, con.execute(CHANGES_OF_COPIES).df().astype(str).values))
         assert diff == expected, (a, b)
-    # history grows with the changes: fewer versions than rows over all the snapshots
-    kept = weekly.sql("select count(*) as n from number_versions")["n"][0]
-    assert kept < sum(len(week_rows) for week_rows in rows.values()) / 2
-    weekly.close()
-    full.close()
+    return rows
 
 
 def test_a_weekly_load_writes_only_the_rows_that_changed(tmp_path):

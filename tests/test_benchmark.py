@@ -164,6 +164,8 @@ def test_history_smoke_run(tmp_path):
     assert figures["available_one_snapshot_p95_ms"] > 0 and figures["reports_one_snapshot_s"] > 0
     assert figures["as_loaded_available_one_snapshot_p95_ms"] > 0
     assert "the same pairs on the last export alone" in result.stdout
+    # the size judged beside the same inventory held once, week 0's shown for reference
+    assert "database size, as loaded" in result.stdout and "for reference" in result.stdout
     assert not any((tmp_path / "week").glob("*.csv"))
 
 

@@ -528,6 +528,18 @@ def report(db, out_dir, as_of, older_than, notebook):
             "run's report, not this one (--notebook writes it anew)")
 
 
+def describe_compared(from_load, to_load, dates):
+    """`snapshot 6 (2026-11-13) → snapshot 7 (2026-11-23)`: the two snapshots a diff
+    compares (`dates`: as_of by load id), and whether it runs backwards."""
+    from .answers.words import plain
+
+    def snapshot(load_id):
+        return "no snapshot" if load_id is None else f"snapshot {load_id} ({plain(dates[load_id])})"
+    backwards = from_load is not None and from_load > to_load
+    return (f"{snapshot(from_load)} → {snapshot(to_load)}"
+            + (": backwards, from the later to the earlier" if backwards else ""))
+
+
 @main.command()
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.option("--from", "from_load", type=int, help="The earlier snapshot (load id); default the one before --to.")
@@ -546,6 +558,7 @@ def diff(db, from_load, to_load, out_file):
         if len(snapshots) < 2 and from_load is None:
             say("only one snapshot is loaded: nothing to compare")
             return
+        compared = inv.snapshot_pair(from_load, to_load)
         if out_file:
             counts = inv.snapshot_change_counts(from_load, to_load)
             changes = inv.snapshot_changes(from_load, to_load)
@@ -554,6 +567,7 @@ def diff(db, from_load, to_load, out_file):
                                                           first=DIFF_ROWS_SHOWN)
     if out_file:    # first: a file that cannot be written is the one line said
         write_csv(safe_for_spreadsheets(changes), out_file)
+    say(describe_compared(*compared, snapshots["as_of"]))
     say(describe_change_counts(counts))
     if len(changes):
         say(table(changes.head(DIFF_ROWS_SHOWN).fillna("")))

@@ -549,7 +549,11 @@ class Inventory:
             {**self._snapshot_pair(from_load, to_load), "first": first}).df()
         return counts, rows
 
-    def _snapshot_pair(self, from_load, to_load):
+    @reads
+    def snapshot_pair(self, from_load=None, to_load=None):
+        """The two loads the snapshot_changes methods compare, as (from_load, to_load):
+        `to_load` by default the latest, `from_load` the one before it (None when there is
+        none, and there is then nothing to compare). Refused when either was never loaded."""
         loads = self.snapshots()["load_id"].tolist()
         to_load = loads[-1] if to_load is None and loads else to_load
         if from_load is None:
@@ -558,6 +562,10 @@ class Inventory:
         for load_id in (from_load, to_load):
             if load_id is not None and load_id not in loads:
                 raise InvalidOperation(f"no snapshot {load_id}; loaded: {loads}")
+        return from_load, to_load
+
+    def _snapshot_pair(self, from_load, to_load):
+        from_load, to_load = self.snapshot_pair(from_load, to_load)
         return {"a": from_load, "b": to_load}
 
     @reads

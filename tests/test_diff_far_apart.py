@@ -50,10 +50,34 @@ def test_diff_prints_the_counts_the_first_changes_and_how_many_more(sample_histo
                                          "--to", str(last)])
     assert said.exit_code == 0, said.output
     lines = said.output.splitlines()
-    shown = [line for line in lines[2:] if not line.startswith("...")]
+    shown = [line for line in lines[3:] if not line.startswith("...")]
     assert [line.split()[0] for line in shown] == whole["change"].head(5).tolist()
     assert lines[-1] == (f"... and {len(whole) - 5} more change(s): "
                          "--out FILE writes every one to a CSV file")
+
+
+def test_diff_names_the_two_snapshots_it_compares_and_says_when_it_runs_backwards(
+        sample_history):
+    with numkit.connect(sample_history, read_only=True) as inv:
+        snapshots = inv.snapshots()
+    (first, first_date), (last, last_date) = [
+        (load_id, as_of.date().isoformat())
+        for load_id, as_of in snapshots[["load_id", "as_of"]].iloc[[0, -1]].values.tolist()]
+    before_last = snapshots["load_id"].iloc[-2]
+    before_last_date = snapshots["as_of"].iloc[-2].date().isoformat()
+
+    def first_line(*options):
+        said = CliRunner().invoke(cli.main, ["diff", str(sample_history), *options])
+        assert said.exit_code == 0, said.output
+        return said.output.splitlines()[0]
+    # by default the latest two
+    assert first_line() == (f"snapshot {before_last} ({before_last_date}) → "
+                            f"snapshot {last} ({last_date})")
+    assert first_line("--from", str(first), "--to", str(last)) == (
+        f"snapshot {first} ({first_date}) → snapshot {last} ({last_date})")
+    assert first_line("--from", str(last), "--to", str(first)) == (
+        f"snapshot {last} ({last_date}) → snapshot {first} ({first_date}): backwards, "
+        "from the later to the earlier")
 
 
 def test_diff_with_out_writes_every_change(sample_history, monkeypatch, tmp_path):

@@ -104,7 +104,7 @@ def test_the_diff_between_the_two_weeks(weekly):
         ("user_onboarded", "", "newstarter", "", SITE_B),
     ])
     assert "since the last snapshot: 1 number(s) added, 1 number(s) removed, 1 status change(s)" in second
-    assert run("diff", db).splitlines()[0].startswith("1 number(s) added, 1 number(s) removed")
+    assert run("diff", db).splitlines()[1].startswith("1 number(s) added, 1 number(s) removed")
 
 
 def test_users_gone_between_snapshots_are_deleted_at_that_snapshot(weekly):

@@ -135,7 +135,7 @@ class LoadReport:
         users = "users unchanged" if self.users is None else f"{self.users} users"
         return (f"loaded snapshot {self.load_id} as of {self.as_of}: {self.numbers} numbers, "
                 f"{users}, {self.nodes} nodes, {self.rejected} rejected rows, "
-                f"{len(self.deleted_users)} users recorded as deleted"
+                f"{len(self.deleted_users)} user(s) recorded as deleted"
                 + (f", {len(self.kept_users)} users kept as they were (their rows were "
                    f"rejected): {', '.join(map(on_one_line, self.kept_users))}"
                    if self.kept_users else ""))

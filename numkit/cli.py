@@ -350,8 +350,11 @@ def load(db, numbers_file, users_file, hierarchy_file, folder, as_of, no_strict,
                                     extra_columns=extra_columns, allow_future=allow_future,
                                     pending=pending, progress=progress)]
             landed = True
+            listed = None       # the snapshot whose headers were last said in full
             for report in reports:
-                say_loaded(report, problems)
+                same = listed is not None and report.headers_read() == listed.headers_read()
+                say_loaded(report, problems, headers_as_in=listed if same else None)
+                listed = listed if same else report
             if problems:
                 write_rejects(inv, reports, problems)
         suggest_compacting(db)
@@ -387,7 +390,9 @@ def remove_new_file(db):
         created.unlink(missing_ok=True)
 
 
-def say_loaded(report, problems_file=None):
+def say_loaded(report, problems_file=None, headers_as_in=None):
+    """What a load did, in lines. `headers_as_in`: an earlier snapshot of the same run whose
+    files' headers were read the same way (a folder of weekly exports): said in one line."""
     say(visible(report))
     deleted = report.describe_deleted_users()     # by name: a leaver the export forgot shows
     if deleted:
@@ -397,8 +402,11 @@ def say_loaded(report, problems_file=None):
                  else "see")
         say(f"  {report.rejected:,} row(s) rejected: {where} the load_rejects table "
             f"(load_id {report.load_id})")
-    for line in report.describe_columns():      # headers as written in the export
-        say(f"  {visible(line)}")
+    if headers_as_in is not None:
+        say(f"  headers read as for snapshot {headers_as_in.load_id}")
+    else:
+        for line in report.describe_columns():      # headers as written in the export
+            say(f"  {visible(line)}")
     say(f"  {report.describe_reconciliation()}")
     repeat = report.describe_repeat()
     if repeat:

@@ -289,3 +289,25 @@ def test_numkit_diff_on_the_sample_shows_number_changes(tmp_path):
     result = CliRunner().invoke(main, ["diff", str(db), "--from", "3", "--to", "4"])
     assert result.exit_code == 0, result.output
     assert "number_added" in result.output and "status_changed" in result.output
+
+
+def test_load_dir_says_the_headers_once_for_snapshots_that_share_them(tmp_path):
+    """A folder of weekly exports: the headers read are listed for the first snapshot, and
+    each later one with the same headers says so in one line instead."""
+    from numkit.weekly import write_series
+    series = tmp_path / "series"
+    write_series(series, 3, numbers=400, sites=6, seed=2)
+    # the latest week's numbers file gains a column: its headers are said in full
+    latest = series / "numbers.csv"
+    lines = latest.read_text().splitlines()
+    latest.write_text("\n".join([lines[0] + ",Site Code"] + [line + ",S1" for line in lines[1:]])
+                      + "\n")
+    result = CliRunner().invoke(main, ["load", str(tmp_path / "inv.duckdb"), "--dir", str(series),
+                                       "--allow-future-date", "--extra-column", "Site Code"])
+    assert result.exit_code == 0, result.output
+    loads = result.output.count("loaded snapshot ")
+    assert loads >= 4
+    assert result.output.count("Internal Number -> number") == 2     # the first, the latest
+    assert "kept as extra: Site Code" in result.output.split("loaded snapshot ")[-1]
+    assert result.output.count("headers read as for snapshot 1") == loads - 2
+

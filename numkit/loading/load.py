@@ -118,6 +118,11 @@ class LoadReport:
                     "in node order")
         return None
 
+    def headers_read(self):
+        """Which header was read as which column and which were kept, per role, the files'
+        names aside: equal for two loads whose files have the same headers."""
+        return {role: (seen["read"], seen["extra"]) for role, seen in self.columns.items()}
+
     def describe_columns(self):
         """One line per file: which header was read as which column, which were kept."""
         lines = []

@@ -566,7 +566,7 @@ def diff(db, from_load, to_load, out_file):
         if len(snapshots) < 2 and from_load is None:
             say("only one snapshot is loaded: nothing to compare")
             return
-        compared = inv.snapshot_pair(from_load, to_load)
+        compared = from_load, to_load = inv.snapshot_pair(from_load, to_load)
         if out_file:
             counts = inv.snapshot_change_counts(from_load, to_load)
             changes = inv.snapshot_changes(from_load, to_load)

@@ -523,9 +523,11 @@ class Inventory:
     def snapshot_change_counts(self, from_load=None, to_load=None):
         """How many changes of each kind `snapshot_changes` lists: {change: count}, without
         reading the changes themselves into Python."""
+        return self._change_counts(self._snapshot_pair(from_load, to_load))
+
+    def _change_counts(self, pair):
         return dict(self.con.execute(
-            "select change, changes from snapshot_change_counts($a, $b)",
-            self._snapshot_pair(from_load, to_load)).fetchall())
+            "select change, changes from snapshot_change_counts($a, $b)", pair).fetchall())
 
     @reads
     def snapshot_change_summary(self, from_load=None, to_load=None, *, first=100):
@@ -534,7 +536,8 @@ class Inventory:
         kinds the first `first` come from, and only those are ordered: between snapshots
         far apart, ordering the millions of every kind cost more than finding them."""
         first = row_limit(first)
-        counts = self.snapshot_change_counts(from_load, to_load)
+        pair = self._snapshot_pair(from_load, to_load)
+        counts = self._change_counts(pair)
         kinds, covered = [], 0
         for kind in sorted(counts):
             if covered >= first:
@@ -546,7 +549,7 @@ class Inventory:
         listed = ", ".join("'" + kind.replace("'", "''") + "'" for kind in kinds) or "null"
         rows = self.con.execute(
             f"select * from snapshot_changes($a, $b) where change in ({listed}) limit $first",
-            {**self._snapshot_pair(from_load, to_load), "first": first}).df()
+            {**pair, "first": first}).df()
         return counts, rows
 
     @reads

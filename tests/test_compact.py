@@ -40,13 +40,22 @@ def stored_order(db):
 def with_free_blocks(tmp_path_factory):
     """Five weekly snapshots of 40,000 numbers, the last forgotten: forgetting rewrites the
     rows, and the blocks the rows had are left free (as a weekly load that re-orders the rows
-    leaves them)."""
+    leaves them). Blocks freed at the file's end go back to the disk, and which blocks the
+    rewrite frees depends on the order parallel writes got theirs; so a table written before
+    the loads and dropped after them makes sure some free blocks lie inside the file."""
     folder = tmp_path_factory.mktemp("weeks")
     write_series(folder, 4, numbers=40_000, sites=20, seed=3, churn=0.05, as_of=dt.date(2026, 1, 1))
     db = folder / "inventory.duckdb"
+    numkit.connect(db).close()
+    with duckdb.connect(str(db)) as con:
+        con.execute("create table scratch as select range as n, md5(range::varchar) as h from range(200000)")
+        con.execute("checkpoint")
     with numkit.connect(db) as inv:
         load_folder(inv, folder)
         inv.forget_latest_snapshot()
+    with duckdb.connect(str(db)) as con:
+        con.execute("drop table scratch")
+        con.execute("checkpoint")
     free, _ = blocks(db)
     assert free > 0
     return db

@@ -11,6 +11,12 @@ byte) and each week applies, to rows not changed yet that week:
 - new ranges: a block of new numbers, Available, at a site;
 - removals: Available or Inactive numbers, flagged for nobody, leave the export;
 - returns: numbers removed in an earlier week come back, Available, where they were;
+- cleanup: analysts acting on numkit's cleanup report (docs/rules.md R21 to R23): the
+  Reserved For flags held for a leaver gone at least CLEANUP_HOLD_DAYS are cleared, as
+  `numkit cleanup` clears them (the flag alone: status and notes as they were), the longest
+  gone first; then stuck cooling is released, undated rows first, then the oldest date.
+  Without it a year of leavers leaves hundreds of thousands of numbers held for nobody, as
+  no team that reads the report would;
 - releases: every Cooling row whose release date VOSS's daily expiry job reached during the
   week (it looks back 20 days, docs/rules.md R23) becomes Available, as the job makes it;
   then, up to the kind's share, other Cooling and Reserved rows whose release date has
@@ -49,8 +55,10 @@ MAX_CHURN = 0.5
 SERIES_STREAM = 17
 # The share of each week's changed rows taken by each kind; onboardings take what is left
 # (also what a kind could not use: too few candidates in a small inventory).
+# cleanup goes before releases: the expiry job may take all the week's changes but the
+# onboardings' kept part, and the analysts' cleanup is not the job's to take.
 CHANGE_SHARES = {"leavers": 0.20, "moves": 0.15, "new_ranges": 0.10, "removals": 0.05,
-                 "returns": 0.05, "releases": 0.15}
+                 "returns": 0.05, "cleanup": 0.10, "releases": 0.15}
 KINDS = (*CHANGE_SHARES, "onboardings")
 # Of the onboardings' share (what CHANGE_SHARES leave), the part the expiry job's releases
 # may not take: people join every week, whatever VOSS's job has to release.
@@ -59,6 +67,8 @@ LEAVER_COOLING_SHARE = 0.6          # of a leaver's numbers; the rest keep a fla
 MOVED_WITH_USER_SHARE = 0.5         # of a mover's site numbers; the rest go Cooling
 COOLING_DAYS = (14, 60)             # a leaver's or mover's number cools for this long
 EXPIRY_LOOK_BACK_DAYS = 20          # VOSS's cooling-expiry job (rules R23)
+CLEANUP_HOLD_DAYS = 28              # a leaver's numbers are held this long before cleanup
+NEVER_LEFT = np.iinfo(np.int64).max
 RANGE_SIZE = (10, 100)
 NEW_RANGE_BLOCK = 1000              # new ranges start on a whole thousand, like real DIDs
 # demo.draw's arrays with a value per number row (the others are per site or customer)
@@ -94,6 +104,7 @@ class Series:
         for who in (rows["used_by"][rows["planted"]], rows["reserved_for"][rows["planted"]]):
             self.fixed[who[who >= 0]] = True
         self.fixed[people["seed_user"]] = True
+        self.left_day = _days_left(people["role"])
         self.new_users = 0
         self.next_value = _first_new_value(rows)
 
@@ -216,6 +227,7 @@ class Series:
         self._clear_use(flagged)
         self._cool(at[cooling], rng)
         self.active[leavers] = False
+        self.left_day[leavers] = self._days
         counts["leaving_users"] = len(leavers)
         return len(at)
 
@@ -294,6 +306,36 @@ class Series:
         self._clear_use(back)
         return len(back)
 
+    def _cleanup(self, wanted, rng, counts):
+        rows = self.rows
+        free = self._free()
+        free[self._reached_by_expiry_job()] = False     # the job's, this week
+        reserved_for = rows["reserved_for"]
+        flagged = np.flatnonzero(free & (reserved_for >= 0) & (rows["used_by"] < 0))
+        holder = reserved_for[flagged]
+        gone = self.left_day[holder]
+        # gone: NEVER_LEFT for the active and the never onboarded, so theirs stay held
+        due = ~self.fixed[holder] & (gone <= self._days - CLEANUP_HOLD_DAYS)
+        flagged, gone = flagged[due], gone[due]
+        flagged = flagged[np.argsort(gone, kind="stable")][:wanted]
+        stuck = np.flatnonzero(
+            free & (rows["status"] == demo.COOLING)
+            & (~rows["dated"] | (rows["days"] < self._days - EXPIRY_LOOK_BACK_DAYS)))
+        stuck = np.setdiff1d(stuck, flagged, assume_unique=True)
+        # undated first (no date will ever release them), then the oldest date
+        stuck = stuck[np.lexsort((rows["days"][stuck], rows["dated"][stuck]))]
+        released = stuck[:wanted - len(flagged)]
+        rows["reserved_for"][flagged] = -1
+        rows["lower_reserved_for"][flagged] = False
+        self.touched[flagged] = True
+        rows["status"][released] = demo.AVAILABLE
+        rows["dated"][released] = False
+        rows["reserved_for"][released] = -1
+        rows["note"][released] = 0
+        self._clear_use(released)
+        counts["flags_cleared"] = len(flagged)
+        return len(flagged) + len(released)
+
     def _reached_by_expiry_job(self):
         """Cooling rows whose release date VOSS's daily expiry job reached during the week:
         run on each day since the last export, it releases the dates of its 20 days before."""
@@ -342,6 +384,7 @@ class Series:
         people["role"] = np.r_[people["role"], np.full(len(given), demo.HOLDER)]
         self.active = np.r_[self.active, np.ones(len(given), bool)]
         self.fixed = np.r_[self.fixed, np.zeros(len(given), bool)]
+        self.left_day = np.r_[self.left_day, np.full(len(given), NEVER_LEFT)]
         return len(given)
 
     def _new_names(self, count, rng):
@@ -354,6 +397,18 @@ class Series:
         serial = self.new_users + 1 + np.arange(count)
         self.new_users += count
         return pa.array([f"{a}.{b}-{k}" for a, b, k in zip(first, last, serial)], pa.string())
+
+
+def _days_left(role):
+    """Per person, the day (from week 0's) they were first missing from a users snapshot,
+    NEVER_LEFT for those active at week 0 and those never onboarded."""
+    presence = demo.PRESENCE[role]
+    snapshot_days = np.array([-days for days in demo.HISTORY_DAYS_BEFORE] + [0])
+    last_present = presence.shape[1] - 1 - np.argmax(presence[:, ::-1], axis=1)
+    left = presence[:, :-1].any(axis=1) & ~presence[:, -1]
+    days = np.full(len(role), NEVER_LEFT, np.int64)
+    days[left] = snapshot_days[last_present[left] + 1]
+    return days
 
 
 def _append_site_rows(rows, tree, site, value):

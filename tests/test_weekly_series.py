@@ -106,7 +106,8 @@ def test_each_kind_of_change_occurs(series):
     for kind in (*weekly.KINDS, "leaving_users", "moving_users", "rows_moved", "ranges_added"):
         assert sum(week[kind] for week in recorded) > 0, kind
     weeks = weeks_of(series)
-    seen = dict.fromkeys(["onboarding", "leaver", "move", "new range", "release", "return"], 0)
+    seen = dict.fromkeys(["onboarding", "leaver", "move", "new range", "release", "return",
+                          "flag cleared"], 0)
     for k, ((day, before, users_before), (_, after, users_after)) in enumerate(zip(weeks, weeks[1:])):
         new_users = set(users_after["Username"]) - set(users_before["Username"])
         gone_users = set(users_before["Username"]) - set(users_after["Username"])
@@ -129,6 +130,8 @@ def test_each_kind_of_change_occurs(series):
         due = was["Status"].isin(["Cooling", "Reserved"]) & (was["Release Date"] != "") & (
             was["Release Date"] <= next_day)
         seen["release"] += (due & (now["Status"] == "Available")).sum()
+        seen["flag cleared"] += ((was["Status"] == now["Status"]) & (was["Reserved For"] != "")
+                                 & (now["Reserved For"] == "")).sum()
     assert all(seen.values()), seen
 
 
@@ -164,6 +167,55 @@ def test_the_expiry_job_releases_the_cooling_it_reaches_each_week(churn):
         stuck.append(sum(day < today - weekly.EXPIRY_LOOK_BACK_DAYS
                          for day in cooling_by_release_day(series).values()))
     assert stuck[-1] == stuck[-2] == stuck[-3]      # none added once the backlog is gone
+
+
+def test_analysts_clear_the_flags_of_leavers_gone_past_the_hold_the_longest_gone_first():
+    """The cleanup kind plays analysts acting on the cleanup report (rules R21 to R23): a
+    leaver's Reserved For flag is cleared, the flag alone (status and notes as they were, as
+    `numkit cleanup` does), once the leaver has been gone CLEANUP_HOLD_DAYS, never sooner,
+    never for someone active or never onboarded, the longest gone first; the share left
+    releases stuck cooling."""
+    series = weekly.Series(numbers=4000, sites=12, seed=5, churn=0.05)
+    rows = series.rows
+    cleared_alone = stuck_released = 0
+    stuck_at_first = stuck_count(series)
+    for _ in range(12):
+        flag_before = rows["reserved_for"].copy()
+        status_before, note_before = rows["status"].copy(), rows["note"].copy()
+        present_before = series.present.copy()
+        changes = series.advance()
+        today = series._days
+        n = len(flag_before)
+        cleared = np.flatnonzero(present_before & (flag_before >= 0) & (rows["reserved_for"][:n] < 0)
+                                 & (rows["status"][:n] == status_before))
+        who = flag_before[cleared]
+        assert (rows["note"][cleared] == note_before[cleared]).all()
+        assert len(cleared) == changes["flags_cleared"]
+        assert not series.active[who].any()
+        assert (series.left_day[who] <= today - weekly.CLEANUP_HOLD_DAYS).all()
+        cleared_alone += len(cleared)
+        stuck_released += changes["cleanup"] - changes["flags_cleared"]
+        # anyone gone longer than a cleared leaver whose flags are all still held waited
+        # only because the week's share was used up
+        still = np.flatnonzero(series.present & (rows["reserved_for"] >= 0) & (rows["used_by"] < 0)
+                               & ~rows["planted"] & ~series.touched)
+        holder = rows["reserved_for"][still]
+        due = ~series.active[holder] & ~series.fixed[holder] & (
+            series.left_day[holder] <= today - weekly.CLEANUP_HOLD_DAYS)
+        if len(cleared) and due.any():
+            assert series.left_day[holder[due]].min() >= series.left_day[who].max()
+            assert changes["flags_cleared"] == round(changes["rows_before"] * series.churn
+                                                     * weekly.CHANGE_SHARES["cleanup"])
+    assert cleared_alone > 0
+    # with the leavers' flags done, the rest of the share releases stuck cooling
+    assert stuck_released > 0 and stuck_count(series) < stuck_at_first
+
+
+def stuck_count(series):
+    """Cooling rows no date will release: undated, or dated before the job's look-back."""
+    rows = series.rows
+    return int((series.present & (rows["status"] == demo.COOLING) & (
+        ~rows["dated"] | (rows["days"] < series._days - weekly.EXPIRY_LOOK_BACK_DAYS))).sum())
 
 
 @pytest.mark.parametrize("numbers, sites", [(5000, 6), (100_000, 50)])

@@ -248,7 +248,7 @@ def test_a_report_of_hostile_values_is_written_whole(hostile_report):
     assert {"cleanup-report.html", "numkit-report.xlsx",
             "deleted_user_reservations.csv", "stuck_cooling.csv", "stranded_reservations.csv",
             "node_utilization.csv", "snapshot_changes.csv"} <= {p.name for p in out.iterdir()}
-    assert "deleted-user reservations: 4 (1 deleted, 3 never onboarded)" in output
+    assert "numbers held for leavers: 4 (1 deleted, 3 never onboarded)" in output
 
 
 def test_csv_files_hold_hostile_values_exactly(hostile_report):
@@ -428,7 +428,7 @@ def test_report_renders_without_papermill_or_a_kernel(stored, tmp_path):
                             capture_output=True, text=True, cwd=tmp_path,
                             env={**os.environ, "PYTHONPATH": str(Path(numkit.__file__).parent.parent)})
     assert result.returncode == 0, result.stderr
-    assert "deleted-user reservations: 9 (6 deleted, 3 never onboarded)" in result.stdout
+    assert "numbers held for leavers: 9 (6 deleted, 3 never onboarded)" in result.stdout
     page = (out / "cleanup-report.html").read_text(encoding="utf-8")
     assert [(tag, html.unescape(text)) for tag, text in
             re.findall(r"<(h[123])[^>]*>([^<]*)<", page)] == SAMPLE_HEADINGS

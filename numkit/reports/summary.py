@@ -187,7 +187,7 @@ def summary_lines(counts, figures=None):
         if (words := headline.difference_words(row))}
     held, stuck, stranded, below, pending = (since.get(words, "") for _, words in headline.FIGURES)
     return [
-        f"deleted-user reservations: {counts['held']} ({counts['deleted']} deleted, "
+        f"numbers held for leavers: {counts['held']} ({counts['deleted']} deleted, "
         f"{counts['never_onboarded']} never onboarded){held}",
         f"stuck cooling: {counts['stuck_cooling']}{stuck}",
         f"stranded reservations: {counts['stranded']}{stranded}",

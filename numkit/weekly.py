@@ -12,11 +12,11 @@ byte) and each week applies, to rows not changed yet that week:
 - removals: Available or Inactive numbers, flagged for nobody, leave the export;
 - returns: numbers removed in an earlier week come back, Available, where they were;
 - cleanup: analysts acting on numkit's cleanup report (docs/rules.md R21 to R23): the
-  Reserved For flags held for a leaver gone at least CLEANUP_HOLD_DAYS are cleared, as
-  `numkit cleanup` clears them (the flag alone: status and notes as they were), the longest
-  gone first; then stuck cooling is released, undated rows first, then the oldest date.
-  Without it a year of leavers leaves hundreds of thousands of numbers held for nobody, as
-  no team that reads the report would;
+  Reserved For flags held for a leaver gone at least CLEANUP_HOLD_DAYS are cleared, up to the
+  kind's share, as `numkit cleanup` clears them (the flag alone: status and notes as they
+  were), the longest gone first; then stuck cooling is released, undated rows first, then
+  the oldest date. Without it a year of leavers leaves hundreds of thousands of numbers held
+  for nobody, as no team that reads the report would;
 - releases: every Cooling row whose release date VOSS's daily expiry job reached during the
   week (it looks back 20 days, docs/rules.md R23) becomes Available, as the job makes it;
   then, up to the kind's share, other Cooling and Reserved rows whose release date has

@@ -538,14 +538,17 @@ def report(db, out_dir, as_of, older_than, notebook):
 
 def describe_compared(from_load, to_load, dates):
     """`snapshot 6 (2026-11-13) → snapshot 7 (2026-11-23)`: the two snapshots a diff
-    compares (`dates`: as_of by load id), and whether it runs backwards."""
+    compares (`dates`: as_of by load id), and whether it runs backwards or compares one
+    snapshot with itself."""
     from .answers.words import plain
 
     def snapshot(load_id):
         return "no snapshot" if load_id is None else f"snapshot {load_id} ({plain(dates[load_id])})"
     backwards = from_load is not None and from_load > to_load
-    return (f"{snapshot(from_load)} → {snapshot(to_load)}"
-            + (": backwards, from the later to the earlier" if backwards else ""))
+    said = ": backwards, from the later to the earlier" if backwards else ""
+    if from_load == to_load:    # `--from` the latest, `--to` left to its default
+        said = ": the same snapshot twice, nothing to compare (--to is the latest unless given)"
+    return f"{snapshot(from_load)} → {snapshot(to_load)}{said}"
 
 
 @main.command()

@@ -56,7 +56,7 @@ def test_diff_prints_the_counts_the_first_changes_and_how_many_more(sample_histo
                          "--out FILE writes every one to a CSV file")
 
 
-def test_diff_names_the_two_snapshots_it_compares_and_says_when_it_runs_backwards(
+def test_diff_names_the_two_snapshots_it_compares_and_says_when_it_runs_backwards_or_twice_the_same(
         sample_history):
     with numkit.connect(sample_history, read_only=True) as inv:
         snapshots = inv.snapshots()
@@ -78,6 +78,9 @@ def test_diff_names_the_two_snapshots_it_compares_and_says_when_it_runs_backward
     assert first_line("--from", str(last), "--to", str(first)) == (
         f"snapshot {last} ({last_date}) → snapshot {first} ({first_date}): backwards, "
         "from the later to the earlier")
+    assert first_line("--from", str(last)) == (
+        f"snapshot {last} ({last_date}) → snapshot {last} ({last_date}): the same snapshot "
+        "twice, nothing to compare (--to is the latest unless given)")
 
 
 def test_diff_with_out_writes_every_change(sample_history, monkeypatch, tmp_path):

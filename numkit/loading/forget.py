@@ -33,17 +33,20 @@ def forget_latest_snapshot(inv):
                                {"id": load_id}).fetchall()[0][0]:
                 raise InvalidOperation(f"snapshot {load_id} was loaded by an earlier numkit, which "
                                        "did not keep all of it: it cannot be forgotten")
-        later = con.execute(
-            "select action, count(distinct operation_id) from events "
+        # counted by operation (one cleanup clearing 38 flags is one; an onboarding logs
+        # its assignment too), with the kinds of event they made
+        operations, actions = con.execute(
+            "select count(distinct operation_id), list(distinct action order by action) "
+            "from events "
             "where operation_id > (select max(operation_id) from events where action = 'load' "
             "                      and (after ->> 'load_id')::bigint = $latest) "
-            "and action not in (select unnest($not_lost)) group by action order by action",
-            {"latest": latest, "not_lost": list(NOT_LOST)}).fetchall()
-        if later:
-            made = ", ".join(f"{action} ({count})" for action, count in later)
+            "and action not in (select unnest($not_lost))",
+            {"latest": latest, "not_lost": list(NOT_LOST)}).fetchall()[0]
+        if operations:
             raise InvalidOperation(
-                f"snapshot {latest} (as of {latest_as_of}) has operations made after it: {made}; "
-                "forgetting it would lose them (load a new snapshot instead)")
+                f"snapshot {latest} (as of {latest_as_of}) has {operations} operation(s) made "
+                f"after it ({', '.join(actions)}); forgetting it would lose them (load a new "
+                "snapshot instead)")
         con.execute("set variable numkit_latest_load = $id", {"id": latest})
         con.execute("set variable numkit_previous_load = $id", {"id": previous})
         con.execute(statement("restore_previous_snapshot"))

@@ -328,13 +328,18 @@ class Series:
         rows["reserved_for"][flagged] = -1
         rows["lower_reserved_for"][flagged] = False
         self.touched[flagged] = True
-        rows["status"][released] = demo.AVAILABLE
-        rows["dated"][released] = False
-        rows["reserved_for"][released] = -1
-        rows["note"][released] = 0
-        self._clear_use(released)
+        self._release(released)
         counts["flags_cleared"] = len(flagged)
         return len(flagged) + len(released)
+
+    def _release(self, at):
+        """Rows made Available, with no date, flag, note or user."""
+        rows = self.rows
+        rows["status"][at] = demo.AVAILABLE
+        rows["dated"][at] = False
+        rows["reserved_for"][at] = -1
+        rows["note"][at] = 0
+        self._clear_use(at)
 
     def _reached_by_expiry_job(self):
         """Cooling rows whose release date VOSS's daily expiry job reached during the week:
@@ -359,11 +364,7 @@ class Series:
             others = np.setdiff1d(others, reached, assume_unique=True)
             extra = rng.choice(others, size=min(wanted - len(reached), len(others)), replace=False)
             released = np.concatenate([reached, extra])
-        rows["status"][released] = demo.AVAILABLE
-        rows["dated"][released] = False
-        rows["reserved_for"][released] = -1
-        rows["note"][released] = 0
-        self._clear_use(released)
+        self._release(released)
         return len(released)
 
     def _onboardings(self, wanted, rng, counts):

@@ -539,13 +539,19 @@ def report(db, out_dir, as_of, older_than, notebook):
 def describe_compared(from_load, to_load, dates):
     """`snapshot 6 (2026-11-13) → snapshot 7 (2026-11-23)`: the two snapshots a diff
     compares (`dates`: as_of by load id), and whether it runs backwards or compares one
-    snapshot with itself."""
+    snapshot with itself; or why there is nothing to compare (`from_load` None: no snapshot
+    before `to_load`)."""
     from .answers.words import plain
 
     def snapshot(load_id):
-        return "no snapshot" if load_id is None else f"snapshot {load_id} ({plain(dates[load_id])})"
-    backwards = from_load is not None and from_load > to_load
-    said = ": backwards, from the later to the earlier" if backwards else ""
+        return f"snapshot {load_id} ({plain(dates[load_id])})"
+    if from_load is None:   # nothing loaded before `to_load`
+        if to_load is None:
+            return "no snapshot is loaded: nothing to compare"
+        if len(dates) == 1:
+            return f"only one snapshot is loaded, {snapshot(to_load)}: nothing to compare"
+        return f"{snapshot(to_load)} is the first: no snapshot before it to compare with"
+    said = ": backwards, from the later to the earlier" if from_load > to_load else ""
     if from_load == to_load:    # `--from` the latest, `--to` left to its default
         said = ": the same snapshot twice, nothing to compare (--to is the latest unless given)"
     return f"{snapshot(from_load)} → {snapshot(to_load)}{said}"
@@ -566,9 +572,7 @@ def diff(db, from_load, to_load, out_file):
     refuse_overwriting("--out", out_file, db)
     with connect(db, read_only=True) as inv:
         snapshots = inv.snapshots().set_index("load_id")
-        if len(snapshots) < 2 and from_load is None:
-            say("only one snapshot is loaded: nothing to compare")
-            return
+        # resolved first: an id never loaded is refused however many snapshots there are
         compared = from_load, to_load = inv.snapshot_pair(from_load, to_load)
         if out_file:
             counts = inv.snapshot_change_counts(from_load, to_load)
@@ -579,7 +583,8 @@ def diff(db, from_load, to_load, out_file):
     if out_file:    # first: a file that cannot be written is the one line said
         write_csv(safe_for_spreadsheets(changes), out_file)
     say(describe_compared(*compared, snapshots["as_of"]))
-    say(describe_change_counts(counts))
+    if from_load is not None:
+        say(describe_change_counts(counts))
     if len(changes):
         say(table(changes.head(DIFF_ROWS_SHOWN).fillna("")))
     more = sum(counts.values()) - min(len(changes), DIFF_ROWS_SHOWN)

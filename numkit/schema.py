@@ -31,7 +31,7 @@ FIXED_LOOKUPS = ("numkit_snapshot_date", "numkit_latest_load", "numkit_candidate
 # are updated. The digest is schema_digest() of the files of that version. What a database
 # of an older version lacks in its tables is added by sql/migrations/NNNN_*.sql, NNNN being
 # the version that brings it.
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 SCHEMA_DIGESTS = {
     1: "dead0111ada1fdd033d95ae6803f3a4b120a4a9a3b49e3b9449ac35c4fa01842",
     # snapshots keep every column and their nodes, deletions name their load, and
@@ -77,6 +77,9 @@ SCHEMA_DIGESTS = {
     # the views and macros that give every column of numbers (numbers_effective,
     # visible_numbers, move_plan) leave out
     14: "65fee6e080b71ebbc13c85fba5bc89b1a5911f3e623dd5a49942bf3017909c62",
+    # a Reserved For flag respelled in another case is no change between snapshots
+    # (snapshot_number_pairs compares the flags lowered, as it does Used By)
+    15: "81a9d7ab32cc17ad06015d4f07e43135468698ca9fccd9c6c27ea8be60e3c4c3",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"

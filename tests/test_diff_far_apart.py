@@ -83,6 +83,48 @@ def test_diff_names_the_two_snapshots_it_compares_and_says_when_it_runs_backward
         "twice, nothing to compare (--to is the latest unless given)")
 
 
+def test_diff_with_no_snapshot_or_one_says_so_refuses_an_unknown_one_and_writes_the_empty_list(
+        tmp_path):
+    """Nothing to compare, said as such; a snapshot never loaded is refused however many
+    there are (rules R32: `Error:`, exit 1); --out writes the list, empty, as for any pair."""
+    db = tmp_path / "inventory.duckdb"
+    numkit.connect(db).close()
+
+    def diff(*options):
+        return CliRunner().invoke(cli.main, ["diff", str(db), *options])
+    said = diff()
+    assert (said.exit_code, said.output) == (0, "no snapshot is loaded: nothing to compare\n")
+
+    with numkit.connect(db) as inv:
+        load_folder(inv, SAMPLE)
+        while len(inv.snapshots()) > 1:
+            inv.forget_latest_snapshot()
+        (first, as_of), = inv.snapshots()[["load_id", "as_of"]].values.tolist()
+    out = tmp_path / "changes.csv"
+    said = diff("--out", str(out))
+    assert said.exit_code == 0, said.output
+    assert said.output.splitlines() == [
+        f"only one snapshot is loaded, snapshot {first} ({as_of.date().isoformat()}): "
+        "nothing to compare",
+        f"wrote {out}"]
+    written = pd.read_csv(out)
+    assert (written.columns.tolist(), len(written)) == (
+        ["change", "number", "node", "username", "before", "after"], 0)
+    for option in ("--to", "--from"):
+        said = diff(option, str(first + 1))
+        assert said.exit_code == 1, said.output
+        assert f"Error: no snapshot {first + 1}; loaded: [{first}]" in said.output
+
+
+def test_diff_to_the_first_of_several_says_none_is_before_it(sample_history):
+    with numkit.connect(sample_history, read_only=True) as inv:
+        (first, as_of), = inv.snapshots()[["load_id", "as_of"]].head(1).values.tolist()
+    said = CliRunner().invoke(cli.main, ["diff", str(sample_history), "--to", str(first)])
+    assert (said.exit_code, said.output) == (
+        0, f"snapshot {first} ({as_of.date().isoformat()}) is the first: no snapshot before it "
+           "to compare with\n")
+
+
 def test_diff_with_out_writes_every_change(sample_history, monkeypatch, tmp_path):
     with numkit.connect(sample_history, read_only=True) as inv:
         first, last = inv.snapshots()["load_id"].iloc[[0, -1]]

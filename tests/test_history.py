@@ -56,7 +56,7 @@ union all
 select case when flag_before is null then 'reserved_for_set'
             when flag_after is null then 'reserved_for_cleared' else 'reserved_for_changed' end,
        number, node, coalesce(flag_after, flag_before), flag_before, flag_after
-from paired where not removed and flag_before is distinct from flag_after
+from paired where not removed and lower(flag_before) is distinct from lower(flag_after)
                   and not (added and flag_after is null)
 union all
 select 'used_by_changed', number, node, coalesce(used_by_after, used_by_before), used_by_before,

@@ -304,6 +304,22 @@ def test_snapshot_changes_between_two_loads(inv, tmp_path):
         inv.snapshot_changes(9)
 
 
+def test_a_username_respelled_in_another_case_is_no_change_between_snapshots(inv, tmp_path):
+    """Rules R3: usernames compare without regard to case everywhere, so a flag, a Used By
+    or a user the next export spells `U` for `u` is the same; a flag given to another
+    user is a change."""
+    respelled = (NUMBERS.replace(f"1002,{SITE_B},Available,u,,", f"1002,{SITE_B},Available,U,,")
+                 .replace(f"3001,{SITE_A},Used,,alice,", f"3001,{SITE_A},Used,,ALICE,")
+                 .replace(f"1003,{CUST1},Available,u,,", f"1003,{CUST1},Available,v,,"))
+    inv.load(write(tmp_path, "n2.csv", respelled),
+             users=write(tmp_path, "u2.csv", USERS.replace("alice", "Alice")), as_of="2026-11-30")
+    assert records(inv.snapshot_changes(), "change", "number", "before", "after") == [
+        ("reserved_for_changed", "1003", "u", "v")]
+    assert inv.snapshot_change_counts() == {"reserved_for_changed": 1}
+    # the respelling is kept: the snapshot holds the export as it was written
+    assert inv.sql("select reserved_for from numbers where number = '1002'")["reserved_for"].tolist() == ["U"]
+
+
 def test_snapshot_changes_report_a_number_passing_from_one_user_to_another(inv, tmp_path):
     from numkit.reports.summary import describe_changes
     users = USERS + f"bob,{SITE_A}\n"

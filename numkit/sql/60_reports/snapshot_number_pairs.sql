@@ -34,8 +34,9 @@ paired as (
 select
     *,
     not added and not removed and status_before <> status_after as status_changed,
-    -- a row added with a flag sets it; a row removed takes its flag with it unreported
-    case when removed or flag_before is not distinct from flag_after then null
+    -- a row added with a flag sets it; a row removed takes its flag with it unreported; a
+    -- flag respelled in another case names the same user (rules R3): no change
+    case when removed or lower(flag_before) is not distinct from lower(flag_after) then null
          when flag_before is null then 'reserved_for_set'
          when flag_after is null then 'reserved_for_cleared'
          else 'reserved_for_changed' end as flag_change,

@@ -21,7 +21,9 @@ class LoadError(NumkitError):
             where += f", row {int(first['row'])}"
         if first["column"]:
             where += f", column {first['column']}"
-        value = "" if first["value"] is None else f" (value {first['value']!r})"
+        # a header's problem names the header as its column already
+        said = first["value"] is None or first["value"] == first["column"]
+        value = "" if said else f" (value {first['value']!r})"
         if self.total > len(problems):
             more = (f"; and {self.total - 1:,} more problems; the first {len(problems):,} "
                     "are listed")

@@ -295,6 +295,14 @@ def test_load_keeps_a_named_extra_column_and_says_how_columns_were_read(tmp_path
     assert ("numbers.csv: Internal Number -> number, Located At -> node, Status -> status, "
             "Reserved For -> reserved_for; kept as extra: Used, Relase Date") in loaded.output
     assert "users.csv: Username -> username, Located At -> node" in loaded.output
+    # into an empty inventory nothing was emptied; after a load with Used By, it is, said so
+    assert "column in the numbers file" not in loaded.output
+    assert run("load", db, "--numbers", write(tmp_path, "full.csv", NUMBERS)).exit_code == 0
+    renamed = run("load", db, "--numbers", numbers, "--extra-column", "Used",
+                  "--extra-column", "relase date")
+    assert renamed.exit_code == 0, renamed.output
+    assert ("  no Used By column in the numbers file: 1 row(s) held a Used By before this load "
+            "and hold none now (headers kept as extra: 'Used', 'Relase Date')") in renamed.output
 
 
 def test_load_dir_passes_extra_columns_on(tmp_path):

@@ -404,6 +404,10 @@ def test_header_problems_come_first_in_the_load_error(inv, tmp_path):
     problems = refused.value.problems
     assert problems["row"].tolist()[:2] == [1, 2]
     assert str(refused.value).startswith(f"{users}, row 1, column Usrname: header 'Usrname'")
+    # the header is the column named: not said again as the value; a row's value is said
+    assert "(value 'Usrname')" not in str(refused.value)
+    with pytest.raises(numkit.LoadError, match=r"row 2, column status: .*\(value 'Sold'\)"):
+        inv.load(numbers)
 
 
 def test_a_misspelt_status_is_named_before_the_rows_it_would_break(inv, tmp_path):
@@ -427,6 +431,33 @@ def test_the_load_report_says_how_each_header_was_read(tmp_path):
     assert report.describe_columns() == [
         "n.csv: Internal Number -> number, Located At -> node; kept as extra: Site Code",
         "u.csv: Username -> username, Hierarchy -> node"]
+
+
+def test_a_load_says_which_column_its_numbers_file_lacks_and_the_values_it_emptied(inv, tmp_path):
+    """An optional column renamed in the export (`Assigned User` for `Used By`) is kept as an
+    extra column and the column itself is emptied, every row alike, so no check can fault a
+    row: the report says so, with the rows that held a value and the headers kept."""
+    inv.load(write(tmp_path, "n1.csv", NUMBERS), users=write(tmp_path, "u1.csv", USERS),
+             as_of=AS_OF)
+    assert inv.load(write(tmp_path, "n2.csv", NUMBERS), as_of="2026-11-30").emptied == {}
+    renamed = NUMBERS.replace("Reserved For,Used By", "Reserved For,Assigned User")
+    report = inv.load(write(tmp_path, "n3.csv", renamed), as_of="2026-12-01")
+    assert report.emptied == {"Used By": 1}
+    assert report.describe_emptied() == (
+        "no Used By column in the numbers file: 1 row(s) held a Used By before this load and "
+        "hold none now (headers kept as extra: 'Assigned User'). If the export has it under "
+        "another name, rename that header and load again after `numkit forget-snapshot DB`")
+    assert inv.sql("select count(used_by) as n from numbers")["n"][0] == 0
+    # a numbers file without Status makes every row Available: said with the rows it changed
+    before = inv.sql("select count(*) as n from numbers where status <> 'Available'")["n"][0]
+    bare = "\n".join(",".join(line.split(",")[:2]) for line in NUMBERS.splitlines()) + "\n"
+    report = inv.load(write(tmp_path, "n4.csv", bare), as_of="2026-12-02")
+    assert report.emptied == {"Status": before, "Reserved For": 3}
+    assert report.describe_emptied().startswith(
+        f"no Status / Reserved For column in the numbers file: every row is Available now "
+        f"({before:,} had another status before this load); 3 row(s) held a Reserved For")
+    # into an empty inventory nothing is emptied, whatever the file lacks
+    assert numkit.connect().load(write(tmp_path, "n5.csv", bare), as_of=AS_OF).emptied == {}
 
 
 def test_a_folder_role_file_is_found_whatever_the_case_of_its_name(tmp_path):

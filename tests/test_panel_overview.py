@@ -257,6 +257,26 @@ def test_load_shows_the_whole_plan_and_changes_nothing_until_confirmed(database,
             set(inv.users()["username"].str.lower()))
 
 
+def test_a_numbers_file_without_its_used_by_column_is_said_in_the_plan_and_the_result(
+        database, tmp_path):
+    paths = write_next_export(tmp_path / "next-week", {})
+    text = paths["numbers"].read_text()
+    paths["numbers"].write_text(text.replace("Used By", "Assigned User", 1))
+    with numkit.connect(database, read_only=True) as inv:
+        held = inv.sql("select count(used_by) as n from numbers")["n"][0]
+    assert held > 0
+    panel = OverviewPanel(database, as_of=AS_OF)
+    for role, path in paths.items():
+        panel.paths[role].value = str(path)
+    panel.snapshot_date.value = NEXT_AS_OF
+    panel.load_button.click()
+    warning = (f"no Used By column in the numbers file: {held} row(s) held a Used By before "
+               "this load and hold none now (headers kept as extra: 'Assigned User')")
+    assert warning in html.unescape(panel.plan_summary.value)
+    panel.confirmation.confirm_button.click()
+    assert warning in html.unescape(panel.load_result.value)
+
+
 def test_changing_what_to_load_withdraws_the_plan_shown(database, tmp_path):
     paths = decide_and_write_export(database, tmp_path / "next-week")
     panel = OverviewPanel(database, as_of=AS_OF)

@@ -18,7 +18,7 @@ from .. import storage
 from ..arguments import extra_names, parse_date
 from ..errors import InvalidOperation, LoadError, NotSaved, NumkitError
 from ..schema import SQL_ROOT, ensure_indexes, refresh_derived, statement
-from .sources import Staged, file_facts, stage
+from .sources import HEADERS, REQUIRED, Staged, file_facts, stage, written_header
 from ..visible import on_one_line
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,9 @@ class LoadReport:
     # made (the load is saved all the same; the next load measures again)
     compacted: dict | None = None
     not_compacted: str | None = None
+    # optional columns the numbers file lacks whose values rows held before the load, as
+    # {header as VOSS writes it: rows}: the load emptied them (describe_emptied)
+    emptied: dict = field(default_factory=dict)
 
     def describe_repeat(self):
         """One line when the load repeated the snapshot before it; None otherwise."""
@@ -89,6 +92,23 @@ class LoadReport:
             return None
         return (f"the same files and date as snapshot {self.repeats}, loaded again: nothing "
                 "changed (`numkit forget-snapshot DB` takes back the latest snapshot)")
+
+    def describe_emptied(self):
+        """One line when the numbers file lacks an optional column whose values rows held
+        before the load: a header renamed in the export (`Assigned User` for `Used By`)
+        empties the whole column with no row at fault, which no check can find; None
+        otherwise."""
+        if not self.emptied:
+            return None
+        said = [f"every row is Available now ({rows:,} had another status before this load)"
+                if header == "Status" else
+                f"{rows:,} row(s) held a {header} before this load and hold none now"
+                for header, rows in self.emptied.items()]
+        extra = self.columns.get("numbers", {}).get("extra") or []
+        kept = f" (headers kept as extra: {', '.join(map(repr, extra))})" if extra else ""
+        return (f"no {' / '.join(self.emptied)} column in the numbers file: {'; '.join(said)}"
+                f"{kept}. If the export has it under another name, rename that header and "
+                "load again after `numkit forget-snapshot DB`")
 
     def describe_reconciliation(self):
         """One line: what became of the changes pending before the load."""
@@ -608,6 +628,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
             "select username from load_users where lower(username) not in "
             "(select lower(username) from valid_users) order by lower(username)").fetchall()
         ] if _users_kept_as_last_loaded(con) else []
+        emptied = _values_emptied(con, staged["numbers"])
         load_id, outcomes = _write(con, as_of, files, users is not None, hierarchy is not None,
                                    pending, rewrite_all, by_lines)
         report = LoadReport(
@@ -626,7 +647,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
                             "read": {header: column for column, header in staged[role].headers.items()},
                             "extra": list(staged[role].extras)}
                      for role in REPORTED_ORDER if role in staged},
-            pending=pending, changed_lines=staged["numbers"].changed_lines,
+            pending=pending, changed_lines=staged["numbers"].changed_lines, emptied=emptied,
             **outcomes.__dict__)
         con.execute(
             "update loads set numbers = $n, users = $u, nodes = $nodes, rejected = $r, "
@@ -640,6 +661,19 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
                          + ("users unchanged" if report.users is None else f"{report.users:,} users")
                          + f", {report.nodes:,} nodes")
     return report
+
+
+def _values_emptied(con, staged):
+    """{header: rows} for each optional column the numbers file lacks whose values rows of
+    the inventory hold before the load (LoadReport.emptied). Read only when a column is
+    missing: most exports have them all."""
+    missing = [column for column in HEADERS["numbers"]
+               if column not in REQUIRED["numbers"] and column not in staged.headers]
+    if not missing:
+        return {}
+    held = con.execute(statement("load/optional_values_held")).df().iloc[0]
+    return {written_header("numbers", column): int(held[column])
+            for column in missing if held[column]}
 
 
 def _repeated_load(con, load_id, as_of, files):

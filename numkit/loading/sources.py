@@ -51,6 +51,18 @@ KNOWN_HIERARCHY = ", ".join(alias.capitalize() for aliases in HEADERS["hierarchy
 WRITTEN = {"internalnumber": "Internal Number", "locatedat": "Located At",
            "reservedfor": "Reserved For", "usedby": "Used By", "releasedate": "Release Date",
            "coolingenddate": "Cooling End Date", "reservationnotes": "Reservation Notes"}
+
+
+def written(alias):
+    """`Used By` for `usedby`: a header as VOSS exports write it, to name it in messages."""
+    return WRITTEN.get(alias, alias.capitalize())
+
+
+def written_header(role, column):
+    """The header a column is read from, as VOSS exports write it."""
+    return written(HEADERS[role][column][0])
+
+
 # An unknown header this close to a known one (letters added, dropped, changed or swapped)
 # is taken for a misspelling: read as an extra column, its data would be lost in silence.
 # Two changes to a four-letter header change half of it (Role and Name are both two from
@@ -448,9 +460,12 @@ def _map_headers(role, columns, staged, extra_columns=()):
     for column in REQUIRED[role]:
         # a header taken for its misspelling is named already
         if column not in staged.headers and column not in resembled:
-            expected = " / ".join(HEADERS[role][column])
+            expected = " / ".join(map(written, HEADERS[role][column]))
+            # the file's unknown headers: the column is often one of them, named otherwise
+            unknown = (f"; headers not known: {', '.join(map(repr, staged.extras))}"
+                       if staged.extras else "")
             staged.problems.append((1, column, None, f"missing required column {column} "
-                                    f"(a header like {expected}){staged.sheet_note}"))
+                                    f"(a header like {expected}{unknown}){staged.sheet_note}"))
     return staged.extras
 
 

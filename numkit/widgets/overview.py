@@ -229,10 +229,12 @@ class OverviewPanel(w.VBox):
             self._refused(error)
             return None
         deleted = report.describe_deleted_users()
+        emptied = report.describe_emptied()
         order = report.describe_order()
         self.load_result.value = "".join(
             note(kind, line) for kind, line in
             [("ok", str(report))] + ([("warning", deleted)] if deleted else [])
+            + ([("warning", emptied)] if emptied else [])
             + [("info", report.describe_reconciliation())]
             + [("info", line) for line in report.describe_columns()]
             + ([("warning" if report.not_compacted else "info", order)] if order else []))

@@ -128,11 +128,25 @@ class Inventory:
         return copy
 
     def require_node(self, node):
-        """The node's path; UnknownNode when the hierarchy has no such node."""
-        if node is None or not self.store.scalar("select count(*) from nodes where node = $n",
-                                                 {"n": str(node)}):
-            raise UnknownNode(f"no node {node!r} in the hierarchy")
-        return str(node)
+        """The node's path; UnknownNode when the hierarchy has no such node, saying when it
+        has none at all (a mistyped database path opens a new, empty file) or which nodes
+        the name may mean (`Site-B` for its full path, another case)."""
+        if node is not None and self.store.scalar("select count(*) from nodes where node = $n",
+                                                  {"n": str(node)}):
+            return str(node)
+        if not self.store.scalar("select count(*) from nodes"):
+            where = ("this in-memory inventory" if self.store.path == ":memory:"
+                     else self.store.path)
+            raise UnknownNode(f"no node {node!r}: {where} holds no hierarchy, nothing has been "
+                              "loaded into it (is it the database you meant?)")
+        literal = "" if node is None else str(node)
+        meant = [row["node"] for row in self.store.rows(
+            "select node from nodes where lower(node) = lower($n) "
+            "or lower(node) like '%.' || lower($tail) escape '\\' order by node limit 4",
+            {"n": literal, "tail": literal.replace("\\", "\\\\").replace("%", "\\%")
+                                          .replace("_", "\\_")})] if literal else []
+        hint = f"; did you mean {' or '.join(meant[:3])}{' or …' if len(meant) > 3 else ''}?"
+        raise UnknownNode(f"no node {node!r} in the hierarchy" + (hint if meant else ""))
 
     @reads
     def active_user(self, username):
@@ -650,6 +664,14 @@ class Inventory:
         if deleted:
             return {"state": "deleted", **deleted[0]}
         return {"state": "new", "node": None, "deleted_at": None, "username": None}
+
+    @reads
+    def names_like(self, username):
+        """Up to three names numkit knows (active users, deleted ones, names Reserved For
+        flags hold) within two letters of `username`, case aside, closest first: what a
+        name nothing holds was likely meant to be."""
+        return [row["name"] for row in self.store.rows(statement("names_like"),
+                                                        {"u": str(username).strip()})]
 
     # -- write -----------------------------------------------------------------------
     @writes

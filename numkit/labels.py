@@ -101,8 +101,9 @@ VALUE_WORDS = {
                "reserved_for_changed": "Reservation changed"},
     "kind": {}, "outcome": {}, "state": {},
     "confidence": {},
-    # a field is named as its column is
-    "field": {code: words for code, words in LABELS.items()},
+    # a field is named as its column is, but for the status: the field's two values stand
+    # beside it as in VOSS and in numkit, and "Status in VOSS" would name one of them
+    "field": {code: words for code, words in LABELS.items()} | {"status": "Status"},
 }
 
 _CODE = re.compile(r"[a-z][a-z_]*")

@@ -55,5 +55,23 @@ def test_sql_macro_matches_the_python_api(inv):
 
 
 def test_unknown_node_raises(inv):
-    with pytest.raises(numkit.UnknownNode):
+    with pytest.raises(numkit.UnknownNode, match=r"^no node '.*\.Nowhere' in the hierarchy$"):
         inv.available_numbers("u", f"{CUST1}.Nowhere")
+
+
+def test_an_unknown_node_names_the_nodes_it_may_mean(inv):
+    """A site's last segments, or its path in another case: the refusal names the path."""
+    for typed in ("Site-B", "cust-1.site-b", SITE_B.upper()):
+        with pytest.raises(numkit.UnknownNode, match=rf"; did you mean {SITE_B}\?$"):
+            inv.available_numbers("u", typed)
+    with pytest.raises(numkit.UnknownNode, match=r"^no node 'Site_B' in the hierarchy$"):
+        inv.available_numbers("u", "Site_B")    # `_` is no wildcard
+
+
+def test_an_unknown_node_of_an_empty_inventory_says_nothing_was_loaded(tmp_path):
+    typo = tmp_path / "sampel.duckdb"
+    with numkit.connect(typo) as empty:
+        with pytest.raises(numkit.UnknownNode, match=(
+                rf"no node 'Site-B': {typo} holds no hierarchy, nothing has been loaded into it "
+                r"\(is it the database you meant\?\)")):
+            empty.available_numbers("u", "Site-B")

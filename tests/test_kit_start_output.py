@@ -286,6 +286,24 @@ def test_a_second_start_installs_and_builds_nothing(checkout, start):
     assert "jupyter lab" in new_calls
 
 
+def test_a_start_adds_the_app_to_notebooks_from_before_it_and_says_so(checkout, start):
+    first = start()
+    first.read_until_addresses()
+    first.ctrl_c()
+    mine = checkout / "notebooks" / "01-onboarding.ipynb"
+    mine.write_text("the analyst's own")
+    (checkout / "notebooks" / "app.ipynb").unlink()
+    kit = start()
+    lines = kit.read_until_addresses()
+    kit.ctrl_c()
+    said = "adding the app to your notebooks/ (app.ipynb; the rest is left as it is)..."
+    assert_progress_then_addresses(
+        [line for line in lines if line != said], NEXT_START, kit.port)
+    assert said in lines
+    assert (checkout / "notebooks" / "app.ipynb").read_text() == "{}"
+    assert mine.read_text() == "the analyst's own"
+
+
 def test_a_failing_install_shows_the_end_of_pips_log_and_stops(checkout, start):
     kit = start(FAKE_PIP_FAILS="1")
     lines, errors = kit.finish()

@@ -215,7 +215,7 @@ def test_codes_are_shown_in_words_in_panels_and_the_report_but_not_in_the_answer
                           "action": ["keep", "stranded", "replace"],
                           "reason": ["not_visible", "not_found", None],
                           "change": ["reserved_for_set", "user_moved", "added"],
-                          "field": ["reserved_for", "used_by", "release_date"],
+                          "field": ["reserved_for", "status", "release_date"],
                           "why": ["a_note_with_underscores", "", None]})
     shown = for_display(frame)
     assert list(shown["category"]) == ["Deleted", "Never onboarded", ""]
@@ -223,7 +223,8 @@ def test_codes_are_shown_in_words_in_panels_and_the_report_but_not_in_the_answer
     assert shown["reason"][0].startswith("That number is not visible from this node")
     assert list(shown["reason"][1:]) == ["Not found", ""]
     assert list(shown["change"]) == ["Reservation set", "User moved", "Added"]
-    assert list(shown["field"]) == ["Reserved for", "Used by", "Release date"]
+    # a field beside its values in VOSS and in numkit: the status is "Status", not "in VOSS"
+    assert list(shown["field"]) == ["Reserved for", "Status", "Release date"]
     assert list(shown["why"]) == ["a_note_with_underscores", "", ""]     # free text as written
     assert list(frame["category"][:2]) == ["deleted", "never_onboarded"]     # the answer keeps its codes
     assert "<td>Never onboarded</td>" in html_table(frame)

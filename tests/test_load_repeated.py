@@ -24,8 +24,8 @@ def test_the_same_export_loaded_again_is_said_to_change_nothing(tmp_path):
     assert REPEAT not in load(db, numbers, users, "2026-11-23")
     again = load(db, numbers, users, "2026-11-23")
     assert "loaded snapshot 2 as of 2026-11-23" in again
-    assert (f"  {REPEAT} 1, loaded again: nothing changed (`numkit forget-snapshot DB` takes "
-            "back the latest snapshot)") in again.splitlines()
+    assert (f"  {REPEAT} 1, loaded again: the export changed nothing (`numkit forget-snapshot DB` "
+            "takes back the latest snapshot)") in again.splitlines()
 
 
 def test_a_new_date_or_a_changed_file_is_no_repeat(tmp_path):

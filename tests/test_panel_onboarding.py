@@ -156,6 +156,15 @@ def test_preview_onboard_on_a_read_only_inventory(seed_file):
 
 # -- the panel: the whole user, the whole plan ---------------------------------------------
 
+def test_a_new_name_is_said_new_with_the_names_it_may_be_a_typo_of(seed_file):
+    assert ("alicia is a new user: no user, deletion or Reserved For flag has that name "
+            "(did you mean alice?).") in said(panel_at(seed_file, SITE_B, "alicia").user_state)
+    assert ("zed is a new user: no user, deletion or Reserved For flag has that name.") in said(
+        panel_at(seed_file, SITE_B, "zed").user_state)
+    # someone never onboarded whom flags name is new too, with their numbers, no guess
+    assert "did you mean" not in said(panel_at(seed_file, SITE_B, "u").user_state)
+
+
 def test_the_user_at_site_b_sees_the_site_a_reservation_and_the_stranding_warning(seed_file):
     panel = panel_at(seed_file, SITE_B, "u")
     shown = panel.user_lines.df

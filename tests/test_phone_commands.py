@@ -179,6 +179,19 @@ def test_next_for_someone_new(sample_file):
     assert_golden("next-someone-new", ask("next", sample_file, "jdoe", SITE_A, "--count", 3))
 
 
+def test_next_says_what_a_name_never_onboarded_may_be(sample_file, tables):
+    """A name nothing holds gets a new user's answer: said so, with the known names it may
+    be a typo of; someone never onboarded whom flags name is said with their flags."""
+    typo = ask("next", sample_file, "u.okafr", SITE_B, "--count", 1).splitlines()[0]
+    assert typo == ("u.okafr: never onboarded, and no user, deletion or Reserved For flag has "
+                    "that name (did you mean u.okafor?)")
+    flagged = sum(1 for row in tables["numbers"]
+                  if (row["reserved_for"] or "").lower() == "zhughes")
+    assert flagged
+    assert ask("next", sample_file, "ZHughes", SITE_E, "--count", 1).splitlines()[0] == (
+        f"ZHughes: never onboarded, {flagged} number(s) reserved for them")
+
+
 @pytest.mark.parametrize("username, node, count", [("u.okafor", SITE_B, 5), ("jdoe", SITE_A, 3),
                                                    ("ZHUGHES", SITE_E, 4), ("jdoe", SITE_A, 500)])
 def test_next_json_agrees_with_the_tables(sample_file, tables, username, node, count):

@@ -33,7 +33,7 @@ def why(inv, number, username, node):
              f"{verdict} {number}, as of {facts['as_of']}"]
     if reason:
         lines.append(f"reason ({reason}): {REASON_WORDS[reason]}")
-    lines.append(f"{who['username']}: {people.state_words(who)}")
+    lines.append(f"{who['username']}: {people.subject_words(who)}")
     if seen_row is not None:
         lines.append(f"the row seen from {names(node)} is at {names(seen_row['node'])}:")
         lines.extend(f"  {line}" for line in row_lines(seen_row, names, people))
@@ -56,7 +56,7 @@ def next_numbers(inv, username, node, count=5):
     order = inv.settings["candidate_order"]
     facts = {"username": who["username"], "node": node, "as_of": plain(inv.as_of),
              "user": who, **candidates(inv, username, node, count), "candidate_order": order}
-    lines = [f"{who['username']}: {people.state_words(who)}"]
+    lines = [f"{who['username']}: {people.subject_words(who)}"]
     lines.extend(candidate_lines(facts, names, f"{who['username']} would get at {names(node)}, "
                                                 f"as of {facts['as_of']}", order))
     return Answer(facts, lines)

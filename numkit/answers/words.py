@@ -116,6 +116,12 @@ def person(inv, username):
             "node": status["node"], "deleted_at": plain(status["deleted_at"])}
 
 
+def unknown_name_words(like):
+    """What is said of a username nothing holds, with the names it may mean (names_like)."""
+    meant = f" (did you mean {' or '.join(like)}?)" if like else ""
+    return f"no user, deletion or Reserved For flag has that name{meant}"
+
+
 class People:
     """The people an answer names, each looked up once."""
 
@@ -141,6 +147,21 @@ class People:
             was = f" (was at {self.names(who['node'])})" if who["node"] else ""
             return f"deleted on {who['deleted_at']}{was}"
         return "never onboarded"
+
+    def subject_words(self, who):
+        """state_words of the user an answer is about, and for someone never onboarded
+        whether any flag names them: a name nothing holds is most likely mistyped, and
+        gets a new user's answer, so the names it may mean are said (`did you mean
+        u.okafor?`)."""
+        said = self.state_words(who)
+        if who["state"] != NEVER_ONBOARDED:
+            return said
+        flagged = self.inv.store.scalar(
+            "select count(*) from numbers where lower(reserved_for) = lower($u)",
+            {"u": who["username"]})
+        if flagged:
+            return f"{said}, {flagged} number(s) reserved for them"
+        return f"{said}, and {unknown_name_words(self.inv.names_like(who['username']))}"
 
     def words(self, username):
         """`u.okafor, deleted on 2026-09-24 (was at Site-B (Cust-1))`; `nobody` for none."""

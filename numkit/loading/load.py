@@ -90,8 +90,10 @@ class LoadReport:
         """One line when the load repeated the snapshot before it; None otherwise."""
         if self.repeats is None:
             return None
-        return (f"the same files and date as snapshot {self.repeats}, loaded again: nothing "
-                "changed (`numkit forget-snapshot DB` takes back the latest snapshot)")
+        # the decisions pending in numkit are re-applied all the same: what the export
+        # changed is nothing, not what the load did
+        return (f"the same files and date as snapshot {self.repeats}, loaded again: the export "
+                "changed nothing (`numkit forget-snapshot DB` takes back the latest snapshot)")
 
     def describe_emptied(self):
         """One line when the numbers file lacks an optional column whose values rows held

@@ -6,6 +6,7 @@ import re
 import ipywidgets as w
 import pandas as pd
 
+from ..answers.words import unknown_name_words
 from ..errors import InvalidOperation, NumkitError
 from ..inventory import Inventory
 from .common import (FITTED, Confirmation, NodePicker, Session, heading, in_plain_words, note,
@@ -123,8 +124,11 @@ class OnboardingPanel(w.VBox):
             belonging = inv.belonging_to(username, node)
             # the first ones are what an analyst picks from; a pool can hold many thousands
             candidates = inv.available_numbers(username, node, limit=CANDIDATES_SHOWN)
+            # a name nothing holds is new, or mistyped: the names it may mean are said
+            like = (inv.names_like(username) if status["state"] == "new" and lines.empty
+                    else None)
         self.user_state.value = note("info", describe_user(
-            username, status, self.session.node_names) + " " + describe_numbers(lines, node))
+            username, status, self.session.node_names, like) + " " + describe_numbers(lines, node))
         show(self.user_lines, lines[USER_COLUMNS])
         show(self.belonging, held_as_held(belonging, username)[
             ["number", "node", "status", "effective_status", "assignable", "reason",
@@ -411,9 +415,10 @@ def typed_numbers(text):
     return list(dict.fromkeys(numbers))
 
 
-def describe_user(username, status, names=None):
+def describe_user(username, status, names=None, like=None):
     """Where the user is or was, the node named as the panel's tables name it (its short
-    name with its customer, from `names`: the session's node_names)."""
+    name with its customer, from `names`: the session's node_names); for a name nothing
+    holds, `like` (names_like), the names it may be a typo of."""
     node = (names or {}).get(status["node"], status["node"])
     if status["state"] == "active":
         return (f"{username} is an active user at {node}: onboarding is for new and "
@@ -421,6 +426,8 @@ def describe_user(username, status, names=None):
     if status["state"] == "deleted":
         return (f"{username} was deleted on {status['deleted_at']} (was at {node}); "
                 "onboarding brings them back with their reserved numbers.")
+    if like is not None:
+        return f"{username} is a new user: {unknown_name_words(like)}."
     return f"{username} is a new user."
 
 

@@ -131,7 +131,9 @@ union all
 select _row, 'used_by', used_by, 'used_by is set but the status is ' || status
 from checked_numbers where used_by is not null and status <> 'Used'
 union all
-select _row, 'used_by', used_by, 'used_by names no active user'
+-- active after the load: its users file's, or without one the users kept as they are
+select _row, 'used_by', used_by,
+       'used_by names no active user (none in the users this load leaves active)'
 from checked_numbers
 where used_by is not null and lower(used_by) not in (select user_key from load_active_users)
 union all

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .arguments import user_keys
 from .spreadsheet_cells import neutralised, neutralised_unless_a_number
 from .schema import statement
 from .staging import Staging
@@ -92,11 +93,13 @@ def user_actions(inv, pending):
                                 {"usernames": list(changes["username"])}).fetchall()
         for user_key, number, node in found:
             held.setdefault(user_key, []).append((number, node))
+    # keyed as held_numbers keys them: DuckDB's lower(), not Python's (`İlker`)
+    keys = user_keys(inv.con, changes["username"])
     lines = []
     for change in changes.itertuples(index=False):
         first = [ACTION_OF_USER[change.kind], change.username, change.voss_value,
                  change.numkit_value, change.decided_at]
-        for number, node in held.get(change.username.lower(), [(None, None)]):
+        for number, node in held.get(keys.get(change.username), [(None, None)]):
             lines.append(first + [number, node])
     return pd.DataFrame(lines, columns=USER_COLUMNS, dtype=object)
 

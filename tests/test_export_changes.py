@@ -237,6 +237,20 @@ def test_a_number_held_under_a_formula_like_name_stays_readable(make_inventory, 
         ("'-x", "+442079460002")]
 
 
+@pytest.mark.parametrize("username", ["İlker", "ΟΔΥΣΣΕΑΣ"])
+def test_a_user_whose_name_python_lowers_otherwise_keeps_their_numbers(make_inventory, tmp_path,
+                                                                       username):
+    """Usernames compare by DuckDB's lower(), which Python's str.lower() differs from for
+    some letters: the user's numbers are found all the same."""
+    inv = make_inventory(numbers=NUMBERS, users=USERS)
+    given = inv.onboard(username, SITE_B)
+    assert given
+    inv.export_changes(tmp_path)
+    written = read_csv(tmp_path / "users-to-action.csv")
+    assert sorted(written["number"]) == sorted(given)
+    assert set(written["username"]) == {username}
+
+
 # --- the mapping ------------------------------------------------------------------------
 
 def test_a_replaced_mapping_file_changes_row_two(decided, tmp_path):

@@ -149,6 +149,18 @@ def test_a_number_voss_gave_instead_makes_numkit_s_a_conflict(inv, reload):
     assert "another number" in conflict["reason"].iloc[0]
 
 
+def test_a_number_voss_carried_with_its_user_is_none_it_gave_them_instead(inv, reload):
+    """VOSS moved alice to Site-B with her 3001: she holds no number she did not hold
+    before, so the number numkit gave her is still pending, not given elsewhere."""
+    customer = SITE_A.rsplit(".", 1)[0]
+    inv.assign("2003", "alice")
+    report = reload(inv, export(drop={f"3001,{SITE_A}"}, add=[f"3001,{SITE_B},Used,,alice,"]),
+                    users=USERS.replace(f"alice,{SITE_A}", f"alice,{SITE_B}"))
+    assert counts(report) == (0, 1, 0, 0)
+    assert row(inv, "2003", customer)["used_by"] == "alice"
+    assert outcomes(inv) == [("pending", "row_changed", "2003", "alice")]
+
+
 def test_a_user_onboarded_elsewhere_in_voss_is_a_conflict(inv, reload):
     inv.onboard("new.person", SITE_B, number="2002")
     reload(inv, users=USERS + f"new.person,{SITE_C}\n")

@@ -119,9 +119,11 @@ given_elsewhere as (
                 select 1 from pending_at_load as given
                 where given.field = 'used_by' and given.number = held.number
                   and given.node = held.node and lower(given.numkit_value) = lower(held.used_by))
+            -- a number they held before is none VOSS gave them, wherever it lies now (VOSS
+            -- may have carried it along with them to another node)
             and not exists (
                 select 1 from held_was as was
-                where was.number = held.number and was.node = held.node
+                where was.number = held.number
                   and lower(was.used_by) = lower(held.used_by)))
 ),
 user_judged as (

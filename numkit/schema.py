@@ -31,7 +31,7 @@ FIXED_LOOKUPS = ("numkit_snapshot_date", "numkit_latest_load", "numkit_candidate
 # are updated. The digest is schema_digest() of the files of that version. What a database
 # of an older version lacks in its tables is added by sql/migrations/NNNN_*.sql, NNNN being
 # the version that brings it.
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 SCHEMA_DIGESTS = {
     1: "dead0111ada1fdd033d95ae6803f3a4b120a4a9a3b49e3b9449ac35c4fa01842",
     # snapshots keep every column and their nodes, deletions name their load, and
@@ -80,6 +80,9 @@ SCHEMA_DIGESTS = {
     # a Reserved For flag respelled in another case is no change between snapshots
     # (snapshot_number_pairs compares the flags lowered, as it does Used By)
     15: "81a9d7ab32cc17ad06015d4f07e43135468698ca9fccd9c6c27ea8be60e3c4c3",
+    # pending_changes: a field's change keeps the events that changed that field since it
+    # last held the snapshot's value, not every event of its row
+    16: "2597b032249788a4e2142e4de27f95dac8df8341b9e927dcf5ffcde148d85072",
 }
 # What opening a database needs (schema_state).
 NEW, OLDER, STALE, CURRENT = "new", "older", "stale", "current"

@@ -180,10 +180,19 @@ def test_pending_changes_say_who_decided_them_in_the_order_each_first_acted(inv,
     inv.set_status("2002", "Cooling", days=3)
     pending = inv.pending_changes()
     decided = dict(zip(zip(pending["number"], pending["field"]), pending["decided_by"]))
-    # every field of a row counts all the events that touched the row
-    assert decided[("2002", "reserved_for")] == "first.analyst, second.analyst"
-    assert decided[("2002", "status")] == "first.analyst, second.analyst"
+    # a field's change, by who changed that field since it last held VOSS's value: bob's
+    # flag was cleared, so dave's is the second analyst's alone; the status the first's
+    assert decided[("2002", "reserved_for")] == "second.analyst"
+    assert decided[("2002", "status")] == "first.analyst"
     assert decided[("2003", "reserved_for")] == "second.analyst"
+    # a flag changed twice, never back to VOSS's value: both analysts, in the order each acted
+    monkeypatch.setenv(actor.ACTOR_VARIABLE, "second.analyst")
+    inv.reserve_for("2001", "erin")
+    monkeypatch.setenv(actor.ACTOR_VARIABLE, "first.analyst")
+    inv.reserve_for("2001", "frank")
+    pending = inv.pending_changes()
+    decided = dict(zip(zip(pending["number"], pending["field"]), pending["decided_by"]))
+    assert decided[("2001", "reserved_for")] == "second.analyst, first.analyst"
 
 
 def test_a_user_s_pending_change_says_who_decided_it(inv, monkeypatch):

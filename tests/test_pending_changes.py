@@ -94,13 +94,21 @@ def test_deleting_a_user_is_a_user_deleted_and_their_numbers_released(inv):
 
 
 def test_each_change_keeps_its_events_and_the_time_of_the_earliest(inv):
+    """A field's change keeps the events that changed that field (roundtrip: "each pending
+    change keeps the events that made it"), since it last held the snapshot's value."""
     inv.reserve_for("2001", "bob")
     inv.set_status("2001", "Reserved", days=3)
-    changes = inv.pending_changes()
+    inv.reserve_for("2002", "bob")
+    inv.clear_reserved_for("2002")
+    inv.reserve_for("2002", "carol")
     events = inv.events().set_index("event_id")
-    ids = list(changes["event_ids"][0])
-    assert len(ids) == 2 and all(list(ids) == list(e) for e in changes["event_ids"])
-    assert (changes["decided_at"] == events.loc[ids, "at"].min()).all()
+    flagged, set_status, bob, cleared, carol = events.index[-5:]
+    changes = inv.pending_changes().set_index(["number", "field"])
+    assert {key: list(ids) for key, ids in changes["event_ids"].items()} == {
+        ("2001", "reserved_for"): [flagged], ("2001", "status"): [set_status],
+        ("2001", "release_date"): [set_status], ("2002", "reserved_for"): [carol]}
+    for key, ids in changes["event_ids"].items():
+        assert changes.loc[key, "decided_at"] == events.loc[list(ids), "at"].min()
 
 
 def test_assigning_is_the_number_taken_into_use(inv):

@@ -10,7 +10,9 @@
 -- pending) are compared: every change an operation makes is an event, and comparing ten
 -- million untouched rows would only find them equal. Each change keeps the events that
 -- made it, those re-applied by loads included, the time of the earliest (`decided_at`) and
--- who made them (`decided_by`, actors_of).
+-- who made them (`decided_by`, actors_of): a field's change, the events that changed that
+-- field since it last held the snapshot's value (a flag set, cleared and set again was
+-- decided by the last setting); a row added or removed, every event of the row.
 create or replace view pending_changes as
 with latest as (
     select numkit_latest_load() as load_id
@@ -120,6 +122,64 @@ user_changes as (
     full join was_users on was_users.user_key = now_users.user_key
     where now_users.node is distinct from was_users.node
 ),
+-- the fields each event changed on a row it kept at its node (a row added, removed or
+-- carried is the row's change as a whole), and the value it left each in
+field_events as (
+    select since.event_id, since.number, since.after ->> 'node' as node, fields.field,
+           since.after ->> fields.field as value_after
+    from since,
+         (select unnest(['status', 'reserved_for', 'used_by', 'release_date',
+                         'reservation_notes', 'usage', 'description']) as field) as fields
+    where since.number is not null
+      and since.before ->> 'node' = since.after ->> 'node'
+      and case when fields.field in ('reserved_for', 'used_by')
+               then lower(since.before ->> fields.field)
+                    is distinct from lower(since.after ->> fields.field)
+               else (since.before ->> fields.field) is distinct from (since.after ->> fields.field)
+          end
+),
+-- a field's events since it last held the snapshot's value, with those a load re-applied
+-- (all earlier than the events since it)
+field_change_events as (
+    select row_changes.number, row_changes.node, row_changes.field, field_events.event_id
+    from row_changes
+    join field_events
+      on field_events.number = row_changes.number and field_events.node = row_changes.node
+     and field_events.field = row_changes.field
+    where row_changes.kind = 'row_changed'
+    union
+    select row_changes.number, row_changes.node, row_changes.field, unnest(carried.event_ids)
+    from row_changes
+    join carried
+      on carried.number = row_changes.number and carried.node = row_changes.node
+     and carried.field = row_changes.field
+    where row_changes.kind = 'row_changed'
+),
+restored as (
+    select row_changes.number, row_changes.node, row_changes.field,
+           max(field_events.event_id) as event_id
+    from row_changes
+    join field_events
+      on field_events.number = row_changes.number and field_events.node = row_changes.node
+     and field_events.field = row_changes.field
+    where case when row_changes.field in ('reserved_for', 'used_by')
+               then lower(field_events.value_after) is not distinct from lower(row_changes.voss_value)
+               else field_events.value_after is not distinct from row_changes.voss_value end
+    group by all
+),
+field_event_lists as (
+    select field_change_events.number, field_change_events.node, field_change_events.field,
+           list(distinct field_change_events.event_id order by field_change_events.event_id)
+               as event_ids,
+           min(events."at") as decided_at
+    from field_change_events
+    left join restored
+      on restored.number = field_change_events.number and restored.node = field_change_events.node
+     and restored.field = field_change_events.field
+    join events on events.event_id = field_change_events.event_id
+    where field_change_events.event_id > coalesce(restored.event_id, -1)
+    group by all
+),
 row_event_lists as (
     select row_events.number, row_events.node,
            list(distinct row_events.event_id order by row_events.event_id) as event_ids,
@@ -137,8 +197,15 @@ user_event_lists as (
     group by user_events.user_key
 ),
 changes as (
-    select row_changes.*, row_event_lists.decided_at, row_event_lists.event_ids
+    -- a field whose change no event of the row's own kept (a row deleted and added again
+    -- with other values) is said with the row's events
+    select row_changes.*,
+           coalesce(field_event_lists.decided_at, row_event_lists.decided_at) as decided_at,
+           coalesce(field_event_lists.event_ids, row_event_lists.event_ids) as event_ids
     from row_changes
+    left join field_event_lists
+        on field_event_lists.number = row_changes.number
+       and field_event_lists.node = row_changes.node and field_event_lists.field = row_changes.field
     left join row_event_lists
         on row_event_lists.number = row_changes.number and row_event_lists.node = row_changes.node
     union all

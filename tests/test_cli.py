@@ -305,6 +305,16 @@ def test_load_keeps_a_named_extra_column_and_says_how_columns_were_read(tmp_path
             "and hold none now (headers kept as extra: 'Used', 'Relase Date')") in renamed.output
 
 
+def test_load_says_the_nodes_made_from_paths_its_hierarchy_file_lacks(tmp_path):
+    typo = SITE_C.rsplit(".", 1)[0] + ".Site-Z"
+    loaded = run("load", tmp_path / "inv.duckdb", "--numbers", write(tmp_path, "n.csv", NUMBERS),
+                 "--users", write(tmp_path, "u.csv", USERS + f"zoe,{typo}\n"),
+                 "--hierarchy", write(tmp_path, "h.csv", HIERARCHY))
+    assert loaded.exit_code == 0, loaded.output
+    assert (f"  1 node(s) not in the hierarchy file, made from the paths the other files name, "
+            f"without a type: {typo} (users file: 1 row(s))") in loaded.output.splitlines()
+
+
 def test_load_dir_passes_extra_columns_on(tmp_path):
     folder = tmp_path / "export"
     folder.mkdir()

@@ -460,6 +460,31 @@ def test_a_load_says_which_column_its_numbers_file_lacks_and_the_values_it_empti
     assert numkit.connect().load(write(tmp_path, "n5.csv", bare), as_of=AS_OF).emptied == {}
 
 
+def test_a_load_names_the_nodes_its_hierarchy_file_lacks_that_the_other_files_name(inv, tmp_path):
+    """Every path a file names is a node, so a site mistyped in the users file (`Site-Z`)
+    becomes a node without a type, which no check faults: said when a hierarchy file is
+    given, which should have had it; a load without one makes nodes from paths as usual."""
+    typo = SITE_A.rsplit(".", 1)[0] + ".Site-Z"
+    hierarchy = write(tmp_path, "h.csv", HIERARCHY)
+    report = inv.load(write(tmp_path, "n.csv", NUMBERS + f"5001,{typo},Available,,,\n"),
+                      users=write(tmp_path, "u.csv", USERS + f"zoe,{typo}\nzak,{typo}\n"),
+                      hierarchy=hierarchy, as_of=AS_OF)
+    assert report.unlisted_nodes == [(typo, 2, 1)]
+    assert report.describe_unlisted_nodes() == (
+        "1 node(s) not in the hierarchy file, made from the paths the other files name, "
+        f"without a type: {typo} (numbers file: 1 row(s), users file: 2 row(s))")
+    assert inv.sql(f"select type from nodes where node = '{typo}'")["type"].tolist() == [None]
+    # known now: the next load with the same files names it no more; nor one without
+    # a hierarchy file, whose new paths are nodes by design
+    again = inv.load(tmp_path / "n.csv", users=tmp_path / "u.csv", hierarchy=hierarchy,
+                     as_of="2026-11-30")
+    assert again.unlisted_nodes == [] and again.describe_unlisted_nodes() is None
+    other = SITE_A.rsplit(".", 1)[0] + ".Site-Y"
+    without = inv.load(write(tmp_path, "n2.csv", NUMBERS + f"5002,{other},Available,,,\n"),
+                       as_of="2026-12-01")
+    assert without.unlisted_nodes == []
+
+
 def test_a_folder_role_file_is_found_whatever_the_case_of_its_name(tmp_path):
     from numkit.loading.snapshots import load_folder
     folder = export_folder(tmp_path, {"Numbers.CSV": NUMBERS, "USERS.csv": USERS,

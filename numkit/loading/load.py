@@ -85,6 +85,9 @@ class LoadReport:
     # optional columns the numbers file lacks whose values rows held before the load, as
     # {header as VOSS writes it: rows}: the load emptied them (describe_emptied)
     emptied: dict = field(default_factory=dict)
+    # paths the numbers and users files name that the hierarchy file given with them does
+    # not have, nor the inventory, as [(node, users, numbers)]: made nodes without a type
+    unlisted_nodes: list = field(default_factory=list)
 
     def describe_repeat(self):
         """One line when the load repeated the snapshot before it; None otherwise."""
@@ -111,6 +114,17 @@ class LoadReport:
         return (f"no {' / '.join(self.emptied)} column in the numbers file: {'; '.join(said)}"
                 f"{kept}. If the export has it under another name, rename that header and "
                 "load again after `numkit forget-snapshot DB`")
+
+    def describe_unlisted_nodes(self):
+        """One line naming the nodes the load made from paths its hierarchy file does not
+        have (most often a mistyped path); None when it made none."""
+        if not self.unlisted_nodes:
+            return None
+        named = [f"{node} (" + ", ".join(f"{what} file: {count} row(s)" for what, count in
+                                         (("numbers", numbers), ("users", users)) if count) + ")"
+                 for node, users, numbers in self.unlisted_nodes]
+        return (f"{len(named)} node(s) not in the hierarchy file, made from the paths the other "
+                f"files name, without a type: {names_listed(named)}")
 
     def describe_reconciliation(self):
         """One line: what became of the changes pending before the load."""
@@ -631,6 +645,8 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
             "(select lower(username) from valid_users) order by lower(username)").fetchall()
         ] if _users_kept_as_last_loaded(con) else []
         emptied = _values_emptied(con, staged["numbers"])
+        unlisted = (con.execute(statement("load/nodes_not_in_hierarchy")).fetchall()
+                    if hierarchy is not None else [])
         load_id, outcomes = _write(con, as_of, files, users is not None, hierarchy is not None,
                                    pending, rewrite_all, by_lines)
         report = LoadReport(
@@ -650,6 +666,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
                             "extra": list(staged[role].extras)}
                      for role in REPORTED_ORDER if role in staged},
             pending=pending, changed_lines=staged["numbers"].changed_lines, emptied=emptied,
+            unlisted_nodes=[tuple(row) for row in unlisted],
             **outcomes.__dict__)
         con.execute(
             "update loads set numbers = $n, users = $u, nodes = $nodes, rejected = $r, "

@@ -223,6 +223,9 @@ def _check(con, role, staged):
                         "shortened(value), reason from refused_lines", found)
         finally:
             con.unregister("refused_lines")
+    if role == "numbers":
+        con.execute("set variable numkit_status_read = $read",
+                    {"read": "status" in staged.headers})
     checks = statement(f"load/{role}_problems").strip().rstrip(";")
     con.execute("insert into load_problems "
                 "select $role, $file, problems.row, coalesce(headers.header, problems.\"column\"), "

@@ -129,6 +129,9 @@ select _row, 'release_date', release_date_raw, 'not a date: YYYY-MM-DD'
 from checked_numbers where release_date_raw is not null
 union all
 select _row, 'used_by', used_by, 'used_by is set but the status is ' || status
+       -- a file without the column reads every row as Available: that is the cause to name
+       || case when getvariable('numkit_status_read') then ''
+               else ' (the file has no Status column: every row reads as Available)' end
 from checked_numbers where used_by is not null and status <> 'Used'
 union all
 -- active after the load: its users file's, or without one the users kept as they are

@@ -300,7 +300,12 @@ class Inventory:
         number = single_number(number)
         rows = self.con.execute(statement("number_rows"), {"number": number}).df()
         if rows.empty:
-            raise UnknownNumber(f"no row in the inventory holds number {number}")
+            # the same digits written otherwise (`+` or leading zeros): likely what was meant
+            alike = [row["number"] for row in self.store.rows(
+                "select distinct number from numbers where number_order = number_value($n) "
+                "order by number limit 3", {"n": number})]
+            meant = f"; did you mean {' or '.join(alike)}?" if alike else ""
+            raise UnknownNumber(f"no row in the inventory holds number {number}{meant}")
         return rows
 
     @reads

@@ -373,6 +373,10 @@ def test_a_deleted_user_is_said_deleted_with_the_date(sample_file):
 
 @pytest.mark.parametrize("args, error", [
     (("number", "{db}", "9999"), "Error: no row in the inventory holds number 9999"),
+    (("number", "{db}", "441134960000"), "Error: no row in the inventory holds number "
+                                         "441134960000; did you mean +441134960000?"),
+    (("next", "{db}", "jdoe", "site-b"), f"Error: no node 'site-b' in the hierarchy; did you "
+                                         f"mean {SITE_B}?"),
     (("why", "{db}", "9999", "jdoe", SITE_B), "Error: no row in the inventory holds number 9999"),
     (("why", "{db}", "1002", "jdoe", "Nowhere"), "Error: no node 'Nowhere' in the hierarchy"),
     (("next", "{db}", "jdoe", "Nowhere"), "Error: no node 'Nowhere' in the hierarchy"),

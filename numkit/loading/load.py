@@ -86,7 +86,8 @@ class LoadReport:
     # {header as VOSS writes it: rows}: the load emptied them (describe_emptied)
     emptied: dict = field(default_factory=dict)
     # paths the numbers and users files name that the hierarchy file given with them does
-    # not have, nor the inventory, as [(node, users, numbers)]: made nodes without a type
+    # not have, nor the inventory, as [(node, users, number rows)] at each after the load:
+    # nodes made without a type
     unlisted_nodes: list = field(default_factory=list)
 
     def describe_repeat(self):
@@ -648,10 +649,9 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
             "(select lower(username) from valid_users) order by lower(username)").fetchall()
         ] if _users_kept_as_last_loaded(con) else []
         emptied = _values_emptied(con, staged["numbers"])
-        unlisted = (con.execute(statement("load/nodes_not_in_hierarchy")).fetchall()
-                    if hierarchy is not None else [])
         load_id, outcomes = _write(con, as_of, files, users is not None, hierarchy is not None,
                                    pending, rewrite_all, by_lines)
+        unlisted = _unlisted_nodes(con) if hierarchy is not None else []
         report = LoadReport(
             load_id=load_id, as_of=as_of,
             numbers=con.execute("select count(*) from numbers").fetchall()[0][0],
@@ -669,7 +669,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
                             "extra": list(staged[role].extras)}
                      for role in REPORTED_ORDER if role in staged},
             pending=pending, changed_lines=staged["numbers"].changed_lines, emptied=emptied,
-            unlisted_nodes=[tuple(row) for row in unlisted],
+            unlisted_nodes=unlisted,
             **outcomes.__dict__)
         con.execute(
             "update loads set numbers = $n, users = $u, nodes = $nodes, rejected = $r, "
@@ -696,6 +696,16 @@ def _values_emptied(con, staged):
     held = con.execute(statement("load/optional_values_held")).df().iloc[0]
     return {written_header("numbers", column): int(held[column])
             for column in missing if held[column]}
+
+
+def _unlisted_nodes(con):
+    """LoadReport.unlisted_nodes: the nodes a file names that the hierarchy file given with
+    it lacks (load/nodes_not_in_hierarchy), each with the users and number rows at it once
+    the load is written."""
+    if not con.execute("select exists (select 1 from unlisted_nodes)").fetchall()[0][0]:
+        return []
+    return [(node, users, numbers) for node, users, numbers
+            in con.execute(statement("load/unlisted_node_rows")).fetchall() if users or numbers]
 
 
 def _repeated_load(con, load_id, as_of, files):
@@ -869,6 +879,8 @@ def _write_nodes(con, hierarchy_given, written_by):
     """The hierarchy after the load (load/new_nodes), written by the statement `written_by`,
     and what is derived from it."""
     con.execute(statement("load/new_nodes"), {"hierarchy_given": hierarchy_given})
+    if hierarchy_given:     # before the nodes are written: those known before are no news
+        con.execute(statement("load/nodes_not_in_hierarchy"))
     con.execute(statement(written_by))
     refresh_derived(con)
 

@@ -1,14 +1,9 @@
--- Paths the numbers and users files name that neither the hierarchy file loaded with them
--- nor the inventory has. Each becomes a node without a type (every path a file names is a
--- node), most often a site's path mistyped in one file: the load report names them, with
--- how many rows of each file name them.
-select node,
-       count(*) filter (where role = 'users') as users,
-       count(*) filter (where role = 'numbers') as numbers
-from (select node, 'numbers' as role from valid_numbers
-      union all
-      select node, 'users' from load_users)
+-- The nodes a load given a hierarchy file makes that neither the file nor the inventory
+-- has: made from the paths the numbers and users files name (every path a file names is a
+-- node), without a type, most often a site's path mistyped in one file. Read from the
+-- hierarchy after the load (new_nodes, a few thousand rows) before it is written; the load
+-- report names them (loading/load.py, LoadReport.unlisted_nodes).
+create or replace temp table unlisted_nodes as
+select node from new_nodes
 where node not in (select node from valid_hierarchy)
-  and node not in (select node from nodes)
-group by node
-order by node;
+  and node not in (select node from nodes);

@@ -407,9 +407,8 @@ def say_loaded(report, problems_file=None, headers_as_in=None):
     else:
         for line in report.describe_columns():      # headers as written in the export
             say(f"  {visible(line)}")
-    for warning in (report.describe_emptied(), report.describe_unlisted_nodes()):
-        if warning:
-            say(f"  {visible(warning)}")
+    for warning in report.warnings():
+        say(f"  {visible(warning)}")
     say(f"  {report.describe_reconciliation()}")
     repeat = report.describe_repeat()
     if repeat:

@@ -127,6 +127,12 @@ class LoadReport:
         return (f"{len(named)} node(s) not in the hierarchy file, made from the paths the other "
                 f"files name, without a type: {names_listed(named)}")
 
+    def warnings(self):
+        """The lines of what a load did that no check could fault but an analyst must see:
+        describe_emptied, describe_unlisted_nodes (those that apply)."""
+        return [line for line in (self.describe_emptied(), self.describe_unlisted_nodes())
+                if line]
+
     def describe_reconciliation(self):
         """One line: what became of the changes pending before the load."""
         return "pending changes: " + reconcile.Outcomes(

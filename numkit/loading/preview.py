@@ -74,9 +74,7 @@ class LoadPlan:
                  f"{self.report.nodes} nodes after it"]
         if self.deleted_users:
             lines.append(self.report.describe_deleted_users())
-        for warning in (self.report.describe_emptied(), self.report.describe_unlisted_nodes()):
-            if warning:
-                lines.append(warning)
+        lines.extend(self.report.warnings())
         dropped = self.user_changes[(self.user_changes["change"] == "removed") & ~self.user_changes["recorded_as_deleted"]]
         if len(dropped):
             lines.append(f"{len(dropped)} user(s) that existed only in numkit dropped: "

@@ -229,13 +229,11 @@ class OverviewPanel(w.VBox):
             self._refused(error)
             return None
         deleted = report.describe_deleted_users()
-        warnings = [line for line in (report.describe_emptied(), report.describe_unlisted_nodes())
-                    if line]
         order = report.describe_order()
         self.load_result.value = "".join(
             note(kind, line) for kind, line in
             [("ok", str(report))] + ([("warning", deleted)] if deleted else [])
-            + [("warning", line) for line in warnings]
+            + [("warning", line) for line in report.warnings()]
             + [("info", report.describe_reconciliation())]
             + [("info", line) for line in report.describe_columns()]
             + ([("warning" if report.not_compacted else "info", order)] if order else []))

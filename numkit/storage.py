@@ -43,6 +43,9 @@ HOLD_AT_MOST = 2.0
 # After holding the file that long it waits this long before opening it again: longer than a
 # waiting process's pause between attempts (see _open), so that process gets its turn.
 STAND_ASIDE = 0.3
+# How long the interpreter's exit waits for a lingering timer's thread to end: its longest
+# work is closing the file (a checkpoint after a write).
+LET_GO_AT_EXIT_WITHIN = 30.0
 # Rows per row group written through numkit (DuckDB's default is 122,880): a question
 # about one site reads whole row groups, and a site with its customer's pool is some
 # 20,000 rows (the measured effect: benchmarks/README.md, "Row groups of 32,768 rows").
@@ -146,12 +149,38 @@ def _open(path, read_only, wait=0.0, host=None, group_rows=ROW_GROUP_ROWS):
 
 
 _open_stores = weakref.WeakSet()
+# Every lingering timer, held here until its thread has ended and a later timer (or the
+# interpreter's exit) lets it go: a timer holds its store, and were the timer's thread the
+# last to hold it, the store would be freed there, its DuckDB instance with it (_let_all_go).
+_linger_timers = set()
+_linger_timers_lock = threading.Lock()
+
+
+def _keep_linger_timer(timer):
+    with _linger_timers_lock:
+        ended = {kept for kept in _linger_timers if not kept.is_alive()}
+        _linger_timers.difference_update(ended)
+        _linger_timers.add(timer)
+    del ended   # freed here, in the thread that starts timers, not in a timer's
 
 
 @atexit.register
 def _let_all_go():
-    """Close every connection before the interpreter shuts down: a lingering timer's thread
-    closing one while the interpreter stops it would abort the process."""
+    """Let every lingering timer's thread end and close every connection before the
+    interpreter shuts down. A DuckDB connection closed or freed in another thread while the
+    interpreter stops that thread aborts the process ("FATAL: exception not rethrown", exit
+    134, after the command had done its work): DuckDB lets go of Python while it closes, and
+    a thread that takes Python back during the shutdown is unwound inside DuckDB. So each
+    timer is stopped and its thread waited for (at most the close it may be running), and
+    the timers, with any inventory only they still held, are freed here."""
+    with _linger_timers_lock:
+        timers = list(_linger_timers)
+        _linger_timers.clear()
+    for timer in timers:
+        timer.cancel()
+    for timer in timers:
+        timer.join(timeout=LET_GO_AT_EXIT_WITHIN)
+    del timers
     for store in list(_open_stores):
         if store._lock.acquire(timeout=5):
             try:
@@ -300,7 +329,9 @@ class Storage:
             self._reopen_after = time.monotonic() + STAND_ASIDE
             return
         self._lingering = threading.Timer(LINGER, self._idle)
+        self._lingering.name = "numkit-linger"
         self._lingering.daemon = True
+        _keep_linger_timer(self._lingering)
         self._lingering.start()
 
     def _idle(self):

@@ -4,7 +4,9 @@ half an operation, and a writer kept waiting too long gets InventoryLocked."""
 import logging
 import subprocess
 import sys
+import threading
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -157,3 +159,48 @@ def test_a_connection_of_ones_own_in_the_same_process_is_named(database):
     finally:
         own.close()
     assert numkit.connect(database).next_available("someone", "sys.hcs.Prov-1.Cust-1.Site-B")
+
+
+def test_an_inventory_its_caller_dropped_is_freed_outside_the_timers_thread(database):
+    """A lingering timer holds its inventory's store; were its thread the last to hold it, the
+    store (its DuckDB instance with it) would be freed in that thread, and a process exiting
+    meanwhile aborts (the next test). The timer is kept until a later one, or the exit, lets
+    it go in the thread that runs the operations."""
+    freed_in = []
+    inv = numkit.connect(database)
+    inv.sql("select count(*) from numbers")
+    weakref.finalize(inv.store, lambda: freed_in.append(threading.current_thread().name))
+    del inv
+    time.sleep(numkit.storage.LINGER + 0.5)     # the timer has fired and its thread ended
+    assert not any(thread.name == "numkit-linger" for thread in threading.enumerate())
+    other = numkit.connect(database, read_only=True)
+    other.sql("select count(*) from numbers")   # starts a timer, which lets the ended one go
+    other.close()
+    assert freed_in == [threading.main_thread().name]
+
+
+EXITING_AS_THE_TIMER_ENDS = """
+import sys, time
+import numkit
+inv = numkit.connect(sys.argv[1], read_only=True)
+inv.sql("select count(*) from numbers")
+del inv
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_a_process_exiting_as_a_lingering_timer_ends_exits_cleanly(database, tmp_path):
+    """The exit that used to abort (exit 134, "FATAL: exception not rethrown") about half
+    the time on this machine when it came a few milliseconds after a timer let its file go:
+    the timer's thread was freeing the dropped inventory's DuckDB instance as the
+    interpreter stopped it."""
+    script = tmp_path / "exiting.py"
+    script.write_text(EXITING_AS_THE_TIMER_ENDS)
+    aborted = []
+    for step in range(24):
+        sleep = numkit.storage.LINGER + step * 0.0005
+        run = subprocess.run([sys.executable, str(script), str(database), str(sleep)],
+                             capture_output=True, text=True, timeout=120)
+        if run.returncode != 0:
+            aborted.append((sleep, run.returncode, run.stderr.strip()[-200:]))
+    assert aborted == []

@@ -5,6 +5,15 @@ class NumkitError(Exception):
     """Base of every error numkit raises on purpose."""
 
 
+def did_you_mean(names, at_most=3):
+    """What a refusal of a mistyped name adds: "did you mean A or B?" for the names it may
+    mean (the first `at_most`, then "or …"); empty when there are none."""
+    if not names:
+        return ""
+    more = " or …" if len(names) > at_most else ""
+    return f"did you mean {' or '.join(names[:at_most])}{more}?"
+
+
 class LoadError(NumkitError):
     """An inventory export has problems; nothing was loaded.
 

@@ -8,7 +8,7 @@ import json
 from . import handoff
 from .arguments import parse_date, row_limit, whole_days
 from .codes import NODE_TYPES, canonical_spelling
-from .errors import InvalidOperation, UnknownNode, UnknownNumber, UnknownUser
+from .errors import InvalidOperation, UnknownNode, UnknownNumber, UnknownUser, did_you_mean
 from .frames import frame, short_frame
 from .loading import forget, load, preview, reconcile
 from .numbering import parse_numbers, single_number
@@ -142,11 +142,10 @@ class Inventory:
         literal = "" if node is None else str(node)
         meant = [row["node"] for row in self.store.rows(
             "select node from nodes where lower(node) = lower($n) "
-            "or lower(node) like '%.' || lower($tail) escape '\\' order by node limit 4",
-            {"n": literal, "tail": literal.replace("\\", "\\\\").replace("%", "\\%")
-                                          .replace("_", "\\_")})] if literal else []
-        hint = f"; did you mean {' or '.join(meant[:3])}{' or …' if len(meant) > 3 else ''}?"
-        raise UnknownNode(f"no node {node!r} in the hierarchy" + (hint if meant else ""))
+            "or ends_with(lower(node), '.' || lower($n)) order by node limit 4",
+            {"n": literal})] if literal else []
+        hint = did_you_mean(meant)
+        raise UnknownNode(f"no node {node!r} in the hierarchy" + (f"; {hint}" if hint else ""))
 
     @reads
     def active_user(self, username):
@@ -304,8 +303,9 @@ class Inventory:
             alike = [row["number"] for row in self.store.rows(
                 "select distinct number from numbers where number_order = number_value($n) "
                 "order by number limit 3", {"n": number})]
-            meant = f"; did you mean {' or '.join(alike)}?" if alike else ""
-            raise UnknownNumber(f"no row in the inventory holds number {number}{meant}")
+            hint = did_you_mean(alike)
+            raise UnknownNumber(f"no row in the inventory holds number {number}"
+                                + (f"; {hint}" if hint else ""))
         return rows
 
     @reads

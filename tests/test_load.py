@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 import numkit
-from numkit.schema import index_files
+from numkit.loading.sources import HEADERS, REQUIRED
+from numkit.schema import index_files, statement
 
 from conftest import (AS_OF, CUST1, CUST2, HIERARCHY, NUMBERS, SITE_A, SITE_B, USERS, export_folder,
                       export_folder_without, records, write)
@@ -458,6 +459,15 @@ def test_a_load_says_which_column_its_numbers_file_lacks_and_the_values_it_empti
         f"({before:,} had another status before this load); 3 row(s) held a Reserved For")
     # into an empty inventory nothing is emptied, whatever the file lacks
     assert numkit.connect().load(write(tmp_path, "n5.csv", bare), as_of=AS_OF).emptied == {}
+
+
+def test_every_optional_column_of_the_numbers_file_is_counted_before_a_load_that_lacks_it(inv):
+    """What a load says it emptied is counted by load/optional_values_held, one column per
+    optional header of the numbers file: a header added to one and not the other would go
+    unsaid, or fail the load that lacks it."""
+    held = inv.con.execute(statement("load/optional_values_held")).df()
+    optional = [column for column in HEADERS["numbers"] if column not in REQUIRED["numbers"]]
+    assert sorted(held.columns) == sorted(optional)
 
 
 def test_a_load_names_the_nodes_its_hierarchy_file_lacks_that_the_other_files_name(inv, tmp_path):

@@ -139,6 +139,9 @@ def test_the_report_keeps_changes_decided_more_than_a_week_before_as_of(inv):
     assert "event_ids" not in waiting.columns      # a list: no spreadsheet cell holds it
     assert "decided in numkit over a week ago, not yet in VOSS: 1" in reports.summary_lines(
         data.counts)[-2]
+    # the three decisions as the overview panel counts them: rows, users, changed fields
+    assert ("decisions not yet in VOSS: 3 (3 number row(s), 0 user(s); 3 pending change(s))"
+            in reports.summary_lines(data.counts)[-3])
 
 
 def test_the_report_lists_the_last_load_s_conflicts(inv, tmp_path):

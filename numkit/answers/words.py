@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..codes import AVAILABLE, COOLING, NODE_TYPES, RESERVED
+from ..errors import did_you_mean
 from ..labels import node_labels
 
 
@@ -118,8 +119,8 @@ def person(inv, username):
 
 def unknown_name_words(like):
     """What is said of a username nothing holds, with the names it may mean (names_like)."""
-    meant = f" (did you mean {' or '.join(like)}?)" if like else ""
-    return f"no user, deletion or Reserved For flag has that name{meant}"
+    hint = did_you_mean(like)
+    return "no user, deletion or Reserved For flag has that name" + (f" ({hint})" if hint else "")
 
 
 class People:

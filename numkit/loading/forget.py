@@ -33,23 +33,13 @@ def forget_latest_snapshot(inv):
                                {"id": load_id}).fetchall()[0][0]:
                 raise InvalidOperation(f"snapshot {load_id} was loaded by an earlier numkit, which "
                                        "did not keep all of it: it cannot be forgotten")
-        # counted by operation (one cleanup clearing 38 flags is one; an onboarding logs its
-        # assignments too), then the events they made, by kind
-        made = con.execute(
-            "select action, count(*), count(distinct operation_id) over () from events "
-            "where operation_id > (select max(operation_id) from events where action = 'load' "
-            "                      and (after ->> 'load_id')::bigint = $latest) "
-            "and action not in (select unnest($not_lost)) "
-            "group by action, operation_id order by action",
-            {"latest": latest, "not_lost": list(NOT_LOST)}).fetchall()
+        made = con.execute(statement("operations_after_load"),
+                           {"latest": latest, "not_lost": list(NOT_LOST)}).fetchall()
         if made:
-            events = {}
-            for action, count, _ in made:
-                events[action] = events.get(action, 0) + count
+            kinds = ", ".join(f"{action} {events}" for action, events, _ in made)
             raise InvalidOperation(
                 f"snapshot {latest} (as of {latest_as_of}) has {made[0][2]} operation(s) made "
-                f"after it (their events: "
-                f"{', '.join(f'{action} {count}' for action, count in events.items())}); "
+                f"after it (their events: {kinds}); "
                 "forgetting it would lose them (load a new snapshot instead)")
         con.execute("set variable numkit_latest_load = $id", {"id": latest})
         con.execute("set variable numkit_previous_load = $id", {"id": previous})

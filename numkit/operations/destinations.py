@@ -3,7 +3,7 @@ user's customer (docs/rules.md, "Short node names")."""
 
 import pandas as pd
 
-from ..errors import InvalidOperation, UnknownNode
+from ..errors import InvalidOperation, UnknownNode, did_you_mean
 from ..arguments import user_keys
 from .batch_rows import statement_rows
 
@@ -71,7 +71,7 @@ def _refusal(mover, name, taken, found):
                                 f"{_listed(taken)}; write more of the path")
     near = [row["node"] for row in found if row["in_customer"]]
     elsewhere = [row["node"] for row in found if not row["in_customer"]]
-    hints = ([f"did you mean {_listed(near)}?"] if near else []) + (
+    hints = ([did_you_mean(near, NAMED_AT_MOST)] if near else []) + (
         [f"{_listed(elsewhere)} {'is' if len(elsewhere) == 1 else 'are'} under another customer"]
         if elsewhere else [])
     return UnknownNode(f"no node {name!r} {where}; {'; '.join(hints)}")

@@ -171,10 +171,23 @@ def summary_counts(tables, trend=True, pending=None):
         "running_out": (list(zip(running["node"], running["weeks_to_alert"])) if trend
                         else None),
         "pending_decisions": 0 if pending is None else pending["rows"] + pending["users"],
+        # what they are, as the overview panel says them beside their changed fields
+        "pending_parts": None if pending is None else (pending["rows"], pending["users"],
+                                                       pending["changes"]),
         "used_out_of_sight": len(tables["used_out_of_sight"]),
         "inactive_reservations": len(tables["inactive_reservations"]),
         "users_without_numbers": len(tables["users_without_numbers"]),
     }
+
+
+def pending_parts_words(parts):
+    """" (2 number row(s), 1 user(s); 5 pending change(s))": what the decisions not yet in
+    VOSS are, in the overview panel's words for the same pending changes (one per field
+    changed); empty without any."""
+    if not parts or not any(parts):
+        return ""
+    rows, users, fields = parts
+    return f" ({rows} number row(s), {users} user(s); {fields} pending change(s))"
 
 
 def summary_lines(counts, figures=None):
@@ -197,7 +210,8 @@ def summary_lines(counts, figures=None):
         running_out_line(counts["running_out"]),
         "since the last snapshot: " + counts["changes"],
         data_quality_line(counts),
-        f"decisions not yet in VOSS: {counts['pending_decisions']}{pending}",
+        f"decisions not yet in VOSS: {counts['pending_decisions']}"
+        f"{pending_parts_words(counts.get('pending_parts'))}{pending}",
         f"decided in numkit over a week ago, not yet in VOSS: {counts['not_yet_in_voss']}",
         f"conflicts at the last load: {counts['conflicts']}",
     ]

@@ -315,6 +315,15 @@ def test_load_says_the_nodes_made_from_paths_its_hierarchy_file_lacks(tmp_path):
             f"without a type: {typo} (users file: 1 row(s))") in loaded.output.splitlines()
 
 
+
+def test_load_without_a_hierarchy_file_says_the_nodes_left_without_a_type(tmp_path):
+    loaded = run("load", tmp_path / "inv.duckdb", "--numbers", write(tmp_path, "n.csv", NUMBERS),
+                 "--users", write(tmp_path, "u.csv", USERS))
+    assert loaded.exit_code == 0, loaded.output
+    assert any(line.startswith("  no hierarchy file: ") and line.endswith("(--hierarchy)")
+               for line in loaded.output.splitlines()), loaded.output
+
+
 def test_load_dir_passes_extra_columns_on(tmp_path):
     folder = tmp_path / "export"
     folder.mkdir()

@@ -10,7 +10,7 @@ import numkit
 from numkit.loading.sources import HEADERS, REQUIRED
 from numkit.schema import index_files, statement
 
-from conftest import (AS_OF, CUST1, CUST2, HIERARCHY, NUMBERS, SITE_A, SITE_B, USERS, export_folder,
+from conftest import (AS_OF, CUST1, CUST2, HIERARCHY, NUMBERS, SITE_A, SITE_B, SITE_D, USERS, export_folder,
                       export_folder_without, records, write)
 
 
@@ -493,6 +493,32 @@ def test_a_load_names_the_nodes_its_hierarchy_file_lacks_that_the_other_files_na
     without = inv.load(write(tmp_path, "n2.csv", NUMBERS + f"5002,{other},Available,,,\n"),
                        as_of="2026-12-01")
     assert without.unlisted_nodes == []
+    # ... but it says that nodes have no type: the one made before and the one it made
+    nodes = inv.sql("select count(*) as n from nodes")["n"][0]
+    assert without.untyped_nodes == (2, nodes)
+
+
+def test_a_load_without_a_hierarchy_file_says_the_nodes_it_leaves_without_a_type(tmp_path):
+    """A first load without the hierarchy export makes every node from the paths, without a
+    type: numkit then knows no customer, so a move between customers is not refused (as the
+    rules say for a customer unknown), which no check faults: the load says it."""
+    inv = numkit.connect()
+    report = inv.load(write(tmp_path, "n.csv", NUMBERS), users=write(tmp_path, "u.csv", USERS),
+                      as_of=AS_OF)
+    nodes = inv.sql("select count(*) as n from nodes")["n"][0]
+    assert report.untyped_nodes == (nodes, nodes)
+    assert report.describe_untyped_nodes() in report.warnings()
+    assert report.describe_untyped_nodes().startswith(
+        f"no hierarchy file: {nodes} of the {nodes} nodes have no type, so numkit knows no "
+        "customer or site for them: a move from one customer to another is not refused there")
+    mover = inv.sql(f"select username from users where node = '{SITE_A}' limit 1")["username"][0]
+    assert inv.preview_moves([(mover, SITE_D)])["conflict"].isna().all()
+    # the hierarchy loaded, every node has a type: nothing said, and the move is refused
+    typed = inv.load(tmp_path / "n.csv", users=tmp_path / "u.csv",
+                     hierarchy=write(tmp_path, "h.csv", HIERARCHY), as_of="2026-11-30")
+    assert typed.untyped_nodes is None and typed.describe_untyped_nodes() is None
+    assert inv.load(tmp_path / "n.csv", as_of="2026-12-01").untyped_nodes is None
+    assert inv.preview_moves([(mover, SITE_D)])["conflict"].notna().any()
 
 
 def test_a_folder_role_file_is_found_whatever_the_case_of_its_name(tmp_path):

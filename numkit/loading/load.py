@@ -89,6 +89,8 @@ class LoadReport:
     # not have, nor the inventory, as [(node, users, number rows)] at each after the load:
     # nodes made without a type
     unlisted_nodes: list = field(default_factory=list)
+    # a load without a hierarchy file, after which nodes have no type: (untyped, all nodes)
+    untyped_nodes: tuple | None = None
 
     def describe_repeat(self):
         """One line when the load repeated the snapshot before it; None otherwise."""
@@ -127,11 +129,25 @@ class LoadReport:
         return (f"{len(named)} node(s) not in the hierarchy file, made from the paths the other "
                 f"files name, without a type: {names_listed(named)}")
 
+    def describe_untyped_nodes(self):
+        """One line when a load without a hierarchy file leaves nodes without a type (every
+        node, when no hierarchy file was ever loaded): their customers and sites are unknown,
+        which no check faults; None otherwise."""
+        if not self.untyped_nodes:
+            return None
+        untyped, nodes = self.untyped_nodes
+        return (f"no hierarchy file: {untyped:,} of the {nodes:,} nodes have no type, so numkit "
+                "knows no customer or site for them: a move from one customer to another is not "
+                "refused there, utilization by level leaves them out and the report's tables by "
+                "customer and by site count them under none; load the hierarchy export with the "
+                "other files (--hierarchy)")
+
     def warnings(self):
         """The lines of what a load did that no check could fault but an analyst must see:
-        describe_emptied, describe_unlisted_nodes (those that apply)."""
-        return [line for line in (self.describe_emptied(), self.describe_unlisted_nodes())
-                if line]
+        describe_emptied, describe_unlisted_nodes, describe_untyped_nodes (those that
+        apply)."""
+        return [line for line in (self.describe_emptied(), self.describe_unlisted_nodes(),
+                                  self.describe_untyped_nodes()) if line]
 
     def describe_reconciliation(self):
         """One line: what became of the changes pending before the load."""
@@ -658,6 +674,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
         load_id, outcomes = _write(con, as_of, files, users is not None, hierarchy is not None,
                                    pending, rewrite_all, by_lines)
         unlisted = _unlisted_nodes(con) if hierarchy is not None else []
+        untyped = _untyped_nodes(con) if hierarchy is None else None
         report = LoadReport(
             load_id=load_id, as_of=as_of,
             numbers=con.execute("select count(*) from numbers").fetchall()[0][0],
@@ -675,7 +692,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
                             "extra": list(staged[role].extras)}
                      for role in REPORTED_ORDER if role in staged},
             pending=pending, changed_lines=staged["numbers"].changed_lines, emptied=emptied,
-            unlisted_nodes=unlisted,
+            unlisted_nodes=unlisted, untyped_nodes=untyped,
             **outcomes.__dict__)
         con.execute(
             "update loads set numbers = $n, users = $u, nodes = $nodes, rejected = $r, "
@@ -712,6 +729,13 @@ def _unlisted_nodes(con):
         return []
     return [(node, users, numbers) for node, users, numbers
             in con.execute(statement("load/unlisted_node_rows")).fetchall() if users or numbers]
+
+
+def _untyped_nodes(con):
+    """LoadReport.untyped_nodes: (nodes without a type, all nodes) after a load without a
+    hierarchy file (load/untyped_nodes), None when every node that matters has a type."""
+    untyped, nodes = con.execute(statement("load/untyped_nodes")).fetchall()[0]
+    return (untyped, nodes) if untyped else None
 
 
 def _repeated_load(con, load_id, as_of, files):

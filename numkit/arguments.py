@@ -13,8 +13,11 @@ def parse_date(value, what="date"):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
+        # a time after the date is dropped; anything else after it is not a date
+        return (dt.date.fromisoformat(text) if len(text) <= 10
+                else dt.datetime.fromisoformat(text).date())
     except ValueError:
         raise InvalidOperation(f"{what} {value!r} is not a date (YYYY-MM-DD)") from None
 

@@ -133,6 +133,18 @@ def test_a_problem_in_a_changed_line_is_reported_by_its_row_in_the_file(tmp_path
     assert kept == expected
 
 
+def test_a_date_followed_by_other_text_in_a_changed_line_is_not_a_date(tmp_path, monkeypatch):
+    """`2026-11-30 (ext to 2027-01-31)` kept its date and dropped the rest, with exit 0: a
+    reservation ending months early. Only a time may follow a date."""
+    rows = base_rows()
+    rows[20] = rows[20].replace("Available,,,,", "Cooling,,,2026-11-30 (ext to 2027-01-31),")
+    (by_lines, kept), (whole, expected) = both_ways(tmp_path, monkeypatch, numbers_text(rows))
+    assert isinstance(by_lines, numkit.LoadError) and both_ways.checked_by_lines
+    assert by_lines.problems[["row", "column", "value"]].values.tolist() == [
+        [22, "Release Date", "2026-11-30 (ext to 2027-01-31)"]]
+    assert kept == expected
+
+
 @pytest.mark.parametrize("change", ["user left", "line twice", "same number and node",
                                     "same number on the path"])
 def test_a_kept_line_that_now_clashes_is_reported_as_reading_the_whole_file_reports_it(

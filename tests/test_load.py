@@ -32,6 +32,14 @@ def test_voss_headers_in_any_case_and_spacing(make_inventory):
                        "release_date": dt.date(2026, 12, 1)}]
 
 
+def test_a_snapshot_date_followed_by_other_text_is_not_a_date(inv, tmp_path):
+    """A time after the date is dropped, anything else refused (it was cut off unread)."""
+    numbers = write(tmp_path, "n.csv", NUMBERS)
+    with pytest.raises(numkit.InvalidOperation, match="'2026-11-23 garbage' is not a date"):
+        inv.load(numbers, as_of="2026-11-23 garbage")
+    assert inv.load(numbers, as_of="2026-11-23 08:00:00").as_of == AS_OF
+
+
 def test_missing_status_column_means_available(make_inventory):
     inv = make_inventory(numbers=f"number,node\n1,{SITE_A}\n", users=None)
     assert inv.sql("select status from numbers")["status"].tolist() == ["Available"]

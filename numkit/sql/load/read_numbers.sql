@@ -13,8 +13,13 @@ with formed as (
         stage_numbers.*,
         canonical_number(number_raw) as number,
         getvariable('numkit_status_spellings')[lower(status_raw)] as status,
-        -- A time part after the date is dropped: VOSS exports may write `2026-11-03 00:00:00`.
-        case when regexp_matches(release_date_raw, '^[0-9]{4}-[0-9]{2}-[0-9]{2}($|[T ])')
+        -- A time after the date is dropped: VOSS exports may write `2026-11-03 00:00:00`.
+        -- Only a time: a date followed by anything else (`2026-11-23 (extended to
+        -- 2027-03-01)`) or by an impossible time (`T25:99`) is not a date.
+        case when regexp_matches(release_date_raw, '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
+                                 || '([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?$')
+                  and (length(release_date_raw) = 10
+                       or try_cast(replace(release_date_raw, 'T', ' ') as timestamp) is not null)
              then try_cast(left(release_date_raw, 10) as date) end as release_date
     from stage_numbers
 )

@@ -22,6 +22,12 @@ from .csv_dialect import MAX_COLUMNS, too_many_columns
 FAR_EMPTY_ROWS = 1000
 NO_STORED_VALUE = ("a formula with no stored value (the workbook was written by a program and "
                    "never calculated): open and save it in Excel, or write values, not formulas")
+# A spreadsheet keeps 15 significant digits of a number (a double holds every whole number
+# below 2**53 exactly): a number cell of 16 digits or more may not be the number typed, and
+# its digits as stored (12345678901234567890 -> 12345678901234569216) are not in the file.
+EXACT_BELOW = 10 ** 15
+TOO_MANY_DIGITS = ("a number of 16 digits or more stored as a number, which a spreadsheet "
+                   "does not keep exactly (15 significant digits): store the number as text")
 MERGED = ("merged cells {}: the value shows across the merge but is stored in its first cell "
           "only: unmerge the cells and fill each one")
 
@@ -101,6 +107,9 @@ def _cells(book, sheet):
                 elif cell["data_type"] == "e":
                     found.refused.append((cell["row"], cell["column"], value, "the cell holds "
                                           f"the error {value} (a formula that failed)"))
+                elif isinstance(value, float) and abs(value) >= EXACT_BELOW:
+                    found.refused.append((cell["row"], cell["column"], repr(value),
+                                          TOO_MANY_DIGITS))
                 else:
                     text = text_of(value)
                     if cell["data_type"] == "n":    # a date's format made it a date already

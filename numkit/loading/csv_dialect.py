@@ -41,8 +41,8 @@ def duckdb_reason(error):
 
 
 def read_header(path, max_line_bytes, too_long):
-    """(delimiter, column names) of a CSV file: its first line split by the delimiter that
-    splits it into columns, the names as DuckDB would give them. HeaderUnreadable (with
+    """(delimiter, header fields) of a CSV file: its first line split by the delimiter that
+    splits it into columns (column_names gives DuckDB's names for them). HeaderUnreadable (with
     `too_long` for a first line over `max_line_bytes`) when it cannot be read as CSV: DuckDB
     would read such a header, or all the rows after it, wrong in silence."""
     with open(path, "rb") as handle:
@@ -74,7 +74,7 @@ def read_header(path, max_line_bytes, too_long):
         hint = (": a quoted header must be quoted whole, its quotes doubled, on one line"
                 if '"' in header else "")
         raise HeaderUnreadable(f"the header cannot be read as CSV ({splits[delimiter]}){hint}")
-    return delimiter, column_names(splits[delimiter])
+    return delimiter, splits[delimiter]
 
 
 def _fields(header, delimiter):

@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 
 from .csv_dialect import (QUOTE_OPTIONS, HeaderUnreadable, duckdb_reason, first_mixed_line_end,
-                          line_end_kinds, mixed_line_ends_reason, read_header)
+                          column_names, line_end_kinds, mixed_line_ends_reason, read_header)
 from .refused_users import username_of_refused_line
 from ..schema import statement
 from ..disk import is_storage_failure
-from .workbook import read_sheet
+from .workbook import read_sheet, second_column
 
 # Export headers, normalised (lower case, no spaces, `_` or `-`), by role and column.
 HEADERS = {
@@ -325,11 +325,30 @@ def _csv_headers(path, staged, facts):
             staged.problems.append((row, None, None, mixed_line_ends_reason(first, kind)))
             return None
     try:
-        staged.delimiter, columns = read_header(path, MAX_LINE_BYTES, LONG_LINE)
+        staged.delimiter, fields = read_header(path, MAX_LINE_BYTES, LONG_LINE)
     except HeaderUnreadable as error:
         staged.problems.append((1, None, None, str(error)))
         return None
-    return columns
+    # DuckDB would read a header written twice as `Used By_1`, a header of its own making
+    repeated = _repeated_headers(fields)
+    if repeated:
+        staged.problems.extend(repeated)
+        return None
+    return column_names(fields)
+
+
+def _repeated_headers(fields):
+    """The problems of the header fields written more than once (whitespace around them and
+    case aside, as DuckDB compares them), each named as written at its second column."""
+    first_at, problems = {}, []
+    for position, field_text in enumerate(fields, 1):
+        name = field_text.strip()
+        if not name:
+            continue
+        if name.lower() in first_at:
+            problems.append((1, name, name, second_column(name, first_at[name.lower()], position)))
+        first_at.setdefault(name.lower(), position)
+    return problems
 
 
 def _use_source(con, path, delimiter, columns):

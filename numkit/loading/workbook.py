@@ -56,6 +56,13 @@ class _CellParser(WorkSheetParser):
         return cell
 
 
+def second_column(header, first, column):
+    """The problem of a header written twice, in columns numbered from 1 (as a spreadsheet
+    shows them: `first` and `column`): numkit would read one and lose the other."""
+    return (f"a second column headed {header!r} (columns {get_column_letter(first)} and "
+            f"{get_column_letter(column)})")
+
+
 def text_of(value):
     """A cell's value as the text an export means by it: 2001 not 2001.0, a date as ISO."""
     if type(value) is str:
@@ -216,9 +223,7 @@ def _arrange(sheet, found):
     seen = {}
     for column, header in sheet.headers.items():
         if header in seen:
-            sheet.problems.append((1, header, header, f"a second column headed {header!r} "
-                                   f"(columns {get_column_letter(seen[header])} and "
-                                   f"{get_column_letter(column)})"))
+            sheet.problems.append((1, header, header, second_column(header, seen[header], column)))
         seen.setdefault(header, column)
     for column in sorted(set(found.texts) - set(sheet.headers)):
         below = [(row, text) for row, text in found.texts[column].items() if row > 1 and text.strip()]

@@ -148,6 +148,25 @@ def test_xlsx_load_records_the_sheet_it_read(tmp_path):
     assert json.loads(inv.sql("select files from loads")["files"][0])["numbers"]["sheet"] == "Export"
 
 
+def test_xlsx_load_of_a_workbook_of_several_sheets_says_which_it_read_and_which_it_did_not(
+        tmp_path):
+    """Only one sheet is read (named like the role, else the first): a second sheet of rows
+    would be lost without a word, so the load's line for the file names both."""
+    path = tmp_path / "n.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Number Inventory"
+    book.active.append(["Internal Number", "Located At"])
+    book.active.append([2001, SITE_A])
+    book.create_sheet("Number Inventory (2)").append(["Internal Number", "Located At"])
+    book["Number Inventory (2)"].append([2002, SITE_A])
+    book.save(path)
+    report = numkit.connect().load(path, as_of=AS_OF)
+    assert report.numbers == 1
+    assert report.describe_columns()[0] == (
+        "n.xlsx (read in sheet 'Number Inventory', the first: no sheet is named numbers; "
+        "not read: 'Number Inventory (2)'): Internal Number -> number, Located At -> node")
+
+
 def test_xlsx_with_no_visible_sheet_is_refused(tmp_path):
     path = workbook(tmp_path / "n.xlsx", [["Internal Number", "Located At"], [2001, SITE_A]])
     with zipfile.ZipFile(path) as book:   # openpyxl itself keeps a sheet visible

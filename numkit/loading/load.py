@@ -186,7 +186,9 @@ class LoadReport:
         """One line per file: which header was read as which column, which were kept."""
         lines = []
         for role, seen in self.columns.items():
-            line = f"{on_one_line(Path(seen['file']).name)}: " + ", ".join(
+            # a workbook of several sheets: which one was read (the others never are)
+            sheet = f" (read{seen['sheet_note']})" if seen.get("sheet_note") else ""
+            line = f"{on_one_line(Path(seen['file']).name)}{sheet}: " + ", ".join(
                 f"{on_one_line(header)} -> {column}" for header, column in seen["read"].items())
             if seen["extra"]:
                 # a hierarchy file has no extra column: what else it holds is not read
@@ -690,6 +692,7 @@ def load_snapshot(inv, numbers, users, hierarchy, *, as_of, strict, progress=Non
             columns={role: {"file": staged[role].label,
                             "read": {header: column for column, header in staged[role].headers.items()},
                             "extra": list(staged[role].extras)}
+                     | ({"sheet_note": staged[role].sheet_note} if staged[role].sheet_note else {})
                      for role in REPORTED_ORDER if role in staged},
             pending=pending, changed_lines=staged["numbers"].changed_lines, emptied=emptied,
             unlisted_nodes=unlisted, untyped_nodes=untyped,

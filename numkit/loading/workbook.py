@@ -154,7 +154,9 @@ def choose_sheet(book, is_named_like_the_role, role):
         return first, (f" in sheet {first.title!r}, the first visible: no sheet is named {role} "
                        "(hidden sheets are never read)")
     if len(sheets) > 1:
-        return first, f" in sheet {first.title!r}, the first: no sheet is named {role}"
+        others = ", ".join(repr(s.title) for s in sheets[1:])
+        return first, (f" in sheet {first.title!r}, the first: no sheet is named {role}; "
+                       f"not read: {others}")
     return first, ""
 
 

@@ -504,6 +504,16 @@ def test_a_load_names_the_nodes_its_hierarchy_file_lacks_that_the_other_files_na
     # ... but it says that nodes have no type: the one made before and the one it made
     nodes = inv.sql("select count(*) as n from nodes")["n"][0]
     assert without.untyped_nodes == (2, nodes)
+    # a path in the wrong case makes every node down it: those above are named too
+    shouting = SITE_B.upper()
+    upper = inv.load(tmp_path / "n.csv", users=write(tmp_path, "u2.csv", USERS + f"ann,{shouting}\n"),
+                     hierarchy=hierarchy, as_of="2026-12-02")
+    made_above = ["SYS", "SYS.HCS", "SYS.HCS.PROV-1", "SYS.HCS.PROV-1.CUST-1"]
+    assert upper.unlisted_nodes == [(node, 0, 0) for node in made_above] + [(shouting, 1, 0)]
+    assert upper.describe_unlisted_nodes() == (
+        "5 node(s) not in the hierarchy file, made from the paths the other files name, without "
+        f"a type: {shouting} (users file: 1 row(s)); and above them, made from their paths: "
+        + ", ".join(made_above))
 
 
 def test_a_load_without_a_hierarchy_file_says_the_nodes_it_leaves_without_a_type(tmp_path):

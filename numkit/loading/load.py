@@ -86,8 +86,8 @@ class LoadReport:
     # {header as VOSS writes it: rows}: the load emptied them (describe_emptied)
     emptied: dict = field(default_factory=dict)
     # paths the numbers and users files name that the hierarchy file given with them does
-    # not have, nor the inventory, as [(node, users, number rows)] at each after the load:
-    # nodes made without a type
+    # not have, nor the inventory, as [(node, users, number rows)] at each after the load
+    # (the nodes above them their paths made have none): nodes made without a type
     unlisted_nodes: list = field(default_factory=list)
     # a load without a hierarchy file, after which nodes have no type: (untyped, all nodes)
     untyped_nodes: tuple | None = None
@@ -120,14 +120,19 @@ class LoadReport:
 
     def describe_unlisted_nodes(self):
         """One line naming the nodes the load made from paths its hierarchy file does not
-        have (most often a mistyped path); None when it made none."""
+        have (most often a mistyped path), those the files name first, then the nodes above
+        them that their paths made (`SYS` and `SYS.HCS` for a path in the wrong case); None
+        when it made none."""
         if not self.unlisted_nodes:
             return None
         named = [f"{node} (" + ", ".join(f"{what} file: {count} row(s)" for what, count in
                                          (("numbers", numbers), ("users", users)) if count) + ")"
-                 for node, users, numbers in self.unlisted_nodes]
-        return (f"{len(named)} node(s) not in the hierarchy file, made from the paths the other "
-                f"files name, without a type: {names_listed(named)}")
+                 for node, users, numbers in self.unlisted_nodes if users or numbers]
+        above = [node for node, users, numbers in self.unlisted_nodes if not users and not numbers]
+        return (f"{len(self.unlisted_nodes)} node(s) not in the hierarchy file, made from the "
+                f"paths the other files name, without a type: {names_listed(named)}"
+                + (f"; and above them, made from their paths: {names_listed(above)}"
+                   if above else ""))
 
     def describe_untyped_nodes(self):
         """One line when a load without a hierarchy file leaves nodes without a type (every
@@ -730,8 +735,7 @@ def _unlisted_nodes(con):
     the load is written."""
     if not con.execute("select exists (select 1 from unlisted_nodes)").fetchall()[0][0]:
         return []
-    return [(node, users, numbers) for node, users, numbers
-            in con.execute(statement("load/unlisted_node_rows")).fetchall() if users or numbers]
+    return con.execute(statement("load/unlisted_node_rows")).fetchall()
 
 
 def _untyped_nodes(con):

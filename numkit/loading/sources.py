@@ -213,6 +213,11 @@ def _rejected_lines(con, path, width):
             rejects.append((line, column, *_not_utf8(path, line_start, delimiter)))
         elif kind == "LINE SIZE OVER MAXIMUM":
             rejects.append((line, None, None, LONG_LINE))
+        elif kind == "UNQUOTED VALUE" and "unterminated" in message and _quotes_pair(text):
+            # the quotes close, but text follows one before the delimiter: `"VIP" gold,`
+            rejects.append((line, None, text, "a quoted value followed by more text before the "
+                            "delimiter: quote the value as a whole and double the quotes inside "
+                            "it (a backslash does not escape a quote)"))
         elif kind == "UNQUOTED VALUE" and "unterminated" in message:
             rejects.append((line, None, text, "a quoted value is never closed (the file ends "
                             "inside it): a truncated or broken line"))
@@ -222,6 +227,12 @@ def _rejected_lines(con, path, width):
         else:
             rejects.append((line, column, text, message.strip().splitlines()[0]))
     return rejects
+
+
+def _quotes_pair(text):
+    """Whether the refused line `text` holds its quotes in pairs: each quoted value closed
+    within the line (a value never closed runs to the end of the file)."""
+    return text is not None and "\n" not in text and text.count('"') % 2 == 0
 
 
 def _holds_empty_line(text):

@@ -153,9 +153,20 @@ def _head_problem(path):
         head = handle.read(1 << 16)
     if head.startswith(b"PK\x03\x04"):
         return None, None, None, "this is an XLSX workbook (a ZIP file), not CSV: name it .xlsx"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
+    nuls = head.count(b"\x00")
+    # UTF-16 holds a NUL beside every ASCII character; a text file with a few is damaged
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or nuls > len(head) // 8:
         return None, None, None, ("not UTF-8 text (UTF-16, as Excel's \"Unicode Text\" saves it, "
                                   f"or not a text file at all): {NOT_UTF8}")
+    if nuls:
+        at = head.index(b"\x00")
+        line_start = head.rfind(b"\n", 0, at) + 1
+        line_end = head.find(b"\n", at)
+        line = head[line_start:line_end if line_end >= 0 else len(head)].rstrip(b"\r")
+        return (head.count(b"\n", 0, at) + 1, None,
+                line.decode("utf-8", "backslashreplace").replace("\x00", "\u2400"),
+                "a NUL byte (0x00, shown as \u2400) in the line, which no text export holds: the "
+                "file is damaged or not all text; export it again")
     text = head.removeprefix(codecs.BOM_UTF8)
     if not text.strip():
         return None, None, None, "the file is empty"

@@ -11,19 +11,29 @@ path_problems as (
     where problem is not null
 ),
 -- Usernames held by more than one row: counted first, so that only those rows are ranked.
-repeated_names as (
-    select lower(username) as user_key
+-- Compared as numkit compares them, and also as letters: `José` written as `e` and a
+-- combining accent (as a Mac may write it) is the same name to a reader, and would be a
+-- second user to numkit. (Normalised only when a name holds more than ASCII: most do not.)
+keyed as (
+    select _row, username,
+           case when strlen(username) = length(username) then lower(username)
+                else lower(nfc_normalize(username)) end as name_key
     from checked_users
     where username is not null
-    group by user_key
+),
+repeated_names as (
+    select name_key
+    from keyed
+    group by name_key
     having count(*) > 1
 ),
 repeats as (
     select _row, username,
-           row_number() over (partition by lower(username) order by _row) as nth,
-           min(_row) over (partition by lower(username)) as first_row
-    from checked_users
-    where lower(username) in (select user_key from repeated_names)
+           row_number() over (partition by name_key order by _row) as nth,
+           min(_row) over (partition by name_key) as first_row,
+           first(username order by _row) over (partition by name_key) as first_name
+    from keyed
+    where name_key in (select name_key from repeated_names)
 )
 select _row as row, 'username' as "column", username as value, 'missing username' as reason
 from checked_users where username is null
@@ -31,6 +41,9 @@ union all
 select _row, 'username', username,
        'duplicate username (usernames are unique, compared case-insensitively): first at row '
        || first_row
+       || case when lower(username) <> lower(first_name)
+               then ' (the same letters written with other Unicode characters: a letter and a '
+                    || 'combining accent for an accented letter)' else '' end
 from repeats where nth > 1
 union all
 select _row, 'node', node, 'missing node'

@@ -3,7 +3,14 @@
 -- node), without a type, most often a site's path mistyped in one file. Read from the
 -- hierarchy after the load (new_nodes, a few thousand rows) before it is written; the load
 -- report names them (loading/load.py, LoadReport.unlisted_nodes).
+-- A node above the file's own (`sys`, `sys.hcs` above the providers) is the paths'
+-- structure, which hierarchy files leave out: not named.
 create or replace temp table unlisted_nodes as
-select node from new_nodes
-where node not in (select node from valid_hierarchy)
-  and node not in (select node from nodes);
+with unlisted as (
+    select node from new_nodes
+    where node not in (select node from valid_hierarchy)
+      and node not in (select node from nodes)
+)
+select node from unlisted
+where not exists (select 1 from valid_hierarchy
+                  where starts_with(valid_hierarchy.node, unlisted.node || '.'));

@@ -492,11 +492,12 @@ def test_a_load_names_the_nodes_its_hierarchy_file_lacks_that_the_other_files_na
         "1 node(s) not in the hierarchy file, made from the paths the other files name, "
         f"without a type: {typo} (numbers file: 1 row(s), users file: 2 row(s))")
     assert inv.sql(f"select type from nodes where node = '{typo}'")["type"].tolist() == [None]
-    # known now: the next load with the same files names it no more; nor one without
-    # a hierarchy file, whose new paths are nodes by design
+    # the next load of the same files names it again, as a load into an empty database
+    # would (the file still lacks it); a load without a hierarchy file does not: its new
+    # paths are nodes by design
     again = inv.load(tmp_path / "n.csv", users=tmp_path / "u.csv", hierarchy=hierarchy,
                      as_of="2026-11-30")
-    assert again.unlisted_nodes == [] and again.describe_unlisted_nodes() is None
+    assert again.unlisted_nodes == [(typo, 2, 1)]
     other = SITE_A.rsplit(".", 1)[0] + ".Site-Y"
     without = inv.load(write(tmp_path, "n2.csv", NUMBERS + f"5002,{other},Available,,,\n"),
                        as_of="2026-12-01")
@@ -509,11 +510,37 @@ def test_a_load_names_the_nodes_its_hierarchy_file_lacks_that_the_other_files_na
     upper = inv.load(tmp_path / "n.csv", users=write(tmp_path, "u2.csv", USERS + f"ann,{shouting}\n"),
                      hierarchy=hierarchy, as_of="2026-12-02")
     made_above = ["SYS", "SYS.HCS", "SYS.HCS.PROV-1", "SYS.HCS.PROV-1.CUST-1"]
-    assert upper.unlisted_nodes == [(node, 0, 0) for node in made_above] + [(shouting, 1, 0)]
+    assert upper.unlisted_nodes == ([(node, 0, 0) for node in made_above]
+                                    + [(shouting, 1, 0), (typo, 0, 1)])
     assert upper.describe_unlisted_nodes() == (
-        "5 node(s) not in the hierarchy file, made from the paths the other files name, without "
-        f"a type: {shouting} (users file: 1 row(s)); and above them, made from their paths: "
-        + ", ".join(made_above))
+        "6 node(s) not in the hierarchy file, made from the paths the other files name, without "
+        f"a type: {shouting} (users file: 1 row(s)), {typo} (numbers file: 1 row(s)); and above "
+        "them, made from their paths: " + ", ".join(made_above))
+
+
+def test_a_weekly_load_takes_the_types_and_names_of_its_hierarchy_file_as_a_first_load_does(
+        tmp_path):
+    """A node the hierarchy file no longer types, or no longer lists, has no type after the
+    load (it kept the type it had, in silence, where a load into an empty database of the
+    same files has none, and said the node was missing): customers come from the file."""
+    numbers, users = write(tmp_path, "n.csv", NUMBERS), write(tmp_path, "u.csv", USERS)
+    lines = HIERARCHY.splitlines()
+    named = "\n".join([lines[0] + ",Name"] + [line + ("," if not line.startswith(SITE_B + ",")
+                                                      else ",Leeds office") for line in lines[1:]]) + "\n"
+    untyped = HIERARCHY.replace(f"{SITE_B},Site\n", f"{SITE_B},\n")
+    unlisted = HIERARCHY.replace(f"{SITE_B},Site\n", "")
+    weekly = numkit.connect()
+    weekly.load(numbers, users=users, hierarchy=write(tmp_path, "h0.csv", named), as_of=AS_OF)
+    for day, text in ((24, untyped), (25, unlisted), (26, HIERARCHY)):
+        hierarchy = write(tmp_path, f"h{day}.csv", text)
+        report = weekly.load(numbers, users=users, hierarchy=hierarchy, as_of=f"2026-11-{day}")
+        fresh = numkit.connect()
+        fresh_report = fresh.load(numbers, users=users, hierarchy=hierarchy, as_of=f"2026-11-{day}")
+        nodes = "select node, type, name from nodes order by node"
+        assert weekly.sql(nodes).equals(fresh.sql(nodes)), text
+        assert report.unlisted_nodes == fresh_report.unlisted_nodes
+    assert weekly.sql(f"select type, name from nodes where node = '{SITE_B}'").values.tolist() == [
+        ["Site", None]]
 
 
 def test_a_load_without_a_hierarchy_file_says_the_nodes_it_leaves_without_a_type(tmp_path):

@@ -1,6 +1,7 @@
 -- The hierarchy after a load: the hierarchy file's nodes when one is given (else the nodes
--- known before), plus every prefix of every path the new files name. A node keeps the type
--- and name it had unless the hierarchy file gives them.
+-- known before), plus every prefix of every path the new files name. Types and names are
+-- the hierarchy file's when one is given, as a load into an empty database would make them
+-- (a node the file no longer types, or no longer lists, has none); else those known before.
 create or replace temp table new_nodes as
 with paths as (
     select node from valid_hierarchy
@@ -22,8 +23,8 @@ select
     prefixes.node,
     case when contains(prefixes.node, '.') then regexp_replace(prefixes.node, '\.[^.]*$', '') end
         as parent,
-    coalesce(given.type, known.type) as type,
-    coalesce(given.name, known.name) as name
+    case when $hierarchy_given then given.type else known.type end as type,
+    case when $hierarchy_given then given.name else known.name end as name
 from prefixes
 left join given on given.node = prefixes.node
 left join nodes as known on known.node = prefixes.node;

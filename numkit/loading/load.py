@@ -86,8 +86,8 @@ class LoadReport:
     # {header as VOSS writes it: rows}: the load emptied them (describe_emptied)
     emptied: dict = field(default_factory=dict)
     # paths the numbers and users files name that the hierarchy file given with them does
-    # not have, nor the inventory, as [(node, users, number rows)] at each after the load
-    # (the nodes above them their paths made have none): nodes made without a type
+    # not have, as [(node, users, number rows)] at each after the load (the nodes above them
+    # their paths made have none): nodes without a type
     unlisted_nodes: list = field(default_factory=list)
     # a load without a hierarchy file, after which nodes have no type: (untyped, all nodes)
     untyped_nodes: tuple | None = None
@@ -119,9 +119,9 @@ class LoadReport:
                 "load again after `numkit forget-snapshot DB`")
 
     def describe_unlisted_nodes(self):
-        """One line naming the nodes the load made from paths its hierarchy file does not
-        have (most often a mistyped path), those the files name first, then the nodes above
-        them that their paths made (`SYS` and `SYS.HCS` for a path in the wrong case); None
+        """One line naming the nodes of the load that its hierarchy file does not have (most
+        often a mistyped path, or a node the file no longer lists), those the files name
+        first, then the nodes above them that their paths made (`SYS` and `SYS.HCS` for a path in the wrong case); None
         when it made none."""
         if not self.unlisted_nodes:
             return None
@@ -730,8 +730,8 @@ def _values_emptied(con, staged):
 
 
 def _unlisted_nodes(con):
-    """LoadReport.unlisted_nodes: the nodes a file names that the hierarchy file given with
-    it lacks (load/nodes_not_in_hierarchy), each with the users and number rows at it once
+    """LoadReport.unlisted_nodes: the nodes the files name that the hierarchy file given with
+    them lacks (load/nodes_not_in_hierarchy), each with the users and number rows at it once
     the load is written."""
     if not con.execute("select exists (select 1 from unlisted_nodes)").fetchall()[0][0]:
         return []
@@ -916,7 +916,7 @@ def _write_nodes(con, hierarchy_given, written_by):
     """The hierarchy after the load (load/new_nodes), written by the statement `written_by`,
     and what is derived from it."""
     con.execute(statement("load/new_nodes"), {"hierarchy_given": hierarchy_given})
-    if hierarchy_given:     # before the nodes are written: those known before are no news
+    if hierarchy_given:     # what the load reports of the nodes the file lacks
         con.execute(statement("load/nodes_not_in_hierarchy"))
     con.execute(statement(written_by))
     refresh_derived(con)

@@ -164,6 +164,33 @@ def test_users_missing_from_a_new_snapshot_are_recorded_as_deleted(inv, tmp_path
     assert inv.sql("select username from users")["username"].tolist() == ["bob"]
 
 
+@pytest.mark.parametrize("rewrite_all", [False, True], ids=["changes only", "every row"])
+def test_a_user_whose_row_changed_did_not_leave(inv, tmp_path, monkeypatch, rewrite_all):
+    """A user moved in VOSS, written in another case, or with another column changed is
+    the same user, active: only the one missing from the users file left. A weekly load
+    tells them among the users whose rows changed; one that writes every row as well."""
+    from numkit.loading import load
+    written = []
+    for way in ("_write_all", "_write_changes"):
+        monkeypatch.setattr(load, way, lambda *args, way=way, wrapped=getattr(load, way): (
+            written.append(way), wrapped(*args))[1])
+    week0 = USERS + f"bob,{SITE_A},desk\ncarol,{SITE_A},desk\ndave,{SITE_A},desk\n"
+    week0 = week0.replace("Username,Located At", "Username,Located At,Desk").replace(
+        f"alice,{SITE_A}\n", f"alice,{SITE_A},desk\n")
+    week1 = week0.replace(f"bob,{SITE_A}", f"bob,{SITE_B}").replace("carol", "CAROL").replace(
+        f"dave,{SITE_A},desk", f"dave,{SITE_A},window").replace(f"alice,{SITE_A},desk\n", "")
+    numbers = write(tmp_path, "n.csv", NUMBERS.replace("alice", "bob"))
+    inv.load(numbers, users=write(tmp_path, "u0.csv", week0), as_of="2026-11-30",
+             extra_columns=["Desk"])
+    report = load.load_export(inv, numbers, write(tmp_path, "u1.csv", week1), None,
+                              as_of="2026-12-01", extra_columns=["Desk"], rewrite_all=rewrite_all)
+    assert written[-1] == ("_write_all" if rewrite_all else "_write_changes")
+    assert report.deleted_users == ["alice"]
+    assert inv.store.rows("select username from deleted_users") == [{"username": "alice"}]
+    assert records(inv.sql("select username, node from users order by lower(username)"),
+                   "username", "node") == [("bob", SITE_B), ("CAROL", SITE_A), ("dave", SITE_A)]
+
+
 def test_without_users_file_active_users_stay(inv, tmp_path):
     inv.load(write(tmp_path, "n2.csv", f"number,node,status,used by\n42,{SITE_A},Used,alice\n"))
     assert inv.active_user("alice") == {"username": "alice", "node": SITE_A}

@@ -56,7 +56,12 @@ def texts(con, source, line_basis, indexes, line_end):
     about 750 MB more at 10 M numbers.)"""
     ending = 2 if line_end == "crlf" else 1
     wanted = np.asarray(indexes, dtype=np.int64)
-    lengths = con.execute("select line_bytes from export_lines").fetchnumpy()["line_bytes"]
+    # both columns in one pass, through Arrow: fetchnumpy took 0.5 s of a weekly load at
+    # 10 M numbers, Arrow 0.05 s (the columns have no nulls, so each is one plain array)
+    lines = con.sql("select line_bytes, line_hash from export_lines").to_arrow_table()
+    lengths = lines.column("line_bytes").to_numpy()
+    hashes = lines.column("line_hash").to_numpy()[wanted]
+    del lines
     # a line starts past the header, the lines before it and their ends; one array of
     # millions at a time beside `lengths` (the process's peak is measured at 10 M numbers)
     starts = np.cumsum(lengths)[wanted] - lengths[wanted] + wanted * ending \
@@ -71,9 +76,8 @@ def texts(con, source, line_basis, indexes, line_end):
     hashed_again = con.execute(
         "select line_hash(unnest($texts), $basis) as line_hash",
         {"texts": found or [""], "basis": basis_number(line_basis)}).fetchnumpy()["line_hash"]
-    hashes = con.execute("select line_hash from export_lines").fetchnumpy()["line_hash"]
     same = np.array_equal(np.asarray(hashed_again[:len(found)], dtype=np.uint64),
-                          np.asarray(hashes[wanted], dtype=np.uint64))
+                          np.asarray(hashes, dtype=np.uint64))
     return found if same else None
 
 

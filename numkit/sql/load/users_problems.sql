@@ -1,13 +1,15 @@
 -- Every problem of the user rows: (row, column, value, reason). A username met again (in
 -- any case) is reported on each later row, once, so that a non-strict load keeps the first.
 with
--- Paths are few next to users: each distinct path is checked once.
+-- Paths are few next to users: each distinct path is checked once. Each path is the
+-- group's value (max), not the grouping key: DuckDB moves a filter on a grouping key below
+-- the grouping, and checked the path of every user (the users' checks took 0.77-0.88 s at
+-- 2.6 M users, against 0.46-0.52 s).
 path_problems as (
     select node, problem
     from (select node, node_path_problem(node) as problem
-          from checked_users
-          where node is not null
-          group by node)
+          from (select max(node) as node from checked_users where node is not null
+                group by node))
     where problem is not null
 ),
 -- Usernames held by more than one row: counted first, so that only those rows are ranked.

@@ -191,6 +191,36 @@ def test_a_user_whose_row_changed_did_not_leave(inv, tmp_path, monkeypatch, rewr
                    "username", "node") == [("bob", SITE_B), ("CAROL", SITE_A), ("dave", SITE_A)]
 
 
+# `zI` and a combining dot above, and `zi` with the same dot: one name to DuckDB's lower()
+LOWERED_ALIKE = ("zI\u0307", "zi\u0307")
+
+
+@pytest.mark.parametrize("leaving", [[LOWERED_ALIKE[1]], list(LOWERED_ALIKE)], ids=["one", "both"])
+def test_a_database_holding_two_users_alike_when_lowered_loads_on(inv, tmp_path, leaving):
+    """A database loaded before such usernames were refused (bad input 99) may hold both. A
+    load without one keeps the user numkit takes them for; without both, both are recorded
+    as deleted, each at the node it was last loaded at."""
+    staying = [name for name in LOWERED_ALIKE if name not in leaving]
+    inv.load(write(tmp_path, "n.csv", NUMBERS), users=write(
+        tmp_path, "u0.csv", USERS + f"{LOWERED_ALIKE[0]},{SITE_A}\n"), as_of="2026-11-30")
+    with inv.store.operation(what="a database made before") as op:
+        op.con.execute("insert into users values ($u, $n, null)",
+                       {"u": LOWERED_ALIKE[1], "n": SITE_B})
+        op.con.execute("insert into user_versions values (1, null, $u, $n, null)",
+                       {"u": LOWERED_ALIKE[1], "n": SITE_B})
+    week1 = USERS + "".join(f"{name},{SITE_A}\n" for name in staying)
+    report = inv.load(write(tmp_path, "n.csv", NUMBERS), users=write(tmp_path, "u1.csv", week1),
+                      as_of="2026-12-01")
+    if staying:     # the other is the same user to numkit, still active
+        assert report.deleted_users == []
+    else:
+        assert sorted(report.deleted_users) == sorted(LOWERED_ALIKE)
+        assert sorted(inv.store.rows("select username, node from deleted_users"),
+                      key=lambda row: row["username"]) == [
+            {"username": LOWERED_ALIKE[0], "node": SITE_A},
+            {"username": LOWERED_ALIKE[1], "node": SITE_B}]
+
+
 def test_without_users_file_active_users_stay(inv, tmp_path):
     inv.load(write(tmp_path, "n2.csv", f"number,node,status,used by\n42,{SITE_A},Used,alice\n"))
     assert inv.active_user("alice") == {"username": "alice", "node": SITE_A}

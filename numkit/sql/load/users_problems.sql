@@ -15,11 +15,14 @@ path_problems as (
 -- Usernames held by more than one row: counted first, so that only those rows are ranked.
 -- Compared as numkit compares them, and also as letters: `José` written as `e` and a
 -- combining accent (as a Mac may write it) is the same name to a reader, and would be a
--- second user to numkit. (Normalised only when a name holds more than ASCII: most do not.)
+-- second user to numkit. The key is made from the name as numkit compares it (lowered
+-- first), so that two names numkit takes for one are always one key: normalised first,
+-- `zİ` and `zi` would be two keys for DuckDB's lower() of one name (`zI` and a combining
+-- dot). (Normalised only when a name holds more than ASCII: most do not.)
 keyed as (
     select _row, username,
            case when strlen(username) = length(username) then lower(username)
-                else lower(nfc_normalize(username)) end as name_key
+                else lower(nfc_normalize(lower(username))) end as name_key
     from checked_users
     where username is not null
 ),

@@ -411,3 +411,72 @@ def test_a_load_with_nothing_pending_says_none(tmp_path):
                                        str(write(tmp_path, "u.csv", USERS))])
     assert result.exit_code == 0, result.output
     assert "  pending changes: none" in result.output.splitlines()
+
+
+def test_a_replaced_number_voss_carried_along_makes_numkit_s_replacement_a_conflict(inv, reload):
+    """numkit moved alice to Site-B and replaced her 3001 (released) with a Site-B number;
+    VOSS made the move by carrying 3001 along. The number numkit let go is what VOSS chose
+    instead: numkit's replacement is a conflict, not re-applied (she would hold two)."""
+    moved = inv.move_user("alice", SITE_B)
+    given = moved.query("action == 'replace'")["new_number"].iloc[0]
+    report = reload(inv, export(drop={f"3001,{SITE_A}"}, add=[f"3001,{SITE_B},Used,,alice,"]),
+                    users=USERS.replace(f"alice,{SITE_A}", f"alice,{SITE_B}"))
+    assert report.applied == 1 and report.still_pending == 0
+    conflict = inv.reconciliations().query("outcome == 'conflict' and number == @given")
+    assert "another number" in conflict["reason"].iloc[0]
+    assert sorted(records(inv.sql("select number, node from numbers where used_by = 'alice'"),
+                          "number", "node")) == [("3001", SITE_B)]
+    assert inv.pending_changes().empty
+
+
+def test_a_replacing_move_voss_has_not_made_stays_pending_whole(inv, reload):
+    """The same move, VOSS having done nothing: alice still holds 3001 where she did, which
+    is no sign of another choice. The move, the release and the replacement stay pending."""
+    moved = inv.move_user("alice", SITE_B)
+    given = moved.query("action == 'replace'")["new_number"].iloc[0]
+    report = reload(inv)
+    assert (report.applied, report.conflicts) == (0, 0) and report.still_pending == 3
+    assert records(inv.sql("select number, node from numbers where used_by = 'alice'"),
+                   "number", "node") == [(given, SITE_B)]
+    assert inv.user_status("alice")["node"] == SITE_B
+
+
+def test_a_load_without_a_users_file_accepts_a_number_used_by_a_user_numkit_onboarded(
+        inv, reload):
+    """VOSS did numkit's onboarding, and the next numbers file is loaded alone: the user
+    is active in numkit and stays so (without a users file the users stay as they are), so
+    the row VOSS gave them is no problem; the rows are applied, the user stays pending."""
+    inv.onboard("new.person", SITE_B, number="2002")
+    report = reload(inv, export(replace={f"2002,{SITE_B}": f"2002,{SITE_B},Used,,new.person,"}),
+                    users=None)
+    assert (report.applied, report.still_pending, report.conflicts) == (1, 1, 0)
+    assert inv.user_status("new.person")["state"] == "active"
+    assert row(inv, "2002", SITE_B)["used_by"] == "new.person"
+    assert inv.check().empty
+    assert list(inv.pending_changes()["kind"]) == ["user_added"]
+
+
+def test_changes_put_back_keep_the_export_s_extra_columns(inv, tmp_path):
+    """A row numkit carried to another node and a user it moved, both still pending, are put
+    back with the export's extra columns, as VOSS has them now (rules R4, R29)."""
+    def load(cost_centre, email):
+        lines = NUMBERS.splitlines()
+        numbers = "\n".join([lines[0] + ",Cost Centre"] + [
+            line + "," + (cost_centre if line.startswith("3001,") else "")
+            for line in lines[1:]]) + "\n"
+        users = USERS.replace("Located At\n", "Located At,Email\n").replace(
+            f"alice,{SITE_A}", f"alice,{SITE_A},{email}")
+        return inv.load(write(tmp_path, "numbers.csv", numbers),
+                        users=write(tmp_path, "users.csv", users),
+                        hierarchy=write(tmp_path, "hierarchy.csv", HIERARCHY))
+
+    load("CC-1", "alice@old.example")
+    inv.move_user("alice", SITE_B, policy="carry")
+    report = load("CC-2", "alice@new.example")      # VOSS has not moved her yet
+    assert report.conflicts == 0 and report.still_pending == 3
+    assert records(inv.sql("select number, node, used_by, extra->>'Cost Centre' as cost_centre "
+                           "from numbers where number = '3001'"),
+                   "node", "used_by", "cost_centre") == [(SITE_B, "alice", "CC-2")]
+    assert records(inv.sql("select node, extra->>'Email' as email from users "
+                           "where username = 'alice'"), "node", "email") == \
+        [(SITE_B, "alice@new.example")]

@@ -767,6 +767,11 @@ def _define_active_users(con, staged):
     users_unreadable = "users" in staged and staged["users"].problems
     active = ("select distinct lower(used_by) from checked_numbers"
               if users_unreadable else "select lower(username) from load_users")
+    if "users" not in staged:
+        # no users file: the users are taken as last loaded and numkit's changes to them
+        # put back after (reconcile), so a user numkit onboarded stays active; the users
+        # table is still numkit's here (its users are replaced after the checks)
+        active += " union select lower(username) from users"
     con.execute("create or replace temp view load_active_users as "
                 f"select * from ({active}) as active(user_key)")
 

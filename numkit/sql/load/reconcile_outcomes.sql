@@ -120,11 +120,19 @@ given_elsewhere as (
                 where given.field = 'used_by' and given.number = held.number
                   and given.node = held.node and lower(given.numkit_value) = lower(held.used_by))
             -- a number they held before is none VOSS gave them, wherever it lies now (VOSS
-            -- may have carried it along with them to another node)
+            -- may have carried it along with them to another node), unless numkit let it go:
+            -- carried along all the same, it is what VOSS chose instead (a move that
+            -- replaced their number, made by VOSS carrying it)
             and not exists (
                 select 1 from held_was as was
                 where was.number = held.number
-                  and lower(was.used_by) = lower(held.used_by)))
+                  and lower(was.used_by) = lower(held.used_by)
+                  and not (was.node <> held.node and exists (
+                      select 1 from pending_at_load as let_go
+                      where let_go.field = 'used_by' and let_go.number = was.number
+                        and let_go.node = was.node
+                        and lower(let_go.voss_value) = lower(was.used_by)
+                        and lower(let_go.numkit_value) is distinct from lower(was.used_by)))))
 ),
 user_judged as (
     select pending.*, export_users.node as export_value,

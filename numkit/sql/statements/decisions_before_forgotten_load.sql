@@ -15,7 +15,9 @@ select number, node,
        max(numkit_value) filter (where field = 'used_by') as used_by,
        max(numkit_value) filter (where field = 'release_date')::date as release_date,
        max(numkit_value) filter (where field = 'reservation_notes') as reservation_notes,
-       max(numkit_value) filter (where field = 'description') as description
+       max(numkit_value) filter (where field = 'description') as description,
+       -- not recorded: a row put back takes the extra columns of the snapshot gone back to
+       null::json as extra
 from reconciled
 where number is not null
 group by number, node;

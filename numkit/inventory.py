@@ -384,10 +384,12 @@ class Inventory:
 
     @reads
     def rows_seen_from(self, node, numbers, username=None):
-        """The rows visible from `node` holding one of `numbers`: number, node, reserved_for,
-        used_by, and held_for_other (reserved for someone other than `username`)."""
+        """The rows visible from `node` holding one of `numbers` (one number, a list, or a
+        range, as every operation reads them): number, node, reserved_for, used_by, and
+        held_for_other (reserved for someone other than `username`)."""
         return self.con.execute(statement("rows_seen_from"),
-                                {"node": self.require_node(node), "numbers": list(numbers),
+                                {"node": self.require_node(node),
+                                 "numbers": self.numbers_named(numbers),
                                  "user": None if username is None else str(username).strip()}).df()
 
     @reads

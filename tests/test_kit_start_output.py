@@ -262,11 +262,14 @@ def test_a_first_start_says_each_step_and_prints_the_addresses_last(checkout, st
     assert "jupyter stopped by signal 15" in kit.calls.read_text()
     assert kit.process.stderr.read() == ""
     # the tools' lines are kept, out of sight: pip's and setuptools' in the install log,
-    # the server's in its log, which only the analyst can read (it holds the token)
+    # the server's in its log, which only the analyst can read: it keeps the two addresses,
+    # token included, for a terminal closed since
     install_log = (checkout / ".venv" / "install.log").read_text()
     assert all(line in install_log for line in PIP_NOISE)
     lab_log = checkout / "out" / "jupyter.log"
     assert all(line in lab_log.read_text() for line in LAB_NOISE)
+    assert all(address in lab_log.read_text() for address in lines[-2:])
+    assert f"token={token}" in lab_log.read_text()
     assert stat.S_IMODE(lab_log.stat().st_mode) == 0o600
     # the token reaches the server through its environment, never its command line
     assert "jupyter lab" in kit.calls.read_text() and token not in kit.calls.read_text()

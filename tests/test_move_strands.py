@@ -1,6 +1,7 @@
 """What a move strands, and the API the panels use instead of SQL of their own."""
 
 import pandas as pd
+import pytest
 
 import numkit
 from numkit.operations.moves import OneMove
@@ -64,6 +65,19 @@ def test_rows_seen_from_a_node_say_whose_they_are(database):
     assert seen[seen["number"] == "1002"]["held_for_other"].tolist() == [True]
     mine = inv.rows_seen_from(site_b, ["1002"], "U.OKAFOR")
     assert mine["held_for_other"].tolist() == [False]
+
+
+def test_rows_seen_from_read_one_number_or_a_range_as_every_operation_does(database):
+    inv = numkit.connect(database)
+    cust_1 = "sys.hcs.Prov-1.Cust-1"
+    listed = inv.rows_seen_from(cust_1, ["1011", "1012", "1013"])
+    assert list(listed["number"]) == ["1011", "1012", "1013"]
+    for numbers in ("1011-1013", ("1011", "1013")):
+        assert records(inv.rows_seen_from(cust_1, numbers), "number", "node") == \
+            records(listed, "number", "node")
+    assert list(inv.rows_seen_from(cust_1, "1012")["number"]) == ["1012"]
+    with pytest.raises(numkit.InvalidOperation, match="not a number"):
+        inv.rows_seen_from(cust_1, ["10x2"])
 
 
 def test_users_can_be_asked_for_the_first_few(database):

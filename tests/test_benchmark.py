@@ -212,3 +212,27 @@ def test_weekly_by_design_smoke_run(tmp_path):
     assert figures["floor"]["floor_s"] > 0 and figures["floor"]["read_csv_s"] > 0
     assert set(figures["tail"]) == {"0", "1"} and figures["side"]["5.0"]["p95_ms"] > 0
     assert database.read_bytes() == kept
+
+
+def test_lookups_by_design_smoke_run(database, tmp_path):
+    """On the bundled sample: every way of finding a user's rows answers as today's indexes
+    do (the script stops otherwise), each gives its figures, and the database it was given
+    is left as it was."""
+    import shutil
+
+    kept = database.read_bytes()
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARK.parent / "lookups_by_design.py"), "--database",
+         str(database), "--workdir", str(tmp_path / "work"), "--samples", "10"],
+        capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(figures["today"]["rebuilt_s"]) == {
+        "numbers_by_used_by", "numbers_by_reserved_for", "users_by_username"}
+    assert len(figures["keys_appended_only"]["week_write_commit_checkpoint_s"]) == 3
+    for way in ("today", "keys_appended_only", "rows_in_key_order"):
+        assert all(p50 > 0 and p95 >= p50
+                   for p50, p95 in figures[way]["lookup_p50_p95_ms"].values())
+    assert database.read_bytes() == kept
+    assert not list((tmp_path / "work").glob("*.duckdb*"))
+    shutil.rmtree(tmp_path / "work")

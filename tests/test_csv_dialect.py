@@ -59,6 +59,31 @@ def test_rows_after_an_empty_line_keep_their_number_with_apostrophes_about(inv, 
     assert refused.value.problems[["row", "value"]].values.tolist() == [[6, "4x"]]
 
 
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"])
+def test_rows_after_an_empty_line_keep_their_number_whatever_ends_the_lines(inv, tmp_path,
+                                                                             line_end):
+    text = line_end.join(["number,node,status", f"1,{SITE_A},Available", "",
+                          f"2,{SITE_A},Availble", ""])
+    numbers = tmp_path / "n.csv"
+    numbers.write_bytes(text.encode())
+    with pytest.raises(numkit.LoadError) as refused:
+        inv.load(numbers, as_of=AS_OF)
+    assert refused.value.problems[["row", "value"]].values.tolist() == [[4, "Availble"]]
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r"])
+def test_a_data_line_that_is_not_utf8_is_named_not_the_header(inv, tmp_path, line_end):
+    text = line_end.join(["number,node,description", f"1,{SITE_A},desk",
+                          f"2,{SITE_A},caf\xe9", ""]).encode("latin-1")
+    numbers = tmp_path / "n.csv"
+    numbers.write_bytes(text)
+    with pytest.raises(numkit.LoadError) as refused:
+        inv.load(numbers, as_of=AS_OF)
+    [problem] = refused.value.problems.to_dict("records")
+    assert (problem["row"], problem["column"]) == (3, "description")
+    assert "byte 0xE9" in problem["reason"]
+
+
 def test_line_ends_inside_quoted_values_are_kept_exactly(make_inventory):
     """Excel ends rows with \\r\\n and the lines inside a cell with \\n: one kind of row end,
     read exactly, every row and value."""

@@ -57,6 +57,28 @@ def test_a_file_with_a_role_word_beside_that_role_s_own_file_is_left_alone(tmp_p
     assert report.columns["users"]["file"] == str(folder / "users.csv")
 
 
+@pytest.mark.parametrize("copy", ["numbers (1).csv", "Users - Copy.csv", "hierarchy copy 2.xlsx"])
+def test_a_second_copy_of_a_role_file_beside_it_is_refused(tmp_path, copy):
+    """A download made twice (`numbers (1).csv`) beside last week's `numbers.csv`: which one
+    is this week's cannot be told, and the copy would be passed over unsaid."""
+    folder = export_folder(tmp_path, {"numbers.csv": NUMBERS, "users.csv": USERS,
+                                    "hierarchy.csv": HIERARCHY, copy: "a\n"})
+    inv = numkit.connect()
+    with pytest.raises(InvalidOperation) as refused:
+        load_folder(inv, folder)
+    role = copy.split()[0].lower()
+    assert f"holds {copy}, a copy of the {role} file" in str(refused.value)
+    assert loads_in(inv) == 0
+
+
+def test_an_excel_lock_file_beside_the_workbook_is_no_file_of_the_export(tmp_path):
+    folder = export_folder(tmp_path, {"numbers.csv": NUMBERS, "users.csv": USERS,
+                                    "hierarchy.csv": HIERARCHY, "~$numbers.xlsx": "lock"})
+    inv = numkit.connect()
+    report, = load_folder(inv, folder)
+    assert report.columns["numbers"]["file"] == str(folder / "numbers.csv")
+
+
 def test_every_unread_role_file_is_named_in_one_message_with_the_manifest_that_reads_them(tmp_path):
     folder = export_folder(tmp_path, {"Number Inventory.csv": NUMBERS, "Users Export.csv": USERS,
                                     "Hierarchy Export.csv": HIERARCHY})

@@ -86,6 +86,50 @@ def test_xlsx_error_cell_is_a_problem_not_a_value(tmp_path):
     assert "error #N/A" in reason
 
 
+def test_xlsx_number_of_16_digits_written_as_plain_digits_is_a_problem_too(tmp_path):
+    """A program may write a long number cell as its digits (no exponent): a spreadsheet
+    holds it as a double all the same, so it may not be the number typed (2**53 + 1 is
+    not a double). A problem naming the cell, never a number loaded otherwise."""
+    path = workbook(tmp_path / "n.xlsx", [HEADER, [2001, SITE_A, "Available"],
+                                          [999999999999999, SITE_A, "Available"]])
+    rewrite_sheet(path, lambda xml: xml.replace("<v>2001</v>", "<v>9007199254740993</v>"))
+    [(row, column, value, reason)] = refused(path)
+    assert (row, column, value) == (2, "Internal Number", "9007199254740993")
+    assert "16 digits or more" in reason
+
+
+def test_xlsx_text_escapes_read_as_the_characters_they_stand_for(tmp_path):
+    """Characters XML cannot hold are written in a workbook as _xHHHH_ (a carriage return
+    in a cell as _x000D_); a text holding that sequence itself, as _x005F_ first."""
+    path = workbook(tmp_path / "n.xlsx", [HEADER + ["Reservation Notes", "Site Code"],
+                                          [2001, SITE_A, "Available", None, None,
+                                           "NOTE-1", "CODE-1"]])
+    rewrite_sheet(path, lambda xml: xml.replace("NOTE-1", "held for_x000D_\nCEO office")
+                  .replace("CODE-1", "A_x005F_x000B_B"))
+    inv = numkit.connect()
+    inv.load(path, as_of=AS_OF)
+    stored = inv.store.rows("select reservation_notes, extra->>'Site Code' as code from numbers")
+    assert stored == [{"reservation_notes": "held for\r\nCEO office", "code": "A_x000B_B"}]
+
+
+@pytest.mark.parametrize("damage", ["a bit flipped", "a text past the table"])
+def test_xlsx_damaged_is_refused_in_one_line(tmp_path, damage):
+    path = workbook(tmp_path / "n.xlsx", [HEADER] + [
+        [str(2000 + i), SITE_A, "Available", None, None] for i in range(300)])
+    if damage == "a bit flipped":
+        info = zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml")
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+        data = bytearray(path.read_bytes())
+        data[start + 97] ^= 0x01
+        path.write_bytes(bytes(data))
+    else:
+        rewrite_sheet(path, lambda xml: re.sub(r'<c r="A2" t="inlineStr"><is><t>2000</t></is></c>',
+                                               '<c r="A2" t="s"><v>99</v></c>', xml))
+    with pytest.raises(numkit.LoadError) as error:
+        numkit.connect().load(path, as_of=AS_OF)
+    assert "damaged" in str(error.value)
+
+
 def test_xlsx_value_in_a_column_without_header_is_a_problem(tmp_path):
     path = workbook(tmp_path / "n.xlsx", [["Internal Number", "Located At"],
                                           [2001, SITE_A], [2002, SITE_A, None, "bob"]])

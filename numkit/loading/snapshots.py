@@ -1,6 +1,7 @@
 """Export folders: numbers/users/hierarchy files, and a manifest replaying earlier snapshots."""
 
 import json
+import re
 from pathlib import Path
 
 from ..arguments import parse_date
@@ -125,7 +126,16 @@ def _left_unread(directory, named):
     allowed = {(directory / name).resolve() for name in named}
     return [path for path in sorted(directory.iterdir())
             if path.is_file() and path.suffix.lower() in ROLE_SUFFIXES
+            and not path.name.startswith(EXCEL_LOCK_PREFIX)
             and path.stem.lower() not in ROLES and path.resolve() not in allowed]
+
+
+# Excel marks a workbook open for editing with a small file of its own beside it
+# (`~$numbers.xlsx`): no export, never read, never taken for one.
+EXCEL_LOCK_PREFIX = "~$"
+# A second copy of a role file, as a browser names a download made twice (`numbers (1).csv`)
+# or a file manager a copy (`numbers - Copy.csv`): which one is this week's cannot be told.
+COPY_OF_ROLE = re.compile(r"(?P<role>" + "|".join(ROLES) + r")\s*(\(\d+\)|-?\s*copy(\s*\d+)?)")
 
 
 def refuse_misnamed_files(directory, named):
@@ -133,6 +143,12 @@ def refuse_misnamed_files(directory, named):
     not one (nor a file `named` by the manifest): it would be left unread in silence."""
     for path in _left_unread(directory, named):
         stem = path.stem.lower()
+        copy = COPY_OF_ROLE.fullmatch(stem)
+        if copy:
+            raise InvalidOperation(f"{directory} holds {path.name}, a copy of the "
+                                   f"{copy['role']} file by its name, which is not read: keep "
+                                   f"the one to load as {copy['role']}{path.suffix.lower()} and "
+                                   "move the other out of the folder")
         close = min(ROLES, key=lambda role: edit_distance(stem, role))
         if edit_distance(stem, close) <= MISNAMED_WITHIN:
             raise InvalidOperation(f"{directory} holds {path.name}, which looks like the {close} "

@@ -172,7 +172,7 @@ def _head_problem(path):
         return None, None, None, "the file is empty"
     if text.startswith((b"\n", b"\r")):
         return 1, None, None, "the first line is empty: the header must be on the first line"
-    header = re.split(rb"\r?\n", text, maxsplit=1)[0]
+    header = re.split(rb"\r\n|\n|\r", text, maxsplit=1)[0]     # \r alone ends a line too
     try:
         header.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -247,12 +247,14 @@ def _quotes_pair(text):
 
 
 def _holds_empty_line(text):
-    """Whether `text` (bytes) holds "\\n\\n" or "\\n\\r\\n". Every line end is a candidate for
-    bytes' own search, which makes it slow on CSV; comparing whole arrays is not."""
+    """Whether `text` (bytes) holds "\\n\\n", "\\n\\r\\n" or "\\r\\r" (an empty line, lines
+    ending in \\r alone). Every line end is a candidate for bytes' own search, which makes it
+    slow on CSV; comparing whole arrays is not."""
     chars = np.frombuffer(text, dtype=np.uint8)
-    line_end = chars == 10
+    line_end, carriage_return = chars == 10, chars == 13
     return bool((line_end[1:] & line_end[:-1]).any()
-                or (line_end[:-2] & (chars[1:-1] == 13) & line_end[2:]).any())
+                or (line_end[:-2] & carriage_return[1:-1] & line_end[2:]).any()
+                or (carriage_return[1:] & carriage_return[:-1]).any())
 
 
 FACTS_BLOCK_BYTES = 1 << 22

@@ -2,7 +2,9 @@
 value the sheet does not show as it holds it (a formula never calculated, an error, a merge)."""
 
 import datetime as dt
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
 
@@ -28,6 +30,14 @@ NO_STORED_VALUE = ("a formula with no stored value (the workbook was written by 
 EXACT_BELOW = 10 ** 15
 TOO_MANY_DIGITS = ("a number of 16 digits or more stored as a number, which a spreadsheet "
                    "does not keep exactly (15 significant digits): store the number as text")
+# Characters XML cannot hold are written in a workbook's text as _xHHHH_ (a carriage
+# return inside a cell as _x000D_; a text holding "_x000D_" itself as _x005F_x000D_), which
+# openpyxl hands on as written.
+ESCAPED_CHARACTER = re.compile(r"_x([0-9A-Fa-f]{4})_")
+# A workbook whose compressed parts do not read back (a flipped bit), or whose cells point
+# past its table of texts, is damaged: said in one line, never a traceback.
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, IndexError, ParseError,
+           DefusedXmlException, KeyError)
 MERGED = ("merged cells {}: the value shows across the merge but is stored in its first cell "
           "only: unmerge the cells and fill each one")
 
@@ -66,7 +76,7 @@ def second_column(header, first, column):
 def text_of(value):
     """A cell's value as the text an export means by it: 2001 not 2001.0, a date as ISO."""
     if type(value) is str:
-        return value
+        return ESCAPED_CHARACTER.sub(lambda match: chr(int(match.group(1), 16)), value)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float) and value.is_integer():
@@ -114,7 +124,10 @@ def _cells(book, sheet):
                 elif cell["data_type"] == "e":
                     found.refused.append((cell["row"], cell["column"], value, "the cell holds "
                                           f"the error {value} (a formula that failed)"))
-                elif isinstance(value, float) and abs(value) >= EXACT_BELOW:
+                elif (isinstance(value, (int, float)) and not isinstance(value, bool)
+                      and abs(value) >= EXACT_BELOW):
+                    # written as plain digits by some programs (an int here): a spreadsheet
+                    # holds them as a double all the same
                     found.refused.append((cell["row"], cell["column"], repr(value),
                                           TOO_MANY_DIGITS))
                 else:
@@ -164,8 +177,7 @@ def read_sheet(path, is_named_like_the_role, role):
     """The Sheet of the workbook at `path` to read for `role`; ValueError if it is none."""
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ParseError,
-            DefusedXmlException) as error:
+    except (InvalidFileException, *DAMAGED) as error:
         raise ValueError(f"not an XLSX workbook, or a damaged one ({error})") from None
     try:
         chosen, note = choose_sheet(book, is_named_like_the_role, role)
@@ -173,7 +185,7 @@ def read_sheet(path, is_named_like_the_role, role):
             raise ValueError("the workbook has no visible sheet (hidden sheets are never read)")
         try:
             found = _cells(book, chosen)
-        except (ParseError, DefusedXmlException, KeyError) as error:
+        except DAMAGED as error:
             raise ValueError(f"the sheet {chosen.title!r} is damaged ({error})") from None
     finally:
         book.close()

@@ -84,6 +84,27 @@ def test_a_data_line_that_is_not_utf8_is_named_not_the_header(inv, tmp_path, lin
     assert "byte 0xE9" in problem["reason"]
 
 
+def test_a_nul_byte_far_into_the_file_is_refused_naming_its_row(inv, tmp_path):
+    """A NUL byte past the first bytes numkit looks at before DuckDB reads the file, in a
+    first load and in a weekly one (which then reads the whole file, not its changed lines)."""
+    def numbers(nul_at):
+        lines = ["number,node,description"] + [
+            f"{1000 + i},{SITE_A},desk phone {i}" + ("\x00" if i == nul_at else "")
+            for i in range(3000)]
+        path = tmp_path / "n.csv"
+        path.write_text("\n".join(lines) + "\n")
+        assert path.stat().st_size > 1 << 16
+        return path
+    for load in ("first", "weekly"):
+        with pytest.raises(numkit.LoadError) as refused:
+            inv.load(numbers(nul_at=2500), as_of=AS_OF)
+        [problem] = refused.value.problems.to_dict("records")
+        assert problem["row"] == 2502 and "NUL byte" in problem["reason"], load
+        assert problem["value"].startswith("3500,") and "\u2400" in problem["value"]
+        inv.load(numbers(nul_at=None), as_of=AS_OF)    # the week before the next attempt
+    assert inv.store.scalar("select count(*) from numbers where contains(description, chr(0))") == 0
+
+
 def test_line_ends_inside_quoted_values_are_kept_exactly(make_inventory):
     """Excel ends rows with \\r\\n and the lines inside a cell with \\n: one kind of row end,
     read exactly, every row and value."""

@@ -64,7 +64,7 @@ def _one_line_each(facts):
     """Whether the file's facts let its lines be its rows: no empty line (DuckDB skips
     them), lines ending one way, no unit separator (lines.read). Asked last: the facts are
     read in a thread meanwhile (sources.file_facts)."""
-    _, empty_line, line_ends, unit_separator = facts.result()
+    _, empty_line, line_ends, unit_separator, _ = facts.result()
     return not empty_line and not unit_separator and len(line_ends) <= 1
 
 

@@ -143,6 +143,26 @@ def _label(source, role):
     return os.fspath(source)
 
 
+NUL_IN_LINE = ("a NUL byte (0x00, shown as \u2400) in the line, which no text export holds: the "
+               "file is damaged or not all text; export it again")
+
+
+def _nul_problem(path, delimiter):
+    """The problem of the first record holding a NUL byte past the file's first bytes (which
+    _head_problem reads), numbered as every row is (blank lines counted), or None."""
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as text:
+        # Python's csv refuses a NUL: each is read as the sign it is shown as
+        lines = (line.replace("\x00", "\u2400") for line in text)
+        try:
+            for row, record in enumerate(csv.reader(lines, delimiter=delimiter, quotechar='"',
+                                                    doublequote=True), 1):
+                if any("\u2400" in value for value in record):
+                    return row, None, delimiter.join(record), NUL_IN_LINE
+        except csv.Error:   # a value longer than Python's csv allows
+            pass
+    return None, None, None, NUL_IN_LINE
+
+
 def _head_problem(path):
     """What DuckDB would misread in the file's first bytes, as a problem, or None.
 
@@ -164,9 +184,7 @@ def _head_problem(path):
         line_end = head.find(b"\n", at)
         line = head[line_start:line_end if line_end >= 0 else len(head)].rstrip(b"\r")
         return (head.count(b"\n", 0, at) + 1, None,
-                line.decode("utf-8", "backslashreplace").replace("\x00", "\u2400"),
-                "a NUL byte (0x00, shown as \u2400) in the line, which no text export holds: the "
-                "file is damaged or not all text; export it again")
+                line.decode("utf-8", "backslashreplace").replace("\x00", "\u2400"), NUL_IN_LINE)
     text = head.removeprefix(codecs.BOM_UTF8)
     if not text.strip():
         return None, None, None, "the file is empty"
@@ -284,14 +302,16 @@ def _line_ends(path):
 def _file_facts(path, line_ends):
     """(sha256 of the file, whether it holds an empty line, the kinds of line end in it
     (the future `line_ends`), whether it holds the unit separator, the byte numkit reads
-    whole lines with: loading/lines.py), in one more reading of the file."""
+    whole lines with: loading/lines.py, whether it holds a NUL byte), in one more reading
+    of the file."""
     digest = hashlib.sha256()
-    empty_line = unit_separator = False
+    empty_line = unit_separator = nul = False
     for block, previous, _ in _blocks(path):
         digest.update(block)
         empty_line = empty_line or _holds_empty_line(previous + block)
         unit_separator = unit_separator or b"\x1f" in block
-    return digest.hexdigest(), empty_line, line_ends.result(), unit_separator
+        nul = nul or b"\x00" in block
+    return digest.hexdigest(), empty_line, line_ends.result(), unit_separator, nul
 
 
 _reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="numkit-file-facts")
@@ -598,6 +618,10 @@ def stage(con, source, role, facts=None, extra_columns=()):
                     "reset variable numkit_load_columns; "
                     f"drop view stage_{role}")
         holes = _csv_holes(con, source, staged, facts, len(columns))
+        if facts is not None and facts.result()[4]:
+            # a NUL in the first bytes was refused before: this one lies further in
+            staged.problems.append(_nul_problem(source, staged.delimiter))
+            return staged
     if role == "users":     # a workbook's refused row is not read at all: its user is unknown
         staged.refused_users = {
             row: None if frame is not None else username_of_refused_line(

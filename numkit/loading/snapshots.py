@@ -120,6 +120,14 @@ def role_file(directory, role, named):
     return file
 
 
+# Excel marks a workbook open for editing with a small file of its own beside it
+# (`~$numbers.xlsx`): no export, never read, never taken for one.
+EXCEL_LOCK_PREFIX = "~$"
+# A second copy of a role file, as a browser names a download made twice (`numbers (1).csv`)
+# or a file manager a copy (`numbers - Copy.csv`): which one is this week's cannot be told.
+COPY_OF_ROLE = re.compile(r"(?P<role>" + "|".join(ROLES) + r")\s*(\(\d+\)|-?\s*copy(\s*\d+)?)")
+
+
 def _left_unread(directory, named):
     """The CSVs and workbooks at the top of the folder, in name order, that are neither named
     after a role nor by the manifest (`named`): the files a load would not read."""
@@ -129,13 +137,6 @@ def _left_unread(directory, named):
             and not path.name.startswith(EXCEL_LOCK_PREFIX)
             and path.stem.lower() not in ROLES and path.resolve() not in allowed]
 
-
-# Excel marks a workbook open for editing with a small file of its own beside it
-# (`~$numbers.xlsx`): no export, never read, never taken for one.
-EXCEL_LOCK_PREFIX = "~$"
-# A second copy of a role file, as a browser names a download made twice (`numbers (1).csv`)
-# or a file manager a copy (`numbers - Copy.csv`): which one is this week's cannot be told.
-COPY_OF_ROLE = re.compile(r"(?P<role>" + "|".join(ROLES) + r")\s*(\(\d+\)|-?\s*copy(\s*\d+)?)")
 
 
 def refuse_misnamed_files(directory, named):

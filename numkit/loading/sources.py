@@ -149,7 +149,8 @@ NUL_IN_LINE = ("a NUL byte (0x00, shown as \u2400) in the line, which no text ex
 
 def _nul_problem(path, delimiter):
     """The problem of the first record holding a NUL byte past the file's first bytes (which
-    _head_problem reads), numbered as every row is (blank lines counted), or None."""
+    _head_problem reads), numbered as every row is (blank lines counted); without a row when
+    Python's csv cannot read that far."""
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as text:
         # Python's csv refuses a NUL: each is read as the sign it is shown as
         lines = (line.replace("\x00", "\u2400") for line in text)
